@@ -1,0 +1,221 @@
+// Package cases reads IAM decision cases: the JSON Lines format of moat's
+// iam-cases-schema.md §1, one authorization request per line with every
+// policy that applies to it, into authz requests and compiled policies.
+//
+// A bad case never stops a run: Next returns it as a *CaseError naming the
+// case (its id, or "line-<N>") and what is wrong where (the JSON path inside
+// the case, or line and column for JSON syntax errors), and goes on with the
+// next line. Compiled policies are cached by document bytes for the life of
+// a Reader, since case files repeat policies.
+package cases
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+
+	"github.com/moatdev/moat/authz"
+	"github.com/moatdev/moat/policy"
+)
+
+// Case is one decodable case.
+type Case struct {
+	ID       string
+	Line     int    // 1-based line number in the input
+	Raw      []byte // the case's JSON text, for members this package does not read
+	Request  authz.Request
+	Policies authz.Policies
+}
+
+// CaseError is a case that cannot be evaluated. Error returns Message.
+type CaseError struct {
+	ID      string // the case id, or "line-<N>" when the line has none
+	Line    int
+	Message string // what and where, e.g. `policies.identity[0].Statement[1].Effect: ...`
+}
+
+func (e *CaseError) Error() string { return e.ID + ": " + e.Message }
+
+// Reader reads cases from JSON Lines input. It is not safe for concurrent use.
+type Reader struct {
+	in      *bufio.Reader
+	line    int
+	buf     []byte
+	managed Managed
+	cache   map[cacheKey]compiled
+}
+
+type cacheKey struct {
+	kind policy.Kind
+	doc  string
+}
+
+// compiled is a cached outcome of turning one <policy> value into a Policy.
+type compiled struct {
+	pol  authz.Policy
+	path string // where the problem is, relative to the <policy> value
+	msg  string // "" when pol is valid
+}
+
+// NewReader reads cases from in. managed resolves {"managedPolicy": NAME}
+// (iam-cases-schema.md §1.2); nil means no managed policies are known.
+func NewReader(in io.Reader, managed Managed) *Reader {
+	return &Reader{
+		in:      bufio.NewReaderSize(in, 1<<20),
+		managed: managed,
+		cache:   make(map[cacheKey]compiled),
+	}
+}
+
+// Next returns the next case. At the end of input it returns io.EOF; for a
+// case that cannot be evaluated, a *CaseError (the run may go on); any other
+// error is a read error.
+func (r *Reader) Next() (*Case, error) {
+	for {
+		line, err := r.readLine()
+		if err != nil {
+			return nil, err
+		}
+		trimmed := bytes.TrimSpace(line)
+		if len(trimmed) == 0 || trimmed[0] == '#' || bytes.HasPrefix(trimmed, []byte("//")) {
+			continue
+		}
+		return r.parse(line)
+	}
+}
+
+// readLine returns the next line without its end-of-line bytes, valid until
+// the next call.
+func (r *Reader) readLine() ([]byte, error) {
+	r.buf = r.buf[:0]
+	for {
+		chunk, err := r.in.ReadSlice('\n')
+		r.buf = append(r.buf, chunk...)
+		if errors.Is(err, bufio.ErrBufferFull) {
+			continue
+		}
+		if err == io.EOF && len(r.buf) > 0 {
+			err = nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		r.line++
+		return bytes.TrimRight(r.buf, "\r\n"), nil
+	}
+}
+
+type rawCase struct {
+	ID       json.RawMessage `json:"id"`
+	Request  json.RawMessage `json:"request"`
+	Policies json.RawMessage `json:"policies"`
+}
+
+func (r *Reader) parse(line []byte) (*Case, error) {
+	fail := func(id, format string, args ...any) error {
+		return &CaseError{ID: id, Line: r.line, Message: fmt.Sprintf(format, args...)}
+	}
+	lineID := "line-" + strconv.Itoa(r.line)
+	var rc rawCase
+	if err := json.Unmarshal(line, &rc); err != nil {
+		return nil, fail(lineID, "%s", jsonError(err, line, r.line))
+	}
+	id, ok := stringValue(rc.ID)
+	if !ok {
+		if rc.ID == nil || isNull(rc.ID) {
+			return nil, fail(lineID, "id: missing required member")
+		}
+		return nil, fail(lineID, "id: must be a string")
+	}
+	c := &Case{ID: id, Line: r.line, Raw: bytes.Clone(line)}
+	if err := decodeRequest(rc.Request, &c.Request); err != nil {
+		return nil, fail(id, "%s", err.Error())
+	}
+	kind := authz.ResourceKindFor(c.Request.Action, c.Request.Resource)
+	c.Policies.ResourceKind = kind
+	if err := r.decodePolicies(rc.Policies, &c.Policies, kind); err != nil {
+		return nil, fail(id, "%s", err.Error())
+	}
+	c.Request.Caller.HasPermissionsBoundary = len(c.Policies.PermissionsBoundary) > 0
+	return c, nil
+}
+
+// jsonError renders a JSON decoding error of a whole line.
+func jsonError(err error, line []byte, n int) string {
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		col := int(se.Offset)
+		if col < 1 {
+			col = 1
+		}
+		return fmt.Sprintf("invalid JSON at line %d, column %d: %s", n, col, se.Error())
+	}
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) {
+		if te.Field == "" {
+			return "a case must be a JSON object, got " + te.Value
+		}
+		return te.Field + ": must be a JSON object, got " + te.Value
+	}
+	return "invalid JSON: " + err.Error()
+}
+
+// stringValue decodes a JSON string; ok is false for anything else.
+func stringValue(raw json.RawMessage) (string, bool) {
+	if len(raw) == 0 || raw[0] != '"' {
+		return "", false
+	}
+	var s string
+	if err := json.Unmarshal(raw, &s); err != nil {
+		return "", false
+	}
+	return s, true
+}
+
+func isNull(raw json.RawMessage) bool { return string(bytes.TrimSpace(raw)) == "null" }
+
+// object decodes a JSON object into its members; absent or null is an empty object.
+func object(raw json.RawMessage, path string) (map[string]json.RawMessage, error) {
+	if len(raw) == 0 || isNull(raw) {
+		return nil, nil
+	}
+	if raw[0] != '{' {
+		return nil, fmt.Errorf("%s: must be a JSON object", path)
+	}
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &m); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return m, nil
+}
+
+// array decodes a JSON array; absent or null is empty.
+func array(raw json.RawMessage, path string) ([]json.RawMessage, error) {
+	if len(raw) == 0 || isNull(raw) {
+		return nil, nil
+	}
+	if raw[0] != '[' {
+		return nil, fmt.Errorf("%s: must be a JSON array", path)
+	}
+	var a []json.RawMessage
+	if err := json.Unmarshal(raw, &a); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return a, nil
+}
+
+// oneOrMany accepts a single value or an array of values.
+func oneOrMany(raw json.RawMessage, path string) ([]json.RawMessage, bool, error) {
+	if len(raw) > 0 && raw[0] == '[' {
+		a, err := array(raw, path)
+		return a, true, err
+	}
+	if len(raw) == 0 || isNull(raw) {
+		return nil, false, nil
+	}
+	return []json.RawMessage{raw}, false, nil
+}

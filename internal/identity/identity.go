@@ -1,0 +1,211 @@
+// Package identity holds who may call moat: accounts, IAM users, access keys
+// and STS sessions, as stored state, and the Principal a verified request acts
+// as. It is the seam between authentication (sigv4), authorization (authz) and
+// the services that create identities (iam, sts).
+//
+// Secrets (secret access keys, session tokens) are stored in the data
+// directory's database, whose file is mode 0600. They are returned once, by the
+// call that creates them, as in AWS; nothing in this package logs them.
+package identity
+
+import (
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Tables in the store.
+const (
+	TableAccounts   = "accounts"       // account id → Account
+	TableUsers      = "iam.users"      // account/lower(name) → User
+	TableAccessKeys = "iam.accesskeys" // access key id → AccessKey
+	TableUserKeys   = "iam.userkeys"   // account/lower(name)/AKID → "" (root: account/)
+	TableSessions   = "sts.sessions"   // access key id → Session
+	TableMeta       = "moat.meta"      // key → value
+	MetaManagement  = "management-account"
+)
+
+// Account is an AWS account moat serves.
+type Account struct {
+	ID         string    `json:"id"`
+	Name       string    `json:"name"`
+	Email      string    `json:"email"`
+	Management bool      `json:"management"`
+	Created    time.Time `json:"created"`
+}
+
+// Tag is an IAM tag.
+type Tag struct {
+	Key   string `json:"key"`
+	Value string `json:"value"`
+}
+
+// User is an IAM user.
+type User struct {
+	Account             string    `json:"account"`
+	UserName            string    `json:"userName"`
+	UserID              string    `json:"userId"`
+	Path                string    `json:"path"`
+	Created             time.Time `json:"created"`
+	PermissionsBoundary string    `json:"permissionsBoundary,omitempty"`
+	Tags                []Tag     `json:"tags,omitempty"`
+}
+
+// ARN is the user's ARN, path included.
+func (u *User) ARN() string { return "arn:aws:iam::" + u.Account + ":user" + u.Path + u.UserName }
+
+// UserKey is the store key of a user: user names are unique per account
+// without regard to case, as in IAM.
+func UserKey(account, name string) string { return account + "/" + strings.ToLower(name) }
+
+// AccessKey is a long-term access key of an IAM user or of the account's root user.
+type AccessKey struct {
+	AccessKeyID     string    `json:"accessKeyId"`
+	SecretAccessKey string    `json:"secretAccessKey"`
+	Account         string    `json:"account"`
+	UserName        string    `json:"userName,omitempty"` // "" for the root user
+	Status          string    `json:"status"`             // Active | Inactive
+	Created         time.Time `json:"created"`
+}
+
+// Session is a set of temporary credentials issued by STS.
+type Session struct {
+	AccessKeyID     string    `json:"accessKeyId"`
+	SecretAccessKey string    `json:"secretAccessKey"`
+	SessionToken    string    `json:"sessionToken"`
+	Expires         time.Time `json:"expires"`
+	Issued          time.Time `json:"issued"`
+	Account         string    `json:"account"`
+	// Source is the long-term identity the session was issued to:
+	// "" for the root user, else the IAM user name (GetSessionToken).
+	UserName         string `json:"userName,omitempty"`
+	MFAAuthenticated bool   `json:"mfaAuthenticated"`
+}
+
+// Kind is the CloudTrail userIdentity type of a principal.
+type Kind string
+
+// The principal kinds moat serves now.
+const (
+	Root      Kind = "Root"
+	IAMUser   Kind = "IAMUser"
+	Anonymous Kind = "AWSAccount" // CloudTrail's type for anonymous requests is "AWSAccount" with principalId "ANONYMOUS_PRINCIPAL"; see RATIONALE.md
+)
+
+// Principal is who a request acts as, after authentication.
+type Principal struct {
+	Kind        Kind
+	Account     string
+	ARN         string
+	PrincipalID string // root: account id; user: AIDA…
+	UserName    string // IAM user name; "" for root
+	UserPath    string
+	AccessKeyID string
+	// Session is set when the request was signed with temporary credentials.
+	Session *Session
+	// Insecure marks a request accepted without a signature under
+	// --insecure-allow-unsigned.
+	Insecure bool
+}
+
+// RootPrincipal is the root user of an account.
+func RootPrincipal(account string) *Principal {
+	return &Principal{Kind: Root, Account: account, ARN: "arn:aws:iam::" + account + ":root", PrincipalID: account}
+}
+
+// UserPrincipal is an IAM user.
+func UserPrincipal(u *User) *Principal {
+	return &Principal{Kind: IAMUser, Account: u.Account, ARN: u.ARN(), PrincipalID: u.UserID, UserName: u.UserName, UserPath: u.Path}
+}
+
+// Encode and Decode are the store's value codec for this package's types.
+func Encode(v any) []byte {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(fmt.Sprintf("identity: encode %T: %v", v, err)) // only plain structs are encoded
+	}
+	return b
+}
+
+// Decode is the inverse of Encode; a corrupt value names the table and key.
+func Decode(table, key string, b []byte, v any) error {
+	if err := json.Unmarshal(b, v); err != nil {
+		return fmt.Errorf("identity: corrupt value in %s at %q: %w", table, key, err)
+	}
+	return nil
+}
+
+const idAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
+
+// NewID returns prefix followed by n random characters of AWS's unique-id
+// alphabet (upper-case letters and digits 2-7): AKIA…, ASIA…, AIDA….
+func NewID(prefix string, n int) string {
+	b := make([]byte, n)
+	if _, err := rand.Read(b); err != nil {
+		panic("identity: crypto/rand failed: " + err.Error())
+	}
+	for i := range b {
+		b[i] = idAlphabet[int(b[i])%len(idAlphabet)]
+	}
+	return prefix + string(b)
+}
+
+// NewSecret returns a 40-character secret access key.
+func NewSecret() string {
+	b := make([]byte, 30)
+	if _, err := rand.Read(b); err != nil {
+		panic("identity: crypto/rand failed: " + err.Error())
+	}
+	return base64.StdEncoding.EncodeToString(b)
+}
+
+// NewSessionToken returns an opaque session token.
+func NewSessionToken() string {
+	b := make([]byte, 96)
+	if _, err := rand.Read(b); err != nil {
+		panic("identity: crypto/rand failed: " + err.Error())
+	}
+	return "FwoGZXIvYXdz" + base64.StdEncoding.EncodeToString(b)
+}
+
+// NewAccountID returns a random 12-digit account id that does not start with 0.
+func NewAccountID() string {
+	b := make([]byte, 12)
+	if _, err := rand.Read(b); err != nil {
+		panic("identity: crypto/rand failed: " + err.Error())
+	}
+	out := make([]byte, 12)
+	for i := range b {
+		out[i] = '0' + b[i]%10
+	}
+	if out[0] == '0' {
+		out[0] = '1'
+	}
+	return string(out)
+}
+
+// ValidAccountID reports whether s is 12 decimal digits.
+func ValidAccountID(s string) bool {
+	if len(s) != 12 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// KeyIndexPrefix is the prefix under which TableUserKeys lists the access keys
+// of an IAM user, or of the root user when userName is "" ("#" cannot appear
+// in a user name).
+func KeyIndexPrefix(account, userName string) string {
+	if userName == "" {
+		return account + "/#root/"
+	}
+	return UserKey(account, userName) + "/"
+}

@@ -1,0 +1,96 @@
+package server
+
+import (
+	"context"
+	"strconv"
+	"time"
+
+	"github.com/moatdev/moat/authz"
+	"github.com/moatdev/moat/internal/awserr"
+	"github.com/moatdev/moat/internal/identity"
+	"github.com/moatdev/moat/policy"
+)
+
+// authorize decides the call with the IAM engine, exactly as AWS would for
+// the policies the caller has. The root user may do anything in its own
+// account (service control policies arrive with Organizations).
+func (s *Server) authorize(ctx context.Context, x *exchange) *awserr.Error {
+	p := x.principal
+	if p.Kind == identity.Root {
+		return nil
+	}
+	req := &authz.Request{
+		Caller:          caller(p),
+		Action:          x.op.Action,
+		Resource:        x.resource,
+		ResourceAccount: p.Account,
+		Context:         s.requestContext(x),
+	}
+	res := authz.Evaluate(req, s.policiesOf(ctx, p))
+	if res.Decision == authz.Allowed {
+		return nil
+	}
+	return accessDenied(x.svc.Meta.Protocol).New("%s", res.Message(req))
+}
+
+// policiesOf returns every policy that applies to the principal's requests.
+// IAM users have none until the IAM policy API (attach/put policies) lands;
+// with no identity policy AWS denies everything but GetCallerIdentity.
+func (s *Server) policiesOf(context.Context, *identity.Principal) *authz.Policies {
+	return &authz.Policies{}
+}
+
+func caller(p *identity.Principal) *policy.Caller {
+	c := &policy.Caller{ARN: p.ARN, Account: p.Account}
+	switch p.Kind {
+	case identity.Root:
+		c.Kind = policy.Root
+	case identity.IAMUser:
+		c.Kind = policy.User
+	default:
+		c.Kind = policy.Anonymous
+	}
+	return c
+}
+
+// requestContext fills the global condition keys AWS sets for every request
+// (IAM User Guide, "AWS global condition context keys").
+func (s *Server) requestContext(x *exchange) *policy.Context {
+	p := x.principal
+	c := policy.NewContext()
+	c.Set("aws:PrincipalArn", p.ARN)
+	c.Set("aws:PrincipalAccount", p.Account)
+	c.Set("aws:userid", p.PrincipalID)
+	switch p.Kind {
+	case identity.Root:
+		c.Set("aws:PrincipalType", "Account")
+	case identity.IAMUser:
+		c.Set("aws:PrincipalType", "User")
+		c.Set("aws:username", p.UserName)
+	}
+	if p.Session != nil {
+		c.Set("aws:MultiFactorAuthPresent", strconv.FormatBool(p.Session.MFAAuthenticated))
+		c.Set("aws:TokenIssueTime", p.Session.Issued.UTC().Format(time.RFC3339))
+	}
+	c.Set("aws:SourceIp", sourceIP(x.http))
+	c.Set("aws:SecureTransport", strconv.FormatBool(x.http.TLS != nil))
+	c.Set("aws:CurrentTime", x.start.UTC().Format(time.RFC3339))
+	c.Set("aws:EpochTime", strconv.FormatInt(x.start.Unix(), 10))
+	c.Set("aws:RequestedRegion", x.region)
+	if x.http.UserAgent() != "" {
+		c.Set("aws:UserAgent", x.http.UserAgent())
+	}
+	return c
+}
+
+// accessDenied is the AccessDenied error of a protocol family.
+func accessDenied(protocol string) awserr.Def {
+	switch protocol {
+	case "query":
+		return awserr.AccessDenied
+	case "ec2":
+		return awserr.UnauthorizedOperation
+	default:
+		return awserr.AccessDeniedException
+	}
+}

@@ -1,0 +1,134 @@
+package server_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// awsCLIs are the AWS CLI binaries to test with: $MOAT_AWS_CLI (a
+// colon-separated list), else Debian's /usr/bin/aws and whatever `aws` is
+// first on PATH (often the v1 CLI).
+func awsCLIs(t *testing.T) []string {
+	t.Helper()
+	var list []string
+	if v := os.Getenv("MOAT_AWS_CLI"); v != "" {
+		list = strings.Split(v, ":")
+	} else {
+		seen := map[string]bool{}
+		for _, c := range []string{"/usr/bin/aws", "aws"} {
+			p, err := exec.LookPath(c)
+			if err != nil {
+				continue
+			}
+			if r, err := filepath.EvalSymlinks(p); err == nil && !seen[r] {
+				seen[r] = true
+				list = append(list, p)
+			}
+		}
+	}
+	if len(list) == 0 {
+		if os.Getenv("MOAT_REQUIRE_AWS_CLI") != "" {
+			t.Fatal("no AWS CLI found and MOAT_REQUIRE_AWS_CLI is set (install it: apt-get install -y awscli)")
+		}
+		t.Skip("no AWS CLI installed (apt-get install -y awscli); set MOAT_AWS_CLI to point at one")
+	}
+	return list
+}
+
+type cliRun struct {
+	bin, url, dir string
+	t             *testing.T
+}
+
+// run calls the CLI against the server with an isolated configuration, so
+// nothing can fall back to a real AWS address or a user's profile.
+func (c cliRun) run(profile string, args ...string) (stdout, stderr string, code int) {
+	c.t.Helper()
+	full := append([]string{"--endpoint-url", c.url, "--region", "us-east-1", "--output", "json"}, args...)
+	if profile != "" {
+		full = append([]string{"--profile", profile}, full...)
+	}
+	cmd := exec.Command(c.bin, full...)
+	cmd.Env = []string{
+		"PATH=" + os.Getenv("PATH"),
+		"HOME=" + c.dir,
+		"AWS_CONFIG_FILE=" + filepath.Join(c.dir, "config"),
+		"AWS_SHARED_CREDENTIALS_FILE=" + filepath.Join(c.dir, "credentials"),
+		"AWS_EC2_METADATA_DISABLED=true",
+		"AWS_PAGER=",
+	}
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		c.t.Fatal(err)
+	}
+	return out.String(), errb.String(), code
+}
+
+func TestAWSCLI(t *testing.T) {
+	for _, bin := range awsCLIs(t) {
+		t.Run(filepath.Base(filepath.Dir(bin))+"-"+filepath.Base(bin), func(t *testing.T) {
+			ts := start(t)
+			dir := t.TempDir()
+			creds, err := os.ReadFile(filepath.Join(ts.Data, "credentials"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			extra := "\n[wrong-secret]\naws_access_key_id = " + ts.Root.AccessKeyID + "\naws_secret_access_key = " + strings.Repeat("x", 40) +
+				"\n\n[unknown-key]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n"
+			if err := os.WriteFile(filepath.Join(dir, "credentials"), append(creds, extra...), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(dir, "config"), nil, 0o600); err != nil {
+				t.Fatal(err)
+			}
+			c := cliRun{bin: bin, url: ts.URL, dir: dir, t: t}
+
+			out, errs, code := c.run("moat-root", "sts", "get-caller-identity")
+			var id struct{ Account, Arn string }
+			if code != 0 || json.Unmarshal([]byte(out), &id) != nil || id.Account != ts.Account {
+				t.Fatalf("get-caller-identity: exit %d\n%s\n%s", code, out, errs)
+			}
+			out, errs, code = c.run("moat-root", "iam", "create-user", "--user-name", "cli-user", "--path", "/ops/")
+			if code != 0 || !strings.Contains(out, `"Arn": "arn:aws:iam::`+ts.Account+`:user/ops/cli-user"`) {
+				t.Fatalf("create-user: exit %d\n%s\n%s", code, out, errs)
+			}
+			if _, _, code = c.run("moat-root", "iam", "create-user", "--user-name", "cli-user-2"); code != 0 {
+				t.Fatalf("create-user 2: exit %d", code)
+			}
+			out, errs, code = c.run("moat-root", "iam", "list-users", "--max-items", "1")
+			if code != 0 || !strings.Contains(out, `"NextToken"`) || strings.Count(out, `"UserName"`) != 1 {
+				t.Fatalf("list-users --max-items 1: exit %d\n%s\n%s", code, out, errs)
+			}
+			out, errs, code = c.run("moat-root", "cloudtrail", "lookup-events", "--lookup-attributes", "AttributeKey=EventName,AttributeValue=CreateUser")
+			if code != 0 || strings.Count(out, `"EventName": "CreateUser"`) != 2 {
+				t.Fatalf("lookup-events: exit %d\n%s\n%s", code, out, errs)
+			}
+			_, errs, code = c.run("moat-root", "iam", "get-user", "--user-name", "nobody")
+			if code != 254 || !strings.Contains(errs, "(NoSuchEntity)") || !strings.Contains(errs, "The user with name nobody cannot be found.") {
+				t.Fatalf("get-user nobody: exit %d\n%s", code, errs)
+			}
+			for _, neg := range []struct{ profile, want string }{
+				{"wrong-secret", "(SignatureDoesNotMatch)"},
+				{"unknown-key", "(InvalidClientTokenId)"},
+			} {
+				_, errs, code = c.run(neg.profile, "sts", "get-caller-identity")
+				if code == 0 || !strings.Contains(errs, neg.want) {
+					t.Fatalf("%s: exit %d, want %s in:\n%s", neg.profile, code, neg.want, errs)
+				}
+			}
+			_, errs, code = c.run("", "sts", "get-caller-identity", "--no-sign-request")
+			if code == 0 || !strings.Contains(errs, "(MissingAuthenticationToken)") {
+				t.Fatalf("--no-sign-request: exit %d\n%s", code, errs)
+			}
+		})
+	}
+}

@@ -1,0 +1,199 @@
+// Package server is moat's AWS-compatible endpoint: one listener, one request
+// pipeline for every service (route → authenticate → decode → authorize →
+// execute → encode, with a durable CloudTrail record of every outcome), over
+// the embedded store.
+package server
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/moatdev/moat/internal/bus"
+	"github.com/moatdev/moat/internal/identity"
+	"github.com/moatdev/moat/internal/protocol"
+	"github.com/moatdev/moat/internal/service"
+	"github.com/moatdev/moat/internal/service/cloudtrail"
+	"github.com/moatdev/moat/internal/service/iam"
+	"github.com/moatdev/moat/internal/service/sts"
+	"github.com/moatdev/moat/internal/store"
+	"github.com/moatdev/moat/internal/store/sqlite"
+	"github.com/moatdev/moat/internal/trail"
+	"github.com/moatdev/moat/sigv4"
+)
+
+const healthPath = "/_moat/health"
+
+// Config is how moat serve is run.
+type Config struct {
+	// Addr is the listen address, "127.0.0.1:4566".
+	Addr string
+	// DataDir holds the database, the root credentials file and the TLS
+	// certificate. Created with mode 0700 when missing.
+	DataDir string
+	// AccountID is the management account's id on first start; "" picks a
+	// random one. On later starts it must match or be empty.
+	AccountID string
+	// Region is the region of requests that name none (unsigned requests).
+	Region string
+	// InsecureAllowUnsigned accepts unsigned requests as the management
+	// account's root user.
+	InsecureAllowUnsigned bool
+	// TLS serves HTTPS with a self-signed certificate kept in DataDir.
+	TLS bool
+	// SyncNormal trades durability on power loss for speed (SQLite
+	// synchronous=NORMAL); a process crash still loses nothing.
+	SyncNormal bool
+	// Log receives structured logs; nil discards them.
+	Log *slog.Logger
+	// Stdout receives the one-time welcome text; nil discards it.
+	Stdout io.Writer
+	// Clock is the server's clock; nil is time.Now.
+	Clock func() time.Time
+}
+
+// Server is a running moat endpoint's state. Create it with Open, serve with
+// Serve, and Close it when Serve has returned.
+type Server struct {
+	cfg        Config
+	log        *slog.Logger
+	clock      func() time.Time
+	db         store.Store
+	deps       *service.Deps
+	verifier   *sigv4.Verifier
+	trail      *trail.Writer
+	bus        *bus.Bus
+	management string
+
+	services map[string]*registered // by signing name
+	targets  map[string]*registered // by X-Amz-Target prefix
+	versions map[string]*registered // by query API version
+}
+
+type registered struct {
+	*service.Service
+	codec protocol.Codec
+}
+
+// Open opens (or creates) the data directory and prepares every service.
+func Open(cfg Config) (*Server, error) {
+	if cfg.Region == "" {
+		cfg.Region = "us-east-1"
+	}
+	if cfg.Clock == nil {
+		cfg.Clock = time.Now
+	}
+	if cfg.Log == nil {
+		cfg.Log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if cfg.Stdout == nil {
+		cfg.Stdout = io.Discard
+	}
+	if cfg.AccountID != "" && !identity.ValidAccountID(cfg.AccountID) {
+		return nil, fmt.Errorf("account id %q: must be 12 digits", cfg.AccountID)
+	}
+	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+		return nil, fmt.Errorf("data directory: %w", err)
+	}
+	var opts []sqlite.Option
+	if cfg.SyncNormal {
+		opts = append(opts, sqlite.WithSynchronousNormal())
+	}
+	db, err := sqlite.Open(filepath.Join(cfg.DataDir, "moat.db"), opts...)
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{cfg: cfg, log: cfg.Log, clock: cfg.Clock, db: db}
+	if err := s.bootstrap(context.Background()); err != nil {
+		db.Close()
+		return nil, err
+	}
+	s.bus = bus.New(db)
+	s.trail = trail.NewWriter(db, trail.OnCommit(func([]store.Event) { s.bus.Notify() }))
+	dir := identity.NewDirectory(db)
+	s.deps = &service.Deps{Store: db, Directory: dir, Log: cfg.Log, Clock: cfg.Clock}
+	s.verifier = &sigv4.Verifier{Lookup: dir, Now: cfg.Clock}
+	s.register(iam.New(), sts.New(), cloudtrail.New())
+	if cfg.InsecureAllowUnsigned {
+		s.log.Warn("unsigned requests are accepted and act as the root user of the management account (--insecure-allow-unsigned)", "account", s.management)
+	}
+	return s, nil
+}
+
+func (s *Server) register(svcs ...*service.Service) {
+	s.services = map[string]*registered{}
+	s.targets = map[string]*registered{}
+	s.versions = map[string]*registered{}
+	for _, svc := range svcs {
+		r := &registered{Service: svc, codec: protocol.New(svc.Meta)}
+		s.services[svc.Meta.Name] = r
+		if svc.Meta.TargetPrefix != "" {
+			s.targets[svc.Meta.TargetPrefix] = r
+		}
+		if svc.Meta.Protocol == "query" || svc.Meta.Protocol == "ec2" {
+			s.versions[svc.Meta.APIVersion] = r
+		}
+	}
+}
+
+// ManagementAccount is the id of the account created on first start.
+func (s *Server) ManagementAccount() string { return s.management }
+
+// Bus is the event bus CloudTrail records are published on.
+func (s *Server) Bus() *bus.Bus { return s.bus }
+
+// Serve answers requests on ln until ctx is done, then shuts down
+// gracefully: it stops accepting, lets in-flight requests finish (up to 30
+// seconds) and returns. Call Close afterwards.
+func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	hs := &http.Server{
+		Handler:           s,
+		ReadHeaderTimeout: 30 * time.Second,
+		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+	}
+	if s.cfg.TLS {
+		cert, err := loadOrCreateCert(s.cfg.DataDir)
+		if err != nil {
+			return err
+		}
+		ln = tls.NewListener(ln, &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12})
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	s.log.Info("shutting down: waiting for in-flight requests")
+	sctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	err := hs.Shutdown(sctx)
+	if serr := <-errc; !errors.Is(serr, http.ErrServerClosed) && err == nil {
+		err = serr
+	}
+	return err
+}
+
+// Close flushes the trail and closes the store.
+func (s *Server) Close() error {
+	return errors.Join(s.trail.Close(), s.db.Close())
+}
+
+func (s *Server) health(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		w.Header().Set("Allow", "GET, HEAD")
+		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	_, _ = io.WriteString(w, `{"status":"ok"}`+"\n")
+}

@@ -1,0 +1,29 @@
+// Package cloudtrail serves the CloudTrail API (json 1.1): LookupEvents over
+// the records moat writes for every call.
+package cloudtrail
+
+import (
+	"context"
+
+	"github.com/moatdev/moat/internal/protocol"
+	"github.com/moatdev/moat/internal/service"
+	"github.com/moatdev/moat/internal/trail"
+)
+
+// New returns the CloudTrail service.
+func New() *service.Service {
+	return &service.Service{
+		Meta: protocol.Service{
+			Name: "cloudtrail", Protocol: "json", JSONVersion: "1.1",
+			TargetPrefix: "com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101",
+		},
+		EventSource: "cloudtrail.amazonaws.com",
+		Ops: service.Table(
+			service.Op("LookupEvents", "cloudtrail:LookupEvents", lookupEvents, service.ReadOnly[trail.LookupInput]()),
+		),
+	}
+}
+
+func lookupEvents(ctx context.Context, c *service.Call, in *trail.LookupInput) (*trail.LookupOutput, error) {
+	return trail.Lookup(ctx, c.Deps.Store, c.Account(), *in, c.Now)
+}

@@ -1,0 +1,124 @@
+// Package service defines what an AWS service is to moat: a wire protocol and
+// a table of operations, each declaring its IAM action, how to find the
+// resource it acts on, and its handler. The server reads these tables to
+// route, authenticate, decode, authorize, execute, encode and audit every
+// call the same way; no service does any of that on its own.
+package service
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/moatdev/moat/internal/identity"
+	"github.com/moatdev/moat/internal/protocol"
+	"github.com/moatdev/moat/internal/store"
+)
+
+// Service is one AWS service.
+type Service struct {
+	Meta protocol.Service
+	// EventSource is the CloudTrail eventSource, "iam.amazonaws.com".
+	EventSource string
+	// Global services (IAM, Organizations) record their events in us-east-1
+	// whatever region the client signed with, as CloudTrail does.
+	Global bool
+	// Ops by operation name.
+	Ops map[string]*Operation
+	// Router routes REST protocols; nil for query and json services.
+	Router *protocol.Router
+}
+
+// Operation is one API operation, declared as data.
+type Operation struct {
+	Name string
+	// Action is the IAM action that authorizes it, "iam:CreateUser".
+	Action string
+	// ReadOnly is CloudTrail's readOnly.
+	ReadOnly bool
+	// Unsigned operations are accepted without a signature, as AWS accepts
+	// AssumeRoleWithWebIdentity; they run as the anonymous principal.
+	Unsigned bool
+	// NewInput returns a pointer to a fresh input struct for the codec.
+	NewInput func() any
+	// Resource returns the ARN the call acts on, for authorization and the
+	// CloudTrail record; "*" for operations without a resource type. It runs
+	// after decoding and may read the store (an existing user's path).
+	Resource func(ctx context.Context, c *Call, in any) (string, error)
+	// Handle executes the call; the returned value is the output struct (or
+	// nil for operations without output).
+	Handle func(ctx context.Context, c *Call, in any) (any, error)
+}
+
+// Call is what a handler knows about the request it serves.
+type Call struct {
+	RequestID string
+	Principal *identity.Principal
+	// Region is the region of the credential scope (or the default region).
+	Region string
+	Now    time.Time
+	Deps   *Deps
+	// Resource is what Operation.Resource returned.
+	Resource string
+}
+
+// Account is the caller's account: where IAM state of this call lives.
+func (c *Call) Account() string { return c.Principal.Account }
+
+// Deps are the shared parts services use.
+type Deps struct {
+	Store     store.Store
+	Directory *identity.Directory
+	Log       *slog.Logger
+	// Clock is the server's clock; tests move it.
+	Clock func() time.Time
+}
+
+// Op declares an operation with typed input and output.
+func Op[In, Out any](name, action string, h func(ctx context.Context, c *Call, in *In) (*Out, error), opts ...OpOption[In]) *Operation {
+	o := &Operation{
+		Name:     name,
+		Action:   action,
+		NewInput: func() any { return new(In) },
+		Resource: func(context.Context, *Call, any) (string, error) { return "*", nil },
+		Handle: func(ctx context.Context, c *Call, in any) (any, error) {
+			out, err := h(ctx, c, in.(*In))
+			if err != nil || out == nil {
+				return nil, err
+			}
+			return out, nil
+		},
+	}
+	for _, opt := range opts {
+		opt(o)
+	}
+	return o
+}
+
+// OpOption changes a declared operation.
+type OpOption[In any] func(*Operation)
+
+// ReadOnly marks a read-only operation.
+func ReadOnly[In any]() OpOption[In] { return func(o *Operation) { o.ReadOnly = true } }
+
+// Unsigned marks an operation AWS accepts without a signature.
+func Unsigned[In any]() OpOption[In] { return func(o *Operation) { o.Unsigned = true } }
+
+// Resource sets how the operation finds its resource ARN.
+func Resource[In any](f func(ctx context.Context, c *Call, in *In) (string, error)) OpOption[In] {
+	return func(o *Operation) {
+		o.Resource = func(ctx context.Context, c *Call, in any) (string, error) { return f(ctx, c, in.(*In)) }
+	}
+}
+
+// Table indexes operations by name; a duplicate name is a programming error.
+func Table(ops ...*Operation) map[string]*Operation {
+	m := make(map[string]*Operation, len(ops))
+	for _, o := range ops {
+		if _, dup := m[o.Name]; dup {
+			panic("service: duplicate operation " + o.Name)
+		}
+		m[o.Name] = o
+	}
+	return m
+}

@@ -1,0 +1,252 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/moatdev/moat/internal/store"
+)
+
+// AppendEvents appends evs in one write transaction and sets their Seq.
+// On error no event is appended and evs' Seq are left as they were.
+func (db *DB) AppendEvents(ctx context.Context, evs []store.Event) error {
+	if len(evs) == 0 {
+		return nil
+	}
+	for i := range evs {
+		if evs[i].Stream == "" {
+			return fmt.Errorf("store/sqlite: append event %d: empty stream", i)
+		}
+	}
+	seqs := make([]int64, len(evs))
+	err := db.update(ctx, func(tx *sql.Tx) error {
+		var last int64
+		if err := tx.QueryRowContext(ctx, `SELECT value FROM sequences WHERE name = 'events'`).Scan(&last); err != nil {
+			return fmt.Errorf("store/sqlite: read event sequence: %w", err)
+		}
+		ins, err := tx.PrepareContext(ctx, `INSERT INTO events
+			(seq, stream, account, region, time_ns, event_id, attrs, resources, body)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+		if err != nil {
+			return err
+		}
+		defer ins.Close()
+		attr, err := tx.PrepareContext(ctx, `INSERT INTO event_attrs (seq, k, v) VALUES (?, ?, ?)`)
+		if err != nil {
+			return err
+		}
+		defer attr.Close()
+		for i := range evs {
+			seqs[i] = last + int64(i) + 1
+			if err := insertEvent(ctx, ins, attr, seqs[i], &evs[i]); err != nil {
+				return err
+			}
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE sequences SET value = ? WHERE name = 'events'`, seqs[len(seqs)-1])
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	for i := range evs {
+		evs[i].Seq = seqs[i]
+	}
+	return nil
+}
+
+func insertEvent(ctx context.Context, ins, attr *sql.Stmt, seq int64, ev *store.Event) error {
+	attrs, err := json.Marshal(nonNilMap(ev.Attrs))
+	if err != nil {
+		return err
+	}
+	res := ev.Resources
+	if res == nil {
+		res = []store.Resource{}
+	}
+	resJSON, err := json.Marshal(res)
+	if err != nil {
+		return err
+	}
+	if _, err := ins.ExecContext(ctx, seq, ev.Stream, ev.Account, ev.Region, ev.Time.UnixNano(),
+		ev.ID, string(attrs), string(resJSON), nonNil(ev.Body)); err != nil {
+		return fmt.Errorf("store/sqlite: append event: %w", err)
+	}
+	for _, kv := range indexed(ev) {
+		if _, err := attr.ExecContext(ctx, seq, kv[0], kv[1]); err != nil {
+			return fmt.Errorf("store/sqlite: index event attribute %s: %w", kv[0], err)
+		}
+	}
+	return nil
+}
+
+// indexed returns the distinct (key, value) pairs to index for ev.
+func indexed(ev *store.Event) [][2]string {
+	seen := make(map[[2]string]bool, len(ev.Attrs)+2*len(ev.Resources))
+	var out [][2]string
+	add := func(k, v string) {
+		p := [2]string{k, v}
+		if v == "" || seen[p] {
+			return
+		}
+		seen[p] = true
+		out = append(out, p)
+	}
+	for k, v := range ev.Attrs {
+		add(k, v)
+	}
+	for _, r := range ev.Resources {
+		add(store.AttrResourceType, r.Type)
+		add(store.AttrResourceName, r.Name)
+	}
+	return out
+}
+
+const eventCols = `e.seq, e.stream, e.account, e.region, e.time_ns, e.event_id, e.attrs, e.resources, e.body`
+
+// QueryEvents returns matching events newest first.
+func (db *DB) QueryEvents(ctx context.Context, q store.EventQuery) ([]store.Event, error) {
+	if q.Stream == "" {
+		return nil, errors.New("store/sqlite: query events: empty stream")
+	}
+	var out []store.Event
+	err := db.view(ctx, func(tx *sql.Tx) error {
+		var where []string
+		var args []any
+		from := `events e`
+		if q.AttrKey != "" {
+			from = `event_attrs a JOIN events e ON e.seq = a.seq`
+			where = append(where, `a.k = ?`, `a.v = ?`)
+			args = append(args, q.AttrKey, q.AttrValue)
+		}
+		where = append(where, `e.stream = ?`)
+		args = append(args, q.Stream)
+		if q.Account != "" {
+			where = append(where, `e.account = ?`)
+			args = append(args, q.Account)
+		}
+		if q.Region != "" {
+			where = append(where, `e.region = ?`)
+			args = append(args, q.Region)
+		}
+		if !q.Start.IsZero() {
+			where = append(where, `e.time_ns >= ?`)
+			args = append(args, q.Start.UnixNano())
+		}
+		if !q.End.IsZero() {
+			where = append(where, `e.time_ns <= ?`)
+			args = append(args, q.End.UnixNano())
+		}
+		if q.BeforeSeq != 0 {
+			var t int64
+			err := tx.QueryRowContext(ctx, `SELECT time_ns FROM events WHERE seq = ?`, q.BeforeSeq).Scan(&t)
+			if errors.Is(err, sql.ErrNoRows) {
+				return nil // nothing sorts after an unknown cursor
+			}
+			if err != nil {
+				return fmt.Errorf("store/sqlite: query events: %w", err)
+			}
+			where = append(where, `(e.time_ns < ? OR (e.time_ns = ? AND e.seq < ?))`)
+			args = append(args, t, t, q.BeforeSeq)
+		}
+		query := `SELECT ` + eventCols + ` FROM ` + from + ` WHERE ` + strings.Join(where, ` AND `) +
+			` ORDER BY e.time_ns DESC, e.seq DESC`
+		if q.Limit > 0 {
+			query += ` LIMIT ?`
+			args = append(args, q.Limit)
+		}
+		var err error
+		out, err = queryEvents(ctx, tx, query, args...)
+		return err
+	})
+	return out, err
+}
+
+// ReadEvents returns events of stream after afterSeq, oldest first.
+func (db *DB) ReadEvents(ctx context.Context, stream string, afterSeq int64, limit int) ([]store.Event, error) {
+	query := `SELECT ` + eventCols + ` FROM events e WHERE e.stream = ? AND e.seq > ? ORDER BY e.seq`
+	args := []any{stream, afterSeq}
+	if limit > 0 {
+		query += ` LIMIT ?`
+		args = append(args, limit)
+	}
+	var out []store.Event
+	err := db.view(ctx, func(tx *sql.Tx) error {
+		var err error
+		out, err = queryEvents(ctx, tx, query, args...)
+		return err
+	})
+	return out, err
+}
+
+func queryEvents(ctx context.Context, tx *sql.Tx, query string, args ...any) ([]store.Event, error) {
+	rows, err := tx.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store/sqlite: query events: %w", err)
+	}
+	defer rows.Close()
+	out := []store.Event{}
+	for rows.Next() {
+		var ev store.Event
+		var ns int64
+		var attrs, res string
+		if err := rows.Scan(&ev.Seq, &ev.Stream, &ev.Account, &ev.Region, &ns, &ev.ID, &attrs, &res, &ev.Body); err != nil {
+			return nil, fmt.Errorf("store/sqlite: query events: %w", err)
+		}
+		ev.Time = time.Unix(0, ns).UTC()
+		if err := json.Unmarshal([]byte(attrs), &ev.Attrs); err != nil {
+			return nil, fmt.Errorf("store/sqlite: event %d: corrupt attrs: %w", ev.Seq, err)
+		}
+		if err := json.Unmarshal([]byte(res), &ev.Resources); err != nil {
+			return nil, fmt.Errorf("store/sqlite: event %d: corrupt resources: %w", ev.Seq, err)
+		}
+		if len(ev.Resources) == 0 {
+			ev.Resources = nil
+		}
+		out = append(out, ev)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store/sqlite: query events: %w", err)
+	}
+	return out, nil
+}
+
+// Offset returns the consumer's stored Seq, or 0.
+func (db *DB) Offset(ctx context.Context, consumer string) (int64, error) {
+	var seq int64
+	err := db.view(ctx, func(tx *sql.Tx) error {
+		err := tx.QueryRowContext(ctx, `SELECT seq FROM consumer_offsets WHERE consumer = ?`, consumer).Scan(&seq)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil
+		}
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("store/sqlite: offset of %q: %w", consumer, err)
+	}
+	return seq, nil
+}
+
+// SetOffset stores the consumer's Seq durably.
+func (db *DB) SetOffset(ctx context.Context, consumer string, seq int64) error {
+	err := db.update(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO consumer_offsets (consumer, seq) VALUES (?, ?)
+			ON CONFLICT (consumer) DO UPDATE SET seq = excluded.seq`, consumer, seq)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("store/sqlite: set offset of %q: %w", consumer, err)
+	}
+	return nil
+}
+
+func nonNilMap(m map[string]string) map[string]string {
+	if m == nil {
+		return map[string]string{}
+	}
+	return m
+}
