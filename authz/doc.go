@@ -68,10 +68,15 @@
 //
 // # What is inferred (AWS does not say)
 //
-//   - Which type an AccessDenied message names when several types deny: the
-//     order of step 2 for explicit denies; for implicit denies the first
-//     missing Allow in the order SCP, VPC endpoint, then (cross account)
-//     identity, boundary, session, resource policy.
+//   - Which type an AccessDenied message names when several types deny (AWS
+//     names one and does not say which): the order of step 2 for explicit
+//     denies. For implicit denies: an SCP level, then a VPC endpoint policy;
+//     then for anonymous, service and web-identity callers the resource-based
+//     policy; same account: the resource-based policy when a trust or key
+//     policy does not delegate, the boundary or session policy that cut a
+//     role/source-user grant, else identity, boundary, session in that order;
+//     cross account: identity, boundary, session, then the resource-based
+//     policy.
 //   - Several VPC endpoint policies each have to allow (a request passes
 //     through each endpoint); several permissions boundary documents add up
 //     like identity policies (AWS allows one boundary per principal).

@@ -34,7 +34,7 @@ func Evaluate(r *Request, p *Policies) Result {
 	}
 	pr := policy.Request{Action: r.Action, Resource: r.Resource, Caller: c, Context: r.Context}
 	var t tally
-	if res, denied := t.collect(&pr, p, hasAccount(c)); denied {
+	if res, stop := t.collect(&pr, p, hasAccount(c)); stop {
 		return res
 	}
 	return t.decide(r, c, p)
@@ -56,18 +56,8 @@ func (t *tally) collect(pr *policy.Request, p *Policies, governed bool) (Result,
 	}
 	t.scpLevel = -1
 	if governed {
-		for i := range p.SCPs {
-			levelAllows := false
-			for j := range p.SCPs[i].Policies {
-				res := p.SCPs[i].Policies[j].Compiled.Evaluate(pr)
-				if res.Deny {
-					return explicit(ServiceControlPolicy, i, j, res.DenyStmt), true
-				}
-				levelAllows = levelAllows || res.Allow
-			}
-			if !levelAllows && t.scpLevel < 0 {
-				t.scpLevel = i
-			}
+		if res, stop := t.scps(pr, p.SCPs); stop {
+			return res, true
 		}
 	}
 	if p.Resource != nil {
@@ -76,13 +66,13 @@ func (t *tally) collect(pr *policy.Request, p *Policies, governed bool) (Result,
 			return explicit(ResourceBased, -1, 0, t.resource.DenyStmt), true
 		}
 	}
-	if res, denied := t.identity.over(pr, p.Identity, IdentityBased); denied {
+	if res, stop := t.identity.over(pr, p.Identity, IdentityBased); stop {
 		return res, true
 	}
-	if res, denied := t.boundary.over(pr, p.PermissionsBoundary, PermissionsBoundary); denied {
+	if res, stop := t.boundary.over(pr, p.PermissionsBoundary, PermissionsBoundary); stop {
 		return res, true
 	}
-	if res, denied := t.session.over(pr, p.Session, SessionPolicy); denied {
+	if res, stop := t.session.over(pr, p.Session, SessionPolicy); stop {
 		return res, true
 	}
 	t.vpce = -1
@@ -93,6 +83,25 @@ func (t *tally) collect(pr *policy.Request, p *Policies, governed bool) (Result,
 		}
 		if !res.Allow && t.vpce < 0 {
 			t.vpce = i
+		}
+	}
+	return Result{}, false
+}
+
+// scps evaluates the SCP levels: any Deny denies; the first level without an
+// Allow is remembered (every level must allow).
+func (t *tally) scps(pr *policy.Request, levels []Level) (Result, bool) {
+	for i := range levels {
+		levelAllows := false
+		for j := range levels[i].Policies {
+			res := levels[i].Policies[j].Compiled.Evaluate(pr)
+			if res.Deny {
+				return explicit(ServiceControlPolicy, i, j, res.DenyStmt), true
+			}
+			levelAllows = levelAllows || res.Allow
+		}
+		if !levelAllows && t.scpLevel < 0 {
+			t.scpLevel = i
 		}
 	}
 	return Result{}, false
@@ -193,8 +202,11 @@ func (t *tally) sameAccount(c *policy.Caller, p *Policies) Result {
 		return allowed(ResourceBased, 0, t.resource.AllowStmt)
 	}
 	limit, ok := t.limits(c, p)
-	if g&limited != 0 && ok {
-		return allowed(ResourceBased, 0, t.resource.AllowStmt)
+	if g&limited != 0 {
+		if ok {
+			return allowed(ResourceBased, 0, t.resource.AllowStmt)
+		}
+		return denied(limit)
 	}
 	// Trust policies and KMS key policies grant nothing to the account's IAM
 	// policies unless they delegate to the account explicitly (§6.4).
@@ -240,7 +252,8 @@ func hasAccount(c *policy.Caller) bool {
 }
 
 func isGetCallerIdentity(action string) bool {
-	return strings.EqualFold(action, "sts:GetCallerIdentity")
+	const gci = "sts:GetCallerIdentity"
+	return len(action) == len(gci) && strings.EqualFold(action, gci)
 }
 
 // ResourceKindFor says how the resource policy of a request grants

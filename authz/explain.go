@@ -21,7 +21,9 @@ type MatchedStatement struct {
 type Explanation struct {
 	Result
 	Matched []MatchedStatement // in the order of §6.1 step 1: RCPs, SCPs, resource, identity, boundary, session, VPC endpoint
-	Message string             // "" when Allowed
+	// Message is the AccessDenied text ("" when Allowed): Result.Message, plus
+	// ": <policy ARN>" when an explicit deny comes from a policy with an ARN.
+	Message string
 }
 
 // Explain decides the request like Evaluate and lists every applicable
@@ -29,6 +31,12 @@ type Explanation struct {
 func Explain(r *Request, p *Policies) *Explanation {
 	e := &Explanation{Result: Evaluate(r, p)}
 	e.Message = e.Result.Message(r)
+	if pol := p.deciding(e.Result); pol != nil && pol.ARN != "" && e.Decision == ExplicitDeny {
+		// AWS now names the denying policy when it has an ARN: "... with an
+		// explicit deny in an identity-based policy: arn:aws:iam::123456789012:policy/ExampleDenyPolicy"
+		// (IAM User Guide, troubleshoot_access-denied-authorization-id.html).
+		e.Message += ": " + pol.ARN
+	}
 	c := r.Caller
 	if c == nil {
 		c = &anonymous
@@ -66,6 +74,39 @@ func (e *Explanation) collect(pr *policy.Request, typ PolicyType, level int, tar
 			e.Matched = append(e.Matched, m)
 		})
 	}
+}
+
+// deciding returns the policy a result names, or nil.
+func (p *Policies) deciding(res Result) *Policy {
+	if res.Policy < 0 {
+		return nil
+	}
+	var list []Policy
+	switch res.Type {
+	case IdentityBased:
+		list = p.Identity
+	case ResourceBased:
+		return p.Resource
+	case PermissionsBoundary:
+		list = p.PermissionsBoundary
+	case SessionPolicy:
+		list = p.Session
+	case VPCEndpointPolicy:
+		list = p.VPCEndpoint
+	case ServiceControlPolicy, ResourceControlPolicy:
+		levels := p.SCPs
+		if res.Type == ResourceControlPolicy {
+			levels = p.RCPs
+		}
+		if res.Level < 0 || res.Level >= len(levels) {
+			return nil
+		}
+		list = levels[res.Level].Policies
+	}
+	if res.Policy >= len(list) {
+		return nil
+	}
+	return &list[res.Policy]
 }
 
 // Deciding returns the statement that decided, when one did (an explicit

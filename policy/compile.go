@@ -92,10 +92,12 @@ func compileStatement(s *Statement, kind Kind, vars bool) (cstmt, error) {
 	case !s.raw.effectIsText:
 		return cs, stmtErr(s, "", "missing required element Effect")
 	case s.Effect == 0:
-		if p, ok := s.pos["Effect.value"]; ok {
-			return cs, &Error{Line: p.line, Column: p.col, Path: s.path + ".Effect",
-				Message: fmt.Sprintf("must be \"Allow\" or \"Deny\", got %q", s.raw.effect)}
+		p, ok := s.pos["Effect.value"]
+		if !ok {
+			p = position{s.Line, s.Column}
 		}
+		return cs, &Error{Line: p.line, Column: p.col, Path: s.path + ".Effect",
+			Message: fmt.Sprintf("must be \"Allow\" or \"Deny\", got %q", s.raw.effect)}
 	case s.Actions == nil:
 		return cs, stmtErr(s, "", "missing required element Action or NotAction")
 	}
@@ -112,7 +114,7 @@ func compileStatement(s *Statement, kind Kind, vars bool) (cstmt, error) {
 		cc, msg := compileCondition(&s.Conditions[i], vars)
 		if msg != "" {
 			cond := &s.Conditions[i]
-			return cs, &Error{Line: cond.Line, Column: cond.Column, Path: s.path + ".Condition", Message: msg}
+			return cs, &Error{Line: cond.opLine, Column: cond.opColumn, Path: s.path + ".Condition", Message: msg}
 		}
 		cs.conds = append(cs.conds, cc)
 	}

@@ -95,8 +95,8 @@ func compileArnValue(toks []glob.Token) cvalue {
 	if len(toks) == 1 && toks[0] == glob.Star {
 		return cvalue{arnAll: true}
 	}
-	var f [6][]glob.Token
-	if !splitTokenFields(toks, &f) {
+	f, ok := splitTokenFields(toks)
+	if !ok {
 		return cvalue{invalid: true}
 	}
 	var cv cvalue
@@ -107,7 +107,7 @@ func compileArnValue(toks []glob.Token) cvalue {
 }
 
 // splitTokenFields splits tokens at the first five ':' into six fields.
-func splitTokenFields(toks []glob.Token, f *[6][]glob.Token) bool {
+func splitTokenFields(toks []glob.Token) (f [6][]glob.Token, ok bool) {
 	n, start := 0, 0
 	for i, t := range toks {
 		if t == ':' && n < 5 {
@@ -117,10 +117,10 @@ func splitTokenFields(toks []glob.Token, f *[6][]glob.Token) bool {
 		}
 	}
 	if n < 5 {
-		return false
+		return f, false
 	}
 	f[5] = toks[start:]
-	return true
+	return f, true
 }
 
 // splitFields splits an ARN at its first five colons.
@@ -325,8 +325,8 @@ func (cv *cvalue) arnLike(v string, f *[6]string, isArn bool, ctx *Context) bool
 	if len(toks) == 1 && toks[0] == glob.Star {
 		return true
 	}
-	var pf [6][]glob.Token
-	if !isArn || !splitTokenFields(toks, &pf) {
+	pf, ok := splitTokenFields(toks)
+	if !isArn || !ok {
 		return false
 	}
 	for i := range f {

@@ -116,22 +116,26 @@ func suggestOperator(s string) string {
 	if len(rest) > 8 && strings.EqualFold(rest[len(rest)-8:], "IfExists") {
 		suffix, rest = "IfExists", rest[:len(rest)-8]
 	}
-	names := make([]string, 0, len(operators))
-	for n := range operators {
-		names = append(names, n)
+	if suffix != "" && strings.EqualFold(rest, "Null") {
+		return " (Null does not take IfExists)"
 	}
-	sort.Strings(names)
-	sg := suggest(rest, names)
-	if sg == "" {
-		if _, ok := operators[rest]; ok && (prefix != "" || suffix != "") && rest != s {
-			if suffix != "" && rest == "Null" {
-				return " (Null does not take IfExists)"
-			}
+	best := rest
+	if _, ok := operators[rest]; !ok {
+		names := make([]string, 0, len(operators))
+		for n := range operators {
+			names = append(names, n)
 		}
-		return ""
+		sort.Strings(names)
+		sg := suggest(rest, names)
+		if sg == "" {
+			return ""
+		}
+		best = strings.TrimSuffix(strings.TrimPrefix(sg, " (did you mean "), "?)")
 	}
-	best := strings.TrimSuffix(strings.TrimPrefix(sg, " (did you mean "), "?)")
-	return " (did you mean " + prefix + best + suffix + "?)"
+	if c := prefix + best + suffix; c != s {
+		return " (did you mean " + c + "?)"
+	}
+	return ""
 }
 
 // acceptsVariables reports whether values of the operator may hold policy

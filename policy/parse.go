@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/moatdev/moat/policy/internal/jsonpos"
 )
@@ -66,12 +67,12 @@ func jsonError(root *jsonpos.Value, err error) error {
 		if path != "" {
 			path += "."
 		}
-		return &Error{Line: dup.Pos.Line, Column: dup.Pos.Column, Path: path + dup.Key, Err: err,
+		return &Error{Line: dup.Pos.Line, Column: dup.Pos.Column, Path: path + dup.Key, Err: err, Code: "DUPLICATE_KEY",
 			Message: fmt.Sprintf("duplicate key %q (first at line %d, column %d)", dup.Key, dup.FirstPos.Line, dup.FirstPos.Column)}
 	}
 	var se *jsonpos.SyntaxError
 	if errors.As(err, &se) {
-		return &Error{Line: se.Pos.Line, Column: se.Pos.Column, Message: "invalid JSON: " + se.Msg, Err: err}
+		return &Error{Line: se.Pos.Line, Column: se.Pos.Column, Message: "invalid JSON: " + se.Msg, Err: err, Code: "JSON_SYNTAX_ERROR"}
 	}
 	return &Error{Message: err.Error(), Err: err}
 }
@@ -103,7 +104,25 @@ func pathTo(v, target *jsonpos.Value, prefix string) string {
 }
 
 func errAt(pos jsonpos.Pos, path, format string, args ...any) *Error {
-	return &Error{Line: pos.Line, Column: pos.Column, Path: path, Message: fmt.Sprintf(format, args...)}
+	msg := fmt.Sprintf(format, args...)
+	return &Error{Line: pos.Line, Column: pos.Column, Path: path, Message: msg, Code: parseCode(msg)}
+}
+
+// parseCode classifies a parse error with the closest Access Analyzer issue code.
+func parseCode(msg string) string {
+	switch {
+	case strings.HasPrefix(msg, "unknown principal type"):
+		return "INVALID_PRINCIPAL_KEY"
+	case strings.HasPrefix(msg, "unknown"):
+		return "INVALID_POLICY_ELEMENT"
+	case strings.HasPrefix(msg, "missing required element Statement"):
+		return "MISSING_STATEMENT"
+	case strings.HasSuffix(msg, "not both"):
+		return "UNSUPPORTED_ELEMENT_COMBINATION"
+	case strings.HasPrefix(msg, `must be "*"`):
+		return "INVALID_PRINCIPAL_FORMAT"
+	}
+	return "DATA_TYPE_MISMATCH"
 }
 
 func str(m *jsonpos.Member, path string) (string, error) {
@@ -292,7 +311,8 @@ func parseConditions(v *jsonpos.Value, path string) ([]Condition, error) {
 			if err != nil {
 				return nil, err
 			}
-			out = append(out, Condition{Operator: op.Key, Key: k.Key, Values: vals, Line: k.KeyPos.Line, Column: k.KeyPos.Column})
+			out = append(out, Condition{Operator: op.Key, Key: k.Key, Values: vals, Line: k.KeyPos.Line, Column: k.KeyPos.Column,
+				opLine: op.KeyPos.Line, opColumn: op.KeyPos.Column})
 		}
 	}
 	return out, nil

@@ -80,8 +80,10 @@ type Condition struct {
 	Operator string   // verbatim, e.g. "ForAnyValue:StringLikeIfExists"
 	Key      string   // verbatim
 	Values   []string // JSON booleans and numbers keep their text ("true", "10")
-	Line     int
+	Line     int      // position of the key
 	Column   int
+
+	opLine, opColumn int // position of the operator
 }
 
 // Error is a parse or compile error with its position in the document.
@@ -89,7 +91,8 @@ type Error struct {
 	Line, Column int    // 1-based; 0 when unknown
 	Path         string // JSON path such as "Statement[1].Effect"
 	Message      string
-	Err          error // wrapped cause, if any
+	Code         string // Access Analyzer-style issue code, e.g. "JSON_SYNTAX_ERROR" (parse errors only)
+	Err          error  // wrapped cause, if any
 }
 
 func (e *Error) Error() string {

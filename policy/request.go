@@ -43,6 +43,7 @@ type Caller struct {
 }
 
 // Context holds a request's condition keys. Key names are case-insensitive.
+// The zero value is an empty context ready to use.
 // A Context is not safe for concurrent writes; reading it from several
 // Evaluate calls at once is safe.
 type Context struct {
@@ -59,6 +60,9 @@ func NewContext() *Context { return &Context{m: make(map[string]ctxValue)} }
 
 // Set sets a single-valued key.
 func (c *Context) Set(key string, value string) {
+	if c.m == nil {
+		c.m = make(map[string]ctxValue)
+	}
 	c.m[strings.ToLower(key)] = ctxValue{values: []string{value}}
 }
 
@@ -66,6 +70,9 @@ func (c *Context) Set(key string, value string) {
 func (c *Context) SetMulti(key string, values []string) {
 	v := make([]string, len(values))
 	copy(v, values)
+	if c.m == nil {
+		c.m = make(map[string]ctxValue)
+	}
 	c.m[strings.ToLower(key)] = ctxValue{values: v, multi: true}
 }
 
@@ -87,7 +94,7 @@ func (c *Context) get(lower string) (ctxValue, bool) {
 	return v, ok
 }
 
-// Keys returns the number of keys set.
+// Len returns the number of keys set.
 func (c *Context) Len() int {
 	if c == nil {
 		return 0

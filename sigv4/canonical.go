@@ -17,21 +17,27 @@ import (
 
 // checkSignature recomputes the signature with aws-sdk-go-v2's signer over a
 // fresh request that carries only what the client signed (aws-wire.md §4.7)
-// and compares it, and the signed-headers list, with the client's.
+// and compares it, and the signed-headers list, with the client's. When the
+// SDK cannot sign the client's list, the canonical request is built by
+// fallbackCanonical instead.
 func (v *Verifier) checkSignature(ctx context.Context, r *http.Request, a *Auth, creds Credentials, body []byte) *Error {
 	signer := v.signer(a.AccessKeyID, creds.SecretAccessKey)
 	awsCreds := aws.Credentials{AccessKeyID: a.AccessKeyID, SecretAccessKey: creds.SecretAccessKey}
 	hash := payloadHash(a, body)
+	clientSigned := a.signedHeaders()
 	sig, signed, err := sign(ctx, signer, awsCreds, rebuild(r, a), a, hash, signerOptions(a))
-	if err == nil && signed == strings.Join(a.SignedHeaders, ";") && signatureEqual(sig, a.Signature) {
+	if err == nil && signed != clientSigned {
+		canonical := fallbackCanonical(r, a, hash)
+		sts := fallbackStringToSign(a, canonical)
+		if signatureEqual(fallbackSignature(a, creds.SecretAccessKey, sts), a.Signature) {
+			return nil
+		}
+		return &Error{Kind: SignatureMismatch, Message: msgMismatch, CanonicalRequest: canonical, StringToSign: sts}
+	}
+	if err == nil && signatureEqual(sig, a.Signature) {
 		return nil
 	}
 	// Mismatch: sign again with logging on to report what we computed.
-	e := newError(SignatureMismatch, msgMismatch)
-	if signed != "" && signed != strings.Join(a.SignedHeaders, ";") {
-		e.Message += " (moat: the client signed headers '" + strings.Join(a.SignedHeaders, ";") +
-			"' but the verifier can only reproduce '" + signed + "')"
-	}
 	capture := &captureLogger{}
 	opts := signerOptions(a)
 	_, _, _ = sign(ctx, signer, awsCreds, rebuild(r, a), a, hash, func(o *v4.SignerOptions) {
@@ -39,8 +45,8 @@ func (v *Verifier) checkSignature(ctx context.Context, r *http.Request, a *Auth,
 		o.LogSigning = true
 		o.Logger = capture
 	})
-	e.CanonicalRequest, e.StringToSign = capture.canonical, capture.stringToSign
-	return e
+	return &Error{Kind: SignatureMismatch, Message: msgMismatch,
+		CanonicalRequest: capture.canonical, StringToSign: capture.stringToSign}
 }
 
 // sign runs SignHTTP or PresignHTTP and returns the hex signature and the

@@ -4,12 +4,15 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/base64"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"testing"
 	"time"
 )
@@ -49,12 +52,24 @@ func testLookup(extra ...Credentials) mapLookup {
 // fixedNow returns a clock stopped at t.
 func fixedNow(t time.Time) func() time.Time { return func() time.Time { return t } }
 
-// sharedDir locates ../shared next to the repository root, or skips.
+// sharedPath locates sub in ../shared next to the repository root (or in
+// $MOAT_SHARED_DIR, which lets the skip path be checked).
+func sharedPath(sub string) (string, bool) {
+	root := filepath.Join("..", "..", "shared")
+	if env := os.Getenv("MOAT_SHARED_DIR"); env != "" {
+		root = env
+	}
+	dir := filepath.Join(root, sub)
+	_, err := os.Stat(dir)
+	return dir, err == nil
+}
+
+// sharedDir returns sharedPath(sub) or skips the test.
 func sharedDir(t testing.TB, sub string) string {
 	t.Helper()
-	dir := filepath.Join("..", "..", "shared", sub)
-	if _, err := os.Stat(dir); err != nil {
-		t.Skipf("shared reference data not available (%s: %v); moat's own generated vectors still run", dir, err)
+	dir, ok := sharedPath(sub)
+	if !ok {
+		t.Skipf("shared reference data not available at %s; moat's own generated vectors still run", dir)
 	}
 	return dir
 }
@@ -63,15 +78,23 @@ func sharedDir(t testing.TB, sub string) string {
 // with its complete body.
 func readWire(t testing.TB, raw []byte) (*http.Request, []byte) {
 	t.Helper()
+	r, body, err := readWireErr(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r, body
+}
+
+func readWireErr(raw []byte) (*http.Request, []byte, error) {
 	r, err := http.ReadRequest(bufio.NewReader(bytes.NewReader(raw)))
 	if err != nil {
-		t.Fatalf("ReadRequest: %v", err)
+		return nil, nil, fmt.Errorf("ReadRequest: %w", err)
 	}
 	body, err := io.ReadAll(r.Body)
 	if err != nil {
-		t.Fatalf("reading body: %v", err)
+		return nil, nil, fmt.Errorf("reading body: %w", err)
 	}
-	return r, body
+	return r, body, nil
 }
 
 // wantKind fails unless err is an *Error of kind k.
@@ -86,3 +109,17 @@ func wantKind(t testing.TB, err error, k ErrorKind) *Error {
 	}
 	return e
 }
+
+func mustRead(t testing.TB, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func itoa(n int) string         { return strconv.Itoa(n) }
+func itoaHex(n int) string      { return strconv.FormatInt(int64(n), 16) }
+func hexString(b []byte) string { return hex.EncodeToString(b) }
+func b64(b []byte) string       { return base64.StdEncoding.EncodeToString(b) }

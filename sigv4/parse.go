@@ -1,9 +1,11 @@
 package sigv4
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -40,13 +42,15 @@ const (
 	msgExpiresMax  = "X-Amz-Expires must be less than a week (in seconds) that is 604800"
 	msgNeedsDate   = "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header."
 	msgHostSigned  = "Signature Version 4 requires the 'host' header to be signed."
+	msgNotSigned   = "There were headers present in the request which were not signed"
+	msgNotYetValid = "Request is not valid yet"
 )
 
 // Parse reads the Authorization header or the X-Amz-* query parameters. It
 // returns (nil, nil) when the request carries no SigV4 auth at all
 // (anonymous), and an *Error when auth is present but malformed: kind
-// IncompleteSignature, UnsupportedAlgorithm (SigV2, SigV4a, anything else)
-// or PresignExpiresTooLarge.
+// IncompleteSignature, UnsupportedAlgorithm (SigV2, SigV4a, anything else),
+// PresignExpiresTooLarge or, for S3, HeadersNotSigned.
 //
 // Parse checks structure only: the credential scope has five parts ending in
 // aws4_request, its date equals the date of X-Amz-Date, SignedHeaders
@@ -89,9 +93,43 @@ func parseHeader(r *http.Request, authz string) (*Auth, error) {
 	if err := checkAlgorithm(alg); err != nil {
 		return nil, err
 	}
-	a := &Auth{}
-	var cred, signed, sig string
-	var hasCred, hasSigned, hasSig bool
+	p, err := splitAuthorization(authz, rest)
+	if err != nil {
+		return nil, err
+	}
+	a := &Auth{amzDate: r.Header.Get(amzDate)}
+	dateHeader := r.Header.Get("Date")
+	if err := p.checkComplete(a.amzDate == "" && dateHeader == "", authz); err != nil {
+		return nil, err
+	}
+	if err := a.setTime(dateHeader); err != nil {
+		return nil, err
+	}
+	if err := a.setCredential(p.value[0], false); err != nil {
+		return nil, err
+	}
+	a.Signature = p.value[2]
+	a.SecurityToken = r.Header.Get(amzSecurityToken)
+	a.PayloadHash = r.Header.Get(amzContentSHA256)
+	if err := a.setSignedHeaders(r, p.value[1]); err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+// authorizationParams are Credential, SignedHeaders and Signature, in that
+// order, and whether each was present.
+type authorizationParams struct {
+	value [3]string
+	found [3]bool
+}
+
+var authorizationKeys = [3]string{"Credential", "SignedHeaders", "Signature"}
+
+// splitAuthorization reads "k=v, k=v, k=v" (with or without the spaces).
+// Unknown keys are ignored.
+func splitAuthorization(authz, rest string) (authorizationParams, *Error) {
+	var p authorizationParams
 	for rest != "" {
 		var part string
 		part, rest, _ = strings.Cut(rest, ",")
@@ -101,48 +139,33 @@ func parseHeader(r *http.Request, authz string) (*Auth, error) {
 		}
 		k, v, ok := strings.Cut(part, "=")
 		if !ok {
-			return nil, newError(IncompleteSignature, fmt.Sprintf(
+			return p, newError(IncompleteSignature, fmt.Sprintf(
 				"'%s' not a valid key=value pair (missing equal-sign) in Authorization header: '%s'.", part, authz))
 		}
-		switch k {
-		case "Credential":
-			cred, hasCred = v, true
-		case "SignedHeaders":
-			signed, hasSigned = v, true
-		case "Signature":
-			sig, hasSig = v, true
+		for i, key := range authorizationKeys {
+			if k == key {
+				p.value[i], p.found[i] = v, true
+			}
 		}
 	}
-	a.amzDate = r.Header.Get(amzDate)
-	dateHeader := r.Header.Get("Date")
+	return p, nil
+}
+
+// checkComplete lists every missing part, as AWS does, then echoes the header.
+func (p authorizationParams) checkComplete(noDate bool, authz string) *Error {
 	var missing strings.Builder
-	for _, m := range [...]struct {
-		ok   bool
-		name string
-	}{{hasCred, "Credential"}, {hasSig, "Signature"}, {hasSigned, "SignedHeaders"}} {
-		if !m.ok {
-			missing.WriteString("Authorization header requires '" + m.name + "' parameter. ")
+	for _, i := range [...]int{0, 2, 1} { // AWS's order: Credential, Signature, SignedHeaders
+		if !p.found[i] {
+			missing.WriteString("Authorization header requires '" + authorizationKeys[i] + "' parameter. ")
 		}
 	}
-	if a.amzDate == "" && dateHeader == "" {
+	if noDate {
 		missing.WriteString(msgNeedsDate + " ")
 	}
-	if missing.Len() > 0 {
-		return nil, newError(IncompleteSignature, missing.String()+"Authorization="+authz)
+	if missing.Len() == 0 {
+		return nil
 	}
-	if err := a.setTime(dateHeader); err != nil {
-		return nil, err
-	}
-	if err := a.setCredential(cred, false); err != nil {
-		return nil, err
-	}
-	a.Signature = sig
-	a.SecurityToken = r.Header.Get(amzSecurityToken)
-	a.PayloadHash = r.Header.Get(amzContentSHA256)
-	if err := a.setSignedHeaders(r, signed); err != nil {
-		return nil, err
-	}
-	return a, nil
+	return newError(IncompleteSignature, missing.String()+"Authorization="+authz)
 }
 
 func checkAlgorithm(alg string) *Error {
@@ -158,10 +181,9 @@ func checkAlgorithm(alg string) *Error {
 }
 
 func parseQuery(r *http.Request) (*Auth, error) {
-	q, err := url.ParseQuery(r.URL.RawQuery)
-	if err != nil {
-		return nil, newError(IncompleteSignature, "the query string is malformed: "+err.Error())
-	}
+	// Pairs that do not parse (bad escapes, ';') are dropped, as
+	// url.URL.Query, which the SDK signer uses, drops them.
+	q, _ := url.ParseQuery(r.URL.RawQuery)
 	if q.Get(amzAlgorithm) == "" && q.Get("AWSAccessKeyId") != "" {
 		return nil, newError(UnsupportedAlgorithm, msgSigV2)
 	}
@@ -180,6 +202,9 @@ func parseQuery(r *http.Request) (*Auth, error) {
 	if err := a.setCredential(q.Get(amzCredential), true); err != nil {
 		return nil, err
 	}
+	if a.Service == "s3" && len(q[amzExpires]) == 0 {
+		return nil, newError(IncompleteSignature, msgQueryParams) // S3 requires it
+	}
 	if err := a.setExpires(q[amzExpires]); err != nil {
 		return nil, err
 	}
@@ -197,12 +222,14 @@ func parseQuery(r *http.Request) (*Auth, error) {
 
 func (a *Auth) setExpires(vals []string) *Error {
 	if len(vals) == 0 {
-		return nil // optional outside S3; Verify then applies the skew window
+		return nil // optional outside S3: Verify then applies the skew window
 	}
 	n, err := strconv.ParseInt(vals[0], 10, 64)
 	switch {
-	case err != nil && strings.TrimLeft(vals[0], "-0123456789") == "" && vals[0] != "":
-		return newError(PresignExpiresTooLarge, msgExpiresMax) // overflows int64
+	case errors.Is(err, strconv.ErrRange) && n > 0:
+		return newError(PresignExpiresTooLarge, msgExpiresMax)
+	case errors.Is(err, strconv.ErrRange):
+		return newError(IncompleteSignature, msgExpiresNeg)
 	case err != nil:
 		return newError(IncompleteSignature, msgExpiresNum)
 	case n < 0:
@@ -281,7 +308,7 @@ func (a *Auth) setSignedHeaders(r *http.Request, list string) *Error {
 	if list == "" {
 		return newError(IncompleteSignature, "Authorization header requires 'SignedHeaders' parameter.")
 	}
-	a.SignedHeaders = strings.Split(list, ";")
+	a.SignedHeaders, a.signedList = strings.Split(list, ";"), list
 	hasHost := false
 	for _, h := range a.SignedHeaders {
 		if h == "" {
@@ -295,7 +322,33 @@ func (a *Auth) setSignedHeaders(r *http.Request, list string) *Error {
 	if !hasHost {
 		return newError(IncompleteSignature, msgHostSigned)
 	}
-	return nil
+	return a.checkAmzHeadersSigned(r)
+}
+
+// checkAmzHeadersSigned rejects, for S3, x-amz-* headers the signature does
+// not cover, as S3 does (AccessDenied 403, HeadersNotSigned). A presigned URL
+// may carry X-Amz-Content-Sha256 unsigned: the body check binds it.
+func (a *Auth) checkAmzHeadersSigned(r *http.Request) *Error {
+	if a.Service != "s3" {
+		return nil
+	}
+	var unsigned []string
+	for k := range r.Header {
+		if len(k) < 6 || !strings.EqualFold(k[:6], "x-amz-") || signs(a.SignedHeaders, k) {
+			continue
+		}
+		if a.Presigned && strings.EqualFold(k, amzContentSHA256) {
+			continue
+		}
+		unsigned = append(unsigned, strings.ToLower(k))
+	}
+	if len(unsigned) == 0 {
+		return nil
+	}
+	sort.Strings(unsigned)
+	e := newError(HeadersNotSigned, msgNotSigned)
+	e.HeadersNotSigned = strings.Join(unsigned, ";")
+	return e
 }
 
 func headerPresent(r *http.Request, lower string) bool {

@@ -7,7 +7,10 @@ import (
 	"encoding/hex"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -78,9 +81,11 @@ func (c genCase) wireRequest(t testing.TB) []byte {
 		if c.service == "s3" {
 			hash = UnsignedPayload
 		}
-		q := req.URL.Query()
-		q.Set(amzExpires, c.expires)
-		req.URL.RawQuery = q.Encode()
+		if c.expires != "" {
+			q := req.URL.Query()
+			q.Set(amzExpires, c.expires)
+			req.URL.RawQuery = q.Encode()
+		}
 		uri, hdr, err := signer.PresignHTTP(context.Background(), creds, req, hash, c.service, "us-east-1", signTime, s3)
 		if err != nil {
 			t.Fatal(err)
@@ -114,7 +119,7 @@ var genCases = []genCase{
 		body: "Action=CreateUser&UserName=alice&Version=2010-05-08", service: "iam", creds: docCreds,
 		header: http.Header{"Content-Type": {"application/x-www-form-urlencoded; charset=utf-8"}}},
 	{name: "sts GET with special query characters", method: "GET",
-		url: "http://127.0.0.1:45454/?Action=GetCallerIdentity&Version=2011-06-15&sp=a+b&pct=a%20b&k%2B=~*'!()&empty=&z=2&z=1&slash=a/b&uni=%C3%A9%E2%82%AC",
+		url:     "http://127.0.0.1:45454/?Action=GetCallerIdentity&Version=2011-06-15&sp=a+b&pct=a%20b&k%2B=~*'!()&empty=&z=2&z=1&slash=a/b&uni=%C3%A9%E2%82%AC",
 		service: "sts", creds: docCreds},
 	{name: "unicode path, non-S3 double escaping", method: "GET", url: "http://127.0.0.1:45454/x",
 		path: "/restapis/ünïcødé/€ space/+plus", service: "execute-api", creds: docCreds},
@@ -138,19 +143,21 @@ var genCases = []genCase{
 	{name: "default port stripped by the client", method: "GET", url: "http://localhost:80/?Action=ListUsers",
 		service: "iam", creds: docCreds},
 	{name: "presigned S3 GET with extra parameters", method: "GET",
-		url: "http://127.0.0.1:45454/demo-bucket/dir/a%20b.txt?x-id=GetObject&X-Amz-Checksum-Mode=ENABLED&response-content-disposition=attachment%3B%20filename%3D%22a%20b%22",
+		url:     "http://127.0.0.1:45454/demo-bucket/dir/a%20b.txt?x-id=GetObject&X-Amz-Checksum-Mode=ENABLED&response-content-disposition=attachment%3B%20filename%3D%22a%20b%22",
 		service: "s3", creds: docCreds, presign: true, expires: "900"},
 	{name: "presigned S3 with session token", method: "GET", url: "http://127.0.0.1:45454/demo-bucket/k",
 		service: "s3", creds: sessionCreds, presign: true, expires: "3600"},
 	{name: "presigned STS with a signed header (EKS token)", method: "GET",
 		url:     "http://127.0.0.1:45454/?Action=GetCallerIdentity&Version=2011-06-15",
 		service: "sts", creds: docCreds, presign: true, expires: "60", header: http.Header{"X-K8s-Aws-Id": {"demo-cluster"}}},
+	{name: "non-S3 accepts unsigned x-amz-* headers", method: "GET", url: "http://127.0.0.1:45454/?Action=ListUsers",
+		service: "iam", creds: docCreds, unsigned: http.Header{"X-Amz-Foo": {"bar"}}},
 }
 
 func TestGeneratedRoundTrip(t *testing.T) {
 	t.Parallel()
-	if len(genCases) != 13 {
-		t.Fatalf("%d generated cases, want 13", len(genCases))
+	if len(genCases) != 14 {
+		t.Fatalf("%d generated cases, want 14", len(genCases))
 	}
 	for _, c := range genCases {
 		t.Run(c.name, func(t *testing.T) {
@@ -180,4 +187,107 @@ func TestGeneratedRoundTrip(t *testing.T) {
 			wantKind(t, verifyErr(v2, r, a, body), SignatureMismatch)
 		})
 	}
+}
+
+// TestVerifyURL verifies a presigned URL that did not arrive as a request
+// (an EKS token): the request is built from the URL, whose host is signed.
+func TestVerifyURL(t *testing.T) {
+	t.Parallel()
+	urls := map[string]time.Time{}
+	c := genCases[12] // presigned STS with x-k8s-aws-id
+	r, _ := readWire(t, c.wireRequest(t))
+	urls["https://sts.us-east-1.amazonaws.com"+r.RequestURI] = signTime // signed for 127.0.0.1: must fail
+	if dir, ok := sharedPath(filepath.Join("wire", "captures", "eks")); ok {
+		raw, err := os.ReadFile(filepath.Join(dir, "cli-2.9.19-eks-get-token.decoded-presigned-url.txt"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		urls[strings.TrimSpace(string(raw))] = time.Date(2026, 11, 29, 10, 6, 18, 0, time.UTC)
+	}
+	for u, at := range urls {
+		req, err := http.NewRequest("GET", u, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("X-K8s-Aws-Id", "demo-cluster")
+		a, err := Parse(req)
+		if err != nil || a == nil {
+			t.Fatalf("Parse: %v", err)
+		}
+		v := &Verifier{Lookup: testLookup(), Now: fixedNow(at.Add(30 * time.Second))}
+		_, err = v.Verify(context.Background(), req, a, nil)
+		if strings.Contains(u, "X-Amz-Date=20261129T100413Z") {
+			wantKind(t, err, SignatureMismatch)
+			continue
+		}
+		if err != nil {
+			t.Fatalf("%s: %v", u, err)
+		}
+		req.Header.Set("X-K8s-Aws-Id", "other-cluster")
+		wantKind(t, verifyErr(v, req, a, nil), SignatureMismatch)
+	}
+}
+
+// TestVerifyConcurrent shares one Verifier across goroutines (run with -race).
+func TestVerifyConcurrent(t *testing.T) {
+	t.Parallel()
+	v := &Verifier{Lookup: testLookup(), Now: fixedNow(signTime)}
+	type item struct {
+		r    *http.Request
+		a    *Auth
+		body []byte
+	}
+	var items []item
+	for _, c := range genCases {
+		r, body := readWire(t, c.wireRequest(t))
+		a, err := Parse(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		items = append(items, item{r, a, body})
+	}
+	errs := make(chan error, 8*len(items))
+	var wg sync.WaitGroup
+	for g := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range items {
+				it := items[(i+g)%len(items)]
+				_, err := v.Verify(context.Background(), it.r, it.a, it.body)
+				errs <- err
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	n := 0
+	for err := range errs {
+		if err != nil {
+			t.Error(err)
+		}
+		n++
+	}
+	if n != 8*len(items) {
+		t.Fatalf("%d verifications, want %d", n, 8*len(items))
+	}
+}
+
+// TestPresignedWithoutExpires: outside S3, X-Amz-Expires is optional and the
+// skew window applies instead.
+func TestPresignedWithoutExpires(t *testing.T) {
+	t.Parallel()
+	c := genCase{method: "GET", url: "http://127.0.0.1:45454/?Action=GetCallerIdentity&Version=2011-06-15",
+		service: "sts", creds: docCreds, presign: true}
+	r, body := readWire(t, c.wireRequest(t))
+	a, err := Parse(r)
+	if err != nil || a.Expires != 0 {
+		t.Fatalf("Parse: %+v %v", a, err)
+	}
+	v := &Verifier{Lookup: testLookup(), Now: fixedNow(signTime.Add(14 * time.Minute))}
+	if _, err := v.Verify(context.Background(), r, a, body); err != nil {
+		t.Fatal(err)
+	}
+	v.Now = fixedNow(signTime.Add(16 * time.Minute))
+	wantKind(t, verifyErr(v, r, a, body), SignatureExpired)
 }

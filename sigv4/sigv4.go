@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -61,7 +62,17 @@ type Auth struct {
 	SecurityToken string        // X-Amz-Security-Token header or query value
 	PayloadHash   string        // X-Amz-Content-Sha256 value, or "" when absent
 
-	amzDate string // the X-Amz-Date text as sent ("" when the Date header was used)
+	amzDate    string // the X-Amz-Date text as sent ("" when the Date header was used)
+	signedList string // SignedHeaders as sent
+
+}
+
+// signedHeaders returns the SignedHeaders list as the client sent it.
+func (a *Auth) signedHeaders() string {
+	if a.signedList == "" && len(a.SignedHeaders) > 0 {
+		return strings.Join(a.SignedHeaders, ";") // an Auth built by hand
+	}
+	return a.signedList
 }
 
 // Scope returns the credential scope "yyyymmdd/region/service/aws4_request".
@@ -90,6 +101,7 @@ const (
 	PresignExpired                          // X-Amz-Date + X-Amz-Expires passed
 	PresignExpiresTooLarge                  // X-Amz-Expires > 604800
 	ContentSHA256Mismatch                   // X-Amz-Content-Sha256 hex differs from the body's hash, or is not a valid value
+	HeadersNotSigned                        // S3 only: an x-amz-* header is present but not signed (Error.HeadersNotSigned names them)
 )
 
 var kindNames = [...]string{
@@ -105,6 +117,7 @@ var kindNames = [...]string{
 	PresignExpired:         "PresignExpired",
 	PresignExpiresTooLarge: "PresignExpiresTooLarge",
 	ContentSHA256Mismatch:  "ContentSHA256Mismatch",
+	HeadersNotSigned:       "HeadersNotSigned",
 }
 
 // String returns the kind's Go name.
@@ -123,8 +136,13 @@ type Error struct {
 	Message string
 	// CanonicalRequest and StringToSign are what moat computed, set on
 	// SignatureMismatch for debug logs (S3 also returns them in its error
-	// body). They contain no secret.
+	// body). They never contain the secret key, but the canonical request
+	// holds the X-Amz-Security-Token value when the client signed it:
+	// redact that before logging.
 	CanonicalRequest, StringToSign string
+	// HeadersNotSigned lists, ";"-separated, the x-amz-* headers present
+	// but not signed (kind HeadersNotSigned; S3 returns it in its error body).
+	HeadersNotSigned string
 }
 
 func (e *Error) Error() string {

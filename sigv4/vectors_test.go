@@ -109,6 +109,10 @@ func TestSharedVectors(t *testing.T) {
 			if _, err := v.Verify(context.Background(), r, a, body); err != nil {
 				t.Fatalf("Verify: %v", err)
 			}
+			// The fallback builder agrees with the published canonical request.
+			if got := fallbackCanonical(r, a, payloadHash(a, body)); got != vec.CanonicalRequest {
+				t.Errorf("fallback canonical request\n got %q\nwant %q", got, vec.CanonicalRequest)
+			}
 			// A wrong signature reports the published canonical request.
 			a.Signature = strings.Repeat("0", 64)
 			e := wantKind(t, verifyErr(v, r, a, body), SignatureMismatch)

@@ -153,6 +153,9 @@ func (v *Verifier) checkTime(a *Auth, now time.Time) *Error {
 		skew = DefaultMaxSkew
 	}
 	mins := int(skew / time.Minute)
+	if a.Presigned && a.Time.Sub(now) > skew {
+		return newError(SignatureNotYetCurrent, msgNotYetValid)
+	}
 	if a.Time.Sub(now) > skew {
 		return newError(SignatureNotYetCurrent, fmt.Sprintf(
 			"Signature not yet current: %s is still later than %s (%s + %d min.)",

@@ -17,6 +17,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"unicode/utf8"
 
 	"github.com/moatdev/moat/authz"
 	"github.com/moatdev/moat/policy"
@@ -26,7 +27,7 @@ import (
 type Case struct {
 	ID       string
 	Line     int    // 1-based line number in the input
-	Raw      []byte // the case's JSON text, for members this package does not read
+	Raw      []byte // the case's JSON text, for members this package does not read; valid until the next call to Next
 	Request  authz.Request
 	Policies authz.Policies
 }
@@ -46,12 +47,7 @@ type Reader struct {
 	line    int
 	buf     []byte
 	managed Managed
-	cache   map[cacheKey]compiled
-}
-
-type cacheKey struct {
-	kind policy.Kind
-	doc  string
+	cache   [policy.EndpointPolicy + 1]map[string]compiled // by kind, then document bytes
 }
 
 // compiled is a cached outcome of turning one <policy> value into a Policy.
@@ -67,7 +63,6 @@ func NewReader(in io.Reader, managed Managed) *Reader {
 	return &Reader{
 		in:      bufio.NewReaderSize(in, 1<<20),
 		managed: managed,
-		cache:   make(map[cacheKey]compiled),
 	}
 }
 
@@ -109,57 +104,76 @@ func (r *Reader) readLine() ([]byte, error) {
 	}
 }
 
-type rawCase struct {
-	ID       json.RawMessage `json:"id"`
-	Request  json.RawMessage `json:"request"`
-	Policies json.RawMessage `json:"policies"`
-}
-
 func (r *Reader) parse(line []byte) (*Case, error) {
 	fail := func(id, format string, args ...any) error {
 		return &CaseError{ID: id, Line: r.line, Message: fmt.Sprintf(format, args...)}
 	}
 	lineID := "line-" + strconv.Itoa(r.line)
-	var rc rawCase
-	if err := json.Unmarshal(line, &rc); err != nil {
-		return nil, fail(lineID, "%s", jsonError(err, line, r.line))
+	if !json.Valid(line) {
+		var v any
+		return nil, fail(lineID, "%s", jsonError(json.Unmarshal(line, &v), r.line))
 	}
-	id, ok := stringValue(rc.ID)
+	body := bytes.TrimSpace(line)
+	if body[0] != '{' {
+		return nil, fail(lineID, "a case must be a JSON object, got %s", jsonKind(body))
+	}
+	var rawID, rawRequest, rawPolicies json.RawMessage
+	for _, m := range members(body) {
+		switch m.name {
+		case "id":
+			rawID = m.value
+		case "request":
+			rawRequest = m.value
+		case "policies":
+			rawPolicies = m.value
+		}
+	}
+	id, ok := stringValue(rawID)
 	if !ok {
-		if rc.ID == nil || isNull(rc.ID) {
+		if rawID == nil || isNull(rawID) {
 			return nil, fail(lineID, "id: missing required member")
 		}
 		return nil, fail(lineID, "id: must be a string")
 	}
-	c := &Case{ID: id, Line: r.line, Raw: bytes.Clone(line)}
-	if err := decodeRequest(rc.Request, &c.Request); err != nil {
+	if id == "" {
+		return nil, fail(lineID, "id: must not be empty")
+	}
+	c := &Case{ID: id, Line: r.line, Raw: line}
+	if err := decodeRequest(rawRequest, &c.Request); err != nil {
 		return nil, fail(id, "%s", err.Error())
 	}
 	kind := authz.ResourceKindFor(c.Request.Action, c.Request.Resource)
 	c.Policies.ResourceKind = kind
-	if err := r.decodePolicies(rc.Policies, &c.Policies, kind); err != nil {
+	if err := r.decodePolicies(rawPolicies, &c.Policies, kind); err != nil {
 		return nil, fail(id, "%s", err.Error())
 	}
 	c.Request.Caller.HasPermissionsBoundary = len(c.Policies.PermissionsBoundary) > 0
 	return c, nil
 }
 
-// jsonError renders a JSON decoding error of a whole line.
-func jsonError(err error, line []byte, n int) string {
+// jsonKind names the kind of a valid JSON value.
+func jsonKind(b []byte) string {
+	switch b[0] {
+	case '{':
+		return "object"
+	case '[':
+		return "array"
+	case '"':
+		return "string"
+	case 't', 'f':
+		return "boolean"
+	case 'n':
+		return "null"
+	}
+	return "number"
+}
+
+// jsonError renders a JSON syntax error of a whole line.
+func jsonError(err error, n int) string {
 	var se *json.SyntaxError
 	if errors.As(err, &se) {
-		col := int(se.Offset)
-		if col < 1 {
-			col = 1
-		}
+		col := max(int(se.Offset), 1)
 		return fmt.Sprintf("invalid JSON at line %d, column %d: %s", n, col, se.Error())
-	}
-	var te *json.UnmarshalTypeError
-	if errors.As(err, &te) {
-		if te.Field == "" {
-			return "a case must be a JSON object, got " + te.Value
-		}
-		return te.Field + ": must be a JSON object, got " + te.Value
 	}
 	return "invalid JSON: " + err.Error()
 }
@@ -169,6 +183,9 @@ func stringValue(raw json.RawMessage) (string, bool) {
 	if len(raw) == 0 || raw[0] != '"' {
 		return "", false
 	}
+	if plain := raw[1 : len(raw)-1]; len(raw) >= 2 && raw[len(raw)-1] == '"' && bytes.IndexByte(plain, '\\') < 0 && utf8.Valid(plain) && !hasControl(plain) {
+		return string(plain), true
+	}
 	var s string
 	if err := json.Unmarshal(raw, &s); err != nil {
 		return "", false
@@ -176,9 +193,19 @@ func stringValue(raw json.RawMessage) (string, bool) {
 	return s, true
 }
 
+func hasControl(b []byte) bool {
+	for _, c := range b {
+		if c < 0x20 || c == '"' {
+			return true
+		}
+	}
+	return false
+}
+
 func isNull(raw json.RawMessage) bool { return string(bytes.TrimSpace(raw)) == "null" }
 
-// object decodes a JSON object into its members; absent or null is an empty object.
+// object returns the members of a JSON object (the last of repeated names
+// wins, as in encoding/json); absent or null is an empty object.
 func object(raw json.RawMessage, path string) (map[string]json.RawMessage, error) {
 	if len(raw) == 0 || isNull(raw) {
 		return nil, nil
@@ -186,14 +213,15 @@ func object(raw json.RawMessage, path string) (map[string]json.RawMessage, error
 	if raw[0] != '{' {
 		return nil, fmt.Errorf("%s: must be a JSON object", path)
 	}
-	var m map[string]json.RawMessage
-	if err := json.Unmarshal(raw, &m); err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+	ms := members(raw)
+	m := make(map[string]json.RawMessage, len(ms))
+	for _, kv := range ms {
+		m[kv.name] = kv.value
 	}
 	return m, nil
 }
 
-// array decodes a JSON array; absent or null is empty.
+// array returns the elements of a JSON array; absent or null is empty.
 func array(raw json.RawMessage, path string) ([]json.RawMessage, error) {
 	if len(raw) == 0 || isNull(raw) {
 		return nil, nil
@@ -201,11 +229,7 @@ func array(raw json.RawMessage, path string) ([]json.RawMessage, error) {
 	if raw[0] != '[' {
 		return nil, fmt.Errorf("%s: must be a JSON array", path)
 	}
-	var a []json.RawMessage
-	if err := json.Unmarshal(raw, &a); err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	return a, nil
+	return elements(raw), nil
 }
 
 // oneOrMany accepts a single value or an array of values.

@@ -1,6 +1,7 @@
 package cases
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -134,11 +135,18 @@ func (r *Reader) levels(raw json.RawMessage, path string, kind policy.Kind) ([]a
 // policy turns one <policy> value (iam-cases-schema.md §1.1) into a compiled
 // Policy, through the per-run cache.
 func (r *Reader) policy(raw json.RawMessage, path string, kind policy.Kind) (authz.Policy, error) {
-	key := cacheKey{kind: kind, doc: string(raw)}
-	c, ok := r.cache[key]
+	if int(kind) >= len(r.cache) {
+		return authz.Policy{}, fmt.Errorf("%s: unknown policy kind %d", path, kind)
+	}
+	cache := r.cache[kind]
+	if cache == nil {
+		cache = make(map[string]compiled)
+		r.cache[kind] = cache
+	}
+	c, ok := cache[string(raw)]
 	if !ok {
 		c = r.build(raw, kind)
-		r.cache[key] = c
+		cache[string(raw)] = c
 	}
 	if c.msg != "" {
 		return authz.Policy{}, errors.New(join(path, c.path) + ": " + c.msg)
@@ -150,6 +158,8 @@ func join(base, rel string) string {
 	switch {
 	case rel == "":
 		return base
+	case base == "":
+		return rel
 	case rel[0] == '[':
 		return base + rel
 	}
@@ -157,7 +167,10 @@ func join(base, rel string) string {
 }
 
 // build recognises the form of a <policy> value and compiles its document.
+// raw is a view of the reader's line buffer: documents are copied before
+// parsing so that nothing cached refers to a buffer the next line reuses.
 func (r *Reader) build(raw json.RawMessage, kind policy.Kind) compiled {
+	raw = bytes.Clone(raw)
 	m, err := object(raw, "")
 	if err != nil || m == nil {
 		return compiled{msg: "must be a policy: a document object, {\"name\", \"policy\"} or {\"managedPolicy\"}"}

@@ -54,10 +54,7 @@ func decodeContext(raw json.RawMessage) (*policy.Context, error) {
 	for key, v := range m {
 		path := "request.context[" + strconv.Quote(key) + "]"
 		if len(v) > 0 && v[0] == '[' {
-			var items []json.RawMessage
-			if err := json.Unmarshal(v, &items); err != nil {
-				return nil, fmt.Errorf("%s: %w", path, err)
-			}
+			items := elements(v)
 			values := make([]string, len(items))
 			for i, item := range items {
 				s, ok := scalar(item)

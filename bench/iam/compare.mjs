@@ -46,8 +46,26 @@ for (const c of cases) {
   for (const f of c.features || []) inc(featureAll, f)
   if (m === 'Error' || m === 'Missing') { moatErrors.push({ id: c.id, oracle: o, error: moatErr.get(c.id) || m }); continue }
   if (o === m) { agree++; continue }
-  disagreements.push({ id: c.id, oracle: o, moat: m, features: c.features || [] })
+  disagreements.push({ id: c.id, oracle: o, moat: m, features: c.features || [], known: explain(c) })
   for (const f of c.features || []) inc(featureDis, f)
+}
+
+// Candidate explanations: constructs in the case that belong to a known class
+// of disagreement (iam-cases-schema.md §5, or found by this harness and
+// decided in authz/testdata/differential.jsonl). A candidate is a lead, not
+// proof: a case with none is "UNEXPLAINED" and needs a look.
+function explain(c) {
+  const f = new Set(c.features || [])
+  const p = c.request.principal
+  const out = []
+  const acct = p.split(':')[4]
+  if (/^arn:aws:iam::\d{12}:root$/.test(p)) out.push(acct === c.request.resourceAccount ? 'root-user-full-access' : 'root-user-cross-account')
+  for (const k of ['federated-nosession', 'federated-grant', 'federated-caller-user', 'web-identity-idp', 'web-identity-oidc',
+    'date-mixed-format', 'var-unresolved-negated', 'escape', 'notprincipal', 'session-arn-grant', 'cidr0',
+    'foranyvalue-ifexists-absent', 'multi-plain-op', 'wildcard-only-arn-scoped']) if (f.has(k)) out.push(k)
+  if ((f.has('version-2008') || f.has('no-version')) && (f.has('var-resource') || f.has('var-condition'))) out.push('old-version-variables')
+  if (/assumed-role\//.test(p) && JSON.stringify(c.policies).includes(':role/admin/')) out.push('role-path-vs-session-arn')
+  return out.length ? out : ['UNEXPLAINED']
 }
 
 const pct = (a, b) => (b === 0 ? 'n/a' : ((100 * a) / b).toFixed(2) + '%')
@@ -56,16 +74,22 @@ console.log(`oracle errors (not compared): ${oracleErrors.length}${oracleErrors.
 console.log(`moat errors: ${moatErrors.length}`)
 for (const e of moatErrors.slice(0, 20)) console.log(`  MOAT-ERROR ${e.id}: oracle ${e.oracle}, moat error: ${e.error}`)
 console.log(`disagreements: ${disagreements.length}`)
-for (const d of disagreements) console.log(`  DIFF ${d.id}: oracle ${d.oracle}, moat ${d.moat}  [${d.features.join(' ')}]`)
+for (const d of disagreements) console.log(`  DIFF ${d.id}: oracle ${d.oracle}, moat ${d.moat}  candidates: ${d.known.join(', ')}  [${d.features.join(' ')}]`)
 
 const pairs = new Map()
 for (const d of disagreements) inc(pairs, `oracle ${d.oracle} / moat ${d.moat}`)
 if (pairs.size) {
   console.log('disagreement classes:')
   for (const [k, v] of [...pairs].sort((a, b) => b[1] - a[1])) console.log(`  ${v}  ${k}`)
+  const known = new Map()
+  for (const d of disagreements) for (const k of d.known) inc(known, k)
+  console.log('candidate explanations (a case may have several):')
+  for (const [k, v] of [...known].sort((a, b) => b[1] - a[1])) console.log(`  ${v}  ${k}`)
   console.log('features over-represented among disagreements (count in diffs / count overall, lift):')
   const ranked = [...featureDis].map(([f, n]) => [f, n, featureAll.get(f), (n / disagreements.length) / (featureAll.get(f) / compared)])
   ranked.sort((a, b) => b[3] - a[3] || b[1] - a[1])
   for (const [f, n, all, lift] of ranked.slice(0, 15)) console.log(`  ${f}: ${n}/${all}, lift ${lift.toFixed(1)}`)
 }
+const both = compared - moatErrors.length
+console.log(`decision agreement where both answered: ${agree}/${both} = ${pct(agree, both)}`)
 console.log(`agreement: ${agree}/${compared} = ${pct(agree, compared)} (moat errors count as disagreements)`)

@@ -117,8 +117,9 @@
 // Values that do not parse (MaxItems=abc) are InvalidParameterValue on
 // query/ec2, SerializationException on json bodies ("STRING_VALUE can not be
 // converted to an Integer"), ValidationException on REST bindings and
-// MalformedXML on rest-xml bodies. Where AWS's exact text is not documented
-// the wording is inferred (see the report in the package history).
+// MalformedXML on rest-xml bodies. Those messages are inferred: AWS does not
+// document them (codes and statuses are). ValidationFailed words service-side
+// constraint failures ("Member must have length less than or equal to 64").
 //
 // Unknown operations: UnknownOperation(svc, op) gives InvalidAction "Could not
 // find operation X for version Y" (query/ec2; MissingAction when Action is

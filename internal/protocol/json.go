@@ -23,10 +23,18 @@ func (c *jsonCodec) Operation(req *Request) string {
 		return ""
 	}
 	prefix, op, ok := cutLast(r.Header.Get("X-Amz-Target"))
-	if !ok || (c.svc.TargetPrefix != "" && prefix != c.svc.TargetPrefix) {
+	if !ok || !targetPrefixMatches(c.svc.TargetPrefix, prefix) {
 		return ""
 	}
 	return op
+}
+
+// targetPrefixMatches accepts the model's full target prefix and its last
+// dotted part: botocore sends
+// "com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.LookupEvents",
+// aws-sdk-go-v2 "CloudTrail_20131101.LookupEvents"; AWS answers both.
+func targetPrefixMatches(want, got string) bool {
+	return want == "" || got == want || strings.HasSuffix(want, "."+got)
 }
 
 // cutLast splits "a.b.c.Op" at its last dot (CloudTrail's prefix has dots).
@@ -57,7 +65,7 @@ func (c *jsonCodec) Decode(req *Request, in any) error {
 }
 
 func (c *jsonCodec) Encode(w http.ResponseWriter, req *Request, op, requestID string, out any) error {
-	e := jsonEnc{tsFormat: tsEpoch}
+	e := jsonEnc{buf: make([]byte, 0, 512), tsFormat: tsEpoch}
 	if v, ok := structValue(out); ok {
 		e.object(v)
 	} else if out != nil && !isNilPointer(out) {

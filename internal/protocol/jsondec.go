@@ -73,6 +73,9 @@ func (d *jsonDec) value(v reflect.Value, f *field, x any, path string) {
 	case t == rawType:
 		b, _ := json.Marshal(x)
 		v.SetBytes(b)
+	case t.Kind() == reflect.Interface && t.NumMethod() == 0:
+		// A document member (any): the parsed JSON value, numbers as json.Number.
+		v.Set(reflect.ValueOf(x))
 	case t == timeType:
 		d.time(v, x)
 	case t.Kind() == reflect.Slice && t.Elem().Kind() == reflect.Uint8:

@@ -59,6 +59,13 @@ func (e *jsonEnc) value(f *field, v reflect.Value) {
 		default:
 			e.str(formatTime(tm, pick(f.timestamp, e.tsFormat)))
 		}
+	case t == numberType:
+		n := v.String()
+		if _, err := strconv.ParseFloat(n, 64); err != nil {
+			e.buf = append(e.buf, "null"...)
+			return
+		}
+		e.buf = append(e.buf, n...)
 	case t == rawType:
 		raw := v.Interface().(json.RawMessage)
 		if len(raw) == 0 || !json.Valid(raw) {
@@ -113,6 +120,8 @@ func (e *jsonEnc) float(f float64) {
 		e.buf = strconv.AppendFloat(e.buf, f, 'f', -1, 64)
 	}
 }
+
+var numberType = reflect.TypeOf(json.Number(""))
 
 const hexDigits = "0123456789abcdef"
 

@@ -111,7 +111,7 @@ func (c *queryCodec) Encode(w http.ResponseWriter, req *Request, op, requestID s
 		writeBody(w, http.StatusOK, e.buf)
 		return nil
 	}
-	e := xmlEnc{tsFormat: tsISO8601, item: "member"}
+	e := xmlEnc{buf: make([]byte, 0, 512), tsFormat: tsISO8601, item: "member"}
 	if c.ec2 {
 		e.item = "item"
 		e.buf = append(e.buf, xmlDecl...)

@@ -301,7 +301,10 @@ func (c *restCodec) Encode(w http.ResponseWriter, req *Request, op, requestID st
 		}
 	}
 	if status == http.StatusNoContent || status == http.StatusNotModified || isHead(req) {
-		w.Header().Set("Content-Length", itoa(len(body)))
+		// No body; a HEAD answer keeps the Content-Length of what GET would return.
+		if w.Header().Get("Content-Length") == "" {
+			w.Header().Set("Content-Length", itoa(len(body)))
+		}
 		w.WriteHeader(status)
 		return nil
 	}

@@ -100,6 +100,8 @@ func (e *trailEnc) value(f *field, v reflect.Value, explicit bool) bool {
 			return false
 		}
 		e.buf = append(e.buf, raw...)
+	case t == numberType:
+		e.jsonEnc.value(f, v)
 	case t.Kind() == reflect.Slice && t.Elem().Kind() == reflect.Uint8:
 		if v.IsNil() {
 			return false

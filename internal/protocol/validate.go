@@ -29,22 +29,11 @@ func (v *violations) setBad(e *awserr.Error) {
 
 // validationMessage is Coral's wording for null required members.
 func validationMessage(paths []string) string {
-	var b strings.Builder
-	b.WriteString(strconv.Itoa(len(paths)))
-	if len(paths) == 1 {
-		b.WriteString(" validation error detected: ")
-	} else {
-		b.WriteString(" validation errors detected: ")
-	}
+	vs := make([]Violation, len(paths))
 	for i, p := range paths {
-		if i > 0 {
-			b.WriteString("; ")
-		}
-		b.WriteString("Value null at '")
-		b.WriteString(p)
-		b.WriteString("' failed to satisfy constraint: Member must not be null")
+		vs[i] = Violation{Path: p, Constraint: "Member must not be null"}
 	}
-	return b.String()
+	return ValidationFailed(JSON, vs...).Message
 }
 
 // err returns the error for the protocol family: query ValidationError, ec2
@@ -70,4 +59,45 @@ func joinPath(prefix, name string) string {
 		return name
 	}
 	return prefix + "." + name
+}
+
+// Violation is one failed constraint of an input member, for service-side
+// validation that the tags cannot express (lengths, patterns, enums).
+type Violation struct {
+	Path       string  // lowerCamel member path: "userName", "tags.1.member.key"
+	Value      *string // the offending value; nil renders as null
+	Constraint string  // "Member must have length less than or equal to 64"
+}
+
+// ValidationFailed words violations as AWS's Coral services do — "2 validation
+// errors detected: Value 'x' at 'userName' failed to satisfy constraint:
+// Member must …; Value null at …" — with the protocol's code: query
+// ValidationError, json and REST ValidationException, ec2
+// InvalidParameterValue.
+func ValidationFailed(protocol string, vs ...Violation) *awserr.Error {
+	var b strings.Builder
+	b.WriteString(strconv.Itoa(len(vs)))
+	if len(vs) == 1 {
+		b.WriteString(" validation error detected: ")
+	} else {
+		b.WriteString(" validation errors detected: ")
+	}
+	for i, v := range vs {
+		if i > 0 {
+			b.WriteString("; ")
+		}
+		if v.Value == nil {
+			b.WriteString("Value null")
+		} else {
+			b.WriteString("Value '" + *v.Value + "'")
+		}
+		b.WriteString(" at '" + v.Path + "' failed to satisfy constraint: " + v.Constraint)
+	}
+	switch protocol {
+	case Query:
+		return awserr.ValidationError.New("%s", b.String())
+	case EC2:
+		return awserr.InvalidParameterValue.New("%s", b.String())
+	}
+	return awserr.ValidationException.New("%s", b.String())
 }

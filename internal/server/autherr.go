@@ -46,7 +46,7 @@ var authErrors = map[string]map[sigv4.ErrorKind]awserr.Def{
 		sigv4.UnsupportedAlgorithm:   awserr.IncompleteSignatureException,
 		sigv4.UnknownAccessKey:       awserr.UnrecognizedClientException,
 		sigv4.InvalidSessionToken:    awserr.UnrecognizedClientException,
-		sigv4.ExpiredToken:           awserr.ExpiredTokenException,
+		sigv4.ExpiredToken:           awserr.JSONExpiredTokenException,
 		sigv4.SignatureMismatch:      awserr.InvalidSignatureException,
 		sigv4.SignatureExpired:       awserr.InvalidSignatureException,
 		sigv4.SignatureNotYetCurrent: awserr.InvalidSignatureException,

@@ -2,15 +2,19 @@ package server_test
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"io"
 	"net/http"
 	"os"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
 	cttypes "github.com/aws/aws-sdk-go-v2/service/cloudtrail/types"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
@@ -266,14 +270,15 @@ func TestAuthenticationFailuresInTime(t *testing.T) {
 		}
 	})
 	t.Run("presigned URL past X-Amz-Expires", func(t *testing.T) {
-		ps := sts.NewPresignClient(stsRoot)
-		req, err := ps.PresignGetCallerIdentity(ctx, &sts.GetCallerIdentityInput{}, func(o *sts.PresignOptions) {})
+		req, _ := http.NewRequest("GET", ts.URL+"/?Action=GetCallerIdentity&Version=2011-06-15&X-Amz-Expires=60", nil)
+		sum := sha256.Sum256(nil)
+		url, hdr, err := v4.NewSigner().PresignHTTP(ctx, ts.Root, req, hex.EncodeToString(sum[:]), "sts", "us-east-1", time.Now())
 		if err != nil {
 			t.Fatal(err)
 		}
 		get := func() (int, string) {
-			hr, _ := http.NewRequest(req.Method, req.URL, nil)
-			for k, v := range req.SignedHeader {
+			hr, _ := http.NewRequest("GET", url, nil)
+			for k, v := range hdr {
 				hr.Header[k] = v
 			}
 			resp, err := http.DefaultClient.Do(hr)
@@ -287,10 +292,9 @@ func TestAuthenticationFailuresInTime(t *testing.T) {
 		if code, body := get(); code != 200 || !strings.Contains(body, ts.Account) {
 			t.Fatalf("fresh presigned URL: %d %s", code, body)
 		}
-		ts.Clock.set(14 * time.Minute) // past the 900 s default expiry, inside the skew window
+		ts.Clock.set(2 * time.Minute) // past X-Amz-Expires, inside the skew window
 		defer ts.Clock.set(0)
-		code, body := get()
-		if code == 200 || !strings.Contains(body, "<Code>") {
+		if code, body := get(); code != 400 || !strings.Contains(body, "<Code>RequestExpired</Code>") {
 			t.Fatalf("expired presigned URL: %d %s", code, body)
 		}
 	})
@@ -481,4 +485,48 @@ func TestCloudTrailRecordsEveryOutcome(t *testing.T) {
 	if len(all) < 4 {
 		t.Fatalf("paging found %d events", len(all))
 	}
+}
+
+// Debug logs say why a signature failed without ever holding a secret, a
+// session token or a signature.
+func TestLogsHoldNoSecrets(t *testing.T) {
+	var logs lockedBuffer
+	ts := start(t, logTo(&logs))
+	ctx := context.Background()
+	tok, err := sts.NewFromConfig(ts.config(ts.Root)).GetSessionToken(ctx, &sts.GetSessionTokenInput{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sess := aws.Credentials{AccessKeyID: aws.ToString(tok.Credentials.AccessKeyId), SecretAccessKey: aws.ToString(tok.Credentials.SecretAccessKey), SessionToken: aws.ToString(tok.Credentials.SessionToken)}
+	bad := sess
+	bad.SecretAccessKey = strings.Repeat("y", 40)
+	_, err = sts.NewFromConfig(ts.config(bad)).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+	apiError(t, err, "SignatureDoesNotMatch")
+	ts.close()
+	out := logs.String()
+	if !strings.Contains(out, "signature mismatch") {
+		t.Fatalf("debug logs do not explain the mismatch:\n%s", out)
+	}
+	for name, secret := range map[string]string{"root secret": ts.Root.SecretAccessKey, "session secret": sess.SecretAccessKey, "session token": sess.SessionToken} {
+		if strings.Contains(out, secret) {
+			t.Errorf("logs contain the %s", name)
+		}
+	}
+}
+
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf strings.Builder
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }

@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"os"
@@ -52,6 +53,11 @@ type option func(*server.Config)
 func insecure() option        { return func(c *server.Config) { c.InsecureAllowUnsigned = true } }
 func withTLS() option         { return func(c *server.Config) { c.TLS = true } }
 func dataDir(d string) option { return func(c *server.Config) { c.DataDir = d } }
+func logTo(w io.Writer) option {
+	return func(c *server.Config) {
+		c.Log = slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	}
+}
 
 func start(t *testing.T, opts ...option) *testServer {
 	t.Helper()

@@ -160,7 +160,7 @@ func (s *Server) authenticate(ctx context.Context, x *exchange, parseErr error) 
 		if s.log.Enabled(ctx, slog.LevelDebug) {
 			var se *sigv4.Error
 			if errors.As(err, &se) && se.Kind == sigv4.SignatureMismatch {
-				s.log.Debug("signature mismatch", "requestId", x.requestID, "canonicalRequest", se.CanonicalRequest, "stringToSign", se.StringToSign)
+				s.log.Debug("signature mismatch", "requestId", x.requestID, "canonicalRequest", redactToken(se.CanonicalRequest), "stringToSign", se.StringToSign)
 			}
 		}
 		return authError(proto, err)
@@ -234,4 +234,24 @@ func sourceIP(r *http.Request) string {
 		return r.RemoteAddr
 	}
 	return strings.TrimPrefix(host, "::ffff:")
+}
+
+// redactToken hides the session token a canonical request carries in its
+// x-amz-security-token header line or query parameter: logs never hold a
+// secret, a token or a signature.
+func redactToken(canonical string) string {
+	lines := strings.Split(canonical, "\n")
+	for i, l := range lines {
+		if strings.HasPrefix(l, "x-amz-security-token:") {
+			lines[i] = "x-amz-security-token:REDACTED"
+		}
+		if j := strings.Index(l, "X-Amz-Security-Token="); j >= 0 {
+			end := strings.IndexByte(l[j:], '&')
+			if end < 0 {
+				end = len(l) - j
+			}
+			lines[i] = l[:j] + "X-Amz-Security-Token=REDACTED" + l[j+end:]
+		}
+	}
+	return strings.Join(lines, "\n")
 }

@@ -19,10 +19,11 @@ func (s *Server) route(r *http.Request, auth *sigv4.Auth, body []byte) *register
 		return s.services[auth.Service]
 	}
 	if t := r.Header.Get("X-Amz-Target"); t != "" {
-		if i := strings.LastIndexByte(t, '.'); i > 0 {
-			return s.targets[t[:i]]
+		i := strings.LastIndexByte(t, '.')
+		if i <= 0 {
+			return nil
 		}
-		return nil
+		return s.targets[t[:i]]
 	}
 	if v := queryParam(r, body, "Version"); v != "" {
 		return s.versions[v]

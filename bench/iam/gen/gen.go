@@ -32,6 +32,7 @@ type caseGen struct {
 	facts    map[string]any // values the request would carry (ctx is a subset)
 	keys     []string       // condition keys valid for the action
 	features map[string]bool
+	sid      int
 }
 
 // Case returns case number i.
@@ -110,7 +111,7 @@ func (g *caseGen) makePolicies(p *Policies, hasVPCE bool) {
 		for i := 0; i < n; i++ {
 			p.Identity = append(p.Identity, g.identityPolicy(i))
 		}
-		if g.chance(0.15) {
+		if c.kind != pRoot && g.chance(0.15) { // the root user cannot have a boundary
 			g.feature("boundary")
 			p.PermissionBoundary = Named{Name: "Boundary", Policy: g.policy(1+g.r.IntN(2), kindBoundary)}
 		}
@@ -138,7 +139,8 @@ func (g *caseGen) makePolicies(p *Policies, hasVPCE bool) {
 		g.feature("key-policy")
 		p.Resource = g.keyPolicy()
 	}
-	if g.a.arn != "" && g.chance(0.15) {
+	// RCPs apply only to the services AWS lists (orgs_manage_policies_rcps.html#rcp-supported-services).
+	if g.a.arn != "" && rcpServices[g.a.service] && g.chance(0.2) {
 		g.feature("rcp")
 		p.RCPs = g.rcpLevels()
 	}

@@ -1,6 +1,7 @@
 package gen
 
 import (
+	"fmt"
 	"strings"
 )
 
@@ -65,7 +66,8 @@ func (g *caseGen) version(d Doc) Doc {
 func (g *caseGen) statement(kind policyKind, eff string) Stmt {
 	s := Stmt{"Effect": eff}
 	if g.chance(0.2) {
-		s["Sid"] = "S" + strings.ToUpper(eff[:1]) + string(rune('a'+g.r.IntN(26)))
+		g.sid++
+		s["Sid"] = fmt.Sprintf("%s%d", eff, g.sid)
 	}
 	// Principal
 	switch kind {
@@ -86,12 +88,12 @@ func (g *caseGen) statement(kind policyKind, eff string) Stmt {
 	case kind == kindTrust:
 		s["Action"] = g.trustAction()
 	case kind == kindRCP:
-		s["Action"] = g.actionPatterns(false)
+		s["Action"] = g.actionPatterns(false, false)
 	case eff == "Allow" && g.chance(0.08) || g.chance(0.02):
-		s["NotAction"] = g.actionPatterns(true)
+		s["NotAction"] = g.actionPatterns(true, kind == kindSCPAllow || kind == kindSCPDeny)
 		g.feature("notaction")
 	default:
-		s["Action"] = g.actionPatterns(true)
+		s["Action"] = g.actionPatterns(true, kind == kindSCPAllow || kind == kindSCPDeny)
 	}
 	// Resource
 	if kind != kindTrust {
@@ -131,11 +133,16 @@ func (g *caseGen) trustAction() any {
 }
 
 // actionPattern returns one action pattern, often covering the request's action.
-func (g *caseGen) actionPattern(star bool) string {
+// In SCPs a wildcard may only end an action name (scpOnly) [SCP syntax].
+func (g *caseGen) actionPattern(star, scpOnly bool) string {
 	r := g.r
 	a := g.a
 	name := a.name
-	switch x := r.Float64(); {
+	x := r.Float64()
+	if scpOnly && x >= 0.57 && x < 0.67 {
+		x = 0.5
+	}
+	switch {
 	case x < 0.33:
 		if g.chance(0.1) {
 			g.feature("action-case")
@@ -175,11 +182,11 @@ func (g *caseGen) actionPattern(star bool) string {
 	}
 }
 
-func (g *caseGen) actionPatterns(star bool) any {
+func (g *caseGen) actionPatterns(star, scpOnly bool) any {
 	if g.chance(0.3) {
-		return []any{g.actionPattern(star), g.actionPattern(star)}
+		return []any{g.actionPattern(star, scpOnly), g.actionPattern(star, scpOnly)}
 	}
-	return g.actionPattern(star)
+	return g.actionPattern(star, scpOnly)
 }
 
 func (g *caseGen) resourcePatterns() any {
@@ -220,7 +227,7 @@ func (g *caseGen) resourcePattern() string {
 		return strings.Join(p, ":")
 	case x < 0.63:
 		return "*"
-	case x < 0.67:
+	case x < 0.69:
 		k := typeEnd(rest) + r.IntN(len(rest)-typeEnd(rest))
 		if k < len(rest) && rest[k] != '/' && rest[k] != ':' {
 			g.feature("resource-qmark")
@@ -229,6 +236,9 @@ func (g *caseGen) resourcePattern() string {
 		return arn
 	case x < 0.72:
 		g.feature("resource-colon-star")
+		if parts[2] == "s3" {
+			return "arn:aws:s3:::*"
+		}
 		if g.chance(0.5) {
 			return "arn:aws:" + parts[2] + ":" + parts[3] + ":*"
 		}

@@ -53,7 +53,7 @@ type Credentials struct {
 	AccessKeyId     string
 	SecretAccessKey string `aws:",sensitive"`
 	SessionToken    string `aws:",sensitive"`
-	Expiration      time.Time
+	Expiration      time.Time `aws:",trailtime=comma"`
 }
 
 // GetSessionTokenResult is STS's GetSessionToken response.

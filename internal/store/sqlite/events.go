@@ -36,7 +36,7 @@ func (db *DB) AppendEvents(ctx context.Context, evs []store.Event) error {
 			return err
 		}
 		defer ins.Close()
-		attr, err := tx.PrepareContext(ctx, `INSERT INTO event_attrs (seq, k, v) VALUES (?, ?, ?)`)
+		attr, err := tx.PrepareContext(ctx, `INSERT INTO event_attrs (seq, k, v, account, time_ns) VALUES (?, ?, ?, ?, ?)`)
 		if err != nil {
 			return err
 		}
@@ -77,7 +77,7 @@ func insertEvent(ctx context.Context, ins, attr *sql.Stmt, seq int64, ev *store.
 		return fmt.Errorf("store/sqlite: append event: %w", err)
 	}
 	for _, kv := range indexed(ev) {
-		if _, err := attr.ExecContext(ctx, seq, kv[0], kv[1]); err != nil {
+		if _, err := attr.ExecContext(ctx, seq, kv[0], kv[1], ev.Account, ev.Time.UnixNano()); err != nil {
 			return fmt.Errorf("store/sqlite: index event attribute %s: %w", kv[0], err)
 		}
 	}
@@ -115,55 +115,61 @@ func (db *DB) QueryEvents(ctx context.Context, q store.EventQuery) ([]store.Even
 	}
 	var out []store.Event
 	err := db.view(ctx, func(tx *sql.Tx) error {
-		var where []string
-		var args []any
-		from := `events e`
-		if q.AttrKey != "" {
-			from = `event_attrs a JOIN events e ON e.seq = a.seq`
-			where = append(where, `a.k = ?`, `a.v = ?`)
-			args = append(args, q.AttrKey, q.AttrValue)
-		}
-		where = append(where, `e.stream = ?`)
-		args = append(args, q.Stream)
-		if q.Account != "" {
-			where = append(where, `e.account = ?`)
-			args = append(args, q.Account)
-		}
-		if q.Region != "" {
-			where = append(where, `e.region = ?`)
-			args = append(args, q.Region)
-		}
-		if !q.Start.IsZero() {
-			where = append(where, `e.time_ns >= ?`)
-			args = append(args, q.Start.UnixNano())
-		}
-		if !q.End.IsZero() {
-			where = append(where, `e.time_ns <= ?`)
-			args = append(args, q.End.UnixNano())
-		}
+		var cursor int64
 		if q.BeforeSeq != 0 {
-			var t int64
-			err := tx.QueryRowContext(ctx, `SELECT time_ns FROM events WHERE seq = ?`, q.BeforeSeq).Scan(&t)
+			err := tx.QueryRowContext(ctx, `SELECT time_ns FROM events WHERE seq = ?`, q.BeforeSeq).Scan(&cursor)
 			if errors.Is(err, sql.ErrNoRows) {
+				out = []store.Event{}
 				return nil // nothing sorts after an unknown cursor
 			}
 			if err != nil {
 				return fmt.Errorf("store/sqlite: query events: %w", err)
 			}
-			where = append(where, `(e.time_ns < ? OR (e.time_ns = ? AND e.seq < ?))`)
-			args = append(args, t, t, q.BeforeSeq)
 		}
-		query := `SELECT ` + eventCols + ` FROM ` + from + ` WHERE ` + strings.Join(where, ` AND `) +
-			` ORDER BY e.time_ns DESC, e.seq DESC`
-		if q.Limit > 0 {
-			query += ` LIMIT ?`
-			args = append(args, q.Limit)
-		}
+		query, args := eventQuery(q, cursor)
 		var err error
 		out, err = queryEvents(ctx, tx, query, args...)
 		return err
 	})
 	return out, err
+}
+
+// eventQuery builds QueryEvents' SQL; cursor is the time of q.BeforeSeq.
+// With an attribute it walks the event_attrs (k, v, account, time_ns, seq)
+// index newest first; without, the events (stream, account, time_ns, seq)
+// index: either way a page reads about Limit rows, not every match.
+func eventQuery(q store.EventQuery, cursor int64) (string, []any) {
+	var where []string
+	var args []any
+	cond := func(c string, a ...any) { where = append(where, c); args = append(args, a...) }
+	from, t := `events e`, `e`
+	if q.AttrKey != "" {
+		from, t = `event_attrs a JOIN events e ON e.seq = a.seq`, `a`
+		cond(`a.k = ? AND a.v = ?`, q.AttrKey, q.AttrValue)
+	}
+	cond(`e.stream = ?`, q.Stream)
+	if q.Account != "" {
+		cond(t+`.account = ?`, q.Account)
+	}
+	if q.Region != "" {
+		cond(`e.region = ?`, q.Region)
+	}
+	if !q.Start.IsZero() {
+		cond(t+`.time_ns >= ?`, q.Start.UnixNano())
+	}
+	if !q.End.IsZero() {
+		cond(t+`.time_ns <= ?`, q.End.UnixNano())
+	}
+	if q.BeforeSeq != 0 {
+		cond(`(`+t+`.time_ns < ? OR (`+t+`.time_ns = ? AND `+t+`.seq < ?))`, cursor, cursor, q.BeforeSeq)
+	}
+	query := `SELECT ` + eventCols + ` FROM ` + from + ` WHERE ` + strings.Join(where, ` AND `) +
+		` ORDER BY ` + t + `.time_ns DESC, ` + t + `.seq DESC`
+	if q.Limit > 0 {
+		query += ` LIMIT ?`
+		args = append(args, q.Limit)
+	}
+	return query, args
 }
 
 // ReadEvents returns events of stream after afterSeq, oldest first.

@@ -32,10 +32,12 @@ var migrations = []string{
 	CREATE INDEX events_stream_account_time ON events (stream, account, time_ns, seq);
 	CREATE INDEX events_stream_seq ON events (stream, seq);
 	CREATE TABLE event_attrs (
-		seq INTEGER NOT NULL REFERENCES events (seq) ON DELETE CASCADE,
-		k   TEXT    NOT NULL,
-		v   TEXT    NOT NULL,
-		PRIMARY KEY (k, v, seq)
+		seq     INTEGER NOT NULL REFERENCES events (seq) ON DELETE CASCADE,
+		k       TEXT    NOT NULL,
+		v       TEXT    NOT NULL,
+		account TEXT    NOT NULL,
+		time_ns BIGINT  NOT NULL,
+		PRIMARY KEY (k, v, account, time_ns, seq)
 	);
 	CREATE INDEX event_attrs_seq ON event_attrs (seq);
 	CREATE TABLE sequences (

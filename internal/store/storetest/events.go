@@ -282,7 +282,10 @@ func testQueryPaging(t *testing.T, open Open) {
 		all := query(t, s, q)
 		var paged []store.Event
 		q.Limit = 5
-		for {
+		for pages := 0; ; pages++ {
+			if pages > len(all)/q.Limit+1 {
+				t.Fatalf("paging does not end: %d pages of %d for %d events", pages, q.Limit, len(all))
+			}
 			page := query(t, s, q)
 			paged = append(paged, page...)
 			if len(page) < q.Limit {

@@ -75,6 +75,32 @@ type Pattern struct {
 	kind kind
 	lit  string
 	toks []Token
+	// kGeneral without colon-restricted wildcards: anchored head and tail
+	// chunks and the chunks between stars, pre-split.
+	greedy     bool
+	noStar     bool
+	head, tail chunk
+	mids       []chunk
+}
+
+// chunk is a run of tokens without stars; plain chunks (no '?') keep their
+// text for strings.HasPrefix / strings.Index.
+type chunk struct {
+	toks  []Token
+	lit   string
+	plain bool
+}
+
+func newChunk(toks []Token) chunk {
+	c := chunk{toks: toks, plain: true}
+	for _, t := range toks {
+		if t < 0 {
+			c.plain = false
+			return c
+		}
+	}
+	c.lit = literal(toks)
+	return c
 }
 
 // Compile compiles pattern text in the given dialect.
@@ -105,7 +131,98 @@ func CompileTokens(toks []Token) Pattern {
 	case wild == 1 && first == 0 && toks[0] == Star:
 		return Pattern{kind: kSuffix, lit: literal(toks[1:])}
 	}
-	return Pattern{kind: kGeneral, toks: toks}
+	p := Pattern{kind: kGeneral, toks: toks}
+	if hasRestricted(toks) && len(toks) <= maxNFA {
+		return p // NFA at match time
+	}
+	p.greedy = true
+	s0 := 0
+	for s0 < len(toks) && !isStar(toks[s0]) {
+		s0++
+	}
+	if s0 == len(toks) {
+		p.noStar, p.head = true, newChunk(toks)
+		return p
+	}
+	e0 := len(toks) - 1
+	for !isStar(toks[e0]) {
+		e0--
+	}
+	p.head, p.tail = newChunk(toks[:s0]), newChunk(toks[e0+1:])
+	for k := s0 + 1; k <= e0; {
+		if isStar(toks[k]) {
+			k++
+			continue
+		}
+		j := k
+		for j <= e0 && !isStar(toks[j]) {
+			j++
+		}
+		p.mids = append(p.mids, newChunk(toks[k:j]))
+		k = j
+	}
+	return p
+}
+
+func hasRestricted(toks []Token) bool {
+	for _, t := range toks {
+		if t == StarNoColon || t == AnyOneNoColon {
+			return true
+		}
+	}
+	return false
+}
+
+// matchCompiled is matchGreedy over pre-split chunks.
+func (p *Pattern) matchCompiled(s string) bool {
+	if p.noStar {
+		end, ok := chunkAt(p.head.toks, s, 0)
+		return ok && end == len(s)
+	}
+	var start, end int
+	if p.head.plain {
+		if !strings.HasPrefix(s, p.head.lit) {
+			return false
+		}
+		start = len(p.head.lit)
+	} else {
+		var ok bool
+		if start, ok = chunkAt(p.head.toks, s, 0); !ok {
+			return false
+		}
+	}
+	if p.tail.plain {
+		if !strings.HasSuffix(s, p.tail.lit) {
+			return false
+		}
+		end = len(s) - len(p.tail.lit)
+	} else {
+		var ok bool
+		if end, ok = chunkBefore(p.tail.toks, s, len(s)); !ok {
+			return false
+		}
+	}
+	if end < start {
+		return false
+	}
+	i := start
+	for k := range p.mids {
+		c := &p.mids[k]
+		if c.plain {
+			idx := strings.Index(s[i:end], c.lit)
+			if idx < 0 {
+				return false
+			}
+			i += idx + len(c.lit)
+			continue
+		}
+		next, ok := findChunk(c.toks, s, i, end)
+		if !ok {
+			return false
+		}
+		i = next
+	}
+	return true
 }
 
 func literal(toks []Token) string {
@@ -137,19 +254,15 @@ func (p *Pattern) Match(s string) bool {
 	case kSuffix:
 		return strings.HasSuffix(s, p.lit)
 	}
+	if p.greedy {
+		return p.matchCompiled(s)
+	}
 	return MatchTokens(p.toks, s)
 }
 
 // MatchTokens matches s against an uncompiled token sequence without allocating.
 func MatchTokens(toks []Token, s string) bool {
-	restricted := false
-	for _, t := range toks {
-		if t == StarNoColon || t == AnyOneNoColon {
-			restricted = true
-			break
-		}
-	}
-	if restricted && len(toks) <= maxNFA {
+	if hasRestricted(toks) && len(toks) <= maxNFA {
 		return matchNFA(toks, s)
 	}
 	return matchGreedy(toks, s)
@@ -287,26 +400,46 @@ func plain(chunk []Token) ([]Token, bool) {
 	return chunk, true
 }
 
-// matchNFA simulates the pattern's NFA over s, one bit per token position.
+// matchNFA simulates the pattern's NFA over s, one bit per token position:
+// O(len(s) × active states), no backtracking.
 func matchNFA(toks []Token, s string) bool {
-	var cur, next [nfaWords]uint64
+	var cur, next, stars [nfaWords]uint64
 	m := len(toks)
 	words := m/64 + 1
-	set := func(b *[nfaWords]uint64, j int) { b[j>>6] |= 1 << (j & 63) }
+	for j, t := range toks {
+		if isStar(t) {
+			stars[j>>6] |= 1 << (j & 63)
+		}
+	}
+	// closure adds, for every active star position j, position j+1 (a star
+	// may match nothing), repeating for runs of consecutive stars.
 	closure := func(b *[nfaWords]uint64) {
-		for j := 0; j < m; j++ {
-			if b[j>>6]&(1<<(j&63)) != 0 && isStar(toks[j]) {
-				set(b, j+1)
+		for {
+			changed := false
+			var carry uint64
+			for w := 0; w < words; w++ {
+				x := b[w] & stars[w]
+				add := (x << 1) | carry
+				carry = x >> 63
+				if add&^b[w] != 0 {
+					b[w] |= add
+					changed = true
+				}
+			}
+			if !changed {
+				return
 			}
 		}
 	}
-	set(&cur, 0)
+	cur[0] = 1
 	closure(&cur)
 	for i := 0; i < len(s); {
 		r, n := decode(s, i)
 		i += n
-		next = [nfaWords]uint64{}
 		any := false
+		for w := 0; w < words; w++ {
+			next[w] = 0
+		}
 		for w := 0; w < words; w++ {
 			for x := cur[w]; x != 0; x &= x - 1 {
 				j := w*64 + bits.TrailingZeros64(x)
@@ -315,26 +448,26 @@ func matchNFA(toks []Token, s string) bool {
 				}
 				switch t := toks[j]; t {
 				case Star:
-					set(&next, j)
-					any = true
 				case StarNoColon:
-					if r != ':' {
-						set(&next, j)
-						any = true
+					if r == ':' {
+						continue
 					}
 				default:
 					if matchOne(t, r) {
-						set(&next, j+1)
+						next[(j+1)>>6] |= 1 << ((j + 1) & 63)
 						any = true
 					}
+					continue
 				}
+				next[w] |= 1 << (j & 63) // a star consumes r and stays
+				any = true
 			}
 		}
 		if !any {
 			return false
 		}
 		closure(&next)
-		cur = next
+		cur, next = next, cur
 	}
 	return cur[m>>6]&(1<<(m&63)) != 0
 }
