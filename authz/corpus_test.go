@@ -23,6 +23,7 @@ var corpusCounts = map[string]int{
 	"boundaries_sessions.jsonl":    16,
 	"conditions.jsonl":             60,
 	"errors.jsonl":                 7,
+	"examples.jsonl":               17,
 	"organizations.jsonl":          24,
 	"resource_policies.jsonl":      58,
 	"simulate_disagreements.jsonl": 23,
@@ -30,7 +31,7 @@ var corpusCounts = map[string]int{
 }
 
 // corpusCases is the sum of corpusCounts.
-const corpusCases = 265
+const corpusCases = 282
 
 // corpusExtra is what the corpus adds to the case format.
 type corpusExtra struct {

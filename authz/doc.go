@@ -86,6 +86,18 @@
 //     web identities.
 //   - sts:AssumeRoleWithSAML and sts:SetSourceIdentity are treated like the
 //     trust-policy actions of rule 7.
+//   - The root user is allowed by its own account without identity policies
+//     (also as the caller side of a cross-account request); a role or key
+//     policy that is absent from a case covers nobody.
+//   - RCPs are applied to every caller, anonymous and service principals
+//     included (AWS's data-perimeter RCPs exempt services by condition).
+//
+// # Messages
+//
+// Result.Message is the documented base form. Explanation.Message adds
+// ": <policy ARN>" to an explicit deny by a policy that has an ARN, as AWS's
+// newer messages do
+// (https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_access-denied-authorization-id.html).
 //
 // Not modelled: ACLs, S3 Block Public Access, S3 Object Ownership, the root
 // user's inability to call AssumeRole, service-linked roles' exemption from

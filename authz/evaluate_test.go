@@ -192,3 +192,29 @@ func TestEvaluateDoesNotAllocate(t *testing.T) {
 		t.Fatalf("Evaluate allocates %v times per call", n)
 	}
 }
+
+// TestSourceUserGrant covers the row of table 6.2 that case files cannot
+// express: a resource policy naming the IAM user who called
+// GetFederationToken grants to the federated-user session, cut by a silent
+// boundary or session policy.
+func TestSourceUserGrant(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		spec spec
+		want authz.Result
+	}{
+		{"session policy allows", spec{resource: grantAlice, session: []string{allowS3}}, authz.Result{Decision: authz.Allowed, Type: authz.ResourceBased, Level: -1, Policy: 0, Stmt: 0}},
+		{"session policy silent", spec{resource: grantAlice, session: []string{allowEC2}}, authz.Result{Decision: authz.ImplicitDeny, Type: authz.SessionPolicy, Level: -1, Policy: -1, Stmt: -1}},
+		{"no session policy: no permissions", spec{resource: grantAlice}, authz.Result{Decision: authz.ImplicitDeny, Type: authz.SessionPolicy, Level: -1, Policy: -1, Stmt: -1}},
+		{"boundary silent", spec{resource: grantAlice, session: []string{allowS3}, boundary: []string{allowEC2}}, authz.Result{Decision: authz.ImplicitDeny, Type: authz.PermissionsBoundary, Level: -1, Policy: -1, Stmt: -1}},
+	}
+	for _, tt := range tests {
+		r := request(t, fedUser, "s3:GetObject", object, acct)
+		r.Caller.SourceUserARN = alice
+		p := tt.spec.build(t, r)
+		if got := authz.Evaluate(r, p); got != tt.want {
+			t.Errorf("%s: got %+v, want %+v", tt.name, got, tt.want)
+		}
+	}
+}

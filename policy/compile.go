@@ -110,6 +110,12 @@ func compileStatement(s *Statement, kind Kind, vars bool) (cstmt, error) {
 	if s.Principal != nil && kind.hasPrincipal() {
 		cs.principal = compilePrincipal(s.Principal)
 	}
+	for _, op := range s.ops {
+		if _, ok := parseOperator(op.name); !ok {
+			return cs, &Error{Line: op.line, Column: op.col, Path: s.path + ".Condition",
+				Message: "unknown operator " + op.name + suggestOperator(op.name)}
+		}
+	}
 	for i := range s.Conditions {
 		cc, msg := compileCondition(&s.Conditions[i], vars)
 		if msg != "" {

@@ -4,7 +4,7 @@
 // once into an immutable evaluator, and Evaluate requests against it without
 // allocating.
 //
-//	p, err := policy.Parse(doc)                  // *policy.Error on failure
+//	p, err := policy.Parse(doc)                  // *policy.Error{Line, Column, Path, Message, Code}
 //	findings := policy.Validate(p, policy.Identity)
 //	c, err := policy.Compile(p, policy.Identity) // fails only when evaluation cannot be faithful
 //	res := c.Evaluate(&policy.Request{Action: "s3:GetObject", Resource: arn, Context: ctx})

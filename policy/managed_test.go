@@ -102,9 +102,16 @@ func BenchmarkManagedReadOnlyAccess(b *testing.B) {
 		b.Skip("ReadOnlyAccess is not in MOAT_MANAGED_POLICIES")
 	}
 	c := mustCompile(b, string(mp.Document), policy.Identity)
-	r := &policy.Request{Action: "ec2:DescribeInstances", Resource: "*", Context: policy.NewContext()}
-	b.ReportAllocs()
-	for i := 0; i < b.N; i++ {
-		c.Evaluate(r)
+	for _, action := range []string{"ec2:DescribeInstances", "s3:GetObject", "iam:CreateUser"} {
+		b.Run(action, func(b *testing.B) {
+			r := &policy.Request{Action: action, Resource: "*", Context: policy.NewContext()}
+			b.ReportAllocs()
+			b.ResetTimer()
+			cpu := processCPU()
+			for i := 0; i < b.N; i++ {
+				c.Evaluate(r)
+			}
+			reportCPU(b, cpu)
+		})
 	}
 }

@@ -9,11 +9,17 @@ import (
 	"github.com/moatdev/moat/policy/internal/jsonpos"
 )
 
-// MaxDocumentSize and MaxDepth bound what Parse accepts.
+// MaxDocumentSize and MaxDepth bound what Parse accepts. AWS's own limits
+// are far lower (6,144 characters for a managed policy, 20 KB for an S3
+// bucket policy); these only keep hostile input from consuming memory.
 const (
-	MaxDocumentSize = jsonpos.MaxSize  // bytes
-	MaxDepth        = jsonpos.MaxDepth // nested objects and arrays
+	MaxDocumentSize = 1 << 20 // bytes
+	MaxDepth        = 64      // nested objects and arrays
 )
+
+// The parser enforces the limits; keep the documented values in step.
+var _ = [1]struct{}{}[MaxDocumentSize-jsonpos.MaxSize]
+var _ = [1]struct{}{}[MaxDepth-jsonpos.MaxDepth]
 
 // Parse parses a policy document. It checks the shape the grammar requires
 // (member names, JSON types, no duplicate keys, not both X and NotX) and keeps
@@ -191,7 +197,7 @@ func parseStatement(v *jsonpos.Value, index int, path string) (*Statement, error
 			s.NotResource = m.Key == "NotResource"
 			s.Resources, err = s.stringList(m, mpath)
 		case "Condition":
-			s.Conditions, err = parseConditions(m.Value, mpath)
+			s.Conditions, s.ops, err = parseConditions(m.Value, mpath)
 		default:
 			return nil, errAt(m.KeyPos, mpath, "unknown statement element %q%s", m.Key, suggest(m.Key, statementNames))
 		}
@@ -295,27 +301,29 @@ func principalValues(v *jsonpos.Value, path string) ([]string, error) {
 	return nil, errAt(v.Pos, path, "must be a string or an array of strings, got %s", v.Kind)
 }
 
-func parseConditions(v *jsonpos.Value, path string) ([]Condition, error) {
+func parseConditions(v *jsonpos.Value, path string) ([]Condition, []opRef, error) {
 	if v.Kind != jsonpos.Object {
-		return nil, errAt(v.Pos, path, "must be an object of operators, got %s", v.Kind)
+		return nil, nil, errAt(v.Pos, path, "must be an object of operators, got %s", v.Kind)
 	}
 	var out []Condition
+	var ops []opRef
 	for _, op := range v.Members {
 		opPath := path + "." + op.Key
 		if op.Value.Kind != jsonpos.Object {
-			return nil, errAt(op.Value.Pos, opPath, "must be an object of condition keys, got %s", op.Value.Kind)
+			return nil, nil, errAt(op.Value.Pos, opPath, "must be an object of condition keys, got %s", op.Value.Kind)
 		}
+		ops = append(ops, opRef{name: op.Key, line: op.KeyPos.Line, col: op.KeyPos.Column})
 		for _, k := range op.Value.Members {
 			kPath := opPath + "." + k.Key
 			vals, err := conditionValues(k.Value, kPath)
 			if err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 			out = append(out, Condition{Operator: op.Key, Key: k.Key, Values: vals, Line: k.KeyPos.Line, Column: k.KeyPos.Column,
 				opLine: op.KeyPos.Line, opColumn: op.KeyPos.Column})
 		}
 	}
-	return out, nil
+	return out, ops, nil
 }
 
 func conditionValues(v *jsonpos.Value, path string) ([]string, error) {

@@ -56,6 +56,13 @@ type Statement struct {
 	pos  map[string]position // element name ("Effect", "Action", "Action[2]", ...) -> position
 	has  map[string]bool     // which elements appeared (incl. both Action and NotAction)
 	raw  rawStatement
+	ops  []opRef // condition operators in document order, even those without keys
+}
+
+// opRef is a condition operator and its position.
+type opRef struct {
+	name      string
+	line, col int
 }
 
 // rawStatement keeps what is needed to report problems the typed fields cannot show.

@@ -147,7 +147,7 @@ func (cp *cprincipal) exempts(c *Caller) bool {
 // session the role ARN is derived without a path (arn:aws:iam::A:role/R);
 // set RoleARN yourself when the role has a path.
 func NewCaller(principal string) (*Caller, error) {
-	if principal == "anonymous" || principal == "*" {
+	if principal == "anonymous" {
 		return &Caller{Kind: Anonymous}, nil
 	}
 	if !strings.HasPrefix(principal, "arn:") {

@@ -26,6 +26,8 @@ func TestCompileErrors(t *testing.T) {
 			line: 1, col: 74, path: "Statement[0].Condition", msg: "unknown operator NullIfExists (Null does not take IfExists)"},
 		{name: "set prefix case", doc: `{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"forallvalues:StringEquals":{"a:b":"x"}}}]}`,
 			line: 1, col: 74, path: "Statement[0].Condition", msg: "did you mean ForAllValues:StringEquals?"},
+		{name: "unknown operator without keys", doc: `{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"Bogus":{}}}]}`,
+			line: 1, col: 74, path: "Statement[0].Condition", msg: "unknown operator Bogus"},
 		{name: "bad version", doc: `{"Version":"2012-10-18","Statement":[]}`, line: 1, col: 2, path: "Version", msg: `must be "2012-10-17" or "2008-10-17"`},
 	}
 	for _, tt := range tests {
@@ -111,10 +113,15 @@ func TestValidate(t *testing.T) {
 		{name: "principal wildcard ARN", kind: policy.Resource, doc: doc(`{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:user/*"},"Action":"s3:GetObject","Resource":"*"}`), want: []string{"ERROR INVALID_PRINCIPAL_FORMAT Statement[0].Principal"}},
 		{name: "group principal", kind: policy.Resource, doc: doc(`{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:group/devs"},"Action":"s3:GetObject","Resource":"*"}`), want: []string{"ERROR INVALID_PRINCIPAL_FORMAT Statement[0].Principal"}, msg: "groups cannot be principals"},
 		{name: "custom RCP Allow", kind: policy.RCP, doc: doc(`{"Effect":"Allow","Principal":"*","Action":"s3:*","Resource":"*"}`), want: []string{"ERROR RCP_ALLOW_NOT_SUPPORTED Statement[0].Effect"}},
+		{name: "RCP NotAction", kind: policy.RCP, doc: doc(`{"Effect":"Deny","Principal":"*","NotAction":"s3:GetObject","Resource":"*"}`), want: []string{"ERROR RCP_UNSUPPORTED_ELEMENT Statement[0].NotAction"}},
+		{name: "RCP NotPrincipal", kind: policy.RCP, doc: doc(`{"Effect":"Deny","NotPrincipal":{"AWS":"123456789012"},"Action":"s3:*","Resource":"*"}`), want: []string{"ERROR RCP_UNSUPPORTED_ELEMENT Statement[0].NotPrincipal"}},
+		{name: "RCP named principal", kind: policy.RCP, doc: doc(`{"Effect":"Deny","Principal":{"AWS":"123456789012"},"Action":"s3:*","Resource":"*"}`), want: []string{"WARNING RCP_PRINCIPAL_NOT_STAR Statement[0].Principal"}},
 		{name: "SCP inner wildcard", kind: policy.SCP, doc: doc(`{"Effect":"Deny","Action":"s3:*Object","Resource":"*"}`), want: []string{"ERROR SCP_SYNTAX_ERROR_ACTION_WILDCARD Statement[0].Action[0]"}},
 		{name: "allow with NotResource", doc: doc(`{"Effect":"Allow","Action":"s3:GetObject","NotResource":"arn:aws:s3:::secret/*"}`), want: []string{"WARNING ALLOW_WITH_NOT_RESOURCE Statement[0].NotResource"}},
 		{name: "unknown operator with suggestion", doc: allow(`,"Condition":{"StringEqual":{"aws:username":"a"}}`), want: []string{"ERROR INVALID_CONDITION_OPERATOR Statement[0].Condition"}, msg: "unknown operator StringEqual (did you mean StringEquals?)"},
-		{name: "Null with IfExists", doc: allow(`,"Condition":{"NullIfExists":{"aws:username":"true"}}`), want: []string{"ERROR NULL_WITH_IF_EXISTS Statement[0].Condition.NullIfExists.aws:username"}},
+		{name: "Null with IfExists", doc: allow(`,"Condition":{"NullIfExists":{"aws:username":"true"}}`), want: []string{"ERROR NULL_WITH_IF_EXISTS Statement[0].Condition.NullIfExists"}},
+		{name: "unknown operator without keys", doc: allow(`,"Condition":{"StringEqual":{}}`), want: []string{"SUGGESTION EMPTY_OBJECT_CONDITION Statement[0].Condition", "ERROR INVALID_CONDITION_OPERATOR Statement[0].Condition"}},
+		{name: "unknown operator reported once", doc: allow(`,"Condition":{"StringEqual":{"aws:username":"a","aws:userid":"b"}}`), want: []string{"ERROR INVALID_CONDITION_OPERATOR Statement[0].Condition"}},
 		{name: "duplicate keys with different case", doc: allow(`,"Condition":{"StringEquals":{"aws:username":"a","AWS:UserName":"b"}}`), want: []string{"ERROR DUPLICATE_KEYS_WITH_DIFFERENT_CASE Statement[0].Condition.StringEquals.AWS:UserName"}},
 		{name: "bad key format", doc: allow(`,"Condition":{"StringEquals":{"username":"a"}}`), want: []string{"ERROR INVALID_CONDITION_KEY_FORMAT Statement[0].Condition.StringEquals.username"}},
 		{name: "numeric type mismatch", doc: allow(`,"Condition":{"NumericLessThan":{"s3:max-keys":"ten"}}`), want: []string{"ERROR DATA_TYPE_MISMATCH Statement[0].Condition.NumericLessThan.s3:max-keys"}},
@@ -159,8 +166,8 @@ func TestValidate(t *testing.T) {
 			}
 		})
 	}
-	if len(tests) != 54 {
-		t.Fatalf("ran %d cases, want 54", len(tests))
+	if len(tests) != 59 {
+		t.Fatalf("ran %d cases, want 59", len(tests))
 	}
 }
 
@@ -177,5 +184,25 @@ func TestFindingPositions(t *testing.T) {
 	fs := policy.Validate(p, policy.Identity)
 	if len(fs) != 1 || fs[0].Line != 3 || fs[0].Column != 50 || fs[0].Path != "Statement[0].Action[1]" {
 		t.Fatalf("got %+v", fs)
+	}
+}
+
+func TestNames(t *testing.T) {
+	t.Parallel()
+	for k := policy.Identity; k <= policy.EndpointPolicy; k++ {
+		if got, ok := policy.ParseKind(k.String()); !ok || got != k {
+			t.Errorf("ParseKind(%q) = %v, %v", k.String(), got, ok)
+		}
+	}
+	if _, ok := policy.ParseKind("user"); ok {
+		t.Error("ParseKind accepted user")
+	}
+	for s, want := range map[policy.Severity]string{policy.SeverityError: "ERROR", policy.SeverityWarning: "WARNING", policy.SeveritySuggestion: "SUGGESTION", 9: "Severity(9)"} {
+		if s.String() != want {
+			t.Errorf("Severity %d = %q, want %q", s, s.String(), want)
+		}
+	}
+	if policy.AssumedRole.String() != "AssumedRole" || policy.CallerKind(42).String() != "CallerKind(42)" || policy.Kind(42).String() != "Kind(42)" || policy.Effect(0).String() != "" {
+		t.Error("String methods")
 	}
 }

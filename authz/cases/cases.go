@@ -86,22 +86,25 @@ func (r *Reader) Next() (*Case, error) {
 // readLine returns the next line without its end-of-line bytes, valid until
 // the next call.
 func (r *Reader) readLine() ([]byte, error) {
-	r.buf = r.buf[:0]
-	for {
-		chunk, err := r.in.ReadSlice('\n')
-		r.buf = append(r.buf, chunk...)
-		if errors.Is(err, bufio.ErrBufferFull) {
-			continue
-		}
-		if err == io.EOF && len(r.buf) > 0 {
-			err = nil
-		}
-		if err != nil {
-			return nil, err
-		}
+	chunk, err := r.in.ReadSlice('\n')
+	if err == nil || (err == io.EOF && len(chunk) > 0) {
+		// The common case: the whole line is in the read buffer; no copy.
 		r.line++
-		return bytes.TrimRight(r.buf, "\r\n"), nil
+		return bytes.TrimRight(chunk, "\r\n"), nil
 	}
+	r.buf = append(r.buf[:0], chunk...)
+	for errors.Is(err, bufio.ErrBufferFull) {
+		chunk, err = r.in.ReadSlice('\n')
+		r.buf = append(r.buf, chunk...)
+	}
+	if err == io.EOF && len(r.buf) > 0 {
+		err = nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	r.line++
+	return bytes.TrimRight(r.buf, "\r\n"), nil
 }
 
 func (r *Reader) parse(line []byte) (*Case, error) {

@@ -269,3 +269,22 @@ func TestReaderRaw(t *testing.T) {
 		t.Fatalf("Raw = %q, want the line", c.Raw)
 	}
 }
+
+func TestReaderBuiltinOrganizationsPolicies(t *testing.T) {
+	t.Parallel()
+	line := `{"id": "b", ` + request + `, "policies": {"scps": [{"target": "r-root", "policies": [{"managedPolicy": "FullAWSAccess"}]}],
+	  "rcps": [{"target": "r-root", "policies": [{"managedPolicy": "RCPFullAWSAccess"}]}]}}`
+	got, good := readAll(t, strings.ReplaceAll(line, "\n", " "), nil)
+	if len(good) != 1 {
+		t.Fatalf("outcomes %+v", got)
+	}
+	scp := good[0].Policies.SCPs[0].Policies[0]
+	if scp.Name != "FullAWSAccess" || !strings.Contains(scp.ARN, "p-FullAWSAccess") || good[0].Policies.RCPs[0].Policies[0].Name != "RCPFullAWSAccess" {
+		t.Errorf("built-in policies: %+v", good[0].Policies)
+	}
+	mine := cases.Managed{"FullAWSAccess": {ARN: "mine", Document: []byte(doc)}}
+	_, good = readAll(t, strings.ReplaceAll(line, "\n", " "), mine)
+	if len(good) != 1 || good[0].Policies.SCPs[0].Policies[0].ARN != "mine" {
+		t.Errorf("the managed-policies file must win over the built-in document")
+	}
+}

@@ -132,6 +132,9 @@ func (r *Reader) levels(raw json.RawMessage, path string, kind policy.Kind) ([]a
 	return out, nil
 }
 
+// maxCached bounds the compiled policies kept per policy kind.
+const maxCached = 1 << 16
+
 // policy turns one <policy> value (iam-cases-schema.md §1.1) into a compiled
 // Policy, through the per-run cache.
 func (r *Reader) policy(raw json.RawMessage, path string, kind policy.Kind) (authz.Policy, error) {
@@ -145,6 +148,9 @@ func (r *Reader) policy(raw json.RawMessage, path string, kind policy.Kind) (aut
 	}
 	c, ok := cache[string(raw)]
 	if !ok {
+		if len(cache) >= maxCached {
+			clear(cache) // bound memory on inputs whose policies never repeat
+		}
 		c = r.build(raw, kind)
 		cache[string(raw)] = c
 	}
@@ -176,7 +182,7 @@ func (r *Reader) build(raw json.RawMessage, kind policy.Kind) compiled {
 		return compiled{msg: "must be a policy: a document object, {\"name\", \"policy\"} or {\"managedPolicy\"}"}
 	}
 	if _, ok := m["Statement"]; ok {
-		return compileDoc(raw, kind, "")
+		return compileDoc(raw, kind, "", true)
 	}
 	var name string
 	if v, ok := m["name"]; ok && !isNull(v) {
@@ -190,10 +196,16 @@ func (r *Reader) build(raw json.RawMessage, kind policy.Kind) compiled {
 			return compiled{path: "managedPolicy", msg: "must be a string"}
 		}
 		entry, ok := r.managed[mp]
+		validate := true
+		if !ok {
+			// AWS's own documents; RCPFullAWSAccess is the one Allow an RCP may hold.
+			entry, ok = builtinManaged[mp]
+			validate = false
+		}
 		if !ok {
 			return compiled{path: "managedPolicy", msg: "unknown managed policy " + strconv.Quote(mp) + managedHint(r.managed)}
 		}
-		c := compileDoc(entry.Document, kind, "")
+		c := compileDoc(entry.Document, kind, "", validate)
 		if c.msg != "" {
 			c.path, c.msg = "managedPolicy", mp+": "+join("document", c.path)+": "+c.msg
 		}
@@ -207,11 +219,29 @@ func (r *Reader) build(raw json.RawMessage, kind policy.Kind) compiled {
 		if len(doc) == 0 || doc[0] != '{' {
 			return compiled{path: "policy", msg: "must be a policy document object"}
 		}
-		c := compileDoc(doc, kind, "policy")
+		c := compileDoc(doc, kind, "policy", true)
 		c.pol.Name = name
 		return c
 	}
 	return compiled{msg: "must be a policy: a document with \"Statement\", {\"name\", \"policy\"} or {\"managedPolicy\"}"}
+}
+
+// builtinManaged holds the AWS-managed Organizations policies, which the IAM
+// managed-policies file (built from IAM's list) does not carry; a name found
+// in the file wins. Documents as AWS publishes them
+// (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps.html,
+// .../orgs_manage_policies_rcps.html). moat goes beyond iam-cases-schema.md here.
+var builtinManaged = Managed{
+	"FullAWSAccess": {
+		ARN:       "arn:aws:organizations::aws:policy/service_control_policy/p-FullAWSAccess",
+		VersionID: "v1",
+		Document:  []byte(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`),
+	},
+	"RCPFullAWSAccess": {
+		ARN:       "arn:aws:organizations::aws:policy/resource_control_policy/p-RCPFullAWSAccess",
+		VersionID: "v1",
+		Document:  []byte(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"}]}`),
+	},
 }
 
 func managedHint(m Managed) string {
@@ -221,14 +251,14 @@ func managedHint(m Managed) string {
 	return ""
 }
 
-// compileDoc parses, validates and compiles one document; prefix is its path
-// relative to the <policy> value.
-func compileDoc(doc []byte, kind policy.Kind, prefix string) compiled {
+// compileDoc parses, validates (unless told not to) and compiles one
+// document; prefix is its path relative to the <policy> value.
+func compileDoc(doc []byte, kind policy.Kind, prefix string, validate bool) compiled {
 	p, err := policy.Parse(doc)
 	if err != nil {
 		return docError(err, prefix)
 	}
-	for _, f := range policy.Validate(p, kind) {
+	for _, f := range findings(p, kind, validate) {
 		if f.Severity == policy.SeverityError {
 			return compiled{path: join(prefix, f.Path), msg: f.Message}
 		}
@@ -238,6 +268,13 @@ func compileDoc(doc []byte, kind policy.Kind, prefix string) compiled {
 		return docError(err, prefix)
 	}
 	return compiled{pol: authz.Policy{Compiled: c}}
+}
+
+func findings(p *policy.Policy, kind policy.Kind, validate bool) []policy.Finding {
+	if !validate {
+		return nil
+	}
+	return policy.Validate(p, kind)
 }
 
 func docError(err error, prefix string) compiled {

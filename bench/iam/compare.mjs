@@ -62,9 +62,12 @@ function explain(c) {
   if (/^arn:aws:iam::\d{12}:root$/.test(p)) out.push(acct === c.request.resourceAccount ? 'root-user-full-access' : 'root-user-cross-account')
   for (const k of ['federated-nosession', 'federated-grant', 'federated-caller-user', 'web-identity-idp', 'web-identity-oidc',
     'date-mixed-format', 'var-unresolved-negated', 'escape', 'notprincipal', 'session-arn-grant', 'cidr0',
-    'foranyvalue-ifexists-absent', 'multi-plain-op', 'wildcard-only-arn-scoped']) if (f.has(k)) out.push(k)
+    'foranyvalue-ifexists-absent', 'multi-plain-op', 'wildcard-only-arn-scoped', 'var-notresource', 'ipv6']) if (f.has(k)) out.push(k)
+  const res = JSON.stringify(c.policies.resource || {})
+  if (c.policies.session && /"Principal":("\*"|\{"AWS":"\*"\})/.test(res)) out.push('star-principal-grant-with-session-policy')
   if ((f.has('version-2008') || f.has('no-version')) && (f.has('var-resource') || f.has('var-condition'))) out.push('old-version-variables')
   if (/assumed-role\//.test(p) && JSON.stringify(c.policies).includes(':role/admin/')) out.push('role-path-vs-session-arn')
+  if (/^arn:aws:iam::\d{12}:role\//.test(p) && c.policies.resource && (c.policies.permissionBoundary || c.policies.session)) out.push('role-arn-caller-limits')
   return out.length ? out : ['UNEXPLAINED']
 }
 

@@ -58,8 +58,10 @@ for c in small heavy; do
   ORACLE_NODE_MODULES="$oracle_dir" MANAGED_POLICIES="$managed" ORACLE_MJS="$oracle_src/oracle.mjs" \
     BENCH_ROUNDS="$ROUNDS" BENCH_SECONDS="$SECS" BENCH_WARMUP_SECONDS="$WARM" \
     "${pin[@]}" node "$here/oracle-bench.mjs" "$tmp/$c.jsonl" | tee "$tmp/$c.sim"
+  echo "(load average now: $(cut -d' ' -f1-3 /proc/loadavg))"
   echo "== $c: moat"
   GOMAXPROCS=1 "${pin[@]}" "$tmp/moatbench" -rounds "$ROUNDS" -seconds "$SECS" -warmup "$WARM" -managed "$managed" "$tmp/$c.jsonl" | tee "$tmp/$c.moat"
+  echo "(load average now: $(cut -d' ' -f1-3 /proc/loadavg))"
   sd=$(grep '^RESULT' "$tmp/$c.sim" | sed 's/.*decision=\([A-Za-z]*\).*/\1/')
   md=$(grep '^RESULT' "$tmp/$c.moat" | sed 's/.*decision=\([A-Za-z]*\).*/\1/')
   if [ "$sd" != "$md" ]; then echo "WARNING: $c: decisions differ: iam-simulate $sd, moat $md"; fi

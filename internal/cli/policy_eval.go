@@ -24,7 +24,7 @@ func newPolicyEvalCmd() *cobra.Command {
 	var explain bool
 	var managedFile string
 	cmd := &cobra.Command{
-		Use:   "eval [--explain] [--managed-policies FILE] < cases.jsonl",
+		Use:   "eval",
 		Short: "Decide IAM authorization requests read as JSON Lines cases",
 		Long: `Reads decision cases (one JSON object per line: a request and every policy
 that applies to it) from standard input and prints one line per case, in
@@ -32,6 +32,8 @@ input order: {"id":"…","decision":"Allowed|ExplicitDeny|ImplicitDeny"}, or
 {"id":"…","error":"…"} when the case cannot be evaluated. A bad case never
 stops the run. --explain adds the deciding policy type, statement, AWS's
 AccessDenied message and every applicable statement.`,
+		Example: `  moat policy eval < cases.jsonl
+  moat policy eval --explain --managed-policies managed-policies.json < cases.jsonl`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			var managed cases.Managed

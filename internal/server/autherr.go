@@ -25,6 +25,7 @@ var authErrors = map[string]map[sigv4.ErrorKind]awserr.Def{
 		sigv4.PresignExpired:         awserr.RequestExpired,
 		sigv4.PresignExpiresTooLarge: awserr.IncompleteSignature,
 		sigv4.ContentSHA256Mismatch:  awserr.SignatureDoesNotMatch,
+		sigv4.HeadersNotSigned:       awserr.SignatureDoesNotMatch,
 	},
 	"ec2": {
 		sigv4.MissingAuthentication:  awserr.AuthFailure,
@@ -39,6 +40,7 @@ var authErrors = map[string]map[sigv4.ErrorKind]awserr.Def{
 		sigv4.PresignExpired:         awserr.RequestExpired,
 		sigv4.PresignExpiresTooLarge: awserr.AuthFailure,
 		sigv4.ContentSHA256Mismatch:  awserr.AuthFailure,
+		sigv4.HeadersNotSigned:       awserr.AuthFailure,
 	},
 	"json": {
 		sigv4.MissingAuthentication:  awserr.MissingAuthenticationTokenException,
@@ -53,6 +55,7 @@ var authErrors = map[string]map[sigv4.ErrorKind]awserr.Def{
 		sigv4.PresignExpired:         awserr.InvalidSignatureException,
 		sigv4.PresignExpiresTooLarge: awserr.IncompleteSignatureException,
 		sigv4.ContentSHA256Mismatch:  awserr.InvalidSignatureException,
+		sigv4.HeadersNotSigned:       awserr.InvalidSignatureException,
 	},
 }
 

@@ -3,11 +3,13 @@ package server_test
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // awsCLIs are the AWS CLI binaries to test with: $MOAT_AWS_CLI (a
@@ -76,6 +78,7 @@ func (c cliRun) run(profile string, args ...string) (stdout, stderr string, code
 func TestAWSCLI(t *testing.T) {
 	for _, bin := range awsCLIs(t) {
 		t.Run(filepath.Base(filepath.Dir(bin))+"-"+filepath.Base(bin), func(t *testing.T) {
+			t.Parallel() // each CLI call is a Python start; two CLIs overlap well
 			ts := start(t)
 			dir := t.TempDir()
 			creds, err := os.ReadFile(filepath.Join(ts.Data, "credentials"))
@@ -129,6 +132,38 @@ func TestAWSCLI(t *testing.T) {
 			_, errs, code = c.run("", "sts", "get-caller-identity", "--no-sign-request")
 			if code == 0 || !strings.Contains(errs, "(MissingAuthenticationToken)") {
 				t.Fatalf("--no-sign-request: exit %d\n%s", code, errs)
+			}
+			_, errs, code = c.run("wrong-secret", "cloudtrail", "lookup-events", "--max-results", "1")
+			if code == 0 || !strings.Contains(errs, "(InvalidSignatureException)") {
+				t.Fatalf("json protocol, wrong secret: exit %d\n%s", code, errs)
+			}
+
+			// A session, then time: the server's clock runs 16 minutes ahead.
+			out, errs, code = c.run("moat-root", "sts", "get-session-token", "--duration-seconds", "900")
+			var tok struct {
+				Credentials struct{ AccessKeyId, SecretAccessKey, SessionToken string }
+			}
+			if code != 0 || json.Unmarshal([]byte(out), &tok) != nil {
+				t.Fatalf("get-session-token: exit %d\n%s\n%s", code, out, errs)
+			}
+			f, err := os.OpenFile(filepath.Join(dir, "credentials"), os.O_APPEND|os.O_WRONLY, 0o600)
+			if err != nil {
+				t.Fatal(err)
+			}
+			fmt.Fprintf(f, "\n[session]\naws_access_key_id = %s\naws_secret_access_key = %s\naws_session_token = %s\n",
+				tok.Credentials.AccessKeyId, tok.Credentials.SecretAccessKey, tok.Credentials.SessionToken)
+			f.Close()
+			if _, errs, code = c.run("session", "sts", "get-caller-identity"); code != 0 {
+				t.Fatalf("session credentials: exit %d\n%s", code, errs)
+			}
+			ts.Clock.set(16 * time.Minute)
+			_, errs, code = c.run("session", "sts", "get-caller-identity")
+			if code == 0 || !strings.Contains(errs, "(ExpiredToken)") {
+				t.Fatalf("expired session token: exit %d\n%s", code, errs)
+			}
+			_, errs, code = c.run("moat-root", "sts", "get-caller-identity")
+			if code == 0 || !strings.Contains(errs, "(SignatureDoesNotMatch)") || !strings.Contains(errs, "Signature expired") {
+				t.Fatalf("clock skew: exit %d\n%s", code, errs)
 			}
 		})
 	}

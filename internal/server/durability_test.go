@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -20,61 +19,64 @@ import (
 	cttypes "github.com/aws/aws-sdk-go-v2/service/cloudtrail/types"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 
+	"github.com/moatdev/moat/internal/cli"
 	"github.com/moatdev/moat/internal/server"
 )
 
-// TestChildServe is not a test: the durability test runs this test binary
-// again as a child process that serves until it is killed.
+// TestChildServe is not a test: the durability tests run this test binary
+// again as a child process that runs `moat serve` (the real command, signal
+// handling included) until it is killed or told to stop.
 func TestChildServe(t *testing.T) {
 	data := os.Getenv("MOAT_TEST_CHILD_DATA")
 	if data == "" {
-		t.Skip("runs only as the durability test's child process")
+		t.Skip("runs only as the durability tests' child process")
 	}
-	srv, err := server.Open(server.Config{Addr: "127.0.0.1:0", DataDir: data})
-	if err != nil {
-		fmt.Println("ERROR", err)
-		os.Exit(3)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		os.Exit(3)
-	}
-	fmt.Println("LISTEN", ln.Addr().String())
-	_ = srv.Serve(context.Background(), ln)
+	os.Exit(cli.Main([]string{"serve", "--addr", "127.0.0.1:0", "--data", data}))
 }
 
 type child struct {
-	cmd  *exec.Cmd
-	addr string
+	cmd    *exec.Cmd
+	addr   string
+	stderr *lockedBuffer
 }
 
+// startChild starts `moat serve` in a child process and waits for the line
+// that says where it listens.
 func startChild(t *testing.T, data string) *child {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^TestChildServe$", "-test.v=false")
 	cmd.Env = append(os.Environ(), "MOAT_TEST_CHILD_DATA="+data)
-	out, err := cmd.StdoutPipe()
+	pipe, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd.Stderr = os.Stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
-	lines := bufio.NewScanner(out)
-	deadline := time.AfterFunc(60*time.Second, func() { _ = cmd.Process.Kill() })
-	defer deadline.Stop()
-	for lines.Scan() {
-		if addr, ok := strings.CutPrefix(lines.Text(), "LISTEN "); ok {
-			go func() {
-				for lines.Scan() {
+	c := &child{cmd: cmd, stderr: &lockedBuffer{}}
+	found := make(chan string, 1)
+	go func() {
+		lines := bufio.NewScanner(pipe)
+		for lines.Scan() {
+			line := lines.Text()
+			fmt.Fprintln(c.stderr, line)
+			if _, rest, ok := strings.Cut(line, "endpoint=http://"); ok {
+				addr, _, _ := strings.Cut(rest, " ")
+				select {
+				case found <- addr:
+				default:
 				}
-			}()
-			return &child{cmd: cmd, addr: addr}
+			}
 		}
+	}()
+	select {
+	case c.addr = <-found:
+		return c
+	case <-time.After(60 * time.Second):
+		t.Fatalf("child server did not start:\n%s", c.stderr.String())
+		return nil
 	}
-	t.Fatal("child server did not start")
-	return nil
 }
 
 // Writes acknowledged before a SIGKILL survive it, with their CloudTrail
@@ -181,4 +183,41 @@ func TestAcknowledgedWritesSurviveSIGKILL(t *testing.T) {
 		}
 	}
 	t.Logf("%d acknowledged writes, %d users and %d CreateUser records after the restart", len(acked), len(found), len(recorded))
+}
+
+// SIGTERM stops moat serve cleanly: it exits 0, says so, and the data
+// directory opens again with everything acknowledged before the signal.
+func TestSIGTERMStopsCleanly(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts child processes")
+	}
+	data := t.TempDir()
+	c := startChild(t, data)
+	root := readCredentials(t, filepath.Join(data, server.CredentialsFile))
+	ts := &testServer{t: t, URL: "http://" + c.addr}
+	client := iam.NewFromConfig(ts.config(root))
+	for i := 0; i < 20; i++ {
+		if _, err := client.CreateUser(context.Background(), &iam.CreateUserInput{UserName: aws.String(fmt.Sprintf("term-%d", i))}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := c.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	err := c.cmd.Wait()
+	if err != nil {
+		t.Fatalf("moat serve after SIGTERM: %v\n%s", err, c.stderr.String())
+	}
+	if !strings.Contains(c.stderr.String(), "stopped cleanly") {
+		t.Fatalf("no clean-stop line in the log:\n%s", c.stderr.String())
+	}
+	c2 := startChild(t, data)
+	ts2 := &testServer{t: t, URL: "http://" + c2.addr}
+	out, err := iam.NewFromConfig(ts2.config(root)).ListUsers(context.Background(), &iam.ListUsersInput{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(out.Users) != 20 {
+		t.Fatalf("%d users after a clean stop, want 20", len(out.Users))
+	}
 }

@@ -36,7 +36,7 @@ func (c *clock) set(d time.Duration)     { c.offset.Store(int64(d)) }
 // testServer is moat serve running in-process on a random loopback port
 // with its own data directory.
 type testServer struct {
-	t       *testing.T
+	t       testing.TB
 	URL     string
 	Data    string
 	Account string
@@ -59,7 +59,11 @@ func logTo(w io.Writer) option {
 	}
 }
 
-func start(t *testing.T, opts ...option) *testServer {
+func start(t *testing.T, opts ...option) *testServer { return startTB(t, opts...) }
+
+func startBench(b *testing.B, opts ...option) *testServer { return startTB(b, opts...) }
+
+func startTB(t testing.TB, opts ...option) *testServer {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -105,7 +109,7 @@ func (ts *testServer) close() {
 }
 
 // readCredentials parses the moat-root profile of a shared-credentials file.
-func readCredentials(t *testing.T, path string) aws.Credentials {
+func readCredentials(t testing.TB, path string) aws.Credentials {
 	t.Helper()
 	f, err := os.Open(path)
 	if err != nil {

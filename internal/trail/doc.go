@@ -29,8 +29,9 @@
 // other record already waiting (up to WithMaxBatch), appends them in one
 // AppendEvents transaction and wakes their callers. An idle writer commits
 // a lone record at once; under load, callers that arrive during a commit
-// share the next one (BenchmarkRecord: ~5-8 records per commit and 4-6x
-// the throughput with 16 callers on the dev VM). OnCommit (the bus) runs
+// share the next one (BenchmarkRecord on the 2-core dev VM, 16 callers
+// against 1: ~8 records per commit and ~5x the records/s with FULL, ~4
+// per commit and ~3x with NORMAL). OnCommit (the bus) runs
 // after each commit, before the callers return.
 //
 // The Writer fills the event log's lookup attributes from the record:

@@ -223,7 +223,7 @@ func (w *Writer) event(rec *Record) (store.Event, error) {
 	}
 	ev := store.Event{
 		Stream:  store.StreamCloudTrail,
-		Time:    rec.EventTime.UTC(),
+		Time:    rec.EventTime.UTC().Truncate(time.Second), // as the record says; Seq orders within a second
 		Account: rec.RecipientAccountID,
 		Region:  rec.AwsRegion,
 		ID:      rec.EventID,

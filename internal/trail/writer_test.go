@@ -266,4 +266,16 @@ func TestRecordFillsTime(t *testing.T) {
 	if !rec.EventTime.Equal(at.Truncate(time.Second)) {
 		t.Errorf("eventTime = %v, want %v", rec.EventTime, at.Truncate(time.Second))
 	}
+	// A caller's sub-second time is stored as the record shows it: seconds.
+	fine := userRecord("a", "GetUser", at.Add(time.Hour))
+	if err := w.Record(t.Context(), fine); err != nil {
+		t.Fatal(err)
+	}
+	evs, err := db.ReadEvents(t.Context(), store.StreamCloudTrail, 0, 0)
+	if err != nil || len(evs) != 2 {
+		t.Fatalf("%d events, %v", len(evs), err)
+	}
+	if want := at.Add(time.Hour).Truncate(time.Second); !evs[1].Time.Equal(want) {
+		t.Errorf("event time = %v, want %v", evs[1].Time, want)
+	}
 }

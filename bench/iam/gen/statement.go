@@ -1,6 +1,7 @@
 package gen
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 )
@@ -98,8 +99,12 @@ func (g *caseGen) statement(kind policyKind, eff string) Stmt {
 	// Resource
 	if kind != kindTrust {
 		if eff == "Allow" && g.chance(0.06) || g.chance(0.03) {
-			s["NotResource"] = g.resourcePatterns()
+			nr := g.resourcePatterns()
+			s["NotResource"] = nr
 			g.feature("notresource")
+			if b, _ := json.Marshal(nr); strings.Contains(string(b), "${") {
+				g.feature("var-notresource")
+			}
 		} else {
 			s["Resource"] = g.resourcePatterns()
 		}

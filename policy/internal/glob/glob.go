@@ -78,6 +78,7 @@ type Pattern struct {
 	// kGeneral without colon-restricted wildcards: anchored head and tail
 	// chunks and the chunks between stars, pre-split.
 	greedy     bool
+	restricted bool
 	noStar     bool
 	head, tail chunk
 	mids       []chunk
@@ -132,10 +133,11 @@ func CompileTokens(toks []Token) Pattern {
 		return Pattern{kind: kSuffix, lit: literal(toks[1:])}
 	}
 	p := Pattern{kind: kGeneral, toks: toks}
-	if hasRestricted(toks) && len(toks) <= maxNFA {
-		return p // NFA at match time
-	}
-	p.greedy = true
+	// Patterns with colon-restricted wildcards are pre-split too: the chunk
+	// matcher (treating every star as unrestricted) is a quick necessary
+	// test, and sufficient when no ':' follows the literal head.
+	p.restricted = hasRestricted(toks) && len(toks) <= maxNFA
+	p.greedy = !p.restricted
 	s0 := 0
 	for s0 < len(toks) && !isStar(toks[s0]) {
 		s0++
@@ -257,7 +259,13 @@ func (p *Pattern) Match(s string) bool {
 	if p.greedy {
 		return p.matchCompiled(s)
 	}
-	return MatchTokens(p.toks, s)
+	if !p.matchCompiled(s) {
+		return false
+	}
+	if p.head.plain && strings.IndexByte(s[len(p.head.lit):], ':') < 0 {
+		return true
+	}
+	return matchNFA(p.toks, s)
 }
 
 // MatchTokens matches s against an uncompiled token sequence without allocating.

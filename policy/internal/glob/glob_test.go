@@ -145,3 +145,41 @@ func FuzzMatch(f *testing.F) {
 		}
 	})
 }
+
+func TestMatchTokensAgreesWithReference(t *testing.T) {
+	t.Parallel()
+	patterns := []string{"*", "a*", "*a", "a*b", "a?c*", "*:x*y", "arn:*:s3:::*log*", "?*?", "*a*b*c", "x"}
+	texts := []string{"", "a", "ab", "abc", "a:b", ":x:xy", "arn:aws:s3:::my-logs", "arn:x:s3:::a:log", "xaxbxc", "é"}
+	n := 0
+	for _, p := range patterns {
+		for _, arn := range []bool{false, true} {
+			toks := Tokens(p, arn)
+			for _, s := range texts {
+				if got, want := MatchTokens(toks, s), reference(toks, s); got != want {
+					t.Errorf("MatchTokens(%q, arn=%v, %q) = %v, reference %v", p, arn, s, got, want)
+				}
+				n++
+			}
+		}
+	}
+	if n != 200 {
+		t.Fatalf("ran %d cases, want 200", n)
+	}
+}
+
+// Patterns longer than the NFA limit treat colon-restricted stars as
+// unrestricted (documented); they must still answer quickly.
+func TestVeryLongRestrictedPattern(t *testing.T) {
+	t.Parallel()
+	pat := strings.Repeat("*a", maxNFA) + "b"
+	p := Compile(pat, true)
+	if !p.Match(strings.Repeat("a", maxNFA) + "b") {
+		t.Fatal("long pattern did not match")
+	}
+	if p.Match(strings.Repeat("a", 3*maxNFA)) {
+		t.Fatal("long pattern matched without b")
+	}
+	if lit, ok := p.IsLiteral(); ok || lit != "" {
+		t.Fatal("IsLiteral")
+	}
+}
