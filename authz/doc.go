@@ -39,7 +39,8 @@
 //     (user, role session, federated user, root) or "*" grants on its own; one
 //     that names the role of a role session (or the IAM user behind a
 //     federated-user session) grants unless a permissions boundary or session
-//     policy is silent; one that names the account only delegates to the
+//     policy is silent (so does a grant to a caller given as the role ARN
+//     itself); one that names the account only delegates to the
 //     identity policies (table 6.2). Otherwise the identity policies must
 //     allow, then the boundary (if set), then the session policy (if the
 //     session was created with one; a federated-user session created without

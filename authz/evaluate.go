@@ -198,11 +198,17 @@ func (t *tally) sameAccount(c *policy.Caller, p *Policies) Result {
 	if t.resource.Allow {
 		g = t.resource.Grants
 	}
-	if g&direct != 0 {
+	directWays, limitedWays := direct, limited
+	if c.Kind == policy.Role {
+		// A caller given as the role itself: its own ARN is the role ARN,
+		// whose grants a boundary or session policy still limits.
+		directWays, limitedWays = policy.GrantAnyone, limited|policy.GrantCaller
+	}
+	if g&directWays != 0 {
 		return allowed(ResourceBased, 0, t.resource.AllowStmt)
 	}
 	limit, ok := t.limits(c, p)
-	if g&limited != 0 {
+	if g&limitedWays != 0 {
 		if ok {
 			return allowed(ResourceBased, 0, t.resource.AllowStmt)
 		}

@@ -106,6 +106,7 @@ func (v *validator) statement(s *Statement) {
 	v.actions(s)
 	v.resources(s)
 	v.conditions(s)
+	v.redundancy(s)
 }
 
 func (v *validator) effect(s *Statement) {

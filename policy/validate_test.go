@@ -137,6 +137,14 @@ func TestValidate(t *testing.T) {
 		{name: "ForAllValues single-valued with Allow", doc: allow(`,"Condition":{"ForAllValues:StringEquals":{"aws:username":["a"]}}`), want: []string{"WARNING FOR_ALL_VALUES_WITH_SINGLE_VALUED_KEY Statement[0].Condition.ForAllValues:StringEquals.aws:username", "WARNING FOR_ALL_VALUES_WITH_ALLOW Statement[0].Condition.ForAllValues:StringEquals.aws:username"}},
 		{name: "multivalued key without set operator", doc: allow(`,"Condition":{"StringEquals":{"aws:TagKeys":"a"}}`), want: []string{"WARNING MULTIVALUED_KEY_WITHOUT_SET_OPERATOR Statement[0].Condition.StringEquals.aws:TagKeys"}},
 		{name: "duplicate sid", doc: doc(`{"Sid":"A","Effect":"Allow","Action":"s3:GetObject","Resource":"*"},{"Sid":"A","Effect":"Allow","Action":"s3:GetObject","Resource":"*"}`), want: []string{"WARNING UNIQUE_SIDS_REQUIRED Statement[1].Sid"}},
+		{name: "redundant action", doc: doc(`{"Effect":"Allow","Action":["s3:Get*","s3:GetObject","S3:GETOBJECTACL"],"Resource":"*"}`), want: []string{"SUGGESTION REDUNDANT_ACTION Statement[0].Action[1]", "SUGGESTION REDUNDANT_ACTION Statement[0].Action[2]"}},
+		{name: "duplicate action", doc: doc(`{"Effect":"Allow","Action":["s3:GetObject","s3:GetObject"],"Resource":"*"}`), want: []string{"SUGGESTION REDUNDANT_ACTION Statement[0].Action[1]"}},
+		{name: "redundant resource", doc: doc(`{"Effect":"Allow","Action":"s3:GetObject","Resource":["arn:aws:s3:::b/*","arn:aws:s3:::b/k"]}`), want: []string{"SUGGESTION REDUNDANT_RESOURCE Statement[0].Resource[1]"}},
+		{name: "pass role with star", doc: doc(`{"Effect":"Allow","Action":["iam:Pass*"],"Resource":"*"}`), want: []string{"WARNING PASS_ROLE_WITH_STAR_IN_ACTION_AND_RESOURCE Statement[0].Action[0]"}},
+		{name: "pass role literal with star", doc: doc(`{"Effect":"Allow","Action":["s3:GetObject","iam:PassRole"],"Resource":"*"}`), want: []string{"WARNING PASS_ROLE_WITH_STAR_IN_RESOURCE Statement[0].Action[1]"}},
+		{name: "pass role with PassedToService", doc: doc(`{"Effect":"Allow","Action":"iam:PassRole","Resource":"*","Condition":{"StringEquals":{"iam:PassedToService":"ec2.amazonaws.com"}}}`), want: nil},
+		{name: "question mark does not cover star", doc: doc(`{"Effect":"Allow","Action":["s3:Get?bject","s3:Get*bject"],"Resource":"*"}`), want: nil},
+		{name: "pass role scoped", doc: doc(`{"Effect":"Allow","Action":["iam:PassRole"],"Resource":"arn:aws:iam::123456789012:role/app"}`), want: nil},
 		{name: "empty condition", doc: allow(`,"Condition":{}`), want: []string{"SUGGESTION EMPTY_OBJECT_CONDITION Statement[0].Condition"}},
 	}
 	for _, tt := range tests {
@@ -166,7 +174,7 @@ func TestValidate(t *testing.T) {
 			}
 		})
 	}
-	if len(tests) != 59 {
+	if len(tests) != 67 {
 		t.Fatalf("ran %d cases, want 59", len(tests))
 	}
 }

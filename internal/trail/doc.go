@@ -42,6 +42,15 @@
 // service, as CloudTrail derives names per service) plus each entry of
 // the record's resources as {type, ARN}.
 //
+// # Log files
+//
+// ReadRecords reads records as they are found: delivered log files
+// ({"Records":[...]}), JSON arrays and JSON lines, gzip-compressed or not
+// (offline mode, `moat serve` imports). WriteLogFile and LogFileKey write a
+// log file and name it as CloudTrail's S3 delivery does
+// (https://docs.aws.amazon.com/awscloudtrail/latest/userguide/get-and-view-cloudtrail-log-files.html);
+// delivery itself (trails, buckets, digest files) is not built yet.
+//
 // # LookupEvents
 //
 // Lookup implements https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_LookupEvents.html

@@ -1,6 +1,7 @@
 package trail
 
 import (
+	"bytes"
 	"encoding/json"
 	"testing"
 
@@ -56,3 +57,21 @@ func FuzzDecode(f *testing.F) {
 }
 
 func isNextTokenErr(err error) bool { return awserr.InvalidNextTokenException.Is(err) }
+
+// FuzzReadRecords: any file is read or refused, never a panic.
+func FuzzReadRecords(f *testing.F) {
+	f.Add([]byte(`{"Records":[{"eventName":"X"}]}`))
+	f.Add([]byte("{\"eventName\":\"X\"}\n{\"eventName\":\"Y\"}\n"))
+	f.Add([]byte(`[{"eventName":"X"}]`))
+	f.Add([]byte{0x1f, 0x8b, 8, 0})
+	f.Fuzz(func(t *testing.T, b []byte) {
+		recs, err := ReadRecords(bytes.NewReader(b))
+		if err == nil {
+			for _, r := range recs {
+				if r == nil {
+					t.Fatal("nil record")
+				}
+			}
+		}
+	})
+}

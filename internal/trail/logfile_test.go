@@ -33,14 +33,14 @@ func TestReadRecordsShapes(t *testing.T) {
 		}
 		return recs
 	}
-	array, err := os.ReadFile(filepath.Join("testdata", "stratus-red-team", "aws.persistence.iam-create-admin-user.json"))
+	array, err := os.ReadFile(filepath.Join(sharedDetection(t), "stratus-red-team-detonation-logs", "aws.persistence.iam-create-admin-user.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if n := len(read("array", array)); n != 3 {
 		t.Errorf("array: %d records, want 3", n)
 	}
-	logFile, err := os.ReadFile(filepath.Join("testdata", "awsdocs", "awsdocs-cloudtrail-examples.json"))
+	logFile, err := os.ReadFile(filepath.Join(sharedDetection(t), "awsdocs-examples", "awsdocs-cloudtrail-examples.json"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,14 +11,38 @@ import (
 	"time"
 )
 
-// readRecords reads every record of the testdata files matching glob
-// (plain arrays or {"Records": [...]}), failing when there are none.
-func readRecords(t *testing.T, glob string) []json.RawMessage {
+// sharedDetection is the folder of real CloudTrail records in the project's
+// shared material (../shared/datasets/detection beside the repository, or
+// $MOAT_SHARED_DIR/datasets/detection). They are read in place, never copied
+// into moat; a clone without them skips these tests.
+func sharedDetection(t *testing.T) string {
 	t.Helper()
-	files, err := filepath.Glob(filepath.Join("testdata", glob))
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no testdata files match %s: %v", glob, err)
+	root := os.Getenv("MOAT_SHARED_DIR")
+	if root == "" {
+		root = filepath.Join("..", "..", "..", "shared")
 	}
+	dir := filepath.Join(root, "datasets", "detection")
+	if _, err := os.Stat(dir); err != nil {
+		t.Skipf("real CloudTrail records not found at %s (the shared material is not beside this clone): %v", dir, err)
+	}
+	return dir
+}
+
+// stratusFiles are the Stratus Red Team detonation logs the record tests
+// read (Apache-2.0, DataDog/stratus-red-team docs/detonation-logs).
+var stratusFiles = []string{
+	"aws.credential-access.ec2-get-password-data.json",
+	"aws.credential-access.ssm-retrieve-securestring-parameters.json",
+	"aws.defense-evasion.organizations-leave.json",
+	"aws.initial-access.console-login-without-mfa.json",
+	"aws.persistence.iam-create-admin-user.json",
+	"aws.persistence.sts-federation-token.json",
+}
+
+// readRecords reads every record of the named shared files (plain arrays
+// or {"Records": [...]}).
+func readRecords(t *testing.T, files ...string) []json.RawMessage {
+	t.Helper()
 	var all []json.RawMessage
 	for _, f := range files {
 		b, err := os.ReadFile(f)
@@ -45,7 +69,12 @@ func readRecords(t *testing.T, glob string) []json.RawMessage {
 // the same JSON value: no field lost, renamed, added or wrongly omitted.
 func TestRealRecordsRoundTrip(t *testing.T) {
 	t.Parallel()
-	recs := readRecords(t, "stratus-red-team/*.json")
+	dir := filepath.Join(sharedDetection(t), "stratus-red-team-detonation-logs")
+	var files []string
+	for _, f := range stratusFiles {
+		files = append(files, filepath.Join(dir, f))
+	}
+	recs := readRecords(t, files...)
 	if len(recs) != 53 {
 		t.Fatalf("read %d stratus records, want 53", len(recs))
 	}
@@ -122,7 +151,7 @@ func keyOrder(t *testing.T, b []byte) []string {
 // Guide's example records.
 func TestFieldOrder(t *testing.T) {
 	t.Parallel()
-	recs := readRecords(t, "awsdocs/*.json")
+	recs := readRecords(t, filepath.Join(sharedDetection(t), "awsdocs-examples", "awsdocs-cloudtrail-examples.json"))
 	if len(recs) != 19 {
 		t.Fatalf("read %d awsdocs records, want 19", len(recs))
 	}

@@ -25,5 +25,7 @@ func New() *service.Service {
 }
 
 func lookupEvents(ctx context.Context, c *service.Call, in *trail.LookupInput) (*trail.LookupOutput, error) {
-	return trail.Lookup(ctx, c.Deps.Store, c.Account(), *in, c.Now)
+	// LookupEvents is regional, as in AWS: IAM's events (recorded in
+	// us-east-1) are found with a us-east-1 client.
+	return trail.Lookup(ctx, c.Deps.Store, c.Account(), *in, c.Now, trail.InRegion(c.Region))
 }

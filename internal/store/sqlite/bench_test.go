@@ -68,3 +68,40 @@ func BenchmarkAppendEvents(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkQueryEvents: one LookupEvents page (51 rows) over 20,000 events
+// of 2 accounts and 20 users, newest first, with and without an attribute.
+func BenchmarkQueryEvents(b *testing.B) {
+	db := benchDB(b, sqlite.WithSynchronousNormal())
+	start := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	const n = 20000
+	batch := make([]store.Event, 0, 1000)
+	for i := range n {
+		batch = append(batch, store.Event{
+			Stream: store.StreamCloudTrail, Time: start.Add(time.Duration(i) * time.Second),
+			Account: []string{"111122223333", "444455556666"}[i%2], Region: "us-east-1", ID: fmt.Sprint(i),
+			Attrs: map[string]string{"EventName": "GetUser", "Username": fmt.Sprint("user", i%20), "ReadOnly": "true"},
+			Body:  []byte(`{"eventVersion":"1.11"}`),
+		})
+		if len(batch) == cap(batch) {
+			if err := db.AppendEvents(b.Context(), batch); err != nil {
+				b.Fatal(err)
+			}
+			batch = batch[:0]
+		}
+	}
+	end := start.Add(n * time.Second)
+	for name, q := range map[string]store.EventQuery{
+		"time range": {Stream: store.StreamCloudTrail, Account: "111122223333", Start: start, End: end, Limit: 51},
+		"attribute":  {Stream: store.StreamCloudTrail, Account: "111122223333", Start: start, End: end, AttrKey: "Username", AttrValue: "user4", Limit: 51},
+	} {
+		b.Run(name, func(b *testing.B) {
+			for b.Loop() {
+				evs, err := db.QueryEvents(b.Context(), q)
+				if err != nil || len(evs) != 51 {
+					b.Fatalf("%d events, %v", len(evs), err)
+				}
+			}
+		})
+	}
+}
