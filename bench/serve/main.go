@@ -18,6 +18,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"runtime/pprof"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -35,6 +36,7 @@ func main() {
 	clients := flag.Int("clients", 32, "concurrent clients")
 	duration := flag.Duration("duration", 10*time.Second, "how long each server is measured")
 	syncNormal := flag.Bool("sync-normal", false, "SQLite synchronous=NORMAL instead of FULL")
+	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the moat phase to this file")
 	flag.Parse()
 
 	dir, err := os.MkdirTemp("", "moat-bench-serve-")
@@ -53,8 +55,20 @@ func main() {
 	fmt.Printf("clients=%d duration=%s synchronous=%s\n", *clients, *duration, map[bool]string{false: "FULL", true: "NORMAL"}[*syncNormal])
 	bareRate := load(bareURL, creds, *clients, *duration)
 	fmt.Printf("bare net/http: %.0f req/s\n", bareRate)
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			log.Fatal(err)
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			log.Fatal(err)
+		}
+	}
 	moatRate := load(moatURL, creds, *clients, *duration)
+	pprof.StopCPUProfile()
 	fmt.Printf("moat serve:    %.0f req/s (SigV4 + authz + durable CloudTrail record)\n", moatRate)
+	st := srv.TrailStats()
+	fmt.Printf("group commit:  %d records in %d commits (%.1f per commit)\n", st.Records, st.Commits, float64(st.Records)/float64(max(st.Commits, 1)))
 	fmt.Printf("ratio: %.1f%% of the bare handler\n", 100*moatRate/bareRate)
 	stopBare()
 	stopMoat()

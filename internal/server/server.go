@@ -151,6 +151,10 @@ func (s *Server) register(svcs ...*service.Service) {
 // ManagementAccount is the id of the account created on first start.
 func (s *Server) ManagementAccount() string { return s.management }
 
+// TrailStats says how many records the CloudTrail writer made durable, in
+// how many commits (group commit at work).
+func (s *Server) TrailStats() trail.WriterStats { return s.trail.Stats() }
+
 // Bus is the event bus CloudTrail records are published on.
 func (s *Server) Bus() *bus.Bus { return s.bus }
 

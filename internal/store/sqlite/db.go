@@ -52,6 +52,8 @@ type DB struct {
 	gate   sync.RWMutex // held for reading by in-flight calls; Close takes it for writing
 	closed bool
 	wg     sync.WaitGroup
+
+	ix *attrIndex // the event log's lookup index (attrindex.go)
 }
 
 var _ store.Store = (*DB)(nil)
@@ -100,7 +102,13 @@ func Open(path string, opts ...Option) (*DB, error) {
 	}
 	r.SetMaxOpenConns(cfg.readers)
 	r.SetMaxIdleConns(cfg.readers)
-	return &DB{w: w, r: r}, nil
+	db := &DB{w: w, r: r, ix: newAttrIndex()}
+	if err := db.ix.rebuild(ctx, r); err != nil {
+		r.Close()
+		w.Close()
+		return nil, fmt.Errorf("store/sqlite: open %s: %w", path, err)
+	}
+	return db, nil
 }
 
 // enter registers an in-flight call; the returned func ends it.

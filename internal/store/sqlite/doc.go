@@ -30,6 +30,13 @@
 // does) amortises the fsync: 64 events per call append 8x faster per event
 // than one per call with FULL.
 //
+// # The lookup index
+//
+// LookupEvents filters by one attribute (EventName, Username, AccessKeyId,
+// ResourceName...). Those are indexed in memory, rebuilt from the log at
+// Open and updated after each append commits (attrindex.go explains why not
+// in a table: it tripled the cost of the append on every API call's path).
+//
 // # Schema
 //
 // Migrations are numbered SQL scripts in schema.go, applied in order in one
@@ -41,10 +48,6 @@
 //	events           (seq primary key, stream, account, region, time_ns,
 //	                  event_id, attrs JSON, resources JSON, body)
 //	                 indexed by (stream, account, time_ns, seq) and (stream, seq)
-//	event_attrs      (seq, k, v, account, time_ns) primary key
-//	                 (k, v, account, time_ns, seq): lookup attributes and
-//	                 resource type/name, so an attribute lookup walks one
-//	                 index newest first (plan_test.go checks the plans)
 //	sequences        the last Seq handed out, so a Seq is never reused even
 //	                 if events are deleted later (retention)
 //	consumer_offsets (consumer primary key, seq)

@@ -14,6 +14,10 @@ import (
 
 // AppendEvents appends evs in one write transaction and sets their Seq.
 // On error no event is appended and evs' Seq are left as they were.
+//
+// The whole batch goes in with one multi-row INSERT, not a statement per
+// row: group commit hands this method dozens of events at a time. Their
+// lookup attributes are indexed in memory (attrindex.go).
 func (db *DB) AppendEvents(ctx context.Context, evs []store.Event) error {
 	if len(evs) == 0 {
 		return nil
@@ -23,31 +27,38 @@ func (db *DB) AppendEvents(ctx context.Context, evs []store.Event) error {
 			return fmt.Errorf("store/sqlite: append event %d: empty stream", i)
 		}
 	}
+	rows := make([][]any, len(evs))
+	for i := range evs {
+		ev := &evs[i]
+		attrs, err := json.Marshal(nonNilMap(ev.Attrs))
+		if err != nil {
+			return err
+		}
+		res := ev.Resources
+		if res == nil {
+			res = []store.Resource{}
+		}
+		resJSON, err := json.Marshal(res)
+		if err != nil {
+			return err
+		}
+		// seq (index 0) is filled in once the transaction knows the sequence.
+		rows[i] = []any{nil, ev.Stream, ev.Account, ev.Region, ev.Time.UnixNano(), ev.ID, string(attrs), string(resJSON), nonNil(ev.Body)}
+	}
 	seqs := make([]int64, len(evs))
 	err := db.update(ctx, func(tx *sql.Tx) error {
 		var last int64
 		if err := tx.QueryRowContext(ctx, `SELECT value FROM sequences WHERE name = 'events'`).Scan(&last); err != nil {
 			return fmt.Errorf("store/sqlite: read event sequence: %w", err)
 		}
-		ins, err := tx.PrepareContext(ctx, `INSERT INTO events
-			(seq, stream, account, region, time_ns, event_id, attrs, resources, body)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-		if err != nil {
-			return err
-		}
-		defer ins.Close()
-		attr, err := tx.PrepareContext(ctx, `INSERT INTO event_attrs (seq, k, v, account, time_ns) VALUES (?, ?, ?, ?, ?)`)
-		if err != nil {
-			return err
-		}
-		defer attr.Close()
-		for i := range evs {
+		for i := range rows {
 			seqs[i] = last + int64(i) + 1
-			if err := insertEvent(ctx, ins, attr, seqs[i], &evs[i]); err != nil {
-				return err
-			}
+			rows[i][0] = seqs[i]
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE sequences SET value = ? WHERE name = 'events'`, seqs[len(seqs)-1])
+		if err := insertRows(ctx, tx, `INSERT INTO events (seq, stream, account, region, time_ns, event_id, attrs, resources, body) VALUES `, rows); err != nil {
+			return fmt.Errorf("store/sqlite: append event: %w", err)
+		}
+		_, err := tx.ExecContext(ctx, `UPDATE sequences SET value = ? WHERE name = 'events'`, seqs[len(seqs)-1])
 		return err
 	})
 	if err != nil {
@@ -56,30 +67,40 @@ func (db *DB) AppendEvents(ctx context.Context, evs []store.Event) error {
 	for i := range evs {
 		evs[i].Seq = seqs[i]
 	}
+	db.ix.add(evs)
 	return nil
 }
 
-func insertEvent(ctx context.Context, ins, attr *sql.Stmt, seq int64, ev *store.Event) error {
-	attrs, err := json.Marshal(nonNilMap(ev.Attrs))
-	if err != nil {
-		return err
+// maxVariables keeps each statement under SQLite's default limit of bound
+// parameters (32766 since 3.32; PostgreSQL allows 65535).
+const maxVariables = 32000
+
+// insertRows inserts rows (all of one width) with as few multi-row INSERT
+// statements as the variable limit allows.
+func insertRows(ctx context.Context, tx *sql.Tx, prefix string, rows [][]any) error {
+	if len(rows) == 0 {
+		return nil
 	}
-	res := ev.Resources
-	if res == nil {
-		res = []store.Resource{}
-	}
-	resJSON, err := json.Marshal(res)
-	if err != nil {
-		return err
-	}
-	if _, err := ins.ExecContext(ctx, seq, ev.Stream, ev.Account, ev.Region, ev.Time.UnixNano(),
-		ev.ID, string(attrs), string(resJSON), nonNil(ev.Body)); err != nil {
-		return fmt.Errorf("store/sqlite: append event: %w", err)
-	}
-	for _, kv := range indexed(ev) {
-		if _, err := attr.ExecContext(ctx, seq, kv[0], kv[1], ev.Account, ev.Time.UnixNano()); err != nil {
-			return fmt.Errorf("store/sqlite: index event attribute %s: %w", kv[0], err)
+	width := len(rows[0])
+	per := maxVariables / width
+	tuple := "(" + strings.TrimSuffix(strings.Repeat("?, ", width), ", ") + ")"
+	for len(rows) > 0 {
+		n := min(per, len(rows))
+		var q strings.Builder
+		q.Grow(len(prefix) + n*(len(tuple)+2))
+		q.WriteString(prefix)
+		args := make([]any, 0, n*width)
+		for i, r := range rows[:n] {
+			if i > 0 {
+				q.WriteString(", ")
+			}
+			q.WriteString(tuple)
+			args = append(args, r...)
 		}
+		if _, err := tx.ExecContext(ctx, q.String(), args...); err != nil {
+			return err
+		}
+		rows = rows[n:]
 	}
 	return nil
 }
@@ -126,27 +147,27 @@ func (db *DB) QueryEvents(ctx context.Context, q store.EventQuery) ([]store.Even
 				return fmt.Errorf("store/sqlite: query events: %w", err)
 			}
 		}
-		query, args := eventQuery(q, cursor)
 		var err error
+		if q.AttrKey != "" {
+			out, err = eventsBySeq(ctx, tx, db.ix.find(q, cursor))
+			return err
+		}
+		query, args := eventQuery(q, cursor)
 		out, err = queryEvents(ctx, tx, query, args...)
 		return err
 	})
 	return out, err
 }
 
-// eventQuery builds QueryEvents' SQL; cursor is the time of q.BeforeSeq.
-// With an attribute it walks the event_attrs (k, v, account, time_ns, seq)
-// index newest first; without, the events (stream, account, time_ns, seq)
-// index: either way a page reads about Limit rows, not every match.
+// eventQuery builds the SQL of QueryEvents without an attribute; cursor is
+// the time of q.BeforeSeq. It walks the events (stream, account, time_ns,
+// seq) index newest first, so a page reads about Limit rows, not every
+// match. Attribute queries go through the in-memory index (attrindex.go).
 func eventQuery(q store.EventQuery, cursor int64) (string, []any) {
 	var where []string
 	var args []any
 	cond := func(c string, a ...any) { where = append(where, c); args = append(args, a...) }
 	from, t := `events e`, `e`
-	if q.AttrKey != "" {
-		from, t = `event_attrs a JOIN events e ON e.seq = a.seq`, `a`
-		cond(`a.k = ? AND a.v = ?`, q.AttrKey, q.AttrValue)
-	}
 	cond(`e.stream = ?`, q.Stream)
 	if q.Account != "" {
 		cond(t+`.account = ?`, q.Account)
@@ -203,7 +224,7 @@ func queryEvents(ctx context.Context, tx *sql.Tx, query string, args ...any) ([]
 		if err := rows.Scan(&ev.Seq, &ev.Stream, &ev.Account, &ev.Region, &ns, &ev.ID, &attrs, &res, &ev.Body); err != nil {
 			return nil, fmt.Errorf("store/sqlite: query events: %w", err)
 		}
-		ev.Time = time.Unix(0, ns).UTC()
+		ev.Time = timeFromNS(ns)
 		if err := json.Unmarshal([]byte(attrs), &ev.Attrs); err != nil {
 			return nil, fmt.Errorf("store/sqlite: event %d: corrupt attrs: %w", ev.Seq, err)
 		}
@@ -256,3 +277,5 @@ func nonNilMap(m map[string]string) map[string]string {
 	}
 	return m
 }
+
+func timeFromNS(ns int64) time.Time { return time.Unix(0, ns).UTC() }

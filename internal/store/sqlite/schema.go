@@ -11,7 +11,8 @@ import (
 // portable (PostgreSQL runs the same statements): no AUTOINCREMENT, no
 // INSERT OR REPLACE, no SQLite-only types.
 var migrations = []string{
-	// 1: key-value tables, event log with its attribute index, offsets.
+	// 1: key-value tables, event log, offsets. The log's lookup index by
+	// attribute lives in memory (attrindex.go).
 	`CREATE TABLE kv (
 		tbl TEXT NOT NULL,
 		k   TEXT NOT NULL,
@@ -31,15 +32,6 @@ var migrations = []string{
 	);
 	CREATE INDEX events_stream_account_time ON events (stream, account, time_ns, seq);
 	CREATE INDEX events_stream_seq ON events (stream, seq);
-	CREATE TABLE event_attrs (
-		seq     INTEGER NOT NULL REFERENCES events (seq) ON DELETE CASCADE,
-		k       TEXT    NOT NULL,
-		v       TEXT    NOT NULL,
-		account TEXT    NOT NULL,
-		time_ns BIGINT  NOT NULL,
-		PRIMARY KEY (k, v, account, time_ns, seq)
-	);
-	CREATE INDEX event_attrs_seq ON event_attrs (seq);
 	CREATE TABLE sequences (
 		name  TEXT   PRIMARY KEY,
 		value BIGINT NOT NULL
