@@ -10,17 +10,21 @@ import (
 // cprincipal is a compiled Principal / NotPrincipal.
 type cprincipal struct {
 	any       bool
-	accounts  map[string]bool // 12-digit ids from "123456789012" and arn:...:iam::123456789012:root
-	arns      map[string]bool // every AWS value verbatim
-	services  map[string]bool // lower-cased
-	federated map[string]bool // lower-cased
+	accounts  map[string]bool   // 12-digit ids from "123456789012" and arn:...:iam::123456789012:root
+	arns      map[string]bool   // every AWS value verbatim
+	roles     map[roleName]bool // IAM role ARNs by partition, account and name (paths dropped)
+	services  map[string]bool   // lower-cased
+	federated map[string]bool   // lower-cased
 }
 
 func compilePrincipal(p *Principals) *cprincipal {
 	cp := &cprincipal{any: p.Any, accounts: map[string]bool{}, arns: map[string]bool{},
-		services: map[string]bool{}, federated: map[string]bool{}}
+		roles: map[roleName]bool{}, services: map[string]bool{}, federated: map[string]bool{}}
 	for _, a := range p.AWS {
 		cp.arns[a] = true
+		if rn, ok := splitRoleARN(a); ok {
+			cp.roles[rn] = true
+		}
 		if acct, ok := accountOf(a); ok {
 			cp.accounts[acct] = true
 		}
@@ -100,7 +104,10 @@ func (cp *cprincipal) grants(c *Caller) Grant {
 			g |= GrantCaller
 		}
 	}
-	if c.Kind == AssumedRole && c.RoleARN != "" && cp.arns[c.RoleARN] {
+	if c.Kind == Role && cp.namesRole(c.ARN) {
+		g |= GrantCaller
+	}
+	if c.Kind == AssumedRole && cp.namesRole(c.RoleARN) {
 		g |= GrantRole
 	}
 	if c.Kind == FederatedUser && c.SourceUserARN != "" && cp.arns[c.SourceUserARN] {
@@ -134,9 +141,57 @@ func (cp *cprincipal) exempts(c *Caller) bool {
 		return false
 	}
 	if c.Kind == AssumedRole {
-		return cp.arns[c.RoleARN]
+		return cp.namesRole(c.RoleARN)
 	}
 	return true
+}
+
+// roleName identifies an IAM role: role names are unique within an account
+// whatever their path, and an assumed-role ARN carries the name without the
+// path (IAM identifiers), so a principal naming arn:aws:iam::A:role/team/R
+// names the sessions arn:aws:sts::A:assumed-role/R/S.
+type roleName struct{ partition, account, name string }
+
+// splitRoleARN reads arn:PARTITION:iam::ACCOUNT:role/PATH/NAME without
+// allocating (it runs during evaluation).
+func splitRoleARN(s string) (roleName, bool) {
+	rest, ok := strings.CutPrefix(s, "arn:")
+	if !ok {
+		return roleName{}, false
+	}
+	partition, rest, ok := strings.Cut(rest, ":")
+	if !ok {
+		return roleName{}, false
+	}
+	rest, ok = strings.CutPrefix(rest, "iam::")
+	if !ok {
+		return roleName{}, false
+	}
+	account, rest, ok := strings.Cut(rest, ":")
+	if !ok || !isAccountID(account) {
+		return roleName{}, false
+	}
+	rest, ok = strings.CutPrefix(rest, "role/")
+	if !ok {
+		return roleName{}, false
+	}
+	name := rest[strings.LastIndexByte(rest, '/')+1:]
+	if name == "" || strings.ContainsAny(name, "*?") {
+		return roleName{}, false
+	}
+	return roleName{partition, account, name}, true
+}
+
+// namesRole reports whether the principal names the role roleARN.
+func (cp *cprincipal) namesRole(roleARN string) bool {
+	if roleARN == "" {
+		return false
+	}
+	if cp.arns[roleARN] {
+		return true
+	}
+	rn, ok := splitRoleARN(roleARN)
+	return ok && cp.roles[rn]
 }
 
 // NewCaller builds a Caller from a case-file principal string

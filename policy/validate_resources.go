@@ -57,7 +57,16 @@ func checkResource(r string, vars bool) []issue {
 	}
 	f := strings.SplitN(r, ":", 6)
 	if len(f) < 6 {
-		return []issue{{SeverityError, "MISSING_ARN_FIELD", fmt.Sprintf("the resource %q is missing ARN fields: use arn:partition:service:region:account:resource", r)}}
+		// A * that ends a segment may expand past colons (IAM User Guide,
+		// Resource element): arn:aws:dynamodb:us-east-1:* and
+		// arn:aws:lambda:* name every ARN after that point. The service
+		// segment must still be written out.
+		if len(f) < 4 || !strings.HasSuffix(r, "*") {
+			return []issue{{SeverityError, "MISSING_ARN_FIELD", fmt.Sprintf("the resource %q is missing ARN fields: use arn:partition:service:region:account:resource", r)}}
+		}
+		for len(f) < 6 {
+			f = append(f, "*")
+		}
 	}
 	if !partitions[f[1]] && !strings.ContainsAny(f[1], "*?") && !strings.Contains(f[1], "${") {
 		out = append(out, issue{SeverityError, "INVALID_PARTITION", fmt.Sprintf("the partition %q in %q is not valid", f[1], r)})
