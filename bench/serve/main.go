@@ -4,7 +4,7 @@
 // beside a bare net/http handler answering the same requests in the same run
 // with the same client work (one signed request, replayed).
 //
-//	go run ./bench/serve -clients 32 -duration 10s
+//	go run ./bench/serve -clients 64 -rounds 5 -duration 3s
 package main
 
 import (
@@ -19,6 +19,7 @@ import (
 	"net/http"
 	"os"
 	"runtime/pprof"
+	"sort"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -34,7 +35,8 @@ const form = "Action=GetCallerIdentity&Version=2011-06-15"
 
 func main() {
 	clients := flag.Int("clients", 32, "concurrent clients")
-	duration := flag.Duration("duration", 10*time.Second, "how long each server is measured")
+	duration := flag.Duration("duration", 3*time.Second, "how long each round measures one server")
+	rounds := flag.Int("rounds", 5, "rounds; each measures the bare handler then moat, and the medians are compared")
 	syncNormal := flag.Bool("sync-normal", false, "SQLite synchronous=NORMAL instead of FULL")
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the moat phase to this file")
 	flag.Parse()
@@ -52,9 +54,7 @@ func main() {
 	moatURL, stopMoat := listen(srv)
 	bareURL, stopBare := listen(http.HandlerFunc(bare))
 
-	fmt.Printf("clients=%d duration=%s synchronous=%s\n", *clients, *duration, map[bool]string{false: "FULL", true: "NORMAL"}[*syncNormal])
-	bareRate := load(bareURL, creds, *clients, *duration)
-	fmt.Printf("bare net/http: %.0f req/s\n", bareRate)
+	fmt.Printf("clients=%d rounds=%d of %s per server, synchronous=%s\n", *clients, *rounds, *duration, map[bool]string{false: "FULL", true: "NORMAL"}[*syncNormal])
 	if *cpuProfile != "" {
 		f, err := os.Create(*cpuProfile)
 		if err != nil {
@@ -63,12 +63,21 @@ func main() {
 		if err := pprof.StartCPUProfile(f); err != nil {
 			log.Fatal(err)
 		}
+		defer pprof.StopCPUProfile()
 	}
-	moatRate := load(moatURL, creds, *clients, *duration)
-	pprof.StopCPUProfile()
-	fmt.Printf("moat serve:    %.0f req/s (SigV4 + authz + durable CloudTrail record)\n", moatRate)
+	// Interleaved rounds, so that a change in the machine's load affects
+	// both servers alike.
+	var bares, moats []float64
+	for r := 0; r < *rounds; r++ {
+		bares = append(bares, load(bareURL, creds, *clients, *duration))
+		moats = append(moats, load(moatURL, creds, *clients, *duration))
+		fmt.Printf("round %d: bare %.0f req/s, moat %.0f req/s\n", r+1, bares[r], moats[r])
+	}
+	bareRate, moatRate := median(bares), median(moats)
 	st := srv.TrailStats()
-	fmt.Printf("group commit:  %d records in %d commits (%.1f per commit)\n", st.Records, st.Commits, float64(st.Records)/float64(max(st.Commits, 1)))
+	fmt.Printf("group commit: %d records in %d commits (%.1f per commit)\n", st.Records, st.Commits, float64(st.Records)/float64(max(st.Commits, 1)))
+	fmt.Printf("bare net/http: %.0f req/s (median)\n", bareRate)
+	fmt.Printf("moat serve:    %.0f req/s (median; SigV4 + authz + durable CloudTrail record)\n", moatRate)
 	fmt.Printf("ratio: %.1f%% of the bare handler\n", 100*moatRate/bareRate)
 	stopBare()
 	stopMoat()
@@ -167,4 +176,13 @@ func rootCredentials(dir string) aws.Credentials {
 		}
 	}
 	return c
+}
+
+func median(xs []float64) float64 {
+	s := append([]float64(nil), xs...)
+	sort.Float64s(s)
+	if len(s)%2 == 1 {
+		return s[len(s)/2]
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
 }

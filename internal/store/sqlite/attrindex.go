@@ -28,20 +28,35 @@ import (
 type attrIndex struct {
 	mu sync.RWMutex
 	m  map[attrKey][]attrEntry
+	// Accounts and regions are interned, so entries hold no pointers and
+	// the garbage collector never scans the index.
+	names map[string]uint32
 }
 
 type attrKey struct{ stream, k, v string }
 
 type attrEntry struct {
 	timeNS, seq     int64
-	account, region string
+	account, region uint32
 }
 
 func (a attrEntry) before(timeNS, seq int64) bool {
 	return a.timeNS < timeNS || (a.timeNS == timeNS && a.seq < seq)
 }
 
-func newAttrIndex() *attrIndex { return &attrIndex{m: make(map[attrKey][]attrEntry)} }
+func newAttrIndex() *attrIndex {
+	return &attrIndex{m: make(map[attrKey][]attrEntry), names: map[string]uint32{"": 0}}
+}
+
+// intern returns the number of name, adding it if new (under the write lock).
+func (ix *attrIndex) intern(name string) uint32 {
+	n, ok := ix.names[name]
+	if !ok {
+		n = uint32(len(ix.names))
+		ix.names[name] = n
+	}
+	return n
+}
 
 // add indexes events whose Seq is assigned.
 func (ix *attrIndex) add(evs []store.Event) {
@@ -53,7 +68,7 @@ func (ix *attrIndex) add(evs []store.Event) {
 }
 
 func (ix *attrIndex) addLocked(ev *store.Event) {
-	e := attrEntry{timeNS: ev.Time.UnixNano(), seq: ev.Seq, account: ev.Account, region: ev.Region}
+	e := attrEntry{timeNS: ev.Time.UnixNano(), seq: ev.Seq, account: ix.intern(ev.Account), region: ix.intern(ev.Region)}
 	for _, kv := range indexed(ev) {
 		key := attrKey{ev.Stream, kv[0], kv[1]}
 		list := ix.m[key]
@@ -88,13 +103,18 @@ func (ix *attrIndex) find(q store.EventQuery, cursorTime int64) []int64 {
 	if !q.Start.IsZero() {
 		startNS = q.Start.UnixNano()
 	}
+	account, knownAccount := ix.names[q.Account]
+	region, knownRegion := ix.names[q.Region]
+	if !knownAccount || !knownRegion {
+		return nil // no event was ever appended with that account or region
+	}
 	var seqs []int64
 	for i := end - 1; i >= 0; i-- {
 		e := &list[i]
 		if !q.Start.IsZero() && e.timeNS < startNS {
 			break
 		}
-		if (q.Account != "" && e.account != q.Account) || (q.Region != "" && e.region != q.Region) {
+		if (q.Account != "" && e.account != account) || (q.Region != "" && e.region != region) {
 			continue
 		}
 		seqs = append(seqs, e.seq)
