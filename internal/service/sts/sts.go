@@ -51,8 +51,8 @@ type GetSessionTokenInput struct {
 // Credentials is STS's Credentials shape.
 type Credentials struct {
 	AccessKeyId     string
-	SecretAccessKey string `aws:",sensitive"`
-	SessionToken    string `aws:",sensitive"`
+	SecretAccessKey string    `aws:",sensitive"`
+	SessionToken    string    `aws:",sensitive"`
 	Expiration      time.Time `aws:",trailtime=comma"`
 }
 
