@@ -26,6 +26,14 @@ import (
 // and a scan of the log at start (about a second per million events). The
 // PostgreSQL backend, with concurrent writers, will keep them in a table.
 type attrIndex struct {
+	// pending holds appended events not indexed yet. The writer only queues
+	// them (one lock, one append), so the commit path stays short; a
+	// background goroutine indexes them, and find indexes what is left
+	// before it answers, so a query never misses an acknowledged event.
+	pendingMu sync.Mutex
+	pending   []store.Event
+	kick      chan struct{}
+
 	mu sync.RWMutex
 	m  map[attrKey][]attrEntry
 	// Accounts and regions are interned, so entries hold no pointers and
@@ -45,7 +53,20 @@ func (a attrEntry) before(timeNS, seq int64) bool {
 }
 
 func newAttrIndex() *attrIndex {
-	return &attrIndex{m: make(map[attrKey][]attrEntry), names: map[string]uint32{"": 0}}
+	return &attrIndex{m: make(map[attrKey][]attrEntry), names: map[string]uint32{"": 0}, kick: make(chan struct{}, 1)}
+}
+
+// run indexes queued events until stop is closed.
+func (ix *attrIndex) run(stop <-chan struct{}, done chan<- struct{}) {
+	defer close(done)
+	for {
+		select {
+		case <-stop:
+			return
+		case <-ix.kick:
+			ix.drain()
+		}
+	}
 }
 
 // intern returns the number of name, adding it if new (under the write lock).
@@ -58,10 +79,25 @@ func (ix *attrIndex) intern(name string) uint32 {
 	return n
 }
 
-// add indexes events whose Seq is assigned.
+// add queues events whose Seq is assigned for indexing.
 func (ix *attrIndex) add(evs []store.Event) {
+	ix.pendingMu.Lock()
+	ix.pending = append(ix.pending, evs...)
+	ix.pendingMu.Unlock()
+	select {
+	case ix.kick <- struct{}{}:
+	default:
+	}
+}
+
+// drain indexes every queued event.
+func (ix *attrIndex) drain() {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
+	ix.pendingMu.Lock()
+	evs := ix.pending
+	ix.pending = nil
+	ix.pendingMu.Unlock()
 	for i := range evs {
 		ix.addLocked(&evs[i])
 	}
@@ -88,6 +124,7 @@ func (ix *attrIndex) addLocked(ev *store.Event) {
 // find returns the seqs of the events matching q, newest first (time desc,
 // seq desc), at most q.Limit of them. cursorTime is the time of q.BeforeSeq.
 func (ix *attrIndex) find(q store.EventQuery, cursorTime int64) []int64 {
+	ix.drain()
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
 	list := ix.m[attrKey{q.Stream, q.AttrKey, q.AttrValue}]

@@ -53,7 +53,9 @@ type DB struct {
 	closed bool
 	wg     sync.WaitGroup
 
-	ix *attrIndex // the event log's lookup index (attrindex.go)
+	ix        *attrIndex // the event log's lookup index (attrindex.go)
+	stopIndex chan struct{}
+	indexDone chan struct{}
 }
 
 var _ store.Store = (*DB)(nil)
@@ -102,12 +104,13 @@ func Open(path string, opts ...Option) (*DB, error) {
 	}
 	r.SetMaxOpenConns(cfg.readers)
 	r.SetMaxIdleConns(cfg.readers)
-	db := &DB{w: w, r: r, ix: newAttrIndex()}
+	db := &DB{w: w, r: r, ix: newAttrIndex(), stopIndex: make(chan struct{}), indexDone: make(chan struct{})}
 	if err := db.ix.rebuild(ctx, r); err != nil {
 		r.Close()
 		w.Close()
 		return nil, fmt.Errorf("store/sqlite: open %s: %w", path, err)
 	}
+	go db.ix.run(db.stopIndex, db.indexDone)
 	return db, nil
 }
 
@@ -132,6 +135,8 @@ func (db *DB) Close() error {
 	db.closed = true
 	db.gate.Unlock()
 	db.wg.Wait()
+	close(db.stopIndex)
+	<-db.indexDone
 	err := db.r.Close()
 	if _, cerr := db.w.Exec(`PRAGMA wal_checkpoint(TRUNCATE)`); cerr != nil && err == nil {
 		err = cerr
