@@ -34,24 +34,8 @@ trap cleanup EXIT
 out="${DIFF_OUT:-$(mktemp -d)}"
 mkdir -p "$out"
 
-# 1. the oracle
-if [ -n "${ORACLE_DIR:-}" ] && [ -d "$ORACLE_DIR/node_modules/@cloud-copilot/iam-simulate" ]; then
-  oracle_dir="$ORACLE_DIR"
-else
-  oracle_dir="$tmp/oracle"
-  mkdir -p "$oracle_dir"
-  cp "$oracle_src/package.json" "$oracle_src/package-lock.json" "$oracle_dir/"
-  echo "installing the oracle (npm ci) into $oracle_dir ..." >&2
-  (cd "$oracle_dir" && npm ci --omit=dev --no-audit --no-fund --silent) >&2
-fi
-
-# 2. managed policies
-managed="${MOAT_MANAGED_POLICIES:-}"
-if [ -z "$managed" ]; then
-  managed="$tmp/managed-policies.json"
-  "$repo/tools/managed-policies/build.sh" "$managed" >&2
-fi
-[ -f "$managed" ] || { echo "diff.sh: managed-policies file $managed not found" >&2; exit 1; }
+# the oracle and the managed policies
+. "$here/setup.sh"
 
 # 3. cases and moat
 (cd "$here" && go build -o "$tmp/gencases" ./cmd/gencases)

@@ -30,20 +30,8 @@ WARM="${BENCH_WARMUP_SECONDS:-2}"
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 
-if [ -n "${ORACLE_DIR:-}" ] && [ -d "$ORACLE_DIR/node_modules/@cloud-copilot/iam-simulate" ]; then
-  oracle_dir="$ORACLE_DIR"
-else
-  oracle_dir="$tmp/oracle"
-  mkdir -p "$oracle_dir"
-  cp "$oracle_src/package.json" "$oracle_src/package-lock.json" "$oracle_dir/"
-  echo "installing the oracle (npm ci) ..." >&2
-  (cd "$oracle_dir" && npm ci --omit=dev --no-audit --no-fund --silent) >&2
-fi
-managed="${MOAT_MANAGED_POLICIES:-}"
-if [ -z "$managed" ]; then
-  managed="$tmp/managed-policies.json"
-  "$repo/tools/managed-policies/build.sh" "$managed" >&2
-fi
+# the oracle and the managed policies
+. "$here/setup.sh"
 
 (cd "$here" && go build -o "$tmp/gencases" ./cmd/gencases && go build -o "$tmp/moatbench" ./cmd/moatbench)
 pin=()
