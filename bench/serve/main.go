@@ -23,6 +23,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -69,9 +70,13 @@ func main() {
 	// both servers alike.
 	var bares, moats []float64
 	for r := 0; r < *rounds; r++ {
+		c0 := cpuTime()
 		bares = append(bares, load(bareURL, creds, *clients, *duration))
+		c1 := cpuTime()
 		moats = append(moats, load(moatURL, creds, *clients, *duration))
-		fmt.Printf("round %d: bare %.0f req/s, moat %.0f req/s\n", r+1, bares[r], moats[r])
+		c2 := cpuTime()
+		fmt.Printf("round %d: bare %.0f req/s (%.0f µs CPU each, client included), moat %.0f req/s (%.0f µs CPU each)\n", r+1,
+			bares[r], perRequest(c1-c0, bares[r], *duration), moats[r], perRequest(c2-c1, moats[r], *duration))
 	}
 	bareRate, moatRate := median(bares), median(moats)
 	st := srv.TrailStats()
@@ -185,4 +190,17 @@ func median(xs []float64) float64 {
 		return s[len(s)/2]
 	}
 	return (s[len(s)/2-1] + s[len(s)/2]) / 2
+}
+
+// cpuTime is the CPU time (user + system) this process has used.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+func perRequest(cpu time.Duration, rate float64, d time.Duration) float64 {
+	return float64(cpu.Microseconds()) / (rate * d.Seconds())
 }
