@@ -209,3 +209,56 @@ func KeyIndexPrefix(account, userName string) string {
 	}
 	return UserKey(account, userName) + "/"
 }
+
+// Policy tables.
+const (
+	TableUserPolicies = "iam.userpolicies" // account/lower(user)/PolicyName → InlinePolicy
+	TablePolicies     = "iam.policies"     // account/lower(PolicyName) → ManagedPolicy
+	TableUserAttached = "iam.userattached" // account/lower(user)/policy ARN → ""
+)
+
+// InlinePolicy is a policy embedded in a user.
+type InlinePolicy struct {
+	PolicyName string `json:"policyName"`
+	Document   string `json:"document"`
+}
+
+// ManagedPolicy is a customer managed policy with its versions.
+type ManagedPolicy struct {
+	Account         string          `json:"account"`
+	PolicyName      string          `json:"policyName"`
+	PolicyID        string          `json:"policyId"`
+	Path            string          `json:"path"`
+	Description     string          `json:"description,omitempty"`
+	DefaultVersion  string          `json:"defaultVersion"`
+	Versions        []PolicyVersion `json:"versions"`
+	AttachmentCount int             `json:"attachmentCount"`
+	Created         time.Time       `json:"created"`
+	Updated         time.Time       `json:"updated"`
+}
+
+// PolicyVersion is one version of a managed policy.
+type PolicyVersion struct {
+	VersionID string    `json:"versionId"`
+	Document  string    `json:"document"`
+	Created   time.Time `json:"created"`
+}
+
+// ARN is the policy's ARN, path included.
+func (p *ManagedPolicy) ARN() string {
+	return "arn:aws:iam::" + p.Account + ":policy" + p.Path + p.PolicyName
+}
+
+// Default returns the default version's document.
+func (p *ManagedPolicy) Default() string {
+	for _, v := range p.Versions {
+		if v.VersionID == p.DefaultVersion {
+			return v.Document
+		}
+	}
+	return ""
+}
+
+// PolicyKey is the store key of a managed policy: names are unique per
+// account without regard to case.
+func PolicyKey(account, name string) string { return account + "/" + strings.ToLower(name) }

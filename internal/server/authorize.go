@@ -12,8 +12,8 @@ import (
 )
 
 // authorize decides the call with the IAM engine, exactly as AWS would for
-// the policies the caller has. The root user may do anything in its own
-// account (service control policies arrive with Organizations).
+// the policies the caller has (policies.go). The root user may do anything
+// in its own account (service control policies arrive with Organizations).
 func (s *Server) authorize(ctx context.Context, x *exchange) *awserr.Error {
 	p := x.principal
 	if p.Kind == identity.Root {
@@ -26,18 +26,15 @@ func (s *Server) authorize(ctx context.Context, x *exchange) *awserr.Error {
 		ResourceAccount: p.Account,
 		Context:         s.requestContext(x),
 	}
-	res := authz.Evaluate(req, s.policiesOf(ctx, p))
+	pols, err := s.policiesOf(ctx, p)
+	if err != nil {
+		return awserr.From(err)
+	}
+	res := authz.Evaluate(req, pols)
 	if res.Decision == authz.Allowed {
 		return nil
 	}
 	return accessDenied(x.svc.Meta.Protocol).New("%s", res.Message(req))
-}
-
-// policiesOf returns every policy that applies to the principal's requests.
-// IAM users have none until the IAM policy API (attach/put policies) lands;
-// with no identity policy AWS denies everything but GetCallerIdentity.
-func (s *Server) policiesOf(context.Context, *identity.Principal) *authz.Policies {
-	return &authz.Policies{}
 }
 
 func caller(p *identity.Principal) *policy.Caller {

@@ -74,6 +74,8 @@ type Server struct {
 	bus        *bus.Bus
 	management string
 
+	policies policyCache // compiled policies per principal
+
 	services map[string]*registered // by signing name
 	targets  map[string]*registered // by X-Amz-Target prefix
 	versions map[string]*registered // by query API version
@@ -120,7 +122,7 @@ func Open(cfg Config) (*Server, error) {
 	s.bus = bus.New(db)
 	s.trail = trail.NewWriter(db, trail.WithOnCommit(func([]store.Event) { s.bus.Notify() }))
 	dir := identity.NewDirectory(db)
-	s.deps = &service.Deps{Store: db, Directory: dir, Log: cfg.Log, Clock: cfg.Clock}
+	s.deps = &service.Deps{Store: db, Directory: dir, Log: cfg.Log, Clock: cfg.Clock, OnPolicyChange: s.policies.changed}
 	s.verifier = &sigv4.Verifier{Lookup: dir, Now: cfg.Clock}
 	s.register(iam.New(), sts.New(), cloudtrail.New())
 	if cfg.InsecureAllowUnsigned {

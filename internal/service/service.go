@@ -72,6 +72,16 @@ type Deps struct {
 	Log       *slog.Logger
 	// Clock is the server's clock; tests move it.
 	Clock func() time.Time
+	// OnPolicyChange is called after a write that changes what a principal
+	// may do (policies, attachments), so compiled policies are rebuilt.
+	OnPolicyChange func()
+}
+
+// PoliciesChanged reports a change of policies or attachments.
+func (d *Deps) PoliciesChanged() {
+	if d.OnPolicyChange != nil {
+		d.OnPolicyChange()
+	}
 }
 
 // Op declares an operation with typed input and output.

@@ -1,5 +1,6 @@
 // Package iam serves the IAM API (query protocol, version 2010-05-08) over
-// moat's store: users and access keys so far. IAM state belongs to the
+// moat's store: users, access keys, inline user policies and customer managed
+// policies attached to users, all enforced on every call. IAM state belongs to the
 // account, never to a region: clients with a custom endpoint sign IAM calls
 // with their own region, and every region sees the same users.
 package iam
@@ -29,7 +30,7 @@ func New() *service.Service {
 		},
 		EventSource: "iam.amazonaws.com",
 		Global:      true,
-		Ops: service.Table(
+		Ops: service.Table(append(policyOps(),
 			service.Op("CreateUser", "iam:CreateUser", createUser, service.Resource(func(_ context.Context, c *service.Call, in *CreateUserInput) (string, error) {
 				return userARN(c.Account(), deref(in.Path, "/"), in.UserName), nil
 			})),
@@ -49,7 +50,7 @@ func New() *service.Service {
 			service.Op("DeleteAccessKey", "iam:DeleteAccessKey", deleteAccessKey, service.Resource(func(ctx context.Context, c *service.Call, in *DeleteAccessKeyInput) (string, error) {
 				return existingUserARN(ctx, c, deref(in.UserName, ""))
 			})),
-		),
+		)...),
 	}
 }
 

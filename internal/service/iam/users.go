@@ -183,6 +183,18 @@ func deleteUser(ctx context.Context, c *service.Call, in *DeleteUserInput) (*str
 		if hasKeys {
 			return awserr.DeleteConflict.New("Cannot delete entity, must delete access keys first.")
 		}
+		for _, dep := range []struct{ table, msg string }{
+			{identity.TableUserPolicies, "Cannot delete entity, must delete policies first."},
+			{identity.TableUserAttached, "Cannot delete entity, must detach all policies first."},
+		} {
+			found := false
+			if err := tx.Scan(dep.table, key+"/", "", 1, func(string, []byte) error { found = true; return nil }); err != nil {
+				return err
+			}
+			if found {
+				return awserr.DeleteConflict.New("%s", dep.msg)
+			}
+		}
 		return tx.Delete(identity.TableUsers, key)
 	})
 	return nil, err

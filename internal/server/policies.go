@@ -1,0 +1,113 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"sync"
+
+	"github.com/moatdev/moat/authz"
+	"github.com/moatdev/moat/internal/identity"
+	"github.com/moatdev/moat/internal/store"
+	"github.com/moatdev/moat/policy"
+)
+
+// policyCache keeps each principal's policies compiled, so that
+// authorization reads no store and compiles nothing on the hot path. Any
+// change of policies or attachments empties it (service.Deps.PoliciesChanged).
+type policyCache struct {
+	mu  sync.RWMutex
+	gen uint64
+	m   map[string]*authz.Policies
+}
+
+func (c *policyCache) changed() {
+	c.mu.Lock()
+	c.gen++
+	c.m = nil
+	c.mu.Unlock()
+}
+
+// policiesOf returns every policy that applies to the principal's requests:
+// for an IAM user, its inline policies and the customer managed policies
+// attached to it.
+func (s *Server) policiesOf(ctx context.Context, p *identity.Principal) (*authz.Policies, error) {
+	if p.Kind != identity.IAMUser {
+		return &authz.Policies{}, nil
+	}
+	key := identity.UserKey(p.Account, p.UserName)
+	c := &s.policies
+	c.mu.RLock()
+	cached, gen := c.m[key], c.gen
+	c.mu.RUnlock()
+	if cached != nil {
+		return cached, nil
+	}
+	pols, err := s.loadUserPolicies(ctx, p.Account, key)
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	if c.gen == gen { // nothing changed while loading
+		if c.m == nil {
+			c.m = map[string]*authz.Policies{}
+		}
+		c.m[key] = pols
+	}
+	c.mu.Unlock()
+	return pols, nil
+}
+
+func (s *Server) loadUserPolicies(ctx context.Context, account, userKey string) (*authz.Policies, error) {
+	out := &authz.Policies{}
+	add := func(name, arn, doc string) error {
+		parsed, err := policy.Parse([]byte(doc))
+		if err != nil {
+			return err
+		}
+		compiled, err := policy.Compile(parsed, policy.Identity)
+		if err != nil {
+			return err
+		}
+		out.Identity = append(out.Identity, authz.Policy{Name: name, ARN: arn, Compiled: compiled})
+		return nil
+	}
+	err := s.db.View(ctx, func(tx store.Tx) error {
+		err := tx.Scan(identity.TableUserPolicies, userKey+"/", "", 0, func(k string, b []byte) error {
+			var ip identity.InlinePolicy
+			if err := identity.Decode(identity.TableUserPolicies, k, b, &ip); err != nil {
+				return err
+			}
+			return add(ip.PolicyName, "", ip.Document)
+		})
+		if err != nil {
+			return err
+		}
+		return tx.Scan(identity.TableUserAttached, userKey+"/", "", 0, func(k string, _ []byte) error {
+			arn := k[len(userKey)+1:]
+			name := arn[lastSlash(arn)+1:]
+			pk := identity.PolicyKey(account, name)
+			b, err := tx.Get(identity.TablePolicies, pk)
+			if errors.Is(err, store.ErrNotFound) {
+				return nil // detached concurrently
+			}
+			if err != nil {
+				return err
+			}
+			var mp identity.ManagedPolicy
+			if err := identity.Decode(identity.TablePolicies, pk, b, &mp); err != nil {
+				return err
+			}
+			return add(mp.PolicyName, mp.ARN(), mp.Default())
+		})
+	})
+	return out, err
+}
+
+func lastSlash(s string) int {
+	for i := len(s) - 1; i >= 0; i-- {
+		if s[i] == '/' {
+			return i
+		}
+	}
+	return -1
+}

@@ -1,0 +1,527 @@
+package iam
+
+import (
+	"context"
+	"errors"
+	"net/url"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/moatdev/moat/internal/awserr"
+	"github.com/moatdev/moat/internal/identity"
+	"github.com/moatdev/moat/internal/service"
+	"github.com/moatdev/moat/internal/store"
+	"github.com/moatdev/moat/policy"
+)
+
+// IAM's policy size quotas, counted without white space (IAM and STS quotas).
+const (
+	maxInlineUserPolicy = 2048
+	maxManagedPolicy    = 6144
+)
+
+// policyOps are the policy operations of this slice of the IAM API: inline
+// user policies and customer managed policies attached to users.
+func policyOps() []*service.Operation {
+	userRes := service.Resource(func(ctx context.Context, c *service.Call, in *PutUserPolicyInput) (string, error) {
+		return existingUserARN(ctx, c, in.UserName)
+	})
+	return []*service.Operation{
+		service.Op("PutUserPolicy", "iam:PutUserPolicy", putUserPolicy, userRes),
+		service.Op("GetUserPolicy", "iam:GetUserPolicy", getUserPolicy, service.ReadOnly[UserPolicyInput](), userPolicyRes()),
+		service.Op("DeleteUserPolicy", "iam:DeleteUserPolicy", deleteUserPolicy, userPolicyRes()),
+		service.Op("ListUserPolicies", "iam:ListUserPolicies", listUserPolicies, service.ReadOnly[ListUserPoliciesInput](), service.Resource(func(ctx context.Context, c *service.Call, in *ListUserPoliciesInput) (string, error) {
+			return existingUserARN(ctx, c, in.UserName)
+		})),
+		service.Op("CreatePolicy", "iam:CreatePolicy", createPolicy, service.Resource(func(_ context.Context, c *service.Call, in *CreatePolicyInput) (string, error) {
+			return "arn:aws:iam::" + c.Account() + ":policy" + deref(in.Path, "/") + in.PolicyName, nil
+		})),
+		service.Op("GetPolicy", "iam:GetPolicy", getPolicy, service.ReadOnly[PolicyArnInput](), policyArnRes()),
+		service.Op("GetPolicyVersion", "iam:GetPolicyVersion", getPolicyVersion, service.ReadOnly[GetPolicyVersionInput](), service.Resource(func(_ context.Context, _ *service.Call, in *GetPolicyVersionInput) (string, error) {
+			return in.PolicyArn, nil
+		})),
+		service.Op("DeletePolicy", "iam:DeletePolicy", deletePolicy, policyArnRes()),
+		service.Op("AttachUserPolicy", "iam:AttachUserPolicy", attachUserPolicy, attachRes()),
+		service.Op("DetachUserPolicy", "iam:DetachUserPolicy", detachUserPolicy, attachRes()),
+		service.Op("ListAttachedUserPolicies", "iam:ListAttachedUserPolicies", listAttachedUserPolicies, service.ReadOnly[ListAttachedUserPoliciesInput](), service.Resource(func(ctx context.Context, c *service.Call, in *ListAttachedUserPoliciesInput) (string, error) {
+			return existingUserARN(ctx, c, in.UserName)
+		})),
+	}
+}
+
+func userPolicyRes() service.OpOption[UserPolicyInput] {
+	return service.Resource(func(ctx context.Context, c *service.Call, in *UserPolicyInput) (string, error) {
+		return existingUserARN(ctx, c, in.UserName)
+	})
+}
+
+func policyArnRes() service.OpOption[PolicyArnInput] {
+	return service.Resource(func(_ context.Context, _ *service.Call, in *PolicyArnInput) (string, error) { return in.PolicyArn, nil })
+}
+
+func attachRes() service.OpOption[AttachUserPolicyInput] {
+	return service.Resource(func(ctx context.Context, c *service.Call, in *AttachUserPolicyInput) (string, error) {
+		return existingUserARN(ctx, c, in.UserName)
+	})
+}
+
+// checkDocument parses and validates an identity policy document with the
+// policy engine; an error is MalformedPolicyDocument naming what and where.
+func checkDocument(doc string, max int, over func() error) error {
+	if n := nonSpaceLen(doc); n > max {
+		return over()
+	}
+	p, err := policy.Parse([]byte(doc))
+	if err != nil {
+		return awserr.MalformedPolicyDocument.New("%s", err.Error())
+	}
+	for _, f := range policy.Validate(p, policy.Identity) {
+		if f.Severity == policy.SeverityError {
+			return awserr.MalformedPolicyDocument.New("%s: %s", f.Path, f.Message)
+		}
+	}
+	if _, err := policy.Compile(p, policy.Identity); err != nil {
+		return awserr.MalformedPolicyDocument.New("%s", err.Error())
+	}
+	return nil
+}
+
+func nonSpaceLen(s string) int {
+	n := 0
+	for _, r := range s {
+		if !unicode.IsSpace(r) {
+			n++
+		}
+	}
+	return n
+}
+
+// encodeDocument is how IAM returns policy documents: URL-encoded (RFC 3986).
+func encodeDocument(doc string) string {
+	return strings.ReplaceAll(url.QueryEscape(doc), "+", "%20")
+}
+
+// Inline user policies.
+
+// PutUserPolicyInput is IAM's PutUserPolicy request.
+type PutUserPolicyInput struct {
+	UserName       string `aws:",required"`
+	PolicyName     string `aws:",required"`
+	PolicyDocument string `aws:",required"`
+}
+
+func putUserPolicy(ctx context.Context, c *service.Call, in *PutUserPolicyInput) (*struct{}, error) {
+	if err := checkName("policyName", in.PolicyName, 128); err != nil {
+		return nil, err
+	}
+	err := checkDocument(in.PolicyDocument, maxInlineUserPolicy, func() error {
+		return awserr.LimitExceeded.New("Maximum policy size of %d bytes exceeded for user %s", maxInlineUserPolicy, in.UserName)
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = c.Deps.Store.Update(ctx, func(tx store.Tx) error {
+		u, err := getUserTx(tx, c.Account(), in.UserName)
+		if err != nil {
+			return err
+		}
+		key := identity.UserKey(c.Account(), u.UserName) + "/" + in.PolicyName
+		return tx.Put(identity.TableUserPolicies, key, identity.Encode(&identity.InlinePolicy{PolicyName: in.PolicyName, Document: in.PolicyDocument}))
+	})
+	if err == nil {
+		c.Deps.PoliciesChanged()
+	}
+	return nil, err
+}
+
+// UserPolicyInput names one inline policy of a user.
+type UserPolicyInput struct {
+	UserName   string `aws:",required"`
+	PolicyName string `aws:",required"`
+}
+
+// GetUserPolicyResult is IAM's GetUserPolicy response.
+type GetUserPolicyResult struct {
+	UserName       string
+	PolicyName     string
+	PolicyDocument string
+}
+
+func getUserPolicy(ctx context.Context, c *service.Call, in *UserPolicyInput) (*GetUserPolicyResult, error) {
+	var p identity.InlinePolicy
+	err := c.Deps.Store.View(ctx, func(tx store.Tx) error {
+		u, err := getUserTx(tx, c.Account(), in.UserName)
+		if err != nil {
+			return err
+		}
+		key := identity.UserKey(c.Account(), u.UserName) + "/" + in.PolicyName
+		b, err := tx.Get(identity.TableUserPolicies, key)
+		if errors.Is(err, store.ErrNotFound) {
+			return awserr.NoSuchEntity.New("The user policy with name %s cannot be found.", in.PolicyName)
+		}
+		if err != nil {
+			return err
+		}
+		return identity.Decode(identity.TableUserPolicies, key, b, &p)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &GetUserPolicyResult{UserName: in.UserName, PolicyName: p.PolicyName, PolicyDocument: encodeDocument(p.Document)}, nil
+}
+
+func deleteUserPolicy(ctx context.Context, c *service.Call, in *UserPolicyInput) (*struct{}, error) {
+	err := c.Deps.Store.Update(ctx, func(tx store.Tx) error {
+		u, err := getUserTx(tx, c.Account(), in.UserName)
+		if err != nil {
+			return err
+		}
+		err = tx.Delete(identity.TableUserPolicies, identity.UserKey(c.Account(), u.UserName)+"/"+in.PolicyName)
+		if errors.Is(err, store.ErrNotFound) {
+			return awserr.NoSuchEntity.New("The user policy with name %s cannot be found.", in.PolicyName)
+		}
+		return err
+	})
+	if err == nil {
+		c.Deps.PoliciesChanged()
+	}
+	return nil, err
+}
+
+// ListUserPoliciesInput is IAM's ListUserPolicies request.
+type ListUserPoliciesInput struct {
+	UserName string `aws:",required"`
+	Marker   *string
+	MaxItems *int32
+}
+
+// ListUserPoliciesResult is IAM's ListUserPolicies response.
+type ListUserPoliciesResult struct {
+	PolicyNames []string
+	IsTruncated bool
+	Marker      *string
+}
+
+func listUserPolicies(ctx context.Context, c *service.Call, in *ListUserPoliciesInput) (*ListUserPoliciesResult, error) {
+	limit, err := maxItems(in.MaxItems)
+	if err != nil {
+		return nil, err
+	}
+	out := &ListUserPoliciesResult{PolicyNames: []string{}}
+	err = c.Deps.Store.View(ctx, func(tx store.Tx) error {
+		u, err := getUserTx(tx, c.Account(), in.UserName)
+		if err != nil {
+			return err
+		}
+		prefix := identity.UserKey(c.Account(), u.UserName) + "/"
+		after, err := decodeMarker(in.Marker, prefix)
+		if err != nil {
+			return err
+		}
+		var last string
+		err = tx.Scan(identity.TableUserPolicies, prefix, after, 0, func(key string, _ []byte) error {
+			if len(out.PolicyNames) == limit {
+				out.IsTruncated = true
+				return errStop
+			}
+			out.PolicyNames = append(out.PolicyNames, key[len(prefix):])
+			last = key
+			return nil
+		})
+		if errors.Is(err, errStop) {
+			m := encodeMarker(last)
+			out.Marker = &m
+			return nil
+		}
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// Customer managed policies.
+
+// Policy is IAM's Policy shape.
+type Policy struct {
+	PolicyName                    string
+	PolicyId                      string
+	Arn                           string
+	Path                          string
+	DefaultVersionId              string
+	AttachmentCount               int32
+	PermissionsBoundaryUsageCount int32
+	IsAttachable                  bool
+	Description                   string `aws:",omitempty"`
+	CreateDate                    time.Time
+	UpdateDate                    time.Time
+}
+
+func policyShape(p *identity.ManagedPolicy) Policy {
+	return Policy{PolicyName: p.PolicyName, PolicyId: p.PolicyID, Arn: p.ARN(), Path: p.Path, DefaultVersionId: p.DefaultVersion,
+		AttachmentCount: int32(p.AttachmentCount), IsAttachable: true, Description: p.Description, CreateDate: p.Created, UpdateDate: p.Updated}
+}
+
+// CreatePolicyInput is IAM's CreatePolicy request.
+type CreatePolicyInput struct {
+	PolicyName     string `aws:",required"`
+	PolicyDocument string `aws:",required"`
+	Path           *string
+	Description    *string
+	Tags           []Tag
+}
+
+// CreatePolicyResult is IAM's CreatePolicy response.
+type CreatePolicyResult struct{ Policy Policy }
+
+func createPolicy(ctx context.Context, c *service.Call, in *CreatePolicyInput) (*CreatePolicyResult, error) {
+	if err := checkName("policyName", in.PolicyName, 128); err != nil {
+		return nil, err
+	}
+	if err := checkPath("path", in.Path); err != nil {
+		return nil, err
+	}
+	err := checkDocument(in.PolicyDocument, maxManagedPolicy, func() error {
+		return awserr.LimitExceeded.New("Cannot exceed quota for PolicySize: %d", maxManagedPolicy)
+	})
+	if err != nil {
+		return nil, err
+	}
+	now := c.Now.UTC().Truncate(time.Second)
+	p := &identity.ManagedPolicy{
+		Account: c.Account(), PolicyName: in.PolicyName, PolicyID: identity.NewID("ANPA", 17), Path: deref(in.Path, "/"),
+		Description: deref(in.Description, ""), DefaultVersion: "v1", Created: now, Updated: now,
+		Versions: []identity.PolicyVersion{{VersionID: "v1", Document: in.PolicyDocument, Created: now}},
+	}
+	err = c.Deps.Store.Update(ctx, func(tx store.Tx) error {
+		err := tx.Insert(identity.TablePolicies, identity.PolicyKey(p.Account, p.PolicyName), identity.Encode(p))
+		if errors.Is(err, store.ErrExists) {
+			return awserr.EntityAlreadyExists.New("A policy called %s already exists. Duplicate names are not allowed.", in.PolicyName)
+		}
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &CreatePolicyResult{Policy: policyShape(p)}, nil
+}
+
+// loadPolicyTx reads the customer managed policy an ARN names in account.
+func loadPolicyTx(tx store.Tx, account, policyARN string) (*identity.ManagedPolicy, error) {
+	prefix := "arn:aws:iam::" + account + ":policy/"
+	if !strings.HasPrefix(policyARN, prefix) {
+		if strings.HasPrefix(policyARN, "arn:aws:iam::aws:policy/") {
+			return nil, awserr.NoSuchEntity.New("Policy %s does not exist or is not attachable.", policyARN)
+		}
+		return nil, awserr.InvalidInput.New("ARN %s is not valid.", policyARN)
+	}
+	rest := policyARN[len(prefix)-1:]
+	name := rest[strings.LastIndexByte(rest, '/')+1:]
+	key := identity.PolicyKey(account, name)
+	b, err := tx.Get(identity.TablePolicies, key)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, awserr.NoSuchEntity.New("Policy %s does not exist or is not attachable.", policyARN)
+	}
+	if err != nil {
+		return nil, err
+	}
+	var p identity.ManagedPolicy
+	if err := identity.Decode(identity.TablePolicies, key, b, &p); err != nil {
+		return nil, err
+	}
+	if p.ARN() != policyARN {
+		return nil, awserr.NoSuchEntity.New("Policy %s does not exist or is not attachable.", policyARN)
+	}
+	return &p, nil
+}
+
+// PolicyArnInput names a managed policy.
+type PolicyArnInput struct {
+	PolicyArn string `aws:",required"`
+}
+
+// GetPolicyResult is IAM's GetPolicy response.
+type GetPolicyResult struct{ Policy Policy }
+
+func getPolicy(ctx context.Context, c *service.Call, in *PolicyArnInput) (*GetPolicyResult, error) {
+	var out *GetPolicyResult
+	err := c.Deps.Store.View(ctx, func(tx store.Tx) error {
+		p, err := loadPolicyTx(tx, c.Account(), in.PolicyArn)
+		if err == nil {
+			out = &GetPolicyResult{Policy: policyShape(p)}
+		}
+		return err
+	})
+	return out, err
+}
+
+// GetPolicyVersionInput is IAM's GetPolicyVersion request.
+type GetPolicyVersionInput struct {
+	PolicyArn string `aws:",required"`
+	VersionId string `aws:",required"`
+}
+
+// PolicyVersion is IAM's PolicyVersion shape.
+type PolicyVersion struct {
+	Document         string
+	VersionId        string
+	IsDefaultVersion bool
+	CreateDate       time.Time
+}
+
+// GetPolicyVersionResult is IAM's GetPolicyVersion response.
+type GetPolicyVersionResult struct{ PolicyVersion PolicyVersion }
+
+func getPolicyVersion(ctx context.Context, c *service.Call, in *GetPolicyVersionInput) (*GetPolicyVersionResult, error) {
+	var out *GetPolicyVersionResult
+	err := c.Deps.Store.View(ctx, func(tx store.Tx) error {
+		p, err := loadPolicyTx(tx, c.Account(), in.PolicyArn)
+		if err != nil {
+			return err
+		}
+		for _, v := range p.Versions {
+			if v.VersionID == in.VersionId {
+				out = &GetPolicyVersionResult{PolicyVersion: PolicyVersion{Document: encodeDocument(v.Document), VersionId: v.VersionID, IsDefaultVersion: v.VersionID == p.DefaultVersion, CreateDate: v.Created}}
+				return nil
+			}
+		}
+		return awserr.NoSuchEntity.New("Policy %s version %s does not exist or is not attachable.", in.PolicyArn, in.VersionId)
+	})
+	return out, err
+}
+
+func deletePolicy(ctx context.Context, c *service.Call, in *PolicyArnInput) (*struct{}, error) {
+	err := c.Deps.Store.Update(ctx, func(tx store.Tx) error {
+		p, err := loadPolicyTx(tx, c.Account(), in.PolicyArn)
+		if err != nil {
+			return err
+		}
+		if p.AttachmentCount > 0 {
+			return awserr.DeleteConflict.New("Cannot delete a policy attached to entities.")
+		}
+		return tx.Delete(identity.TablePolicies, identity.PolicyKey(p.Account, p.PolicyName))
+	})
+	return nil, err
+}
+
+// AttachUserPolicyInput is IAM's AttachUserPolicy and DetachUserPolicy request.
+type AttachUserPolicyInput struct {
+	UserName  string `aws:",required"`
+	PolicyArn string `aws:",required"`
+}
+
+func attachUserPolicy(ctx context.Context, c *service.Call, in *AttachUserPolicyInput) (*struct{}, error) {
+	return nil, changeAttachment(ctx, c, in, true)
+}
+
+func detachUserPolicy(ctx context.Context, c *service.Call, in *AttachUserPolicyInput) (*struct{}, error) {
+	return nil, changeAttachment(ctx, c, in, false)
+}
+
+func changeAttachment(ctx context.Context, c *service.Call, in *AttachUserPolicyInput, attach bool) error {
+	err := c.Deps.Store.Update(ctx, func(tx store.Tx) error {
+		u, err := getUserTx(tx, c.Account(), in.UserName)
+		if err != nil {
+			return err
+		}
+		p, err := loadPolicyTx(tx, c.Account(), in.PolicyArn)
+		if err != nil {
+			return err
+		}
+		key := identity.UserKey(c.Account(), u.UserName) + "/" + p.ARN()
+		_, err = tx.Get(identity.TableUserAttached, key)
+		attached := err == nil
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
+			return err
+		}
+		switch {
+		case attach && attached:
+			return nil // attaching twice is a no-op, as in IAM
+		case attach:
+			p.AttachmentCount++
+			if err := tx.Put(identity.TableUserAttached, key, nil); err != nil {
+				return err
+			}
+		case !attached:
+			return awserr.NoSuchEntity.New("Policy %s was not found.", in.PolicyArn)
+		default:
+			p.AttachmentCount--
+			if err := tx.Delete(identity.TableUserAttached, key); err != nil {
+				return err
+			}
+		}
+		p.Updated = c.Now.UTC().Truncate(time.Second)
+		return tx.Put(identity.TablePolicies, identity.PolicyKey(p.Account, p.PolicyName), identity.Encode(p))
+	})
+	if err == nil {
+		c.Deps.PoliciesChanged()
+	}
+	return err
+}
+
+// ListAttachedUserPoliciesInput is IAM's ListAttachedUserPolicies request.
+type ListAttachedUserPoliciesInput struct {
+	UserName   string `aws:",required"`
+	PathPrefix *string
+	Marker     *string
+	MaxItems   *int32
+}
+
+// AttachedPolicy is IAM's AttachedPolicy shape.
+type AttachedPolicy struct {
+	PolicyName string
+	PolicyArn  string
+}
+
+// ListAttachedUserPoliciesResult is IAM's ListAttachedUserPolicies response.
+type ListAttachedUserPoliciesResult struct {
+	AttachedPolicies []AttachedPolicy
+	IsTruncated      bool
+	Marker           *string
+}
+
+func listAttachedUserPolicies(ctx context.Context, c *service.Call, in *ListAttachedUserPoliciesInput) (*ListAttachedUserPoliciesResult, error) {
+	limit, err := maxItems(in.MaxItems)
+	if err != nil {
+		return nil, err
+	}
+	out := &ListAttachedUserPoliciesResult{AttachedPolicies: []AttachedPolicy{}}
+	err = c.Deps.Store.View(ctx, func(tx store.Tx) error {
+		u, err := getUserTx(tx, c.Account(), in.UserName)
+		if err != nil {
+			return err
+		}
+		prefix := identity.UserKey(c.Account(), u.UserName) + "/"
+		after, err := decodeMarker(in.Marker, prefix)
+		if err != nil {
+			return err
+		}
+		var last string
+		err = tx.Scan(identity.TableUserAttached, prefix, after, 0, func(key string, _ []byte) error {
+			arn := key[len(prefix):]
+			path := arn[strings.Index(arn, ":policy")+len(":policy"):]
+			if !strings.HasPrefix(path, deref(in.PathPrefix, "/")) {
+				return nil
+			}
+			if len(out.AttachedPolicies) == limit {
+				out.IsTruncated = true
+				return errStop
+			}
+			out.AttachedPolicies = append(out.AttachedPolicies, AttachedPolicy{PolicyName: arn[strings.LastIndexByte(arn, '/')+1:], PolicyArn: arn})
+			last = key
+			return nil
+		})
+		if errors.Is(err, errStop) {
+			m := encodeMarker(last)
+			out.Marker = &m
+			return nil
+		}
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
