@@ -102,6 +102,185 @@ func encodeDocument(doc string) string {
 	return strings.ReplaceAll(url.QueryEscape(doc), "+", "%20")
 }
 
+// Inline policies and attachments, for users and roles alike.
+
+// owner is an IAM identity that policies are embedded in or attached to.
+type owner struct {
+	noun             string // "user", "role"
+	inline, attached string // store tables
+	maxInline        int
+	// key returns the identity's store key, or NoSuchEntity.
+	key func(tx store.Tx, account, name string) (string, error)
+}
+
+var users = owner{noun: "user", inline: identity.TableUserPolicies, attached: identity.TableUserAttached, maxInline: maxInlineUserPolicy,
+	key: func(tx store.Tx, account, name string) (string, error) {
+		u, err := getUserTx(tx, account, name)
+		if err != nil {
+			return "", err
+		}
+		return identity.UserKey(account, u.UserName), nil
+	}}
+
+func putInline(ctx context.Context, c *service.Call, o owner, name, policyName, doc string) error {
+	if err := checkName("policyName", policyName, 128); err != nil {
+		return err
+	}
+	err := checkDocument(doc, o.maxInline, func() error {
+		return awserr.LimitExceeded.New("Maximum policy size of %d bytes exceeded for %s %s", o.maxInline, o.noun, name)
+	})
+	if err != nil {
+		return err
+	}
+	err = c.Deps.Store.Update(ctx, func(tx store.Tx) error {
+		k, err := o.key(tx, c.Account(), name)
+		if err != nil {
+			return err
+		}
+		return tx.Put(o.inline, k+"/"+policyName, identity.Encode(&identity.InlinePolicy{PolicyName: policyName, Document: doc}))
+	})
+	if err == nil {
+		c.Deps.PoliciesChanged()
+	}
+	return err
+}
+
+func getInline(ctx context.Context, c *service.Call, o owner, name, policyName string) (*identity.InlinePolicy, error) {
+	var p identity.InlinePolicy
+	err := c.Deps.Store.View(ctx, func(tx store.Tx) error {
+		k, err := o.key(tx, c.Account(), name)
+		if err != nil {
+			return err
+		}
+		b, err := tx.Get(o.inline, k+"/"+policyName)
+		if errors.Is(err, store.ErrNotFound) {
+			return awserr.NoSuchEntity.New("The %s policy with name %s cannot be found.", o.noun, policyName)
+		}
+		if err != nil {
+			return err
+		}
+		return identity.Decode(o.inline, k, b, &p)
+	})
+	return &p, err
+}
+
+func deleteInline(ctx context.Context, c *service.Call, o owner, name, policyName string) error {
+	err := c.Deps.Store.Update(ctx, func(tx store.Tx) error {
+		k, err := o.key(tx, c.Account(), name)
+		if err != nil {
+			return err
+		}
+		err = tx.Delete(o.inline, k+"/"+policyName)
+		if errors.Is(err, store.ErrNotFound) {
+			return awserr.NoSuchEntity.New("The %s policy with name %s cannot be found.", o.noun, policyName)
+		}
+		return err
+	})
+	if err == nil {
+		c.Deps.PoliciesChanged()
+	}
+	return err
+}
+
+// listKeys pages through the keys an identity has in table (its inline
+// policy names or attached policy ARNs), after filter.
+func listKeys(ctx context.Context, c *service.Call, o owner, table, name string, marker *string, max *int32, keep func(string) bool) ([]string, *string, error) {
+	limit, err := maxItems(max)
+	if err != nil {
+		return nil, nil, err
+	}
+	out := []string{}
+	var next *string
+	err = c.Deps.Store.View(ctx, func(tx store.Tx) error {
+		k, err := o.key(tx, c.Account(), name)
+		if err != nil {
+			return err
+		}
+		prefix := k + "/"
+		after, err := decodeMarker(marker, prefix)
+		if err != nil {
+			return err
+		}
+		var last string
+		err = tx.Scan(table, prefix, after, 0, func(key string, _ []byte) error {
+			if !keep(key[len(prefix):]) {
+				return nil
+			}
+			if len(out) == limit {
+				return errStop
+			}
+			out = append(out, key[len(prefix):])
+			last = key
+			return nil
+		})
+		if errors.Is(err, errStop) {
+			m := encodeMarker(last)
+			next = &m
+			return nil
+		}
+		return err
+	})
+	return out, next, err
+}
+
+func changeAttachment(ctx context.Context, c *service.Call, o owner, name, policyARN string, attach bool) error {
+	err := c.Deps.Store.Update(ctx, func(tx store.Tx) error {
+		k, err := o.key(tx, c.Account(), name)
+		if err != nil {
+			return err
+		}
+		p, err := loadPolicyTx(tx, c.Account(), policyARN)
+		if err != nil {
+			return err
+		}
+		key := k + "/" + p.ARN()
+		_, err = tx.Get(o.attached, key)
+		attached := err == nil
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
+			return err
+		}
+		switch {
+		case attach && attached:
+			return nil // attaching twice is a no-op, as in IAM
+		case attach:
+			p.AttachmentCount++
+			if err := tx.Put(o.attached, key, nil); err != nil {
+				return err
+			}
+		case !attached:
+			return awserr.NoSuchEntity.New("Policy %s was not found.", policyARN)
+		default:
+			p.AttachmentCount--
+			if err := tx.Delete(o.attached, key); err != nil {
+				return err
+			}
+		}
+		p.Updated = c.Now.UTC().Truncate(time.Second)
+		return tx.Put(identity.TablePolicies, identity.PolicyKey(p.Account, p.PolicyName), identity.Encode(p))
+	})
+	if err == nil {
+		c.Deps.PoliciesChanged()
+	}
+	return err
+}
+
+func attachedShapes(arns []string) []AttachedPolicy {
+	out := make([]AttachedPolicy, len(arns))
+	for i, a := range arns {
+		out[i] = AttachedPolicy{PolicyName: a[strings.LastIndexByte(a, '/')+1:], PolicyArn: a}
+	}
+	return out
+}
+
+func pathFilter(prefix *string) func(string) bool {
+	return func(arn string) bool {
+		path := arn[strings.Index(arn, ":policy")+len(":policy"):]
+		return strings.HasPrefix(path, deref(prefix, "/"))
+	}
+}
+
+func all(string) bool { return true }
+
 // Inline user policies.
 
 // PutUserPolicyInput is IAM's PutUserPolicy request.
@@ -112,27 +291,7 @@ type PutUserPolicyInput struct {
 }
 
 func putUserPolicy(ctx context.Context, c *service.Call, in *PutUserPolicyInput) (*struct{}, error) {
-	if err := checkName("policyName", in.PolicyName, 128); err != nil {
-		return nil, err
-	}
-	err := checkDocument(in.PolicyDocument, maxInlineUserPolicy, func() error {
-		return awserr.LimitExceeded.New("Maximum policy size of %d bytes exceeded for user %s", maxInlineUserPolicy, in.UserName)
-	})
-	if err != nil {
-		return nil, err
-	}
-	err = c.Deps.Store.Update(ctx, func(tx store.Tx) error {
-		u, err := getUserTx(tx, c.Account(), in.UserName)
-		if err != nil {
-			return err
-		}
-		key := identity.UserKey(c.Account(), u.UserName) + "/" + in.PolicyName
-		return tx.Put(identity.TableUserPolicies, key, identity.Encode(&identity.InlinePolicy{PolicyName: in.PolicyName, Document: in.PolicyDocument}))
-	})
-	if err == nil {
-		c.Deps.PoliciesChanged()
-	}
-	return nil, err
+	return nil, putInline(ctx, c, users, in.UserName, in.PolicyName, in.PolicyDocument)
 }
 
 // UserPolicyInput names one inline policy of a user.
@@ -149,22 +308,7 @@ type GetUserPolicyResult struct {
 }
 
 func getUserPolicy(ctx context.Context, c *service.Call, in *UserPolicyInput) (*GetUserPolicyResult, error) {
-	var p identity.InlinePolicy
-	err := c.Deps.Store.View(ctx, func(tx store.Tx) error {
-		u, err := getUserTx(tx, c.Account(), in.UserName)
-		if err != nil {
-			return err
-		}
-		key := identity.UserKey(c.Account(), u.UserName) + "/" + in.PolicyName
-		b, err := tx.Get(identity.TableUserPolicies, key)
-		if errors.Is(err, store.ErrNotFound) {
-			return awserr.NoSuchEntity.New("The user policy with name %s cannot be found.", in.PolicyName)
-		}
-		if err != nil {
-			return err
-		}
-		return identity.Decode(identity.TableUserPolicies, key, b, &p)
-	})
+	p, err := getInline(ctx, c, users, in.UserName, in.PolicyName)
 	if err != nil {
 		return nil, err
 	}
@@ -172,21 +316,7 @@ func getUserPolicy(ctx context.Context, c *service.Call, in *UserPolicyInput) (*
 }
 
 func deleteUserPolicy(ctx context.Context, c *service.Call, in *UserPolicyInput) (*struct{}, error) {
-	err := c.Deps.Store.Update(ctx, func(tx store.Tx) error {
-		u, err := getUserTx(tx, c.Account(), in.UserName)
-		if err != nil {
-			return err
-		}
-		err = tx.Delete(identity.TableUserPolicies, identity.UserKey(c.Account(), u.UserName)+"/"+in.PolicyName)
-		if errors.Is(err, store.ErrNotFound) {
-			return awserr.NoSuchEntity.New("The user policy with name %s cannot be found.", in.PolicyName)
-		}
-		return err
-	})
-	if err == nil {
-		c.Deps.PoliciesChanged()
-	}
-	return nil, err
+	return nil, deleteInline(ctx, c, users, in.UserName, in.PolicyName)
 }
 
 // ListUserPoliciesInput is IAM's ListUserPolicies request.
@@ -196,7 +326,7 @@ type ListUserPoliciesInput struct {
 	MaxItems *int32
 }
 
-// ListUserPoliciesResult is IAM's ListUserPolicies response.
+// ListUserPoliciesResult is IAM's ListUserPolicies response (and ListRolePolicies').
 type ListUserPoliciesResult struct {
 	PolicyNames []string
 	IsTruncated bool
@@ -204,42 +334,11 @@ type ListUserPoliciesResult struct {
 }
 
 func listUserPolicies(ctx context.Context, c *service.Call, in *ListUserPoliciesInput) (*ListUserPoliciesResult, error) {
-	limit, err := maxItems(in.MaxItems)
+	names, next, err := listKeys(ctx, c, users, users.inline, in.UserName, in.Marker, in.MaxItems, all)
 	if err != nil {
 		return nil, err
 	}
-	out := &ListUserPoliciesResult{PolicyNames: []string{}}
-	err = c.Deps.Store.View(ctx, func(tx store.Tx) error {
-		u, err := getUserTx(tx, c.Account(), in.UserName)
-		if err != nil {
-			return err
-		}
-		prefix := identity.UserKey(c.Account(), u.UserName) + "/"
-		after, err := decodeMarker(in.Marker, prefix)
-		if err != nil {
-			return err
-		}
-		var last string
-		err = tx.Scan(identity.TableUserPolicies, prefix, after, 0, func(key string, _ []byte) error {
-			if len(out.PolicyNames) == limit {
-				out.IsTruncated = true
-				return errStop
-			}
-			out.PolicyNames = append(out.PolicyNames, key[len(prefix):])
-			last = key
-			return nil
-		})
-		if errors.Is(err, errStop) {
-			m := encodeMarker(last)
-			out.Marker = &m
-			return nil
-		}
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
+	return &ListUserPoliciesResult{PolicyNames: names, IsTruncated: next != nil, Marker: next}, nil
 }
 
 // Customer managed policies.
@@ -413,52 +512,11 @@ type AttachUserPolicyInput struct {
 }
 
 func attachUserPolicy(ctx context.Context, c *service.Call, in *AttachUserPolicyInput) (*struct{}, error) {
-	return nil, changeAttachment(ctx, c, in, true)
+	return nil, changeAttachment(ctx, c, users, in.UserName, in.PolicyArn, true)
 }
 
 func detachUserPolicy(ctx context.Context, c *service.Call, in *AttachUserPolicyInput) (*struct{}, error) {
-	return nil, changeAttachment(ctx, c, in, false)
-}
-
-func changeAttachment(ctx context.Context, c *service.Call, in *AttachUserPolicyInput, attach bool) error {
-	err := c.Deps.Store.Update(ctx, func(tx store.Tx) error {
-		u, err := getUserTx(tx, c.Account(), in.UserName)
-		if err != nil {
-			return err
-		}
-		p, err := loadPolicyTx(tx, c.Account(), in.PolicyArn)
-		if err != nil {
-			return err
-		}
-		key := identity.UserKey(c.Account(), u.UserName) + "/" + p.ARN()
-		_, err = tx.Get(identity.TableUserAttached, key)
-		attached := err == nil
-		if err != nil && !errors.Is(err, store.ErrNotFound) {
-			return err
-		}
-		switch {
-		case attach && attached:
-			return nil // attaching twice is a no-op, as in IAM
-		case attach:
-			p.AttachmentCount++
-			if err := tx.Put(identity.TableUserAttached, key, nil); err != nil {
-				return err
-			}
-		case !attached:
-			return awserr.NoSuchEntity.New("Policy %s was not found.", in.PolicyArn)
-		default:
-			p.AttachmentCount--
-			if err := tx.Delete(identity.TableUserAttached, key); err != nil {
-				return err
-			}
-		}
-		p.Updated = c.Now.UTC().Truncate(time.Second)
-		return tx.Put(identity.TablePolicies, identity.PolicyKey(p.Account, p.PolicyName), identity.Encode(p))
-	})
-	if err == nil {
-		c.Deps.PoliciesChanged()
-	}
-	return err
+	return nil, changeAttachment(ctx, c, users, in.UserName, in.PolicyArn, false)
 }
 
 // ListAttachedUserPoliciesInput is IAM's ListAttachedUserPolicies request.
@@ -475,7 +533,7 @@ type AttachedPolicy struct {
 	PolicyArn  string
 }
 
-// ListAttachedUserPoliciesResult is IAM's ListAttachedUserPolicies response.
+// ListAttachedUserPoliciesResult is IAM's ListAttachedUserPolicies response (and ListAttachedRolePolicies').
 type ListAttachedUserPoliciesResult struct {
 	AttachedPolicies []AttachedPolicy
 	IsTruncated      bool
@@ -483,45 +541,9 @@ type ListAttachedUserPoliciesResult struct {
 }
 
 func listAttachedUserPolicies(ctx context.Context, c *service.Call, in *ListAttachedUserPoliciesInput) (*ListAttachedUserPoliciesResult, error) {
-	limit, err := maxItems(in.MaxItems)
+	arns, next, err := listKeys(ctx, c, users, users.attached, in.UserName, in.Marker, in.MaxItems, pathFilter(in.PathPrefix))
 	if err != nil {
 		return nil, err
 	}
-	out := &ListAttachedUserPoliciesResult{AttachedPolicies: []AttachedPolicy{}}
-	err = c.Deps.Store.View(ctx, func(tx store.Tx) error {
-		u, err := getUserTx(tx, c.Account(), in.UserName)
-		if err != nil {
-			return err
-		}
-		prefix := identity.UserKey(c.Account(), u.UserName) + "/"
-		after, err := decodeMarker(in.Marker, prefix)
-		if err != nil {
-			return err
-		}
-		var last string
-		err = tx.Scan(identity.TableUserAttached, prefix, after, 0, func(key string, _ []byte) error {
-			arn := key[len(prefix):]
-			path := arn[strings.Index(arn, ":policy")+len(":policy"):]
-			if !strings.HasPrefix(path, deref(in.PathPrefix, "/")) {
-				return nil
-			}
-			if len(out.AttachedPolicies) == limit {
-				out.IsTruncated = true
-				return errStop
-			}
-			out.AttachedPolicies = append(out.AttachedPolicies, AttachedPolicy{PolicyName: arn[strings.LastIndexByte(arn, '/')+1:], PolicyArn: arn})
-			last = key
-			return nil
-		})
-		if errors.Is(err, errStop) {
-			m := encodeMarker(last)
-			out.Marker = &m
-			return nil
-		}
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
+	return &ListAttachedUserPoliciesResult{AttachedPolicies: attachedShapes(arns), IsTruncated: next != nil, Marker: next}, nil
 }
