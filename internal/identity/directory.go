@@ -52,6 +52,14 @@ func (d *Directory) Principal(ctx context.Context, akid string) (*Principal, err
 	return r.principal, nil
 }
 
+// Clear forgets everything, for changes that reach many keys at once (a
+// deleted role takes all its sessions with it).
+func (d *Directory) Clear() {
+	d.mu.Lock()
+	d.keys = make(map[string]*resolved)
+	d.mu.Unlock()
+}
+
 // Invalidate forgets what the Directory knows of akid.
 func (d *Directory) Invalidate(akid string) {
 	d.mu.Lock()
@@ -111,9 +119,18 @@ func loadSession(tx store.Tx, akid string) (*resolved, error) {
 	if err := get(tx, TableSessions, akid, &s); err != nil {
 		return nil, err
 	}
-	p, err := ownerPrincipal(tx, s.Account, s.UserName)
-	if err != nil {
-		return nil, err
+	var p *Principal
+	if s.RoleName != "" {
+		var r Role
+		if err := get(tx, TableRoles, RoleKey(s.Account, s.RoleName), &r); err != nil {
+			return nil, err // a deleted role's sessions stop working
+		}
+		p = SessionPrincipal(&r, &s)
+	} else {
+		var err error
+		if p, err = ownerPrincipal(tx, s.Account, s.UserName); err != nil {
+			return nil, err
+		}
 	}
 	p.AccessKeyID = akid
 	p.Session = &s

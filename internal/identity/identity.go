@@ -83,6 +83,10 @@ type Session struct {
 	// "" for the root user, else the IAM user name (GetSessionToken).
 	UserName         string `json:"userName,omitempty"`
 	MFAAuthenticated bool   `json:"mfaAuthenticated"`
+	// A role session (AssumeRole) names its role and session; the role's
+	// account is Account.
+	RoleName    string `json:"roleName,omitempty"`
+	SessionName string `json:"sessionName,omitempty"`
 }
 
 // Kind is the CloudTrail userIdentity type of a principal.
@@ -90,9 +94,10 @@ type Kind string
 
 // The principal kinds moat serves now.
 const (
-	Root      Kind = "Root"
-	IAMUser   Kind = "IAMUser"
-	Anonymous Kind = "AWSAccount" // CloudTrail's type for anonymous requests is "AWSAccount" with principalId "ANONYMOUS_PRINCIPAL"; see RATIONALE.md
+	Root        Kind = "Root"
+	IAMUser     Kind = "IAMUser"
+	AssumedRole Kind = "AssumedRole"
+	Anonymous   Kind = "AWSAccount" // CloudTrail's type for anonymous requests is "AWSAccount" with principalId "ANONYMOUS_PRINCIPAL"; see RATIONALE.md
 )
 
 // Principal is who a request acts as, after authentication.
@@ -103,6 +108,8 @@ type Principal struct {
 	PrincipalID string // root: account id; user: AIDA…
 	UserName    string // IAM user name; "" for root
 	UserPath    string
+	// Role is the role of an AssumedRole principal.
+	Role        *Role
 	AccessKeyID string
 	// Session is set when the request was signed with temporary credentials.
 	Session *Session
@@ -208,6 +215,40 @@ func KeyIndexPrefix(account, userName string) string {
 		return account + "/#root/"
 	}
 	return UserKey(account, userName) + "/"
+}
+
+// Role tables.
+const (
+	TableRoles        = "iam.roles"        // account/lower(RoleName) → Role
+	TableRolePolicies = "iam.rolepolicies" // account/lower(role)/PolicyName → InlinePolicy
+	TableRoleAttached = "iam.roleattached" // account/lower(role)/policy ARN → ""
+)
+
+// Role is an IAM role.
+type Role struct {
+	Account                  string    `json:"account"`
+	RoleName                 string    `json:"roleName"`
+	RoleID                   string    `json:"roleId"`
+	Path                     string    `json:"path"`
+	AssumeRolePolicyDocument string    `json:"assumeRolePolicyDocument"`
+	Description              string    `json:"description,omitempty"`
+	MaxSessionDuration       int32     `json:"maxSessionDuration"`
+	Created                  time.Time `json:"created"`
+	Tags                     []Tag     `json:"tags,omitempty"`
+}
+
+// ARN is the role's ARN, path included.
+func (r *Role) ARN() string { return "arn:aws:iam::" + r.Account + ":role" + r.Path + r.RoleName }
+
+// RoleKey is the store key of a role: names are unique per account without
+// regard to case.
+func RoleKey(account, name string) string { return account + "/" + strings.ToLower(name) }
+
+// SessionPrincipal is the principal of a role session.
+func SessionPrincipal(r *Role, s *Session) *Principal {
+	return &Principal{Kind: AssumedRole, Account: r.Account,
+		ARN:         "arn:aws:sts::" + r.Account + ":assumed-role/" + r.RoleName + "/" + s.SessionName,
+		PrincipalID: r.RoleID + ":" + s.SessionName, Role: r, Session: s}
 }
 
 // Policy tables.

@@ -8,6 +8,7 @@ import (
 	"github.com/moatdev/moat/authz"
 	"github.com/moatdev/moat/internal/awserr"
 	"github.com/moatdev/moat/internal/identity"
+	"github.com/moatdev/moat/internal/service"
 	"github.com/moatdev/moat/policy"
 )
 
@@ -30,6 +31,13 @@ func (s *Server) authorize(ctx context.Context, x *exchange) *awserr.Error {
 	if err != nil {
 		return awserr.From(err)
 	}
+	if x.op.ResourcePolicy != nil {
+		withResource, err := s.resourcePolicy(ctx, x, req, pols)
+		if err != nil {
+			return awserr.From(err)
+		}
+		pols = withResource
+	}
 	res := authz.Evaluate(req, pols)
 	if res.Decision == authz.Allowed {
 		return nil
@@ -37,11 +45,42 @@ func (s *Server) authorize(ctx context.Context, x *exchange) *awserr.Error {
 	return accessDenied(x.svc.Meta.Protocol).New("%s", res.Message(req))
 }
 
+// resourcePolicy adds the resource-based policy the operation names (a
+// role's trust policy) to the caller's policies, and sets the resource's
+// account.
+func (s *Server) resourcePolicy(ctx context.Context, x *exchange, req *authz.Request, pols *authz.Policies) (*authz.Policies, error) {
+	call := &service.Call{RequestID: x.requestID, Principal: x.principal, Region: x.region, Now: x.start, Deps: s.deps, Resource: x.resource}
+	doc, account, err := x.op.ResourcePolicy(ctx, call, x.in)
+	if err != nil || doc == "" {
+		return pols, err
+	}
+	kind := authz.ResourceKindFor(req.Action, req.Resource)
+	pk := policy.Resource
+	if kind == authz.RoleTrust {
+		pk = policy.Trust
+	}
+	parsed, err := policy.Parse([]byte(doc))
+	if err != nil {
+		return nil, err
+	}
+	compiled, err := policy.Compile(parsed, pk)
+	if err != nil {
+		return nil, err
+	}
+	with := *pols
+	with.Resource = &authz.Policy{Name: "resource policy", ARN: req.Resource, Compiled: compiled}
+	with.ResourceKind = kind
+	req.ResourceAccount = account
+	return &with, nil
+}
+
 func caller(p *identity.Principal) *policy.Caller {
 	c := &policy.Caller{ARN: p.ARN, Account: p.Account}
 	switch p.Kind {
 	case identity.Root:
 		c.Kind = policy.Root
+	case identity.AssumedRole:
+		c.Kind, c.RoleARN = policy.AssumedRole, p.Role.ARN()
 	case identity.IAMUser:
 		c.Kind = policy.User
 	default:
@@ -55,7 +94,11 @@ func caller(p *identity.Principal) *policy.Caller {
 func (s *Server) requestContext(x *exchange) *policy.Context {
 	p := x.principal
 	c := policy.NewContext()
-	c.Set("aws:PrincipalArn", p.ARN)
+	if p.Kind == identity.AssumedRole {
+		c.Set("aws:PrincipalArn", p.Role.ARN()) // a session's principal ARN is its role's
+	} else {
+		c.Set("aws:PrincipalArn", p.ARN)
+	}
 	c.Set("aws:PrincipalAccount", p.Account)
 	c.Set("aws:userid", p.PrincipalID)
 	switch p.Kind {
@@ -64,6 +107,11 @@ func (s *Server) requestContext(x *exchange) *policy.Context {
 	case identity.IAMUser:
 		c.Set("aws:PrincipalType", "User")
 		c.Set("aws:username", p.UserName)
+	case identity.AssumedRole:
+		c.Set("aws:PrincipalType", "AssumedRole")
+	}
+	if x.op.Context != nil {
+		x.op.Context(x.in, c.Set)
 	}
 	if p.Session != nil {
 		c.Set("aws:MultiFactorAuthPresent", strconv.FormatBool(p.Session.MFAAuthenticated))

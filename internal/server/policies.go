@@ -29,12 +29,19 @@ func (c *policyCache) changed() {
 
 // policiesOf returns every policy that applies to the principal's requests:
 // for an IAM user, its inline policies and the customer managed policies
-// attached to it.
+// attached to it; for a role session, its role's.
 func (s *Server) policiesOf(ctx context.Context, p *identity.Principal) (*authz.Policies, error) {
-	if p.Kind != identity.IAMUser {
+	var key, ownerKey, inline, attached string
+	switch p.Kind {
+	case identity.IAMUser:
+		ownerKey, inline, attached = identity.UserKey(p.Account, p.UserName), identity.TableUserPolicies, identity.TableUserAttached
+		key = "user:" + ownerKey
+	case identity.AssumedRole:
+		ownerKey, inline, attached = identity.RoleKey(p.Account, p.Role.RoleName), identity.TableRolePolicies, identity.TableRoleAttached
+		key = "role:" + ownerKey
+	default:
 		return &authz.Policies{}, nil
 	}
-	key := identity.UserKey(p.Account, p.UserName)
 	c := &s.policies
 	c.mu.RLock()
 	cached, gen := c.m[key], c.gen
@@ -42,7 +49,7 @@ func (s *Server) policiesOf(ctx context.Context, p *identity.Principal) (*authz.
 	if cached != nil {
 		return cached, nil
 	}
-	pols, err := s.loadUserPolicies(ctx, p.Account, key)
+	pols, err := s.loadPolicies(ctx, p.Account, ownerKey, inline, attached)
 	if err != nil {
 		return nil, err
 	}
@@ -57,7 +64,9 @@ func (s *Server) policiesOf(ctx context.Context, p *identity.Principal) (*authz.
 	return pols, nil
 }
 
-func (s *Server) loadUserPolicies(ctx context.Context, account, userKey string) (*authz.Policies, error) {
+// loadPolicies compiles the inline and attached policies of the identity
+// whose store key is ownerKey.
+func (s *Server) loadPolicies(ctx context.Context, account, ownerKey, inline, attached string) (*authz.Policies, error) {
 	out := &authz.Policies{}
 	add := func(name, arn, doc string) error {
 		parsed, err := policy.Parse([]byte(doc))
@@ -72,9 +81,9 @@ func (s *Server) loadUserPolicies(ctx context.Context, account, userKey string) 
 		return nil
 	}
 	err := s.db.View(ctx, func(tx store.Tx) error {
-		err := tx.Scan(identity.TableUserPolicies, userKey+"/", "", 0, func(k string, b []byte) error {
+		err := tx.Scan(inline, ownerKey+"/", "", 0, func(k string, b []byte) error {
 			var ip identity.InlinePolicy
-			if err := identity.Decode(identity.TableUserPolicies, k, b, &ip); err != nil {
+			if err := identity.Decode(inline, k, b, &ip); err != nil {
 				return err
 			}
 			return add(ip.PolicyName, "", ip.Document)
@@ -82,8 +91,8 @@ func (s *Server) loadUserPolicies(ctx context.Context, account, userKey string) 
 		if err != nil {
 			return err
 		}
-		return tx.Scan(identity.TableUserAttached, userKey+"/", "", 0, func(k string, _ []byte) error {
-			arn := k[len(userKey)+1:]
+		return tx.Scan(attached, ownerKey+"/", "", 0, func(k string, _ []byte) error {
+			arn := k[len(ownerKey)+1:]
 			name := arn[lastSlash(arn)+1:]
 			pk := identity.PolicyKey(account, name)
 			b, err := tx.Get(identity.TablePolicies, pk)

@@ -71,12 +71,17 @@ func (s *Server) userIdentity(x *exchange) trail.UserIdentity {
 		id.Type = trail.IdentityRoot
 	case identity.IAMUser:
 		id.Type, id.UserName = trail.IdentityIAMUser, p.UserName
+	case identity.AssumedRole:
+		id.Type = trail.IdentityAssumedRole
 	}
 	if p.Session != nil {
 		id.SessionContext = &trail.SessionContext{Attributes: trail.SessionAttributes{
 			CreationDate:     trail.Time{Time: p.Session.Issued},
 			MFAAuthenticated: boolString(p.Session.MFAAuthenticated),
 		}}
+		if r := p.Role; r != nil {
+			id.SessionContext.SessionIssuer = &trail.SessionIssuer{Type: "Role", PrincipalID: r.RoleID, ARN: r.ARN(), AccountID: r.Account, UserName: r.RoleName}
+		}
 	}
 	return id
 }

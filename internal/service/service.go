@@ -48,6 +48,13 @@ type Operation struct {
 	// Handle executes the call; the returned value is the output struct (or
 	// nil for operations without output).
 	Handle func(ctx context.Context, c *Call, in any) (any, error)
+	// ResourcePolicy, when set, returns the resource-based policy of the
+	// resource the call acts on (a role's trust policy for AssumeRole) and
+	// the resource's account; "" when the resource has none.
+	ResourcePolicy func(ctx context.Context, c *Call, in any) (doc, account string, err error)
+	// Context, when set, adds the operation's condition keys from its input
+	// (sts:ExternalId, sts:RoleSessionName...).
+	Context func(in any, set func(key, value string))
 }
 
 // Call is what a handler knows about the request it serves.
@@ -118,6 +125,20 @@ func Unsigned[In any]() OpOption[In] { return func(o *Operation) { o.Unsigned = 
 func Resource[In any](f func(ctx context.Context, c *Call, in *In) (string, error)) OpOption[In] {
 	return func(o *Operation) {
 		o.Resource = func(ctx context.Context, c *Call, in any) (string, error) { return f(ctx, c, in.(*In)) }
+	}
+}
+
+// ResourcePolicy sets how the operation finds its resource's policy.
+func ResourcePolicy[In any](f func(ctx context.Context, c *Call, in *In) (doc, account string, err error)) OpOption[In] {
+	return func(o *Operation) {
+		o.ResourcePolicy = func(ctx context.Context, c *Call, in any) (string, string, error) { return f(ctx, c, in.(*In)) }
+	}
+}
+
+// ContextKeys sets the operation's condition keys from its input.
+func ContextKeys[In any](f func(in *In, set func(key, value string))) OpOption[In] {
+	return func(o *Operation) {
+		o.Context = func(in any, set func(key, value string)) { f(in.(*In), set) }
 	}
 }
 

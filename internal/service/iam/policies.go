@@ -66,9 +66,10 @@ func attachRes() service.OpOption[AttachUserPolicyInput] {
 	})
 }
 
-// checkDocument parses and validates an identity policy document with the
-// policy engine; an error is MalformedPolicyDocument naming what and where.
-func checkDocument(doc string, max int, over func() error) error {
+// checkDocument parses, validates and compiles a policy document of the
+// given kind with the policy engine; an error is MalformedPolicyDocument
+// naming what and where.
+func checkDocument(doc string, kind policy.Kind, max int, over func() error) error {
 	if n := nonSpaceLen(doc); n > max {
 		return over()
 	}
@@ -76,12 +77,12 @@ func checkDocument(doc string, max int, over func() error) error {
 	if err != nil {
 		return awserr.MalformedPolicyDocument.New("%s", err.Error())
 	}
-	for _, f := range policy.Validate(p, policy.Identity) {
+	for _, f := range policy.Validate(p, kind) {
 		if f.Severity == policy.SeverityError {
 			return awserr.MalformedPolicyDocument.New("%s: %s", f.Path, f.Message)
 		}
 	}
-	if _, err := policy.Compile(p, policy.Identity); err != nil {
+	if _, err := policy.Compile(p, kind); err != nil {
 		return awserr.MalformedPolicyDocument.New("%s", err.Error())
 	}
 	return nil
@@ -126,7 +127,7 @@ func putInline(ctx context.Context, c *service.Call, o owner, name, policyName, 
 	if err := checkName("policyName", policyName, 128); err != nil {
 		return err
 	}
-	err := checkDocument(doc, o.maxInline, func() error {
+	err := checkDocument(doc, policy.Identity, o.maxInline, func() error {
 		return awserr.LimitExceeded.New("Maximum policy size of %d bytes exceeded for %s %s", o.maxInline, o.noun, name)
 	})
 	if err != nil {
@@ -382,7 +383,7 @@ func createPolicy(ctx context.Context, c *service.Call, in *CreatePolicyInput) (
 	if err := checkPath("path", in.Path); err != nil {
 		return nil, err
 	}
-	err := checkDocument(in.PolicyDocument, maxManagedPolicy, func() error {
+	err := checkDocument(in.PolicyDocument, policy.Identity, maxManagedPolicy, func() error {
 		return awserr.LimitExceeded.New("Cannot exceed quota for PolicySize: %d", maxManagedPolicy)
 	})
 	if err != nil {

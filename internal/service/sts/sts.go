@@ -1,11 +1,17 @@
 // Package sts serves the STS API (query protocol, version 2011-06-15):
-// GetCallerIdentity and GetSessionToken so far. GetCallerIdentity needs no
+// GetCallerIdentity, GetSessionToken and AssumeRole (the role's trust policy
+// decides, with the caller's identity policies across accounts) so far. GetCallerIdentity needs no
 // permission and cannot be denied (STS API reference).
 package sts
 
 import (
 	"context"
+	"regexp"
+	"strings"
 	"time"
+
+	"github.com/moatdev/moat/arn"
+	"github.com/moatdev/moat/internal/service/iam"
 
 	"github.com/moatdev/moat/internal/awserr"
 	"github.com/moatdev/moat/internal/identity"
@@ -25,6 +31,21 @@ func New() *service.Service {
 		Ops: service.Table(
 			service.Op("GetCallerIdentity", "sts:GetCallerIdentity", getCallerIdentity, service.ReadOnly[struct{}]()),
 			service.Op("GetSessionToken", "sts:GetSessionToken", getSessionToken, service.ReadOnly[GetSessionTokenInput]()),
+			service.Op("AssumeRole", "sts:AssumeRole", assumeRole,
+				service.Resource(func(_ context.Context, _ *service.Call, in *AssumeRoleInput) (string, error) { return in.RoleArn, nil }),
+				service.ResourcePolicy(func(ctx context.Context, c *service.Call, in *AssumeRoleInput) (string, string, error) {
+					r, err := roleOf(ctx, c, in.RoleArn)
+					if err != nil {
+						return "", "", err
+					}
+					return r.AssumeRolePolicyDocument, r.Account, nil
+				}),
+				service.ContextKeys(func(in *AssumeRoleInput, set func(string, string)) {
+					set("sts:RoleSessionName", in.RoleSessionName)
+					if in.ExternalId != nil {
+						set("sts:ExternalId", *in.ExternalId)
+					}
+				})),
 		),
 	}
 }
@@ -114,4 +135,98 @@ func getSessionToken(ctx context.Context, c *service.Call, in *GetSessionTokenIn
 		AccessKeyId: s.AccessKeyID, SecretAccessKey: s.SecretAccessKey,
 		SessionToken: s.SessionToken, Expiration: s.Expires,
 	}}, nil
+}
+
+// AssumeRoleInput is STS's AssumeRole request.
+type AssumeRoleInput struct {
+	RoleArn         string `aws:",required"`
+	RoleSessionName string `aws:",required"`
+	DurationSeconds *int32
+	ExternalId      *string
+	Policy          *string
+	SerialNumber    *string
+	TokenCode       *string `aws:",sensitive"`
+}
+
+// AssumedRoleUser is STS's AssumedRoleUser shape.
+type AssumedRoleUser struct {
+	AssumedRoleId string
+	Arn           string
+}
+
+// AssumeRoleResult is STS's AssumeRole response.
+type AssumeRoleResult struct {
+	Credentials     Credentials
+	AssumedRoleUser AssumedRoleUser
+}
+
+var sessionNamePattern = regexp.MustCompile(`^[\w+=,.@-]{2,64}$`)
+
+// roleOf reads the role an ARN names (in any account moat serves).
+func roleOf(ctx context.Context, c *service.Call, roleARN string) (*identity.Role, error) {
+	a, err := arn.Parse(roleARN)
+	if err != nil || a.Service != "iam" || !strings.HasPrefix(a.Resource, "role/") {
+		return nil, awserr.ValidationError.New("1 validation error detected: Value '%s' at 'roleArn' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\u0009\\u000A\\u000D\\u0020-\\u007E\\u0085\\u00A0-\\uD7FF\\uE000-\\uFFFD\\u10000-\\u10FFFF]+", roleARN)
+	}
+	name := a.Resource[strings.LastIndexByte(a.Resource, '/')+1:]
+	var r *identity.Role
+	err = c.Deps.Store.View(ctx, func(tx store.Tx) error {
+		r, err = iam.GetRoleTx(tx, a.AccountID, name)
+		return err
+	})
+	if err != nil || r.ARN() != roleARN {
+		// AWS answers a role that does not exist like one the caller may not
+		// assume.
+		return nil, awserr.AccessDenied.New("User: %s is not authorized to perform: sts:AssumeRole on resource: %s", c.Principal.ARN, roleARN)
+	}
+	return r, nil
+}
+
+func assumeRole(ctx context.Context, c *service.Call, in *AssumeRoleInput) (*AssumeRoleResult, error) {
+	p := c.Principal
+	if p.Kind == identity.Root {
+		// Observed AWS behaviour (not in the API reference): the root user
+		// cannot assume roles.
+		return nil, awserr.AccessDenied.New("Roles may not be assumed by root accounts.")
+	}
+	if !sessionNamePattern.MatchString(in.RoleSessionName) {
+		return nil, awserr.ValidationError.New("1 validation error detected: Value '%s' at 'roleSessionName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]*", in.RoleSessionName)
+	}
+	if in.Policy != nil || in.SerialNumber != nil || in.TokenCode != nil {
+		// Session policies and MFA arrive with the rest of STS.
+		return nil, awserr.ValidationError.New("moat does not support session policies or MFA in AssumeRole yet")
+	}
+	r, err := roleOf(ctx, c, in.RoleArn)
+	if err != nil {
+		return nil, err
+	}
+	d := int32(3600)
+	if in.DurationSeconds != nil {
+		d = *in.DurationSeconds
+		switch {
+		case d < minDuration:
+			return nil, awserr.ValidationError.New("1 validation error detected: Value '%d' at 'durationSeconds' failed to satisfy constraint: Member must have value greater than or equal to %d", d, minDuration)
+		case p.Kind == identity.AssumedRole && d > 3600:
+			return nil, awserr.ValidationError.New("The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.")
+		case d > r.MaxSessionDuration:
+			return nil, awserr.ValidationError.New("The requested DurationSeconds exceeds the MaxSessionDuration set for this role.")
+		}
+	}
+	now := c.Now.UTC().Truncate(time.Second)
+	s := &identity.Session{
+		AccessKeyID: identity.NewID("ASIA", 16), SecretAccessKey: identity.NewSecret(), SessionToken: identity.NewSessionToken(),
+		Issued: now, Expires: now.Add(time.Duration(d) * time.Second), Account: r.Account,
+		RoleName: r.RoleName, SessionName: in.RoleSessionName,
+	}
+	err = c.Deps.Store.Update(ctx, func(tx store.Tx) error {
+		return tx.Insert(identity.TableSessions, s.AccessKeyID, identity.Encode(s))
+	})
+	if err != nil {
+		return nil, err
+	}
+	sp := identity.SessionPrincipal(r, s)
+	return &AssumeRoleResult{
+		Credentials:     Credentials{AccessKeyId: s.AccessKeyID, SecretAccessKey: s.SecretAccessKey, SessionToken: s.SessionToken, Expiration: s.Expires},
+		AssumedRoleUser: AssumedRoleUser{AssumedRoleId: sp.PrincipalID, Arn: sp.ARN},
+	}, nil
 }
