@@ -251,6 +251,31 @@ func SessionPrincipal(r *Role, s *Session) *Principal {
 		PrincipalID: r.RoleID + ":" + s.SessionName, Role: r, Session: s}
 }
 
+// Group tables.
+const (
+	TableGroups        = "iam.groups"        // account/lower(GroupName) → Group
+	TableGroupPolicies = "iam.grouppolicies" // account/lower(group)/PolicyName → InlinePolicy
+	TableGroupAttached = "iam.groupattached" // account/lower(group)/policy ARN → ""
+	TableGroupMembers  = "iam.groupmembers"  // account/lower(group)/lower(user) → ""
+	TableUserGroups    = "iam.usergroups"    // account/lower(user)/lower(group) → ""
+)
+
+// Group is an IAM group.
+type Group struct {
+	Account   string    `json:"account"`
+	GroupName string    `json:"groupName"`
+	GroupID   string    `json:"groupId"`
+	Path      string    `json:"path"`
+	Created   time.Time `json:"created"`
+}
+
+// ARN is the group's ARN, path included.
+func (g *Group) ARN() string { return "arn:aws:iam::" + g.Account + ":group" + g.Path + g.GroupName }
+
+// GroupKey is the store key of a group: names are unique per account
+// without regard to case.
+func GroupKey(account, name string) string { return account + "/" + strings.ToLower(name) }
+
 // Policy tables.
 const (
 	TableUserPolicies = "iam.userpolicies" // account/lower(user)/PolicyName → InlinePolicy

@@ -65,7 +65,7 @@ func (s *Server) policiesOf(ctx context.Context, p *identity.Principal) (*authz.
 }
 
 // loadPolicies compiles the inline and attached policies of the identity
-// whose store key is ownerKey.
+// whose store key is ownerKey and, for a user, of every group it is in.
 func (s *Server) loadPolicies(ctx context.Context, account, ownerKey, inline, attached string) (*authz.Policies, error) {
 	out := &authz.Policies{}
 	add := func(name, arn, doc string) error {
@@ -80,36 +80,56 @@ func (s *Server) loadPolicies(ctx context.Context, account, ownerKey, inline, at
 		out.Identity = append(out.Identity, authz.Policy{Name: name, ARN: arn, Compiled: compiled})
 		return nil
 	}
+	type owner struct{ key, inline, attached string }
 	err := s.db.View(ctx, func(tx store.Tx) error {
-		err := tx.Scan(inline, ownerKey+"/", "", 0, func(k string, b []byte) error {
-			var ip identity.InlinePolicy
-			if err := identity.Decode(inline, k, b, &ip); err != nil {
-				return err
-			}
-			return add(ip.PolicyName, "", ip.Document)
-		})
-		if err != nil {
-			return err
-		}
-		return tx.Scan(attached, ownerKey+"/", "", 0, func(k string, _ []byte) error {
-			arn := k[len(ownerKey)+1:]
-			name := arn[lastSlash(arn)+1:]
-			pk := identity.PolicyKey(account, name)
-			b, err := tx.Get(identity.TablePolicies, pk)
-			if errors.Is(err, store.ErrNotFound) {
-				return nil // detached concurrently
-			}
+		owners := []owner{{ownerKey, inline, attached}}
+		if inline == identity.TableUserPolicies {
+			err := tx.Scan(identity.TableUserGroups, ownerKey+"/", "", 0, func(k string, _ []byte) error {
+				owners = append(owners, owner{identity.GroupKey(account, k[len(ownerKey)+1:]), identity.TableGroupPolicies, identity.TableGroupAttached})
+				return nil
+			})
 			if err != nil {
 				return err
 			}
-			var mp identity.ManagedPolicy
-			if err := identity.Decode(identity.TablePolicies, pk, b, &mp); err != nil {
+		}
+		for _, o := range owners {
+			if err := loadOwnerPolicies(tx, account, o.key, o.inline, o.attached, add); err != nil {
 				return err
 			}
-			return add(mp.PolicyName, mp.ARN(), mp.Default())
-		})
+		}
+		return nil
 	})
 	return out, err
+}
+
+func loadOwnerPolicies(tx store.Tx, account, ownerKey, inline, attached string, add func(name, arn, doc string) error) error {
+	err := tx.Scan(inline, ownerKey+"/", "", 0, func(k string, b []byte) error {
+		var ip identity.InlinePolicy
+		if err := identity.Decode(inline, k, b, &ip); err != nil {
+			return err
+		}
+		return add(ip.PolicyName, "", ip.Document)
+	})
+	if err != nil {
+		return err
+	}
+	return tx.Scan(attached, ownerKey+"/", "", 0, func(k string, _ []byte) error {
+		arn := k[len(ownerKey)+1:]
+		name := arn[lastSlash(arn)+1:]
+		pk := identity.PolicyKey(account, name)
+		b, err := tx.Get(identity.TablePolicies, pk)
+		if errors.Is(err, store.ErrNotFound) {
+			return nil // detached concurrently
+		}
+		if err != nil {
+			return err
+		}
+		var mp identity.ManagedPolicy
+		if err := identity.Decode(identity.TablePolicies, pk, b, &mp); err != nil {
+			return err
+		}
+		return add(mp.PolicyName, mp.ARN(), mp.Default())
+	})
 }
 
 func lastSlash(s string) int {

@@ -100,7 +100,9 @@ func TestAssumeRole(t *testing.T) {
 		UserIdentity struct {
 			Type           string
 			Arn            string
-			SessionContext struct{ SessionIssuer struct{ Type, Arn, UserName string } }
+			SessionContext struct {
+				SessionIssuer struct{ Type, Arn, UserName string }
+			}
 		} `json:"userIdentity"`
 	}
 	if err := json.Unmarshal([]byte(aws.ToString(events.Events[0].CloudTrailEvent)), &rec); err != nil {

@@ -186,6 +186,7 @@ func deleteUser(ctx context.Context, c *service.Call, in *DeleteUserInput) (*str
 		for _, dep := range []struct{ table, msg string }{
 			{identity.TableUserPolicies, "Cannot delete entity, must delete policies first."},
 			{identity.TableUserAttached, "Cannot delete entity, must detach all policies first."},
+			{identity.TableUserGroups, "Cannot delete entity, must remove users from group first."},
 		} {
 			found := false
 			if err := tx.Scan(dep.table, key+"/", "", 1, func(string, []byte) error { found = true; return nil }); err != nil {
