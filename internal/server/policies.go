@@ -3,9 +3,11 @@ package server
 import (
 	"context"
 	"errors"
+	"strings"
 	"sync"
 
 	"github.com/moatdev/moat/authz"
+	"github.com/moatdev/moat/internal/awsmanaged"
 	"github.com/moatdev/moat/internal/identity"
 	"github.com/moatdev/moat/internal/store"
 	"github.com/moatdev/moat/policy"
@@ -115,6 +117,13 @@ func loadOwnerPolicies(tx store.Tx, account, ownerKey, inline, attached string, 
 	}
 	return tx.Scan(attached, ownerKey+"/", "", 0, func(k string, _ []byte) error {
 		arn := k[len(ownerKey)+1:]
+		if strings.HasPrefix(arn, "arn:aws:iam::aws:policy/") {
+			p, ok, err := awsmanaged.ByARN(arn)
+			if err != nil || !ok {
+				return err
+			}
+			return add(p.Name, p.ARN, p.Document)
+		}
 		name := arn[lastSlash(arn)+1:]
 		pk := identity.PolicyKey(account, name)
 		b, err := tx.Get(identity.TablePolicies, pk)

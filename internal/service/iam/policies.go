@@ -2,6 +2,8 @@ package iam
 
 import (
 	"context"
+	"crypto/sha1"
+	"encoding/base32"
 	"errors"
 	"net/url"
 	"strings"
@@ -9,6 +11,7 @@ import (
 	"unicode"
 
 	"github.com/moatdev/moat/internal/awserr"
+	"github.com/moatdev/moat/internal/awsmanaged"
 	"github.com/moatdev/moat/internal/identity"
 	"github.com/moatdev/moat/internal/service"
 	"github.com/moatdev/moat/internal/store"
@@ -256,6 +259,9 @@ func changeAttachment(ctx context.Context, c *service.Call, o owner, name, polic
 				return err
 			}
 		}
+		if p.Account == "aws" {
+			return nil // AWS managed policies are not counted per account (RATIONALE.md)
+		}
 		p.Updated = c.Now.UTC().Truncate(time.Second)
 		return tx.Put(identity.TablePolicies, identity.PolicyKey(p.Account, p.PolicyName), identity.Encode(p))
 	})
@@ -410,11 +416,11 @@ func createPolicy(ctx context.Context, c *service.Call, in *CreatePolicyInput) (
 
 // loadPolicyTx reads the customer managed policy an ARN names in account.
 func loadPolicyTx(tx store.Tx, account, policyARN string) (*identity.ManagedPolicy, error) {
+	if strings.HasPrefix(policyARN, "arn:aws:iam::aws:policy/") {
+		return awsManagedPolicy(policyARN)
+	}
 	prefix := "arn:aws:iam::" + account + ":policy/"
 	if !strings.HasPrefix(policyARN, prefix) {
-		if strings.HasPrefix(policyARN, "arn:aws:iam::aws:policy/") {
-			return nil, awserr.NoSuchEntity.New("Policy %s does not exist or is not attachable.", policyARN)
-		}
 		return nil, awserr.InvalidInput.New("ARN %s is not valid.", policyARN)
 	}
 	rest := policyARN[len(prefix)-1:]
@@ -435,6 +441,23 @@ func loadPolicyTx(tx store.Tx, account, policyARN string) (*identity.ManagedPoli
 		return nil, awserr.NoSuchEntity.New("Policy %s does not exist or is not attachable.", policyARN)
 	}
 	return &p, nil
+}
+
+// awsManagedPolicy is an AWS managed policy as a ManagedPolicy of the
+// account "aws", with its default version only.
+func awsManagedPolicy(policyARN string) (*identity.ManagedPolicy, error) {
+	p, ok, err := awsmanaged.ByARN(policyARN)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, awserr.NoSuchEntity.New("Policy %s does not exist or is not attachable.", policyARN)
+	}
+	rest := strings.TrimPrefix(policyARN, "arn:aws:iam::aws:policy")
+	sum := sha1.Sum([]byte(policyARN))
+	id := "ANPA" + strings.ToUpper(base32.StdEncoding.EncodeToString(sum[:]))[:17]
+	return &identity.ManagedPolicy{Account: "aws", PolicyName: p.Name, PolicyID: id, Path: rest[:strings.LastIndexByte(rest, '/')+1],
+		DefaultVersion: p.VersionID, Versions: []identity.PolicyVersion{{VersionID: p.VersionID, Document: p.Document}}}, nil
 }
 
 // PolicyArnInput names a managed policy.
@@ -497,6 +520,9 @@ func deletePolicy(ctx context.Context, c *service.Call, in *PolicyArnInput) (*st
 		p, err := loadPolicyTx(tx, c.Account(), in.PolicyArn)
 		if err != nil {
 			return err
+		}
+		if p.Account == "aws" {
+			return awserr.UnmodifiableEntity.New("Cannot delete policies outside your own account.")
 		}
 		if p.AttachmentCount > 0 {
 			return awserr.DeleteConflict.New("Cannot delete a policy attached to entities.")
