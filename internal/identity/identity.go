@@ -233,6 +233,7 @@ type Role struct {
 	AssumeRolePolicyDocument string    `json:"assumeRolePolicyDocument"`
 	Description              string    `json:"description,omitempty"`
 	MaxSessionDuration       int32     `json:"maxSessionDuration"`
+	PermissionsBoundary      string    `json:"permissionsBoundary,omitempty"`
 	Created                  time.Time `json:"created"`
 	Tags                     []Tag     `json:"tags,omitempty"`
 }

@@ -31,6 +31,7 @@ func (s *Server) authorize(ctx context.Context, x *exchange) *awserr.Error {
 	if err != nil {
 		return awserr.From(err)
 	}
+	req.Caller.HasPermissionsBoundary = len(pols.PermissionsBoundary) > 0
 	if x.op.ResourcePolicy != nil {
 		withResource, err := s.resourcePolicy(ctx, x, req, pols)
 		if err != nil {

@@ -33,13 +33,13 @@ func (c *policyCache) changed() {
 // for an IAM user, its inline policies and the customer managed policies
 // attached to it; for a role session, its role's.
 func (s *Server) policiesOf(ctx context.Context, p *identity.Principal) (*authz.Policies, error) {
-	var key, ownerKey, inline, attached string
+	var key, ownerKey, record, inline, attached string
 	switch p.Kind {
 	case identity.IAMUser:
-		ownerKey, inline, attached = identity.UserKey(p.Account, p.UserName), identity.TableUserPolicies, identity.TableUserAttached
+		ownerKey, record, inline, attached = identity.UserKey(p.Account, p.UserName), identity.TableUsers, identity.TableUserPolicies, identity.TableUserAttached
 		key = "user:" + ownerKey
 	case identity.AssumedRole:
-		ownerKey, inline, attached = identity.RoleKey(p.Account, p.Role.RoleName), identity.TableRolePolicies, identity.TableRoleAttached
+		ownerKey, record, inline, attached = identity.RoleKey(p.Account, p.Role.RoleName), identity.TableRoles, identity.TableRolePolicies, identity.TableRoleAttached
 		key = "role:" + ownerKey
 	default:
 		return &authz.Policies{}, nil
@@ -51,7 +51,7 @@ func (s *Server) policiesOf(ctx context.Context, p *identity.Principal) (*authz.
 	if cached != nil {
 		return cached, nil
 	}
-	pols, err := s.loadPolicies(ctx, p.Account, ownerKey, inline, attached)
+	pols, err := s.loadPolicies(ctx, p.Account, ownerKey, record, inline, attached)
 	if err != nil {
 		return nil, err
 	}
@@ -67,20 +67,24 @@ func (s *Server) policiesOf(ctx context.Context, p *identity.Principal) (*authz.
 }
 
 // loadPolicies compiles the inline and attached policies of the identity
-// whose store key is ownerKey and, for a user, of every group it is in.
-func (s *Server) loadPolicies(ctx context.Context, account, ownerKey, inline, attached string) (*authz.Policies, error) {
+// whose store key is ownerKey (its record in table record) and, for a user,
+// of every group it is in, and its permissions boundary.
+func (s *Server) loadPolicies(ctx context.Context, account, ownerKey, record, inline, attached string) (*authz.Policies, error) {
 	out := &authz.Policies{}
-	add := func(name, arn, doc string) error {
+	compile := func(name, arn, doc string, kind policy.Kind) (authz.Policy, error) {
 		parsed, err := policy.Parse([]byte(doc))
 		if err != nil {
-			return err
+			return authz.Policy{}, err
 		}
-		compiled, err := policy.Compile(parsed, policy.Identity)
-		if err != nil {
-			return err
+		compiled, err := policy.Compile(parsed, kind)
+		return authz.Policy{Name: name, ARN: arn, Compiled: compiled}, err
+	}
+	add := func(name, arn, doc string) error {
+		p, err := compile(name, arn, doc, policy.Identity)
+		if err == nil {
+			out.Identity = append(out.Identity, p)
 		}
-		out.Identity = append(out.Identity, authz.Policy{Name: name, ARN: arn, Compiled: compiled})
-		return nil
+		return err
 	}
 	type owner struct{ key, inline, attached string }
 	err := s.db.View(ctx, func(tx store.Tx) error {
@@ -99,9 +103,50 @@ func (s *Server) loadPolicies(ctx context.Context, account, ownerKey, inline, at
 				return err
 			}
 		}
-		return nil
+		b, err := tx.Get(record, ownerKey)
+		if err != nil {
+			return err
+		}
+		var rec struct {
+			PermissionsBoundary string `json:"permissionsBoundary"`
+		}
+		if err := identity.Decode(record, ownerKey, b, &rec); err != nil || rec.PermissionsBoundary == "" {
+			return err
+		}
+		name, doc, ok, err := managedDoc(tx, account, rec.PermissionsBoundary)
+		if err != nil || !ok {
+			return err
+		}
+		bp, err := compile(name, rec.PermissionsBoundary, doc, policy.PermissionsBoundary)
+		out.PermissionsBoundary = []authz.Policy{bp}
+		return err
 	})
 	return out, err
+}
+
+// managedDoc returns the default document of a customer or AWS managed
+// policy; ok is false when it no longer exists.
+func managedDoc(tx store.Tx, account, arn string) (name, doc string, ok bool, err error) {
+	if strings.HasPrefix(arn, "arn:aws:iam::aws:policy/") {
+		p, ok, err := awsmanaged.ByARN(arn)
+		if err != nil || !ok {
+			return "", "", false, err
+		}
+		return p.Name, p.Document, true, nil
+	}
+	pk := identity.PolicyKey(account, arn[lastSlash(arn)+1:])
+	b, err := tx.Get(identity.TablePolicies, pk)
+	if errors.Is(err, store.ErrNotFound) {
+		return "", "", false, nil
+	}
+	if err != nil {
+		return "", "", false, err
+	}
+	var mp identity.ManagedPolicy
+	if err := identity.Decode(identity.TablePolicies, pk, b, &mp); err != nil {
+		return "", "", false, err
+	}
+	return mp.PolicyName, mp.Default(), true, nil
 }
 
 func loadOwnerPolicies(tx store.Tx, account, ownerKey, inline, attached string, add func(name, arn, doc string) error) error {
@@ -117,27 +162,11 @@ func loadOwnerPolicies(tx store.Tx, account, ownerKey, inline, attached string, 
 	}
 	return tx.Scan(attached, ownerKey+"/", "", 0, func(k string, _ []byte) error {
 		arn := k[len(ownerKey)+1:]
-		if strings.HasPrefix(arn, "arn:aws:iam::aws:policy/") {
-			p, ok, err := awsmanaged.ByARN(arn)
-			if err != nil || !ok {
-				return err
-			}
-			return add(p.Name, p.ARN, p.Document)
+		name, doc, ok, err := managedDoc(tx, account, arn)
+		if err != nil || !ok {
+			return err // a policy deleted concurrently is skipped
 		}
-		name := arn[lastSlash(arn)+1:]
-		pk := identity.PolicyKey(account, name)
-		b, err := tx.Get(identity.TablePolicies, pk)
-		if errors.Is(err, store.ErrNotFound) {
-			return nil // detached concurrently
-		}
-		if err != nil {
-			return err
-		}
-		var mp identity.ManagedPolicy
-		if err := identity.Decode(identity.TablePolicies, pk, b, &mp); err != nil {
-			return err
-		}
-		return add(mp.PolicyName, mp.ARN(), mp.Default())
+		return add(name, arn, doc)
 	})
 }
 

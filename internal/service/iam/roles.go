@@ -97,12 +97,16 @@ type Role struct {
 	AssumeRolePolicyDocument string
 	Description              string `aws:",omitempty"`
 	MaxSessionDuration       int32
+	PermissionsBoundary      *AttachedPermissionsBoundary
 	Tags                     []Tag
 }
 
 func roleShape(r *identity.Role) Role {
 	out := Role{Path: r.Path, RoleName: r.RoleName, RoleId: r.RoleID, Arn: r.ARN(), CreateDate: r.Created,
 		AssumeRolePolicyDocument: encodeDocument(r.AssumeRolePolicyDocument), Description: r.Description, MaxSessionDuration: r.MaxSessionDuration}
+	if r.PermissionsBoundary != "" {
+		out.PermissionsBoundary = &AttachedPermissionsBoundary{PermissionsBoundaryType: "Policy", PermissionsBoundaryArn: r.PermissionsBoundary}
+	}
 	for _, t := range r.Tags {
 		out.Tags = append(out.Tags, Tag{Key: t.Key, Value: t.Value})
 	}
@@ -116,6 +120,7 @@ type CreateRoleInput struct {
 	Path                     *string
 	Description              *string
 	MaxSessionDuration       *int32
+	PermissionsBoundary      *string
 	Tags                     []Tag
 }
 
@@ -153,6 +158,12 @@ func createRole(ctx context.Context, c *service.Call, in *CreateRoleInput) (*Cre
 		AssumeRolePolicyDocument: in.AssumeRolePolicyDocument, Description: deref(in.Description, ""), MaxSessionDuration: max,
 		Created: c.Now.UTC().Truncate(time.Second), Tags: tags}
 	err = c.Deps.Store.Update(ctx, func(tx store.Tx) error {
+		if in.PermissionsBoundary != nil {
+			if err := checkBoundary(tx, c.Account(), *in.PermissionsBoundary); err != nil {
+				return err
+			}
+			r.PermissionsBoundary = *in.PermissionsBoundary
+		}
 		err := tx.Insert(identity.TableRoles, identity.RoleKey(r.Account, r.RoleName), identity.Encode(r))
 		if errors.Is(err, store.ErrExists) {
 			return awserr.EntityAlreadyExists.New("Role with name %s already exists.", in.RoleName)

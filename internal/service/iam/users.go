@@ -33,11 +33,6 @@ func createUser(ctx context.Context, c *service.Call, in *CreateUserInput) (*Cre
 	if err != nil {
 		return nil, err
 	}
-	if in.PermissionsBoundary != nil {
-		// Boundaries arrive with the policy API (managed policies); until
-		// then a boundary cannot name a policy that exists.
-		return nil, awserr.NoSuchEntity.New("Scope ARN: %s does not exist or is not attachable.", *in.PermissionsBoundary)
-	}
 	u := &identity.User{
 		Account:  c.Account(),
 		UserName: in.UserName,
@@ -47,6 +42,12 @@ func createUser(ctx context.Context, c *service.Call, in *CreateUserInput) (*Cre
 		Tags:     tags,
 	}
 	err = c.Deps.Store.Update(ctx, func(tx store.Tx) error {
+		if in.PermissionsBoundary != nil {
+			if err := checkBoundary(tx, c.Account(), *in.PermissionsBoundary); err != nil {
+				return err
+			}
+			u.PermissionsBoundary = *in.PermissionsBoundary
+		}
 		err := tx.Insert(identity.TableUsers, identity.UserKey(u.Account, u.UserName), identity.Encode(u))
 		if errors.Is(err, store.ErrExists) {
 			return awserr.EntityAlreadyExists.New("User with name %s already exists.", in.UserName)
