@@ -19,6 +19,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"sort"
 	"sync"
 )
 
@@ -80,4 +81,18 @@ func ByARN(arn string) (*Policy, bool, error) {
 func Len() int {
 	once.Do(load)
 	return len(byARN)
+}
+
+// All returns every AWS managed policy, sorted by name.
+func All() ([]*Policy, error) {
+	once.Do(load)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*Policy, 0, len(byARN))
+	for _, p := range byARN {
+		out = append(out, p)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out, nil
 }
