@@ -87,6 +87,10 @@ type Session struct {
 	// account is Account.
 	RoleName    string `json:"roleName,omitempty"`
 	SessionName string `json:"sessionName,omitempty"`
+	// Session policies passed to AssumeRole: an inline document and managed
+	// policy ARNs. With any, the session may do only what they allow too.
+	SessionPolicy     string   `json:"sessionPolicy,omitempty"`
+	SessionPolicyARNs []string `json:"sessionPolicyArns,omitempty"`
 }
 
 // Kind is the CloudTrail userIdentity type of a principal.

@@ -28,6 +28,9 @@ func (s *Server) authorize(ctx context.Context, x *exchange) *awserr.Error {
 		Context:         s.requestContext(x),
 	}
 	pols, err := s.policiesOf(ctx, p)
+	if err == nil {
+		pols, err = s.withSessionPolicies(ctx, p, pols)
+	}
 	if err != nil {
 		return awserr.From(err)
 	}

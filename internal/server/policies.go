@@ -29,6 +29,14 @@ func (c *policyCache) changed() {
 	c.mu.Unlock()
 }
 
+// policiesChanged empties the compiled-policy caches.
+func (s *Server) policiesChanged() {
+	s.policies.changed()
+	s.sessions.mu.Lock()
+	s.sessions.m = nil
+	s.sessions.mu.Unlock()
+}
+
 // policiesOf returns every policy that applies to the principal's requests:
 // for an IAM user, its inline policies and the customer managed policies
 // attached to it; for a role session, its role's.
@@ -177,4 +185,75 @@ func lastSlash(s string) int {
 		}
 	}
 	return -1
+}
+
+// sessionCache keeps the compiled session policies of role sessions, by
+// access key id. Sessions are immutable, so entries never go stale; they
+// are dropped with the rest when policies change (a managed policy used as
+// a session policy may have been edited).
+type sessionCache struct {
+	mu sync.Mutex
+	m  map[string][]authz.Policy
+}
+
+// withSessionPolicies returns pols limited by the session policies the
+// principal's session was created with, if any.
+func (s *Server) withSessionPolicies(ctx context.Context, p *identity.Principal, pols *authz.Policies) (*authz.Policies, error) {
+	sess := p.Session
+	if sess == nil || (sess.SessionPolicy == "" && len(sess.SessionPolicyARNs) == 0) {
+		return pols, nil
+	}
+	s.sessions.mu.Lock()
+	sp, ok := s.sessions.m[sess.AccessKeyID]
+	s.sessions.mu.Unlock()
+	if !ok {
+		var err error
+		if sp, err = s.compileSessionPolicies(ctx, p.Account, sess); err != nil {
+			return nil, err
+		}
+		s.sessions.mu.Lock()
+		if s.sessions.m == nil {
+			s.sessions.m = map[string][]authz.Policy{}
+		}
+		s.sessions.m[sess.AccessKeyID] = sp
+		s.sessions.mu.Unlock()
+	}
+	with := *pols
+	with.Session, with.HasSession = sp, true
+	return &with, nil
+}
+
+func (s *Server) compileSessionPolicies(ctx context.Context, account string, sess *identity.Session) ([]authz.Policy, error) {
+	var out []authz.Policy
+	add := func(name, arn, doc string) error {
+		parsed, err := policy.Parse([]byte(doc))
+		if err != nil {
+			return err
+		}
+		compiled, err := policy.Compile(parsed, policy.Session)
+		if err == nil {
+			out = append(out, authz.Policy{Name: name, ARN: arn, Compiled: compiled})
+		}
+		return err
+	}
+	if sess.SessionPolicy != "" {
+		if err := add("session policy", "", sess.SessionPolicy); err != nil {
+			return nil, err
+		}
+	}
+	err := s.db.View(ctx, func(tx store.Tx) error {
+		for _, arn := range sess.SessionPolicyARNs {
+			name, doc, ok, err := managedDoc(tx, account, arn)
+			if err != nil {
+				return err
+			}
+			if ok {
+				if err := add(name, arn, doc); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	return out, err
 }

@@ -125,3 +125,46 @@ func TestAssumeRole(t *testing.T) {
 	_, err = sts.NewFromConfig(ts.config(sess)).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
 	apiError(t, err, "InvalidClientTokenId")
 }
+
+// A session policy passed to AssumeRole narrows the session to what both
+// it and the role allow.
+func TestAssumeRoleSessionPolicy(t *testing.T) {
+	ts := start(t)
+	ctx := context.Background()
+	root := iam.NewFromConfig(ts.config(ts.Root))
+	if _, err := root.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("ci")}); err != nil {
+		t.Fatal(err)
+	}
+	k, err := root.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: aws.String("ci")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ci := aws.Credentials{AccessKeyID: aws.ToString(k.AccessKey.AccessKeyId), SecretAccessKey: aws.ToString(k.AccessKey.SecretAccessKey)}
+	trust := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::` + ts.Account + `:user/ci"},"Action":"sts:AssumeRole"}]}`
+	r, err := root.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String("ops"), AssumeRolePolicyDocument: aws.String(trust)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := root.AttachRolePolicy(ctx, &iam.AttachRolePolicyInput{RoleName: aws.String("ops"), PolicyArn: aws.String("arn:aws:iam::aws:policy/IAMReadOnlyAccess")}); err != nil {
+		t.Fatal(err)
+	}
+	out, err := sts.NewFromConfig(ts.config(ci)).AssumeRole(ctx, &sts.AssumeRoleInput{RoleArn: r.Role.Arn, RoleSessionName: aws.String("narrow"),
+		Policy: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:GetUser","Resource":"*"}]}`)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.PackedPolicySize == nil {
+		t.Fatal("AssumeRole with a session policy reports PackedPolicySize")
+	}
+	sess := iam.NewFromConfig(ts.config(aws.Credentials{AccessKeyID: aws.ToString(out.Credentials.AccessKeyId), SecretAccessKey: aws.ToString(out.Credentials.SecretAccessKey), SessionToken: aws.ToString(out.Credentials.SessionToken)}))
+	if _, err := sess.GetUser(ctx, &iam.GetUserInput{UserName: aws.String("ci")}); err != nil {
+		t.Fatalf("allowed by the role and the session policy: %v", err)
+	}
+	_, err = sess.ListUsers(ctx, &iam.ListUsersInput{})
+	ae := apiError(t, err, "AccessDenied")
+	if !strings.Contains(ae.ErrorMessage(), "because no session policy allows the iam:ListUsers action") {
+		t.Fatalf("session policy denial: %s", ae.ErrorMessage())
+	}
+	_, err = sts.NewFromConfig(ts.config(ci)).AssumeRole(ctx, &sts.AssumeRoleInput{RoleArn: r.Role.Arn, RoleSessionName: aws.String("bad"), Policy: aws.String(`{"Statement":`)})
+	apiError(t, err, "MalformedPolicyDocument")
+}

@@ -74,7 +74,8 @@ type Server struct {
 	bus        *bus.Bus
 	management string
 
-	policies policyCache // compiled policies per principal
+	policies policyCache  // compiled policies per principal
+	sessions sessionCache // compiled session policies per role session
 
 	services map[string]*registered // by signing name
 	targets  map[string]*registered // by X-Amz-Target prefix
@@ -122,7 +123,7 @@ func Open(cfg Config) (*Server, error) {
 	s.bus = bus.New(db)
 	s.trail = trail.NewWriter(db, trail.WithOnCommit(func([]store.Event) { s.bus.Notify() }))
 	dir := identity.NewDirectory(db)
-	s.deps = &service.Deps{Store: db, Directory: dir, Log: cfg.Log, Clock: cfg.Clock, OnPolicyChange: s.policies.changed}
+	s.deps = &service.Deps{Store: db, Directory: dir, Log: cfg.Log, Clock: cfg.Clock, OnPolicyChange: s.policiesChanged}
 	s.verifier = &sigv4.Verifier{Lookup: dir, Now: cfg.Clock}
 	s.register(iam.New(), sts.New(), cloudtrail.New())
 	if cfg.InsecureAllowUnsigned {

@@ -443,6 +443,16 @@ func loadPolicyTx(tx store.Tx, account, policyARN string) (*identity.ManagedPoli
 	return &p, nil
 }
 
+// ManagedPolicyExists reports whether arn names a customer managed policy of
+// account or an AWS managed policy.
+func ManagedPolicyExists(tx store.Tx, account, arn string) (bool, error) {
+	_, err := loadPolicyTx(tx, account, arn)
+	if awserr.NoSuchEntity.Is(err) || awserr.InvalidInput.Is(err) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
 // awsManagedPolicy is an AWS managed policy as a ManagedPolicy of the
 // account "aws", with its default version only.
 func awsManagedPolicy(policyARN string) (*identity.ManagedPolicy, error) {

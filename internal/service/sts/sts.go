@@ -18,6 +18,7 @@ import (
 	"github.com/moatdev/moat/internal/protocol"
 	"github.com/moatdev/moat/internal/service"
 	"github.com/moatdev/moat/internal/store"
+	"github.com/moatdev/moat/policy"
 )
 
 // New returns the STS service.
@@ -144,9 +145,13 @@ type AssumeRoleInput struct {
 	DurationSeconds *int32
 	ExternalId      *string
 	Policy          *string
+	PolicyArns      []PolicyDescriptorType
 	SerialNumber    *string
 	TokenCode       *string `aws:",sensitive"`
 }
+
+// PolicyDescriptorType names a managed policy used as a session policy.
+type PolicyDescriptorType struct{ Arn *string }
 
 // AssumedRoleUser is STS's AssumedRoleUser shape.
 type AssumedRoleUser struct {
@@ -156,8 +161,9 @@ type AssumedRoleUser struct {
 
 // AssumeRoleResult is STS's AssumeRole response.
 type AssumeRoleResult struct {
-	Credentials     Credentials
-	AssumedRoleUser AssumedRoleUser
+	Credentials      Credentials
+	AssumedRoleUser  AssumedRoleUser
+	PackedPolicySize *int32
 }
 
 var sessionNamePattern = regexp.MustCompile(`^[\w+=,.@-]{2,64}$`)
@@ -192,9 +198,13 @@ func assumeRole(ctx context.Context, c *service.Call, in *AssumeRoleInput) (*Ass
 	if !sessionNamePattern.MatchString(in.RoleSessionName) {
 		return nil, awserr.ValidationError.New("1 validation error detected: Value '%s' at 'roleSessionName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]*", in.RoleSessionName)
 	}
-	if in.Policy != nil || in.SerialNumber != nil || in.TokenCode != nil {
-		// Session policies and MFA arrive with the rest of STS.
-		return nil, awserr.ValidationError.New("moat does not support session policies or MFA in AssumeRole yet")
+	if in.SerialNumber != nil || in.TokenCode != nil {
+		// MFA devices arrive with the IAM MFA API; until then no device can match.
+		return nil, awserr.AccessDenied.New("MultiFactorAuthentication failed, unable to validate MFA code.")
+	}
+	sessionPolicy, arns, packed, err := sessionPolicies(ctx, c, in)
+	if err != nil {
+		return nil, err
 	}
 	r, err := roleOf(ctx, c, in.RoleArn)
 	if err != nil {
@@ -217,6 +227,7 @@ func assumeRole(ctx context.Context, c *service.Call, in *AssumeRoleInput) (*Ass
 		AccessKeyID: identity.NewID("ASIA", 16), SecretAccessKey: identity.NewSecret(), SessionToken: identity.NewSessionToken(),
 		Issued: now, Expires: now.Add(time.Duration(d) * time.Second), Account: r.Account,
 		RoleName: r.RoleName, SessionName: in.RoleSessionName,
+		SessionPolicy: sessionPolicy, SessionPolicyARNs: arns,
 	}
 	err = c.Deps.Store.Update(ctx, func(tx store.Tx) error {
 		return tx.Insert(identity.TableSessions, s.AccessKeyID, identity.Encode(s))
@@ -226,7 +237,63 @@ func assumeRole(ctx context.Context, c *service.Call, in *AssumeRoleInput) (*Ass
 	}
 	sp := identity.SessionPrincipal(r, s)
 	return &AssumeRoleResult{
-		Credentials:     Credentials{AccessKeyId: s.AccessKeyID, SecretAccessKey: s.SecretAccessKey, SessionToken: s.SessionToken, Expiration: s.Expires},
-		AssumedRoleUser: AssumedRoleUser{AssumedRoleId: sp.PrincipalID, Arn: sp.ARN},
+		Credentials:      Credentials{AccessKeyId: s.AccessKeyID, SecretAccessKey: s.SecretAccessKey, SessionToken: s.SessionToken, Expiration: s.Expires},
+		AssumedRoleUser:  AssumedRoleUser{AssumedRoleId: sp.PrincipalID, Arn: sp.ARN},
+		PackedPolicySize: packed,
 	}, nil
+}
+
+// Session policy quotas (STS AssumeRole reference): 2,048 characters of
+// inline policy and at most 10 managed policy ARNs.
+const (
+	maxSessionPolicy     = 2048
+	maxSessionPolicyARNs = 10
+)
+
+// sessionPolicies checks AssumeRole's Policy and PolicyArns and returns
+// what the session keeps of them, with the packed size AWS reports (moat
+// does not pack: the percentage of the inline quota used).
+func sessionPolicies(ctx context.Context, c *service.Call, in *AssumeRoleInput) (string, []string, *int32, error) {
+	if len(in.PolicyArns) > maxSessionPolicyARNs {
+		return "", nil, nil, awserr.ValidationError.New("1 validation error detected: Value at 'policyArns' failed to satisfy constraint: Member must have length less than or equal to %d", maxSessionPolicyARNs)
+	}
+	var arns []string
+	for _, d := range in.PolicyArns {
+		if d.Arn == nil {
+			continue
+		}
+		ok := false
+		err := c.Deps.Store.View(ctx, func(tx store.Tx) error {
+			var err error
+			ok, err = iam.ManagedPolicyExists(tx, c.Principal.Account, *d.Arn)
+			return err
+		})
+		if err != nil {
+			return "", nil, nil, err
+		}
+		if !ok {
+			return "", nil, nil, awserr.MalformedPolicyDocument.New("Policy %s does not exist or is not attachable.", *d.Arn)
+		}
+		arns = append(arns, *d.Arn)
+	}
+	if in.Policy == nil {
+		if len(arns) == 0 {
+			return "", nil, nil, nil
+		}
+		zero := int32(0)
+		return "", arns, &zero, nil
+	}
+	doc := *in.Policy
+	if len(doc) > maxSessionPolicy {
+		return "", nil, nil, awserr.PackedPolicyTooLarge.New("Serialized policy size exceeds the limit of %d characters.", maxSessionPolicy)
+	}
+	p, err := policy.Parse([]byte(doc))
+	if err != nil {
+		return "", nil, nil, awserr.MalformedPolicyDocument.New("%s", err.Error())
+	}
+	if _, err := policy.Compile(p, policy.Session); err != nil {
+		return "", nil, nil, awserr.MalformedPolicyDocument.New("%s", err.Error())
+	}
+	packed := int32(len(doc) * 100 / maxSessionPolicy)
+	return doc, arns, &packed, nil
 }
