@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -10,6 +11,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
 )
 
 // awsCLIs are the AWS CLI binaries to test with: $MOAT_AWS_CLI (a
@@ -166,5 +170,59 @@ func TestAWSCLI(t *testing.T) {
 				t.Fatalf("clock skew: exit %d\n%s", code, errs)
 			}
 		})
+	}
+}
+
+// cliV1 is an AWS CLI v1 binary, which (unlike Debian's v2.9) sends the
+// AssumeRole call of a role_arn profile to AWS_ENDPOINT_URL.
+func cliV1(t *testing.T) string {
+	t.Helper()
+	for _, bin := range awsCLIs(t) {
+		out, err := exec.Command(bin, "--version").CombinedOutput()
+		if err == nil && strings.HasPrefix(string(out), "aws-cli/1.") {
+			return bin
+		}
+	}
+	t.Skip("no AWS CLI v1 found (pip install awscli); role_arn profiles need it with a custom endpoint")
+	return ""
+}
+
+// A ~/.aws/config profile with role_arn and source_profile assumes the role
+// through moat transparently.
+func TestAWSCLIRoleProfile(t *testing.T) {
+	bin := cliV1(t)
+	ts := start(t)
+	ctx := context.Background()
+	root := iam.NewFromConfig(ts.config(ts.Root))
+	if _, err := root.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("dev")}); err != nil {
+		t.Fatal(err)
+	}
+	k, err := root.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: aws.String("dev")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	trust := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::` + ts.Account + `:user/dev"},"Action":"sts:AssumeRole"}]}`
+	r, err := root.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String("admin-ish"), AssumeRolePolicyDocument: aws.String(trust)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := root.AttachRolePolicy(ctx, &iam.AttachRolePolicyInput{RoleName: aws.String("admin-ish"), PolicyArn: aws.String("arn:aws:iam::aws:policy/IAMReadOnlyAccess")}); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	creds := "[dev]\naws_access_key_id = " + aws.ToString(k.AccessKey.AccessKeyId) + "\naws_secret_access_key = " + aws.ToString(k.AccessKey.SecretAccessKey) + "\n"
+	config := "[profile assume]\nrole_arn = " + aws.ToString(r.Role.Arn) + "\nsource_profile = dev\nrole_session_name = cli-test\n"
+	if err := os.WriteFile(filepath.Join(dir, "credentials"), []byte(creds), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "config"), []byte(config), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(bin, "--profile", "assume", "--region", "us-east-1", "--output", "json", "sts", "get-caller-identity")
+	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + dir, "AWS_CONFIG_FILE=" + filepath.Join(dir, "config"),
+		"AWS_SHARED_CREDENTIALS_FILE=" + filepath.Join(dir, "credentials"), "AWS_EC2_METADATA_DISABLED=true", "AWS_ENDPOINT_URL=" + ts.URL}
+	out, err := cmd.CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "assumed-role/admin-ish/cli-test") {
+		t.Fatalf("get-caller-identity through a role_arn profile: %v\n%s", err, out)
 	}
 }
