@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"time"
 
 	"github.com/moatdev/moat/internal/store"
 	"github.com/moatdev/moat/sigv4"
@@ -21,11 +22,42 @@ type Directory struct {
 
 	mu   sync.RWMutex
 	keys map[string]*resolved
+
+	usedMu sync.Mutex
+	used   map[string]LastUsed
 }
 
 type resolved struct {
 	creds     sigv4.Credentials
 	principal *Principal
+}
+
+// LastUsed is when, where and for which service an access key last
+// authenticated a request.
+type LastUsed struct {
+	Time    time.Time
+	Region  string
+	Service string
+}
+
+// Used records that akid authenticated a request. It is kept in memory
+// (every signed call would otherwise write to the store); a restart forgets
+// it, which RATIONALE.md states.
+func (d *Directory) Used(akid string, u LastUsed) {
+	d.usedMu.Lock()
+	if d.used == nil {
+		d.used = make(map[string]LastUsed)
+	}
+	d.used[akid] = u
+	d.usedMu.Unlock()
+}
+
+// LastUsedOf returns what Used recorded for akid.
+func (d *Directory) LastUsedOf(akid string) (LastUsed, bool) {
+	d.usedMu.Lock()
+	defer d.usedMu.Unlock()
+	u, ok := d.used[akid]
+	return u, ok
 }
 
 // NewDirectory returns a Directory over st.

@@ -170,6 +170,7 @@ func (s *Server) authenticate(ctx context.Context, x *exchange, parseErr error) 
 		return authError(proto, &sigv4.Error{Kind: sigv4.UnknownAccessKey, Message: "The security token included in the request is invalid."})
 	}
 	x.principal = p
+	s.deps.Directory.Used(x.auth.AccessKeyID, identity.LastUsed{Time: x.start, Region: x.region, Service: x.svc.Meta.Name})
 	return nil
 }
 

@@ -47,6 +47,10 @@ func New() *service.Service {
 			service.Op("ListAccessKeys", "iam:ListAccessKeys", listAccessKeys, service.ReadOnly[ListAccessKeysInput](), service.Resource(func(ctx context.Context, c *service.Call, in *ListAccessKeysInput) (string, error) {
 				return existingUserARN(ctx, c, deref(in.UserName, ""))
 			})),
+			service.Op("UpdateAccessKey", "iam:UpdateAccessKey", updateAccessKey, service.Resource(func(ctx context.Context, c *service.Call, in *UpdateAccessKeyInput) (string, error) {
+				return existingUserARN(ctx, c, deref(in.UserName, ""))
+			})),
+			service.Op("GetAccessKeyLastUsed", "iam:GetAccessKeyLastUsed", getAccessKeyLastUsed, service.ReadOnly[GetAccessKeyLastUsedInput]()),
 			service.Op("DeleteAccessKey", "iam:DeleteAccessKey", deleteAccessKey, service.Resource(func(ctx context.Context, c *service.Call, in *DeleteAccessKeyInput) (string, error) {
 				return existingUserARN(ctx, c, deref(in.UserName, ""))
 			})),
