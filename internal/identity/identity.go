@@ -113,7 +113,9 @@ type Principal struct {
 	UserName    string // IAM user name; "" for root
 	UserPath    string
 	// Role is the role of an AssumedRole principal.
-	Role        *Role
+	Role *Role
+	// Tags are the principal's tags (the user's, or the session's role's).
+	Tags        []Tag
 	AccessKeyID string
 	// Session is set when the request was signed with temporary credentials.
 	Session *Session
@@ -129,7 +131,7 @@ func RootPrincipal(account string) *Principal {
 
 // UserPrincipal is an IAM user.
 func UserPrincipal(u *User) *Principal {
-	return &Principal{Kind: IAMUser, Account: u.Account, ARN: u.ARN(), PrincipalID: u.UserID, UserName: u.UserName, UserPath: u.Path}
+	return &Principal{Kind: IAMUser, Account: u.Account, ARN: u.ARN(), PrincipalID: u.UserID, UserName: u.UserName, UserPath: u.Path, Tags: u.Tags}
 }
 
 // Encode and Decode are the store's value codec for this package's types.
@@ -253,7 +255,7 @@ func RoleKey(account, name string) string { return account + "/" + strings.ToLow
 func SessionPrincipal(r *Role, s *Session) *Principal {
 	return &Principal{Kind: AssumedRole, Account: r.Account,
 		ARN:         "arn:aws:sts::" + r.Account + ":assumed-role/" + r.RoleName + "/" + s.SessionName,
-		PrincipalID: r.RoleID + ":" + s.SessionName, Role: r, Session: s}
+		PrincipalID: r.RoleID + ":" + s.SessionName, Role: r, Session: s, Tags: r.Tags}
 }
 
 // Group tables.

@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/moatdev/moat/authz"
@@ -114,8 +115,20 @@ func (s *Server) requestContext(x *exchange) *policy.Context {
 	case identity.AssumedRole:
 		c.Set("aws:PrincipalType", "AssumedRole")
 	}
+	for _, t := range p.Tags {
+		c.Set("aws:PrincipalTag/"+t.Key, t.Value)
+	}
 	if x.op.Context != nil {
-		x.op.Context(x.in, c.Set)
+		var tagKeys []string
+		x.op.Context(x.in, func(k, v string) {
+			if tk, ok := strings.CutPrefix(k, "aws:RequestTag/"); ok {
+				tagKeys = append(tagKeys, tk)
+			}
+			c.Set(k, v)
+		})
+		if tagKeys != nil {
+			c.SetMulti("aws:TagKeys", tagKeys)
+		}
 	}
 	if p.Session != nil {
 		c.Set("aws:MultiFactorAuthPresent", strconv.FormatBool(p.Session.MFAAuthenticated))

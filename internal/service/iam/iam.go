@@ -30,10 +30,10 @@ func New() *service.Service {
 		},
 		EventSource: "iam.amazonaws.com",
 		Global:      true,
-		Ops: service.Table(append(append(append(append(append(policyOps(), roleOps()...), groupOps()...), boundaryOps()...), versionOps()...),
+		Ops: service.Table(append(append(append(append(append(append(policyOps(), roleOps()...), groupOps()...), boundaryOps()...), versionOps()...), tagOps()...),
 			service.Op("CreateUser", "iam:CreateUser", createUser, service.Resource(func(_ context.Context, c *service.Call, in *CreateUserInput) (string, error) {
 				return userARN(c.Account(), deref(in.Path, "/"), in.UserName), nil
-			})),
+			}), service.ContextKeys(func(in *CreateUserInput, set func(string, string)) { requestTags(in.Tags, set) })),
 			service.Op("GetUser", "iam:GetUser", getUser, service.ReadOnly[GetUserInput](), service.Resource(func(ctx context.Context, c *service.Call, in *GetUserInput) (string, error) {
 				return existingUserARN(ctx, c, deref(in.UserName, ""))
 			})),

@@ -72,7 +72,7 @@ func roleOps() []*service.Operation {
 	return []*service.Operation{
 		service.Op("CreateRole", "iam:CreateRole", createRole, service.Resource(func(_ context.Context, c *service.Call, in *CreateRoleInput) (string, error) {
 			return roleARN(c.Account(), deref(in.Path, "/"), in.RoleName), nil
-		})),
+		}), service.ContextKeys(func(in *CreateRoleInput, set func(string, string)) { requestTags(in.Tags, set) })),
 		service.Op("GetRole", "iam:GetRole", getRole, service.ReadOnly[RoleNameInput](), roleRes(func(in *RoleNameInput) string { return in.RoleName })),
 		service.Op("DeleteRole", "iam:DeleteRole", deleteRole, roleRes(func(in *RoleNameInput) string { return in.RoleName })),
 		service.Op("ListRoles", "iam:ListRoles", listRoles, service.ReadOnly[ListUsersInput]()),

@@ -1,0 +1,59 @@
+package server_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
+)
+
+// ABAC: a user may act only while its tags say so, and may create users
+// only with the tags the policy allows.
+func TestPrincipalAndRequestTags(t *testing.T) {
+	ts := start(t)
+	ctx := context.Background()
+	root := iam.NewFromConfig(ts.config(ts.Root))
+	if _, err := root.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("dev1"), Tags: []iamtypes.Tag{{Key: aws.String("team"), Value: aws.String("blue")}}}); err != nil {
+		t.Fatal(err)
+	}
+	doc := `{"Version":"2012-10-17","Statement":[
+	  {"Effect":"Allow","Action":"iam:ListUsers","Resource":"*","Condition":{"StringEquals":{"aws:PrincipalTag/team":"blue"}}},
+	  {"Effect":"Allow","Action":["iam:CreateUser","iam:TagUser"],"Resource":"*","Condition":{"StringEquals":{"aws:RequestTag/team":"${aws:PrincipalTag/team}"},"ForAllValues:StringEquals":{"aws:TagKeys":["team"]}}}]}`
+	if _, err := root.PutUserPolicy(ctx, &iam.PutUserPolicyInput{UserName: aws.String("dev1"), PolicyName: aws.String("abac"), PolicyDocument: aws.String(doc)}); err != nil {
+		t.Fatal(err)
+	}
+	k, err := root.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: aws.String("dev1")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dev := iam.NewFromConfig(ts.config(aws.Credentials{AccessKeyID: aws.ToString(k.AccessKey.AccessKeyId), SecretAccessKey: aws.ToString(k.AccessKey.SecretAccessKey)}))
+	if _, err := dev.ListUsers(ctx, &iam.ListUsersInput{}); err != nil {
+		t.Fatalf("team blue may list: %v", err)
+	}
+	if _, err := dev.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("dev2"), Tags: []iamtypes.Tag{{Key: aws.String("team"), Value: aws.String("blue")}}}); err != nil {
+		t.Fatalf("creating a blue user: %v", err)
+	}
+	_, err = dev.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("dev3"), Tags: []iamtypes.Tag{{Key: aws.String("team"), Value: aws.String("red")}}})
+	apiError(t, err, "AccessDenied")
+	_, err = dev.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("dev4"), Tags: []iamtypes.Tag{{Key: aws.String("team"), Value: aws.String("blue")}, {Key: aws.String("cost"), Value: aws.String("x")}}})
+	apiError(t, err, "AccessDenied")
+	tags, err := root.ListUserTags(ctx, &iam.ListUserTagsInput{UserName: aws.String("dev2")})
+	if err != nil || len(tags.Tags) != 1 {
+		t.Fatalf("ListUserTags: %v %v", tags, err)
+	}
+	// Retagged: the next call sees the new principal tag.
+	if _, err := root.TagUser(ctx, &iam.TagUserInput{UserName: aws.String("dev1"), Tags: []iamtypes.Tag{{Key: aws.String("team"), Value: aws.String("red")}}}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = dev.ListUsers(ctx, &iam.ListUsersInput{})
+	apiError(t, err, "AccessDenied")
+	if _, err := root.UntagUser(ctx, &iam.UntagUserInput{UserName: aws.String("dev1"), TagKeys: []string{"team"}}); err != nil {
+		t.Fatal(err)
+	}
+	tags, err = root.ListUserTags(ctx, &iam.ListUserTagsInput{UserName: aws.String("dev1")})
+	if err != nil || len(tags.Tags) != 0 {
+		t.Fatalf("after UntagUser: %v %v", tags, err)
+	}
+}
