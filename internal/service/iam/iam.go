@@ -30,7 +30,7 @@ func New() *service.Service {
 		},
 		EventSource: "iam.amazonaws.com",
 		Global:      true,
-		Ops: service.Table(append(append(append(append(append(append(policyOps(), roleOps()...), groupOps()...), boundaryOps()...), versionOps()...), tagOps()...),
+		Ops: service.Table(append(append(append(append(append(append(append(policyOps(), roleOps()...), groupOps()...), boundaryOps()...), versionOps()...), tagOps()...), simulateOps()...),
 			service.Op("CreateUser", "iam:CreateUser", createUser, service.Resource(func(_ context.Context, c *service.Call, in *CreateUserInput) (string, error) {
 				return userARN(c.Account(), deref(in.Path, "/"), in.UserName), nil
 			}), service.ContextKeys(func(in *CreateUserInput, set func(string, string)) { requestTags(in.Tags, set) })),
