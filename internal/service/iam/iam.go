@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -30,31 +31,36 @@ func New() *service.Service {
 		},
 		EventSource: "iam.amazonaws.com",
 		Global:      true,
-		Ops: service.Table(append(append(append(append(append(append(append(policyOps(), roleOps()...), groupOps()...), boundaryOps()...), versionOps()...), tagOps()...), simulateOps()...),
-			service.Op("CreateUser", "iam:CreateUser", createUser, service.Resource(func(_ context.Context, c *service.Call, in *CreateUserInput) (string, error) {
-				return userARN(c.Account(), deref(in.Path, "/"), in.UserName), nil
-			}), service.ContextKeys(func(in *CreateUserInput, set func(string, string)) { requestTags(in.Tags, set) })),
-			service.Op("GetUser", "iam:GetUser", getUser, service.ReadOnly[GetUserInput](), service.Resource(func(ctx context.Context, c *service.Call, in *GetUserInput) (string, error) {
-				return existingUserARN(ctx, c, deref(in.UserName, ""))
-			})),
-			service.Op("ListUsers", "iam:ListUsers", listUsers, service.ReadOnly[ListUsersInput]()),
-			service.Op("DeleteUser", "iam:DeleteUser", deleteUser, service.Resource(func(ctx context.Context, c *service.Call, in *DeleteUserInput) (string, error) {
-				return existingUserARN(ctx, c, in.UserName)
-			})),
-			service.Op("CreateAccessKey", "iam:CreateAccessKey", createAccessKey, service.Resource(func(ctx context.Context, c *service.Call, in *CreateAccessKeyInput) (string, error) {
-				return existingUserARN(ctx, c, deref(in.UserName, ""))
-			})),
-			service.Op("ListAccessKeys", "iam:ListAccessKeys", listAccessKeys, service.ReadOnly[ListAccessKeysInput](), service.Resource(func(ctx context.Context, c *service.Call, in *ListAccessKeysInput) (string, error) {
-				return existingUserARN(ctx, c, deref(in.UserName, ""))
-			})),
-			service.Op("UpdateAccessKey", "iam:UpdateAccessKey", updateAccessKey, service.Resource(func(ctx context.Context, c *service.Call, in *UpdateAccessKeyInput) (string, error) {
-				return existingUserARN(ctx, c, deref(in.UserName, ""))
-			})),
-			service.Op("GetAccessKeyLastUsed", "iam:GetAccessKeyLastUsed", getAccessKeyLastUsed, service.ReadOnly[GetAccessKeyLastUsedInput]()),
-			service.Op("DeleteAccessKey", "iam:DeleteAccessKey", deleteAccessKey, service.Resource(func(ctx context.Context, c *service.Call, in *DeleteAccessKeyInput) (string, error) {
-				return existingUserARN(ctx, c, deref(in.UserName, ""))
-			})),
-		)...),
+		Ops:         service.Table(slices.Concat(userOps(), policyOps(), roleOps(), groupOps(), boundaryOps(), versionOps(), tagOps(), simulateOps(), detailsOps())...),
+	}
+}
+
+// userOps are the operations on users and access keys.
+func userOps() []*service.Operation {
+	return []*service.Operation{
+		service.Op("CreateUser", "iam:CreateUser", createUser, service.Resource(func(_ context.Context, c *service.Call, in *CreateUserInput) (string, error) {
+			return userARN(c.Account(), deref(in.Path, "/"), in.UserName), nil
+		}), service.ContextKeys(func(in *CreateUserInput, set func(string, string)) { requestTags(in.Tags, set) })),
+		service.Op("GetUser", "iam:GetUser", getUser, service.ReadOnly[GetUserInput](), service.Resource(func(ctx context.Context, c *service.Call, in *GetUserInput) (string, error) {
+			return existingUserARN(ctx, c, deref(in.UserName, ""))
+		})),
+		service.Op("ListUsers", "iam:ListUsers", listUsers, service.ReadOnly[ListUsersInput]()),
+		service.Op("DeleteUser", "iam:DeleteUser", deleteUser, service.Resource(func(ctx context.Context, c *service.Call, in *DeleteUserInput) (string, error) {
+			return existingUserARN(ctx, c, in.UserName)
+		})),
+		service.Op("CreateAccessKey", "iam:CreateAccessKey", createAccessKey, service.Resource(func(ctx context.Context, c *service.Call, in *CreateAccessKeyInput) (string, error) {
+			return existingUserARN(ctx, c, deref(in.UserName, ""))
+		})),
+		service.Op("ListAccessKeys", "iam:ListAccessKeys", listAccessKeys, service.ReadOnly[ListAccessKeysInput](), service.Resource(func(ctx context.Context, c *service.Call, in *ListAccessKeysInput) (string, error) {
+			return existingUserARN(ctx, c, deref(in.UserName, ""))
+		})),
+		service.Op("UpdateAccessKey", "iam:UpdateAccessKey", updateAccessKey, service.Resource(func(ctx context.Context, c *service.Call, in *UpdateAccessKeyInput) (string, error) {
+			return existingUserARN(ctx, c, deref(in.UserName, ""))
+		})),
+		service.Op("GetAccessKeyLastUsed", "iam:GetAccessKeyLastUsed", getAccessKeyLastUsed, service.ReadOnly[GetAccessKeyLastUsedInput]()),
+		service.Op("DeleteAccessKey", "iam:DeleteAccessKey", deleteAccessKey, service.Resource(func(ctx context.Context, c *service.Call, in *DeleteAccessKeyInput) (string, error) {
+			return existingUserARN(ctx, c, deref(in.UserName, ""))
+		})),
 	}
 }
 
