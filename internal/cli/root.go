@@ -24,6 +24,11 @@ func Main(args []string) int {
 	return run(args, os.Stdin, os.Stdout, os.Stderr)
 }
 
+// Run is Main with explicit standard streams (tests run commands with it).
+func Run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	return run(args, stdin, stdout, stderr)
+}
+
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	root := newRootCmd()
 	root.SetArgs(args)
@@ -53,7 +58,7 @@ files).`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(newVersionCmd(), newServeCmd(), newPolicyCmd())
+	root.AddCommand(newVersionCmd(), newServeCmd(), newPolicyCmd(), newIAMCmd())
 	return root
 }
 

@@ -16,8 +16,14 @@ func TestGetAccountAuthorizationDetails(t *testing.T) {
 	ctx := context.Background()
 	root := iam.NewFromConfig(ts.config(ts.Root))
 	steps := []func() error{
-		func() error { _, err := root.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("u1")}); return err },
-		func() error { _, err := root.CreateGroup(ctx, &iam.CreateGroupInput{GroupName: aws.String("g1")}); return err },
+		func() error {
+			_, err := root.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("u1")})
+			return err
+		},
+		func() error {
+			_, err := root.CreateGroup(ctx, &iam.CreateGroupInput{GroupName: aws.String("g1")})
+			return err
+		},
 		func() error {
 			_, err := root.AddUserToGroup(ctx, &iam.AddUserToGroupInput{GroupName: aws.String("g1"), UserName: aws.String("u1")})
 			return err
