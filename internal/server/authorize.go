@@ -14,11 +14,16 @@ import (
 )
 
 // authorize decides the call with the IAM engine, exactly as AWS would for
-// the policies the caller has (policies.go). The root user may do anything
-// in its own account (service control policies arrive with Organizations).
+// the policies the caller has (policies.go) and the service control
+// policies of its account's organization. The root user may do anything in
+// its own account that the SCPs allow.
 func (s *Server) authorize(ctx context.Context, x *exchange) *awserr.Error {
 	p := x.principal
-	if p.Kind == identity.Root {
+	scps, err := s.scpLevels(ctx, p.Account)
+	if err != nil {
+		return awserr.From(err)
+	}
+	if p.Kind == identity.Root && len(scps) == 0 {
 		return nil
 	}
 	req := &authz.Request{
@@ -34,6 +39,11 @@ func (s *Server) authorize(ctx context.Context, x *exchange) *awserr.Error {
 	}
 	if err != nil {
 		return awserr.From(err)
+	}
+	if len(scps) > 0 {
+		with := *pols
+		with.SCPs = scps
+		pols = &with
 	}
 	req.Caller.HasPermissionsBoundary = len(pols.PermissionsBoundary) > 0
 	if x.op.ResourcePolicy != nil {

@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"errors"
 	"sync"
 
 	"github.com/moatdev/moat/authz"
@@ -32,6 +33,9 @@ func (s *Server) policiesChanged() {
 	s.sessions.mu.Lock()
 	s.sessions.m = nil
 	s.sessions.mu.Unlock()
+	s.scps.mu.Lock()
+	s.scps.m = nil
+	s.scps.mu.Unlock()
 }
 
 // policiesOf returns every policy that applies to the principal's requests:
@@ -140,4 +144,71 @@ func (s *Server) compileSessionPolicies(ctx context.Context, account string, ses
 		return nil
 	})
 	return out, err
+}
+
+// scpCache keeps the compiled SCP levels that govern each account, cleared
+// with the other caches when policies change (Organizations writes too).
+type scpCache struct {
+	mu sync.Mutex
+	m  map[string][]authz.Level
+}
+
+// scpLevels returns the service control policies on the path from the
+// organization's root to account, root first; none for the management
+// account (SCPs never restrict it), for accounts outside an organization,
+// or while SCPs are not enabled.
+func (s *Server) scpLevels(ctx context.Context, account string) ([]authz.Level, error) {
+	s.scps.mu.Lock()
+	levels, ok := s.scps.m[account]
+	s.scps.mu.Unlock()
+	if ok {
+		return levels, nil
+	}
+	err := s.db.View(ctx, func(tx store.Tx) error {
+		b, err := tx.Get(identity.TableOrgMembers, account)
+		if errors.Is(err, store.ErrNotFound) {
+			return nil
+		}
+		if err != nil || string(b) == account {
+			return err
+		}
+		ob, err := tx.Get(identity.TableOrgs, string(b))
+		if err != nil {
+			return err
+		}
+		var o identity.Organization
+		if err := identity.Decode(identity.TableOrgs, string(b), ob, &o); err != nil || !o.SCPEnabled {
+			return err
+		}
+		for _, target := range o.Path(account) {
+			level := authz.Level{Target: target}
+			for _, id := range o.Attached[target] {
+				p := o.Policies[id]
+				if p == nil {
+					continue
+				}
+				parsed, err := policy.Parse([]byte(p.Content))
+				if err != nil {
+					return err
+				}
+				compiled, err := policy.Compile(parsed, policy.SCP)
+				if err != nil {
+					return err
+				}
+				level.Policies = append(level.Policies, authz.Policy{Name: p.Name, ARN: p.ID, Compiled: compiled})
+			}
+			levels = append(levels, level)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.scps.mu.Lock()
+	if s.scps.m == nil {
+		s.scps.m = map[string][]authz.Level{}
+	}
+	s.scps.m[account] = levels
+	s.scps.mu.Unlock()
+	return levels, nil
 }

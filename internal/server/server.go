@@ -24,6 +24,7 @@ import (
 	"github.com/moatdev/moat/internal/service"
 	"github.com/moatdev/moat/internal/service/cloudtrail"
 	"github.com/moatdev/moat/internal/service/iam"
+	"github.com/moatdev/moat/internal/service/organizations"
 	"github.com/moatdev/moat/internal/service/sts"
 	"github.com/moatdev/moat/internal/store"
 	"github.com/moatdev/moat/internal/store/sqlite"
@@ -76,6 +77,7 @@ type Server struct {
 
 	policies policyCache  // compiled policies per principal
 	sessions sessionCache // compiled session policies per role session
+	scps     scpCache     // compiled SCP levels per account
 
 	services map[string]*registered // by signing name
 	targets  map[string]*registered // by X-Amz-Target prefix
@@ -125,7 +127,7 @@ func Open(cfg Config) (*Server, error) {
 	dir := identity.NewDirectory(db)
 	s.deps = &service.Deps{Store: db, Directory: dir, Log: cfg.Log, Clock: cfg.Clock, OnPolicyChange: s.policiesChanged}
 	s.verifier = &sigv4.Verifier{Lookup: dir, Now: cfg.Clock}
-	s.register(iam.New(), sts.New(), cloudtrail.New())
+	s.register(iam.New(), sts.New(), cloudtrail.New(), organizations.New())
 	if cfg.InsecureAllowUnsigned {
 		s.log.Warn("unsigned requests are accepted and act as the root user of the management account (--insecure-allow-unsigned)", "account", s.management)
 	}
