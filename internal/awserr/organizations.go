@@ -16,6 +16,7 @@ var (
 	DuplicatePolicyException           = Def{"DuplicatePolicyException", http.StatusBadRequest}
 	MalformedPolicyDocumentException   = Def{"MalformedPolicyDocumentException", http.StatusBadRequest}
 	PolicyTypeAlreadyEnabledException  = Def{"PolicyTypeAlreadyEnabledException", http.StatusBadRequest}
+	PolicyInUseException               = Def{"PolicyInUseException", http.StatusBadRequest}
 	SourceParentNotFoundException      = Def{"SourceParentNotFoundException", http.StatusBadRequest}
 	OrgAccessDeniedException           = Def{"AccessDeniedException", http.StatusBadRequest}
 	OrgConstraintViolationException    = Def{"ConstraintViolationException", http.StatusBadRequest}

@@ -111,4 +111,20 @@ func TestOrganizationsAndSCPs(t *testing.T) {
 	if err != nil || len(pols.Policies) != 2 {
 		t.Fatalf("ListPoliciesForTarget: %v %v", pols, err)
 	}
+	targets, err := org.ListTargetsForPolicy(ctx, &organizations.ListTargetsForPolicyInput{PolicyId: scp.Policy.PolicySummary.Id})
+	if err != nil || len(targets.Targets) != 2 {
+		t.Fatalf("ListTargetsForPolicy: %v %v", targets, err)
+	}
+	_, err = org.DeletePolicy(ctx, &organizations.DeletePolicyInput{PolicyId: scp.Policy.PolicySummary.Id})
+	apiError(t, err, "PolicyInUseException")
+	_, err = org.UpdatePolicy(ctx, &organizations.UpdatePolicyInput{PolicyId: scp.Policy.PolicySummary.Id, Content: aws.String(`{"Statement":[{"Effect":"Deny","Principal":"*","Action":"*","Resource":"*"}]}`)})
+	apiError(t, err, "MalformedPolicyDocumentException") // SCPs have no Principal
+	if _, err := org.UpdatePolicy(ctx, &organizations.UpdatePolicyInput{PolicyId: scp.Policy.PolicySummary.Id,
+		Content: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"iam:DeleteUser","Resource":"*"}]}`)}); err != nil {
+		t.Fatal(err)
+	}
+	d, err := org.DescribePolicy(ctx, &organizations.DescribePolicyInput{PolicyId: scp.Policy.PolicySummary.Id})
+	if err != nil || !strings.Contains(aws.ToString(d.Policy.Content), "iam:DeleteUser") {
+		t.Fatalf("DescribePolicy after UpdatePolicy: %v %v", d, err)
+	}
 }

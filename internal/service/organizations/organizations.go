@@ -10,6 +10,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
+	"sort"
 	"strings"
 	"time"
 
@@ -44,6 +45,10 @@ func New() *service.Service {
 			service.Op("AttachPolicy", "organizations:AttachPolicy", attachPolicy),
 			service.Op("DetachPolicy", "organizations:DetachPolicy", detachPolicy),
 			service.Op("ListPoliciesForTarget", "organizations:ListPoliciesForTarget", listPoliciesForTarget, service.ReadOnly[TargetInput]()),
+			service.Op("DescribePolicy", "organizations:DescribePolicy", describePolicy, service.ReadOnly[PolicyIDInput]()),
+			service.Op("UpdatePolicy", "organizations:UpdatePolicy", updatePolicy),
+			service.Op("DeletePolicy", "organizations:DeletePolicy", deletePolicy),
+			service.Op("ListTargetsForPolicy", "organizations:ListTargetsForPolicy", listTargetsForPolicy, service.ReadOnly[PolicyIDInput]()),
 		),
 	}
 }
@@ -479,20 +484,11 @@ func createPolicy(ctx context.Context, c *service.Call, in *CreatePolicyInput) (
 	if in.Type != "SERVICE_CONTROL_POLICY" {
 		return nil, awserr.OrgConstraintViolationException.New("moat supports the SERVICE_CONTROL_POLICY policy type only.")
 	}
-	p, err := policy.Parse([]byte(in.Content))
-	if err == nil {
-		for _, f := range policy.Validate(p, policy.SCP) {
-			if f.Severity == policy.SeverityError {
-				err = errors.New(f.Path + ": " + f.Message)
-				break
-			}
-		}
-	}
-	if err != nil {
-		return nil, awserr.MalformedPolicyDocumentException.New("The provided policy document doesn't meet the requirements of the specified policy type: %s", err.Error())
+	if err := checkSCP(in.Content); err != nil {
+		return nil, err
 	}
 	var out Policy
-	err = update(ctx, c, func(_ store.Tx, o *identity.Organization) error {
+	err := update(ctx, c, func(_ store.Tx, o *identity.Organization) error {
 		for _, existing := range o.Policies {
 			if existing.Name == in.Name {
 				return awserr.DuplicatePolicyException.New("A policy with the same name already exists.")
@@ -575,4 +571,144 @@ func listPoliciesForTarget(ctx context.Context, c *service.Call, in *TargetInput
 		}
 	}
 	return out, nil
+}
+
+// PolicyIDInput names an organization policy.
+type PolicyIDInput struct {
+	PolicyId string `aws:",required"`
+}
+
+func findPolicy(o *identity.Organization, id string) (*identity.OrgPolicy, error) {
+	p := o.Policies[id]
+	if p == nil {
+		return nil, awserr.PolicyNotFoundException.New("We can't find a policy with the PolicyId that you specified.")
+	}
+	return p, nil
+}
+
+func describePolicy(ctx context.Context, c *service.Call, in *PolicyIDInput) (*PolicyOutput, error) {
+	o, err := view(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	p, err := findPolicy(o, in.PolicyId)
+	if err != nil {
+		return nil, err
+	}
+	return &PolicyOutput{Policy: Policy{PolicySummary: policyShape(o, p), Content: p.Content}}, nil
+}
+
+// UpdatePolicyInput is the UpdatePolicy request.
+type UpdatePolicyInput struct {
+	PolicyId    string `aws:",required"`
+	Name        *string
+	Description *string
+	Content     *string
+}
+
+func updatePolicy(ctx context.Context, c *service.Call, in *UpdatePolicyInput) (*PolicyOutput, error) {
+	if in.Content != nil {
+		if err := checkSCP(*in.Content); err != nil {
+			return nil, err
+		}
+	}
+	var out Policy
+	err := update(ctx, c, func(_ store.Tx, o *identity.Organization) error {
+		p, err := findPolicy(o, in.PolicyId)
+		if err != nil {
+			return err
+		}
+		if p.AWSManaged {
+			return awserr.OrgAccessDeniedException.New("You can't modify an AWS managed policy.")
+		}
+		if in.Name != nil {
+			p.Name = *in.Name
+		}
+		if in.Description != nil {
+			p.Description = *in.Description
+		}
+		if in.Content != nil {
+			p.Content = *in.Content
+		}
+		out = Policy{PolicySummary: policyShape(o, p), Content: p.Content}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &PolicyOutput{Policy: out}, nil
+}
+
+func deletePolicy(ctx context.Context, c *service.Call, in *PolicyIDInput) (*struct{}, error) {
+	return nil, update(ctx, c, func(_ store.Tx, o *identity.Organization) error {
+		p, err := findPolicy(o, in.PolicyId)
+		if err != nil {
+			return err
+		}
+		if p.AWSManaged {
+			return awserr.OrgAccessDeniedException.New("You can't delete an AWS managed policy.")
+		}
+		for _, ids := range o.Attached {
+			for _, id := range ids {
+				if id == in.PolicyId {
+					return awserr.PolicyInUseException.New("The policy is attached to one or more entities. You must detach it from all roots, OUs, and accounts before performing this operation.")
+				}
+			}
+		}
+		delete(o.Policies, in.PolicyId)
+		return nil
+	})
+}
+
+// PolicyTargetSummary is Organizations' PolicyTargetSummary shape.
+type PolicyTargetSummary struct{ TargetId, Arn, Name, Type string }
+
+// ListTargetsForPolicyOutput is the ListTargetsForPolicy response.
+type ListTargetsForPolicyOutput struct{ Targets []PolicyTargetSummary }
+
+func listTargetsForPolicy(ctx context.Context, c *service.Call, in *PolicyIDInput) (*ListTargetsForPolicyOutput, error) {
+	o, err := view(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := findPolicy(o, in.PolicyId); err != nil {
+		return nil, err
+	}
+	out := &ListTargetsForPolicyOutput{Targets: []PolicyTargetSummary{}}
+	for target, ids := range o.Attached {
+		for _, id := range ids {
+			if id != in.PolicyId {
+				continue
+			}
+			s := PolicyTargetSummary{TargetId: target}
+			switch {
+			case target == o.RootID:
+				s.Type, s.Name, s.Arn = "ROOT", "Root", "arn:aws:organizations::"+o.Management+":root/"+o.ID+"/"+target
+			case o.OUs[target] != nil:
+				s.Type, s.Name, s.Arn = "ORGANIZATIONAL_UNIT", o.OUs[target].Name, "arn:aws:organizations::"+o.Management+":ou/"+o.ID+"/"+target
+			default:
+				s.Type, s.Arn = "ACCOUNT", "arn:aws:organizations::"+o.Management+":account/"+o.ID+"/"+target
+			}
+			out.Targets = append(out.Targets, s)
+		}
+	}
+	sort.Slice(out.Targets, func(i, j int) bool { return out.Targets[i].TargetId < out.Targets[j].TargetId })
+	return out, nil
+}
+
+// checkSCP validates an SCP document with the policy engine.
+func checkSCP(content string) error {
+	p, err := policy.Parse([]byte(content))
+	if err == nil {
+		for _, f := range policy.Validate(p, policy.SCP) {
+			if f.Severity == policy.SeverityError {
+				err = errors.New(f.Path + ": " + f.Message)
+				break
+			}
+		}
+	}
+	if err != nil {
+		return awserr.MalformedPolicyDocumentException.New("The provided policy document doesn't meet the requirements of the specified policy type: %s", err.Error())
+	}
+	return nil
 }
