@@ -19,6 +19,9 @@ import (
 // its own account that the SCPs allow.
 func (s *Server) authorize(ctx context.Context, x *exchange) *awserr.Error {
 	p := x.principal
+	if x.op.AuthenticationOnly {
+		return nil
+	}
 	scps, err := s.scpLevels(ctx, p.Account)
 	if err != nil {
 		return awserr.From(err)
@@ -140,8 +143,17 @@ func (s *Server) requestContext(x *exchange) *policy.Context {
 			c.SetMulti("aws:TagKeys", tagKeys)
 		}
 	}
-	if p.Session != nil {
+	switch {
+	case x.mfa: // this call carries a valid code (AssumeRole, GetSessionToken)
+		c.Set("aws:MultiFactorAuthPresent", "true")
+		c.Set("aws:MultiFactorAuthAge", "0")
+	case p.Session != nil:
 		c.Set("aws:MultiFactorAuthPresent", strconv.FormatBool(p.Session.MFAAuthenticated))
+		if p.Session.MFAAuthenticated {
+			c.Set("aws:MultiFactorAuthAge", strconv.FormatInt(int64(x.start.Sub(p.Session.Issued).Seconds()), 10))
+		}
+	}
+	if p.Session != nil {
 		c.Set("aws:TokenIssueTime", p.Session.Issued.UTC().Format(time.RFC3339))
 	}
 	c.Set("aws:SourceIp", sourceIP(x.http))

@@ -17,6 +17,7 @@ import (
 	"github.com/moatdev/moat/internal/identity"
 	"github.com/moatdev/moat/internal/protocol"
 	"github.com/moatdev/moat/internal/service"
+	"github.com/moatdev/moat/internal/service/iam"
 	"github.com/moatdev/moat/sigv4"
 )
 
@@ -40,6 +41,7 @@ type exchange struct {
 	region    string
 	in, out   any
 	resource  string
+	mfa       bool // a valid MFA code of the caller came with the request
 	err       *awserr.Error
 }
 
@@ -96,6 +98,11 @@ func (s *Server) run(ctx context.Context, x *exchange, authErr error) {
 		return
 	}
 	x.resource, call.Resource = res, res
+	if err := s.verifyMFA(ctx, x); err != nil {
+		x.err = err
+		return
+	}
+	call.MFA = x.mfa
 	if err := s.authorize(ctx, x); err != nil {
 		x.err = err
 		return
@@ -255,4 +262,26 @@ func redactToken(canonical string) string {
 		}
 	}
 	return strings.Join(lines, "\n")
+}
+
+// verifyMFA checks the MFA code an operation carries (AssumeRole,
+// GetSessionToken) against the caller's device, so that the call itself is
+// authorized with aws:MultiFactorAuthPresent true.
+func (s *Server) verifyMFA(ctx context.Context, x *exchange) *awserr.Error {
+	if x.op.MFA == nil {
+		return nil
+	}
+	serial, code := x.op.MFA(x.in)
+	if serial == "" && code == "" {
+		return nil
+	}
+	if serial == "" || code == "" {
+		return awserr.ValidationError.New("SerialNumber and TokenCode must be given together.")
+	}
+	p := x.principal
+	if err := iam.VerifyMFA(ctx, s.db, p.Account, p.UserName, serial, code, x.start); err != nil {
+		return awserr.From(err)
+	}
+	x.mfa = true
+	return nil
 }

@@ -39,6 +39,9 @@ type Operation struct {
 	// Unsigned operations are accepted without a signature, as AWS accepts
 	// AssumeRoleWithWebIdentity; they run as the anonymous principal.
 	Unsigned bool
+	// AuthenticationOnly operations need no permission and cannot be denied
+	// by any policy (GetSessionToken, per the STS API reference).
+	AuthenticationOnly bool
 	// NewInput returns a pointer to a fresh input struct for the codec.
 	NewInput func() any
 	// Resource returns the ARN the call acts on, for authorization and the
@@ -55,6 +58,9 @@ type Operation struct {
 	// Context, when set, adds the operation's condition keys from its input
 	// (sts:ExternalId, sts:RoleSessionName...).
 	Context func(in any, set func(key, value string))
+	// MFA, when set, returns the MFA serial number and code the input
+	// carries; the server verifies them before authorization (Call.MFA).
+	MFA func(in any) (serial, code string)
 }
 
 // Call is what a handler knows about the request it serves.
@@ -67,6 +73,8 @@ type Call struct {
 	Deps   *Deps
 	// Resource is what Operation.Resource returned.
 	Resource string
+	// MFA is true when the request carried a valid MFA code of the caller.
+	MFA bool
 }
 
 // Account is the caller's account: where IAM state of this call lives.
@@ -118,6 +126,11 @@ type OpOption[In any] func(*Operation)
 // ReadOnly marks a read-only operation.
 func ReadOnly[In any]() OpOption[In] { return func(o *Operation) { o.ReadOnly = true } }
 
+// AuthenticationOnly marks an operation no policy controls.
+func AuthenticationOnly[In any]() OpOption[In] {
+	return func(o *Operation) { o.AuthenticationOnly = true }
+}
+
 // Unsigned marks an operation AWS accepts without a signature.
 func Unsigned[In any]() OpOption[In] { return func(o *Operation) { o.Unsigned = true } }
 
@@ -140,6 +153,11 @@ func ContextKeys[In any](f func(in *In, set func(key, value string))) OpOption[I
 	return func(o *Operation) {
 		o.Context = func(in any, set func(key, value string)) { f(in.(*In), set) }
 	}
+}
+
+// MFA sets how the operation finds an MFA serial number and code.
+func MFA[In any](f func(in *In) (serial, code string)) OpOption[In] {
+	return func(o *Operation) { o.MFA = func(in any) (string, string) { return f(in.(*In)) } }
 }
 
 // Table indexes operations by name; a duplicate name is a programming error.

@@ -31,7 +31,8 @@ func New() *service.Service {
 		EventSource: "sts.amazonaws.com",
 		Ops: service.Table(
 			service.Op("GetCallerIdentity", "sts:GetCallerIdentity", getCallerIdentity, service.ReadOnly[struct{}]()),
-			service.Op("GetSessionToken", "sts:GetSessionToken", getSessionToken, service.ReadOnly[GetSessionTokenInput]()),
+			service.Op("GetSessionToken", "sts:GetSessionToken", getSessionToken, service.ReadOnly[GetSessionTokenInput](), service.AuthenticationOnly[GetSessionTokenInput](),
+				service.MFA(func(in *GetSessionTokenInput) (string, string) { return deref(in.SerialNumber), deref(in.TokenCode) })),
 			service.Op("AssumeRole", "sts:AssumeRole", assumeRole,
 				service.Resource(func(_ context.Context, _ *service.Call, in *AssumeRoleInput) (string, error) { return in.RoleArn, nil }),
 				service.ResourcePolicy(func(ctx context.Context, c *service.Call, in *AssumeRoleInput) (string, string, error) {
@@ -41,6 +42,7 @@ func New() *service.Service {
 					}
 					return r.AssumeRolePolicyDocument, r.Account, nil
 				}),
+				service.MFA(func(in *AssumeRoleInput) (string, string) { return deref(in.SerialNumber), deref(in.TokenCode) }),
 				service.ContextKeys(func(in *AssumeRoleInput, set func(string, string)) {
 					set("sts:RoleSessionName", in.RoleSessionName)
 					if in.ExternalId != nil {
@@ -95,10 +97,6 @@ func getSessionToken(ctx context.Context, c *service.Call, in *GetSessionTokenIn
 	if p.Session != nil {
 		return nil, awserr.AccessDenied.New("Cannot call GetSessionToken with session credentials")
 	}
-	if in.SerialNumber != nil || in.TokenCode != nil {
-		// MFA devices arrive with the IAM MFA API; until then no device can match.
-		return nil, awserr.AccessDenied.New("MultiFactorAuthentication failed, unable to validate MFA code.")
-	}
 	max := int32(maxUserDuration)
 	if p.Kind == identity.Root {
 		max = maxRootDuration
@@ -118,13 +116,14 @@ func getSessionToken(ctx context.Context, c *service.Call, in *GetSessionTokenIn
 	}
 	now := c.Now.UTC().Truncate(time.Second)
 	s := &identity.Session{
-		AccessKeyID:     identity.NewID("ASIA", 16),
-		SecretAccessKey: identity.NewSecret(),
-		SessionToken:    identity.NewSessionToken(),
-		Issued:          now,
-		Expires:         now.Add(time.Duration(d) * time.Second),
-		Account:         p.Account,
-		UserName:        p.UserName,
+		AccessKeyID:      identity.NewID("ASIA", 16),
+		SecretAccessKey:  identity.NewSecret(),
+		SessionToken:     identity.NewSessionToken(),
+		Issued:           now,
+		Expires:          now.Add(time.Duration(d) * time.Second),
+		Account:          p.Account,
+		UserName:         p.UserName,
+		MFAAuthenticated: c.MFA, // the server verified SerialNumber and TokenCode
 	}
 	err := c.Deps.Store.Update(ctx, func(tx store.Tx) error {
 		return tx.Insert(identity.TableSessions, s.AccessKeyID, identity.Encode(s))
@@ -198,10 +197,6 @@ func assumeRole(ctx context.Context, c *service.Call, in *AssumeRoleInput) (*Ass
 	if !sessionNamePattern.MatchString(in.RoleSessionName) {
 		return nil, awserr.ValidationError.New("1 validation error detected: Value '%s' at 'roleSessionName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]*", in.RoleSessionName)
 	}
-	if in.SerialNumber != nil || in.TokenCode != nil {
-		// MFA devices arrive with the IAM MFA API; until then no device can match.
-		return nil, awserr.AccessDenied.New("MultiFactorAuthentication failed, unable to validate MFA code.")
-	}
 	sessionPolicy, arns, packed, err := sessionPolicies(ctx, c, in)
 	if err != nil {
 		return nil, err
@@ -227,7 +222,7 @@ func assumeRole(ctx context.Context, c *service.Call, in *AssumeRoleInput) (*Ass
 		AccessKeyID: identity.NewID("ASIA", 16), SecretAccessKey: identity.NewSecret(), SessionToken: identity.NewSessionToken(),
 		Issued: now, Expires: now.Add(time.Duration(d) * time.Second), Account: r.Account,
 		RoleName: r.RoleName, SessionName: in.RoleSessionName,
-		SessionPolicy: sessionPolicy, SessionPolicyARNs: arns,
+		SessionPolicy: sessionPolicy, SessionPolicyARNs: arns, MFAAuthenticated: c.MFA,
 	}
 	err = c.Deps.Store.Update(ctx, func(tx store.Tx) error {
 		return tx.Insert(identity.TableSessions, s.AccessKeyID, identity.Encode(s))
@@ -296,4 +291,11 @@ func sessionPolicies(ctx context.Context, c *service.Call, in *AssumeRoleInput) 
 	}
 	packed := int32(len(doc) * 100 / maxSessionPolicy)
 	return doc, arns, &packed, nil
+}
+
+func deref(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return *p
 }
