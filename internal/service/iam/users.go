@@ -184,6 +184,9 @@ func deleteUser(ctx context.Context, c *service.Call, in *DeleteUserInput) (*str
 		if hasKeys {
 			return awserr.DeleteConflict.New("Cannot delete entity, must delete access keys first.")
 		}
+		if _, err := tx.Get(tableLogin, key); err == nil {
+			return awserr.DeleteConflict.New("Cannot delete entity, must delete login profile first.")
+		}
 		for _, dep := range []struct{ table, msg string }{
 			{identity.TableUserPolicies, "Cannot delete entity, must delete policies first."},
 			{identity.TableUserAttached, "Cannot delete entity, must detach all policies first."},
