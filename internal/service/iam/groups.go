@@ -190,18 +190,12 @@ func deleteGroup(ctx context.Context, c *service.Call, in *GroupNameInput) (*str
 			return err
 		}
 		key := identity.GroupKey(g.Account, g.GroupName)
-		for _, dep := range []struct{ table, msg string }{
-			{identity.TableGroupMembers, "Cannot delete entity, must remove users from group first."},
-			{identity.TableGroupPolicies, "Cannot delete entity, must delete policies first."},
-			{identity.TableGroupAttached, "Cannot delete entity, must detach all policies first."},
-		} {
-			found := false
-			if err := tx.Scan(dep.table, key+"/", "", 1, func(string, []byte) error { found = true; return nil }); err != nil {
-				return err
-			}
-			if found {
-				return awserr.DeleteConflict.New("%s", dep.msg)
-			}
+		if err := refuseWhileDependents(tx, key,
+			dependent{identity.TableGroupMembers, "Cannot delete entity, must remove users from group first."},
+			dependent{identity.TableGroupPolicies, "Cannot delete entity, must delete policies first."},
+			dependent{identity.TableGroupAttached, "Cannot delete entity, must detach all policies first."},
+		); err != nil {
+			return err
 		}
 		return tx.Delete(identity.TableGroups, key)
 	})

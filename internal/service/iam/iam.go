@@ -237,3 +237,21 @@ func tagsFrom(in []Tag) ([]identity.Tag, error) {
 }
 
 var errStop = fmt.Errorf("stop")
+
+// dependent is something a deletion must wait for: entries under the
+// entity's key in table, with IAM's DeleteConflict message.
+type dependent struct{ table, msg string }
+
+// refuseWhileDependents answers DeleteConflict while any dependent exists.
+func refuseWhileDependents(tx store.Tx, key string, deps ...dependent) error {
+	for _, d := range deps {
+		found := false
+		if err := tx.Scan(d.table, key+"/", "", 1, func(string, []byte) error { found = true; return nil }); err != nil {
+			return err
+		}
+		if found {
+			return awserr.DeleteConflict.New("%s", d.msg)
+		}
+	}
+	return nil
+}

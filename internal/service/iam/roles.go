@@ -203,17 +203,11 @@ func deleteRole(ctx context.Context, c *service.Call, in *RoleNameInput) (*struc
 			return err
 		}
 		key := identity.RoleKey(r.Account, r.RoleName)
-		for _, dep := range []struct{ table, msg string }{
-			{identity.TableRolePolicies, "Cannot delete entity, must delete policies first."},
-			{identity.TableRoleAttached, "Cannot delete entity, must detach all policies first."},
-		} {
-			found := false
-			if err := tx.Scan(dep.table, key+"/", "", 1, func(string, []byte) error { found = true; return nil }); err != nil {
-				return err
-			}
-			if found {
-				return awserr.DeleteConflict.New("%s", dep.msg)
-			}
+		if err := refuseWhileDependents(tx, key,
+			dependent{identity.TableRolePolicies, "Cannot delete entity, must delete policies first."},
+			dependent{identity.TableRoleAttached, "Cannot delete entity, must detach all policies first."},
+		); err != nil {
+			return err
 		}
 		return tx.Delete(identity.TableRoles, key)
 	})

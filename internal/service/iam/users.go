@@ -187,18 +187,12 @@ func deleteUser(ctx context.Context, c *service.Call, in *DeleteUserInput) (*str
 		if _, err := tx.Get(tableLogin, key); err == nil {
 			return awserr.DeleteConflict.New("Cannot delete entity, must delete login profile first.")
 		}
-		for _, dep := range []struct{ table, msg string }{
-			{identity.TableUserPolicies, "Cannot delete entity, must delete policies first."},
-			{identity.TableUserAttached, "Cannot delete entity, must detach all policies first."},
-			{identity.TableUserGroups, "Cannot delete entity, must remove users from group first."},
-		} {
-			found := false
-			if err := tx.Scan(dep.table, key+"/", "", 1, func(string, []byte) error { found = true; return nil }); err != nil {
-				return err
-			}
-			if found {
-				return awserr.DeleteConflict.New("%s", dep.msg)
-			}
+		if err := refuseWhileDependents(tx, key,
+			dependent{identity.TableUserPolicies, "Cannot delete entity, must delete policies first."},
+			dependent{identity.TableUserAttached, "Cannot delete entity, must detach all policies first."},
+			dependent{identity.TableUserGroups, "Cannot delete entity, must remove users from group first."},
+		); err != nil {
+			return err
 		}
 		return tx.Delete(identity.TableUsers, key)
 	})
