@@ -122,6 +122,14 @@ type Principal struct {
 	// Insecure marks a request accepted without a signature under
 	// --insecure-allow-unsigned.
 	Insecure bool
+	// WebIdentity is set for a caller that presented a verified web
+	// identity token (AssumeRoleWithWebIdentity).
+	WebIdentity *WebIdentityClaims
+}
+
+// WebIdentityClaims are the verified facts of a web identity token.
+type WebIdentityClaims struct {
+	Provider, Audience, Subject, Issuer string
 }
 
 // RootPrincipal is the root user of an account.

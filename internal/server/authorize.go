@@ -99,6 +99,8 @@ func caller(p *identity.Principal) *policy.Caller {
 		c.Kind = policy.Root
 	case identity.AssumedRole:
 		c.Kind, c.RoleARN = policy.AssumedRole, p.Role.ARN()
+	case identity.WebIdentityUser:
+		c.Kind, c.Account = policy.WebIdentity, ""
 	case identity.IAMUser:
 		c.Kind = policy.User
 	default:
@@ -130,6 +132,9 @@ func (s *Server) requestContext(x *exchange) *policy.Context {
 	}
 	for _, t := range p.Tags {
 		c.Set("aws:PrincipalTag/"+t.Key, t.Value)
+	}
+	for k, v := range x.extraContext {
+		c.Set(k, v)
 	}
 	if x.op.Context != nil {
 		var tagKeys []string

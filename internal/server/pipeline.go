@@ -42,7 +42,9 @@ type exchange struct {
 	in, out   any
 	resource  string
 	mfa       bool // a valid MFA code of the caller came with the request
-	err       *awserr.Error
+	// extraContext are condition keys an Identify hook established.
+	extraContext map[string]string
+	err          *awserr.Error
 }
 
 // ServeHTTP is the one path every API request takes:
@@ -90,6 +92,15 @@ func (s *Server) run(ctx context.Context, x *exchange, authErr error) {
 		x.in = nil
 		x.err = awserr.From(err)
 		return
+	}
+	if x.op.Identify != nil {
+		pre := &service.Call{RequestID: x.requestID, Principal: x.principal, Region: x.region, Now: x.start, Deps: s.deps}
+		p, keys, err := x.op.Identify(ctx, pre, x.in)
+		if err != nil {
+			x.err = awserr.From(err)
+			return
+		}
+		x.principal, x.extraContext = p, keys
 	}
 	call := &service.Call{RequestID: x.requestID, Principal: x.principal, Region: x.region, Now: x.start, Deps: s.deps}
 	res, err := x.op.Resource(ctx, call, x.in)

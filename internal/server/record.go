@@ -73,6 +73,8 @@ func (s *Server) userIdentity(x *exchange) trail.UserIdentity {
 		id.Type, id.UserName = trail.IdentityIAMUser, p.UserName
 	case identity.AssumedRole:
 		id.Type = trail.IdentityAssumedRole
+	case identity.WebIdentityUser:
+		id = trail.UserIdentity{Type: string(identity.WebIdentityUser), PrincipalID: p.PrincipalID, UserName: p.UserName, IdentityProvider: p.ARN}
 	}
 	if p.Session != nil {
 		id.SessionContext = &trail.SessionContext{Attributes: trail.SessionAttributes{

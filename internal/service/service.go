@@ -61,6 +61,10 @@ type Operation struct {
 	// MFA, when set, returns the MFA serial number and code the input
 	// carries; the server verifies them before authorization (Call.MFA).
 	MFA func(in any) (serial, code string)
+	// Identify, when set, establishes who an unsigned call acts as from its
+	// input (a web identity token) and the condition keys that come with
+	// it; the server calls it before authorization.
+	Identify func(ctx context.Context, c *Call, in any) (*identity.Principal, map[string]string, error)
 }
 
 // Call is what a handler knows about the request it serves.

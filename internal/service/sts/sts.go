@@ -33,6 +33,18 @@ func New() *service.Service {
 			service.Op("GetCallerIdentity", "sts:GetCallerIdentity", getCallerIdentity, service.ReadOnly[struct{}]()),
 			service.Op("GetSessionToken", "sts:GetSessionToken", getSessionToken, service.ReadOnly[GetSessionTokenInput](), service.AuthenticationOnly[GetSessionTokenInput](),
 				service.MFA(func(in *GetSessionTokenInput) (string, string) { return deref(in.SerialNumber), deref(in.TokenCode) })),
+			withIdentify(service.Op("AssumeRoleWithWebIdentity", "sts:AssumeRoleWithWebIdentity", assumeRoleWithWebIdentity,
+				service.Unsigned[AssumeRoleWithWebIdentityInput](),
+				service.Resource(func(_ context.Context, _ *service.Call, in *AssumeRoleWithWebIdentityInput) (string, error) {
+					return in.RoleArn, nil
+				}),
+				service.ResourcePolicy(func(ctx context.Context, c *service.Call, in *AssumeRoleWithWebIdentityInput) (string, string, error) {
+					r, err := roleOf(ctx, c, in.RoleArn)
+					if err != nil {
+						return "", "", err
+					}
+					return r.AssumeRolePolicyDocument, r.Account, nil
+				}))),
 			service.Op("AssumeRole", "sts:AssumeRole", assumeRole,
 				service.Resource(func(_ context.Context, _ *service.Call, in *AssumeRoleInput) (string, error) { return in.RoleArn, nil }),
 				service.ResourcePolicy(func(ctx context.Context, c *service.Call, in *AssumeRoleInput) (string, string, error) {
@@ -298,4 +310,9 @@ func deref(p *string) string {
 		return ""
 	}
 	return *p
+}
+
+func withIdentify(o *service.Operation) *service.Operation {
+	o.Identify = webIdentity
+	return o
 }
