@@ -91,6 +91,11 @@ type Session struct {
 	// policy ARNs. With any, the session may do only what they allow too.
 	SessionPolicy     string   `json:"sessionPolicy,omitempty"`
 	SessionPolicyARNs []string `json:"sessionPolicyArns,omitempty"`
+	// Session tags (AssumeRole Tags), the keys that pass on to chained
+	// sessions, and the source identity set at AssumeRole.
+	Tags           []Tag    `json:"tags,omitempty"`
+	TransitiveKeys []string `json:"transitiveKeys,omitempty"`
+	SourceIdentity string   `json:"sourceIdentity,omitempty"`
 }
 
 // Kind is the CloudTrail userIdentity type of a principal.
@@ -263,7 +268,7 @@ func RoleKey(account, name string) string { return account + "/" + strings.ToLow
 func SessionPrincipal(r *Role, s *Session) *Principal {
 	return &Principal{Kind: AssumedRole, Account: r.Account,
 		ARN:         "arn:aws:sts::" + r.Account + ":assumed-role/" + r.RoleName + "/" + s.SessionName,
-		PrincipalID: r.RoleID + ":" + s.SessionName, Role: r, Session: s, Tags: r.Tags}
+		PrincipalID: r.RoleID + ":" + s.SessionName, Role: r, Session: s, Tags: mergeSessionTags(r.Tags, s.Tags)}
 }
 
 // Group tables.
@@ -343,3 +348,22 @@ func (p *ManagedPolicy) Default() string {
 // PolicyKey is the store key of a managed policy: names are unique per
 // account without regard to case.
 func PolicyKey(account, name string) string { return account + "/" + strings.ToLower(name) }
+
+// mergeSessionTags is a session's principal tags: its role's tags, with
+// session tags of the same key (case-insensitive) taking their place, as
+// AWS documents for session tags.
+func mergeSessionTags(role, session []Tag) []Tag {
+	out := append([]Tag(nil), session...)
+	for _, t := range role {
+		replaced := false
+		for _, st := range session {
+			if strings.EqualFold(st.Key, t.Key) {
+				replaced = true
+			}
+		}
+		if !replaced {
+			out = append(out, t)
+		}
+	}
+	return out
+}

@@ -57,10 +57,19 @@ func (s *Server) authorize(ctx context.Context, x *exchange) *awserr.Error {
 		pols = withResource
 	}
 	res := authz.Evaluate(req, pols)
-	if res.Decision == authz.Allowed {
-		return nil
+	if res.Decision != authz.Allowed {
+		return accessDenied(x.svc.Meta.Protocol).New("%s", res.Message(req))
 	}
-	return accessDenied(x.svc.Meta.Protocol).New("%s", res.Message(req))
+	if x.op.ExtraActions != nil {
+		for _, action := range x.op.ExtraActions(x.in) {
+			extra := *req
+			extra.Action = action
+			if res := authz.Evaluate(&extra, pols); res.Decision != authz.Allowed {
+				return accessDenied(x.svc.Meta.Protocol).New("%s", res.Message(&extra))
+			}
+		}
+	}
+	return nil
 }
 
 // resourcePolicy adds the resource-based policy the operation names (a
@@ -160,6 +169,9 @@ func (s *Server) requestContext(x *exchange) *policy.Context {
 	}
 	if p.Session != nil {
 		c.Set("aws:TokenIssueTime", p.Session.Issued.UTC().Format(time.RFC3339))
+		if p.Session.SourceIdentity != "" {
+			c.Set("aws:SourceIdentity", p.Session.SourceIdentity)
+		}
 	}
 	c.Set("aws:SourceIp", sourceIP(x.http))
 	c.Set("aws:SecureTransport", strconv.FormatBool(x.http.TLS != nil))

@@ -81,6 +81,7 @@ func (s *Server) userIdentity(x *exchange) trail.UserIdentity {
 			CreationDate:     trail.Time{Time: p.Session.Issued},
 			MFAAuthenticated: boolString(p.Session.MFAAuthenticated),
 		}}
+		id.SessionContext.SourceIdentity = p.Session.SourceIdentity
 		if r := p.Role; r != nil {
 			id.SessionContext.SessionIssuer = &trail.SessionIssuer{Type: "Role", PrincipalID: r.RoleID, ARN: r.ARN(), AccountID: r.Account, UserName: r.RoleName}
 		}

@@ -61,6 +61,9 @@ type Operation struct {
 	// MFA, when set, returns the MFA serial number and code the input
 	// carries; the server verifies them before authorization (Call.MFA).
 	MFA func(in any) (serial, code string)
+	// ExtraActions, when set, names further IAM actions the same call needs
+	// on the same resource (sts:TagSession, sts:SetSourceIdentity).
+	ExtraActions func(in any) []string
 	// Identify, when set, establishes who an unsigned call acts as from its
 	// input (a web identity token) and the condition keys that come with
 	// it; the server calls it before authorization.

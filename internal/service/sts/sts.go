@@ -45,7 +45,7 @@ func New() *service.Service {
 					}
 					return r.AssumeRolePolicyDocument, r.Account, nil
 				}))),
-			service.Op("AssumeRole", "sts:AssumeRole", assumeRole,
+			withExtraActions(service.Op("AssumeRole", "sts:AssumeRole", assumeRole,
 				service.Resource(func(_ context.Context, _ *service.Call, in *AssumeRoleInput) (string, error) { return in.RoleArn, nil }),
 				service.ResourcePolicy(func(ctx context.Context, c *service.Call, in *AssumeRoleInput) (string, string, error) {
 					r, err := roleOf(ctx, c, in.RoleArn)
@@ -56,13 +56,24 @@ func New() *service.Service {
 				}),
 				service.MFA(func(in *AssumeRoleInput) (string, string) { return deref(in.SerialNumber), deref(in.TokenCode) }),
 				service.ContextKeys(func(in *AssumeRoleInput, set func(string, string)) {
+					for _, t := range in.Tags {
+						set("aws:RequestTag/"+t.Key, t.Value)
+					}
+					if in.SourceIdentity != nil {
+						set("sts:SourceIdentity", *in.SourceIdentity)
+					}
 					set("sts:RoleSessionName", in.RoleSessionName)
 					if in.ExternalId != nil {
 						set("sts:ExternalId", *in.ExternalId)
 					}
-				})),
+				}))),
 		),
 	}
+}
+
+func withExtraActions(o *service.Operation) *service.Operation {
+	o.ExtraActions = extraAssumeRoleActions
+	return o
 }
 
 // GetCallerIdentityResult is STS's GetCallerIdentity response.
@@ -151,14 +162,23 @@ func getSessionToken(ctx context.Context, c *service.Call, in *GetSessionTokenIn
 
 // AssumeRoleInput is STS's AssumeRole request.
 type AssumeRoleInput struct {
-	RoleArn         string `aws:",required"`
-	RoleSessionName string `aws:",required"`
-	DurationSeconds *int32
-	ExternalId      *string
-	Policy          *string
-	PolicyArns      []PolicyDescriptorType
-	SerialNumber    *string
-	TokenCode       *string `aws:",sensitive"`
+	RoleArn           string `aws:",required"`
+	RoleSessionName   string `aws:",required"`
+	DurationSeconds   *int32
+	ExternalId        *string
+	Policy            *string
+	PolicyArns        []PolicyDescriptorType
+	Tags              []Tag
+	TransitiveTagKeys []string
+	SourceIdentity    *string
+	SerialNumber      *string
+	TokenCode         *string `aws:",sensitive"`
+}
+
+// Tag is STS's session Tag shape.
+type Tag struct {
+	Key   string `aws:",required"`
+	Value string `aws:",required"`
 }
 
 // PolicyDescriptorType names a managed policy used as a session policy.
@@ -235,6 +255,9 @@ func assumeRole(ctx context.Context, c *service.Call, in *AssumeRoleInput) (*Ass
 		Issued: now, Expires: now.Add(time.Duration(d) * time.Second), Account: r.Account,
 		RoleName: r.RoleName, SessionName: in.RoleSessionName,
 		SessionPolicy: sessionPolicy, SessionPolicyARNs: arns, MFAAuthenticated: c.MFA,
+	}
+	if err := sessionTags(c, in, s); err != nil {
+		return nil, err
 	}
 	err = c.Deps.Store.Update(ctx, func(tx store.Tx) error {
 		return tx.Insert(identity.TableSessions, s.AccessKeyID, identity.Encode(s))
@@ -315,4 +338,88 @@ func deref(p *string) string {
 func withIdentify(o *service.Operation) *service.Operation {
 	o.Identify = webIdentity
 	return o
+}
+
+// Session tag quotas (STS AssumeRole reference).
+const maxSessionTags = 50
+
+// extraAssumeRoleActions are the permissions AssumeRole needs besides
+// sts:AssumeRole: sts:TagSession to pass session tags, sts:SetSourceIdentity
+// to set a source identity (both granted in the trust policy).
+func extraAssumeRoleActions(in any) []string {
+	r := in.(*AssumeRoleInput)
+	var out []string
+	if len(r.Tags) > 0 {
+		out = append(out, "sts:TagSession")
+	}
+	if r.SourceIdentity != nil {
+		out = append(out, "sts:SetSourceIdentity")
+	}
+	return out
+}
+
+// sessionTags sets the new session's tags: the caller's transitive session
+// tags (role chaining), then the request's, which replace them key by key.
+func sessionTags(c *service.Call, in *AssumeRoleInput, s *identity.Session) error {
+	if len(in.Tags) > maxSessionTags {
+		return awserr.ValidationError.New("1 validation error detected: Value at 'tags' failed to satisfy constraint: Member must have length less than or equal to %d", maxSessionTags)
+	}
+	if prev := c.Principal.Session; prev != nil {
+		for _, t := range prev.Tags {
+			for _, k := range prev.TransitiveKeys {
+				if strings.EqualFold(k, t.Key) {
+					s.Tags = append(s.Tags, t)
+					s.TransitiveKeys = append(s.TransitiveKeys, t.Key)
+				}
+			}
+		}
+		if prev.SourceIdentity != "" {
+			if in.SourceIdentity != nil && *in.SourceIdentity != prev.SourceIdentity {
+				return awserr.ValidationError.New("Source identity cannot be changed once set (role chaining).")
+			}
+			s.SourceIdentity = prev.SourceIdentity
+		}
+	}
+	for _, t := range in.Tags {
+		replaced := false
+		for i := range s.Tags {
+			if strings.EqualFold(s.Tags[i].Key, t.Key) {
+				if contains(s.TransitiveKeys, t.Key) {
+					return awserr.InvalidParameterValue.New("Transitive tag key %s cannot be overridden in a chained session.", t.Key)
+				}
+				s.Tags[i] = identity.Tag{Key: t.Key, Value: t.Value}
+				replaced = true
+			}
+		}
+		if !replaced {
+			s.Tags = append(s.Tags, identity.Tag{Key: t.Key, Value: t.Value})
+		}
+	}
+	for _, k := range in.TransitiveTagKeys {
+		found := false
+		for _, t := range in.Tags {
+			if strings.EqualFold(t.Key, k) {
+				found = true
+			}
+		}
+		if !found {
+			return awserr.InvalidParameterValue.New("Transitive tag key %s is not a session tag of this request.", k)
+		}
+		if !contains(s.TransitiveKeys, k) {
+			s.TransitiveKeys = append(s.TransitiveKeys, k)
+		}
+	}
+	if in.SourceIdentity != nil && s.SourceIdentity == "" {
+		s.SourceIdentity = *in.SourceIdentity
+	}
+	return nil
+}
+
+func contains(list []string, k string) bool {
+	for _, v := range list {
+		if strings.EqualFold(v, k) {
+			return true
+		}
+	}
+	return false
 }
