@@ -204,6 +204,7 @@ func deleteRole(ctx context.Context, c *service.Call, in *RoleNameInput) (*struc
 		}
 		key := identity.RoleKey(r.Account, r.RoleName)
 		if err := refuseWhileDependents(tx, key,
+			dependent{tableRoleProfile, "Cannot delete entity, must remove roles from instance profile first."},
 			dependent{identity.TableRolePolicies, "Cannot delete entity, must delete policies first."},
 			dependent{identity.TableRoleAttached, "Cannot delete entity, must detach all policies first."},
 		); err != nil {

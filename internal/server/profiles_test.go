@@ -1,0 +1,49 @@
+package server_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+)
+
+func TestInstanceProfiles(t *testing.T) {
+	ts := start(t)
+	ctx := context.Background()
+	root := iam.NewFromConfig(ts.config(ts.Root))
+	if _, err := root.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String("web"),
+		AssumeRolePolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}`)}); err != nil {
+		t.Fatal(err)
+	}
+	p, err := root.CreateInstanceProfile(ctx, &iam.CreateInstanceProfileInput{InstanceProfileName: aws.String("web-profile")})
+	if err != nil || aws.ToString(p.InstanceProfile.Arn) != "arn:aws:iam::"+ts.Account+":instance-profile/web-profile" {
+		t.Fatalf("CreateInstanceProfile: %v %v", p, err)
+	}
+	if _, err := root.AddRoleToInstanceProfile(ctx, &iam.AddRoleToInstanceProfileInput{InstanceProfileName: aws.String("web-profile"), RoleName: aws.String("web")}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = root.AddRoleToInstanceProfile(ctx, &iam.AddRoleToInstanceProfileInput{InstanceProfileName: aws.String("web-profile"), RoleName: aws.String("web")})
+	apiError(t, err, "LimitExceeded") // one role per profile
+	got, err := root.GetInstanceProfile(ctx, &iam.GetInstanceProfileInput{InstanceProfileName: aws.String("web-profile")})
+	if err != nil || len(got.InstanceProfile.Roles) != 1 {
+		t.Fatalf("GetInstanceProfile: %v %v", got, err)
+	}
+	forRole, err := root.ListInstanceProfilesForRole(ctx, &iam.ListInstanceProfilesForRoleInput{RoleName: aws.String("web")})
+	if err != nil || len(forRole.InstanceProfiles) != 1 {
+		t.Fatalf("ListInstanceProfilesForRole: %v %v", forRole, err)
+	}
+	_, err = root.DeleteRole(ctx, &iam.DeleteRoleInput{RoleName: aws.String("web")})
+	apiError(t, err, "DeleteConflict")
+	_, err = root.DeleteInstanceProfile(ctx, &iam.DeleteInstanceProfileInput{InstanceProfileName: aws.String("web-profile")})
+	apiError(t, err, "DeleteConflict")
+	if _, err := root.RemoveRoleFromInstanceProfile(ctx, &iam.RemoveRoleFromInstanceProfileInput{InstanceProfileName: aws.String("web-profile"), RoleName: aws.String("web")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := root.DeleteInstanceProfile(ctx, &iam.DeleteInstanceProfileInput{InstanceProfileName: aws.String("web-profile")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := root.DeleteRole(ctx, &iam.DeleteRoleInput{RoleName: aws.String("web")}); err != nil {
+		t.Fatal(err)
+	}
+}
