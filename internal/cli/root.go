@@ -58,7 +58,7 @@ files).`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(newVersionCmd(), newServeCmd(), newPolicyCmd(), newIAMCmd())
+	root.AddCommand(newVersionCmd(), newServeCmd(), newPolicyCmd(), newIAMCmd(), newCredentialsCmd())
 	return root
 }
 

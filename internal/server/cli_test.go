@@ -14,6 +14,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
+
+	"github.com/moatdev/moat/internal/cli"
 )
 
 // awsCLIs are the AWS CLI binaries to test with: $MOAT_AWS_CLI (a
@@ -224,5 +226,61 @@ func TestAWSCLIRoleProfile(t *testing.T) {
 	out, err := cmd.CombinedOutput()
 	if err != nil || !strings.Contains(string(out), "assumed-role/admin-ish/cli-test") {
 		t.Fatalf("get-caller-identity through a role_arn profile: %v\n%s", err, out)
+	}
+}
+
+// TestChildCLI is not a test: the credential_process test runs this test
+// binary as `moat` with the arguments in MOAT_TEST_CLI_ARGS.
+func TestChildCLI(t *testing.T) {
+	args := os.Getenv("MOAT_TEST_CLI_ARGS")
+	if args == "" {
+		t.Skip("runs only as a child process of the credential_process test")
+	}
+	os.Exit(cli.Main(strings.Fields(args)))
+}
+
+// `moat credentials assume-role` as a credential_process lets the CLI v2
+// (which sends a role_arn profile's AssumeRole to AWS) assume a role in moat.
+func TestCredentialProcessHelper(t *testing.T) {
+	var bin string
+	for _, b := range awsCLIs(t) {
+		if out, err := exec.Command(b, "--version").CombinedOutput(); err == nil && strings.HasPrefix(string(out), "aws-cli/2.") {
+			bin = b
+		}
+	}
+	if bin == "" {
+		t.Skip("no AWS CLI v2 found (apt-get install -y awscli)")
+	}
+	ts := start(t)
+	ctx := context.Background()
+	root := iam.NewFromConfig(ts.config(ts.Root))
+	if _, err := root.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("dev")}); err != nil {
+		t.Fatal(err)
+	}
+	k, err := root.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: aws.String("dev")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	trust := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::` + ts.Account + `:user/dev"},"Action":"sts:AssumeRole"}]}`
+	r, err := root.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String("deploy"), AssumeRolePolicyDocument: aws.String(trust)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	creds := "[dev]\naws_access_key_id = " + aws.ToString(k.AccessKey.AccessKeyId) + "\naws_secret_access_key = " + aws.ToString(k.AccessKey.SecretAccessKey) + "\n"
+	config := "[profile deploy]\ncredential_process = " + os.Args[0] + " -test.run=^TestChildCLI$\n"
+	if err := os.WriteFile(filepath.Join(dir, "credentials"), []byte(creds), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "config"), []byte(config), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(bin, "--profile", "deploy", "--endpoint-url", ts.URL, "--region", "us-east-1", "--output", "json", "sts", "get-caller-identity")
+	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + dir, "AWS_CONFIG_FILE=" + filepath.Join(dir, "config"),
+		"AWS_SHARED_CREDENTIALS_FILE=" + filepath.Join(dir, "credentials"), "AWS_EC2_METADATA_DISABLED=true",
+		"MOAT_TEST_CLI_ARGS=credentials assume-role --role-arn " + aws.ToString(r.Role.Arn) + " --source-profile dev --role-session-name helper --endpoint-url " + ts.URL}
+	out, err := cmd.CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "assumed-role/deploy/helper") {
+		t.Fatalf("get-caller-identity through credential_process: %v\n%s", err, out)
 	}
 }
