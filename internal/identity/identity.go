@@ -367,3 +367,32 @@ func mergeSessionTags(role, session []Tag) []Tag {
 	}
 	return out
 }
+
+// ResourceTags returns the tags of the IAM user or role an ARN names (for
+// aws:ResourceTag and iam:ResourceTag), or nil.
+func ResourceTags(tx interface {
+	Get(table, key string) ([]byte, error)
+}, arn string) []Tag {
+	parts := strings.SplitN(arn, ":", 6)
+	if len(parts) != 6 || parts[2] != "iam" {
+		return nil
+	}
+	kind, rest, ok := strings.Cut(parts[5], "/")
+	if !ok {
+		return nil
+	}
+	name := rest[strings.LastIndexByte(rest, '/')+1:]
+	switch kind {
+	case "user":
+		var u User
+		if b, err := tx.Get(TableUsers, UserKey(parts[4], name)); err == nil && Decode(TableUsers, name, b, &u) == nil {
+			return u.Tags
+		}
+	case "role":
+		var r Role
+		if b, err := tx.Get(TableRoles, RoleKey(parts[4], name)); err == nil && Decode(TableRoles, name, b, &r) == nil {
+			return r.Tags
+		}
+	}
+	return nil
+}

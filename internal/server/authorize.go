@@ -10,6 +10,7 @@ import (
 	"github.com/moatdev/moat/internal/awserr"
 	"github.com/moatdev/moat/internal/identity"
 	"github.com/moatdev/moat/internal/service"
+	"github.com/moatdev/moat/internal/store"
 	"github.com/moatdev/moat/policy"
 )
 
@@ -144,6 +145,15 @@ func (s *Server) requestContext(x *exchange) *policy.Context {
 	}
 	for k, v := range x.extraContext {
 		c.Set(k, v)
+	}
+	if strings.HasPrefix(x.resource, "arn:aws:iam::") {
+		_ = s.db.View(context.Background(), func(tx store.Tx) error {
+			for _, t := range identity.ResourceTags(tx, x.resource) {
+				c.Set("aws:ResourceTag/"+t.Key, t.Value)
+				c.Set("iam:ResourceTag/"+t.Key, t.Value)
+			}
+			return nil
+		})
 	}
 	if x.op.Context != nil {
 		var tagKeys []string

@@ -57,3 +57,29 @@ func TestPrincipalAndRequestTags(t *testing.T) {
 		t.Fatalf("after UntagUser: %v %v", tags, err)
 	}
 }
+
+// aws:ResourceTag on IAM users: a user may manage only users of its team.
+func TestResourceTagsOnIAMUsers(t *testing.T) {
+	ts := start(t)
+	ctx := context.Background()
+	root := iam.NewFromConfig(ts.config(ts.Root))
+	for name, team := range map[string]string{"lead": "blue", "blue1": "blue", "red1": "red"} {
+		if _, err := root.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String(name), Tags: []iamtypes.Tag{{Key: aws.String("team"), Value: aws.String(team)}}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	doc := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:GetUser","Resource":"*","Condition":{"StringEquals":{"aws:ResourceTag/team":"${aws:PrincipalTag/team}"}}}]}`
+	if _, err := root.PutUserPolicy(ctx, &iam.PutUserPolicyInput{UserName: aws.String("lead"), PolicyName: aws.String("team"), PolicyDocument: aws.String(doc)}); err != nil {
+		t.Fatal(err)
+	}
+	k, err := root.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: aws.String("lead")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lead := iam.NewFromConfig(ts.config(aws.Credentials{AccessKeyID: aws.ToString(k.AccessKey.AccessKeyId), SecretAccessKey: aws.ToString(k.AccessKey.SecretAccessKey)}))
+	if _, err := lead.GetUser(ctx, &iam.GetUserInput{UserName: aws.String("blue1")}); err != nil {
+		t.Fatalf("same team: %v", err)
+	}
+	_, err = lead.GetUser(ctx, &iam.GetUserInput{UserName: aws.String("red1")})
+	apiError(t, err, "AccessDenied")
+}
