@@ -50,6 +50,7 @@ SIGTERM stop it gracefully: in-flight requests finish and the store is closed.`,
 	f.StringVar(&cfg.Region, "region", "us-east-1", "region of requests that do not name one")
 	f.BoolVar(&cfg.InsecureAllowUnsigned, "insecure-allow-unsigned", false, "accept unsigned requests as the management account's root user")
 	f.BoolVar(&cfg.TLS, "tls", false, "serve HTTPS with a self-signed certificate kept in the data directory")
+	f.BoolVar(&cfg.Explain, "explain", false, "log every authorization decision with the statements that matched (also per request: header X-Moat-Explain: 1)")
 	f.BoolVar(&cfg.SyncNormal, "sync-normal", false, "SQLite synchronous=NORMAL: faster, survives a process crash but not a power loss")
 	f.StringVar(&logLevel, "log-level", "info", "debug, info, warn or error")
 	return cmd

@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -58,6 +59,9 @@ func (s *Server) authorize(ctx context.Context, x *exchange) *awserr.Error {
 		pols = withResource
 	}
 	res := authz.Evaluate(req, pols)
+	if s.cfg.Explain || x.http.Header.Get("X-Moat-Explain") != "" {
+		s.logExplanation(x, req, pols)
+	}
 	if res.Decision != authz.Allowed {
 		return accessDenied(x.svc.Meta.Protocol).New("%s", res.Message(req))
 	}
@@ -204,4 +208,20 @@ func accessDenied(protocol string) awserr.Def {
 	default:
 		return awserr.AccessDeniedException
 	}
+}
+
+// logExplanation writes the full decision trace of a request to the log
+// (moat serve --explain, or the request header X-Moat-Explain).
+func (s *Server) logExplanation(x *exchange, req *authz.Request, pols *authz.Policies) {
+	e := authz.Explain(req, pols)
+	matched := make([]string, 0, len(e.Matched))
+	for _, m := range e.Matched {
+		name := m.Name
+		if m.ARN != "" {
+			name = m.ARN
+		}
+		matched = append(matched, fmt.Sprintf("%s %s %s statement %d (%s) at %d:%d", m.Effect, m.Type, name, m.Stmt, m.Sid, m.Line, m.Column))
+	}
+	s.log.Info("authorization", "requestId", x.requestID, "principal", req.Caller.ARN, "action", req.Action, "resource", req.Resource,
+		"decision", e.Decision.String(), "decidedBy", e.Type.String(), "matched", matched, "message", e.Message)
 }

@@ -19,6 +19,8 @@ import (
 	cttypes "github.com/aws/aws-sdk-go-v2/service/cloudtrail/types"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
+
+	"github.com/moatdev/moat/internal/server"
 )
 
 func TestHealthNeedsNoAuth(t *testing.T) {
@@ -529,4 +531,29 @@ func (b *lockedBuffer) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf.String()
+}
+
+// --explain logs the decision trace: the statements that matched and where.
+func TestExplainLogsTheDecision(t *testing.T) {
+	var logs lockedBuffer
+	ts := start(t, logTo(&logs), func(c *server.Config) { c.Explain = true })
+	ctx := context.Background()
+	root := iam.NewFromConfig(ts.config(ts.Root))
+	if _, err := root.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("ex")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := root.PutUserPolicy(ctx, &iam.PutUserPolicyInput{UserName: aws.String("ex"), PolicyName: aws.String("deny-list"),
+		PolicyDocument: aws.String("{\"Version\":\"2012-10-17\",\n\"Statement\":[{\"Sid\":\"NoList\",\"Effect\":\"Deny\",\"Action\":\"iam:ListUsers\",\"Resource\":\"*\"}]}")}); err != nil {
+		t.Fatal(err)
+	}
+	k, err := root.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: aws.String("ex")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = iam.NewFromConfig(ts.config(aws.Credentials{AccessKeyID: aws.ToString(k.AccessKey.AccessKeyId), SecretAccessKey: aws.ToString(k.AccessKey.SecretAccessKey)})).ListUsers(ctx, &iam.ListUsersInput{})
+	apiError(t, err, "AccessDenied")
+	out := logs.String()
+	if !strings.Contains(out, "decision=ExplicitDeny") || !strings.Contains(out, "(NoList) at 2:14") {
+		t.Fatalf("no decision trace with the deciding statement in the log:\n%s", out)
+	}
 }

@@ -47,3 +47,31 @@ func TestInstanceProfiles(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func TestAccountSummaryAndUpdateRole(t *testing.T) {
+	ts := start(t)
+	ctx := context.Background()
+	root := iam.NewFromConfig(ts.config(ts.Root))
+	for _, n := range []string{"a", "b"} {
+		if _, err := root.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String(n)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := root.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String("r"),
+		AssumeRolePolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}`)}); err != nil {
+		t.Fatal(err)
+	}
+	s, err := root.GetAccountSummary(ctx, &iam.GetAccountSummaryInput{})
+	if err != nil || s.SummaryMap["Users"] != 2 || s.SummaryMap["Roles"] != 1 || s.SummaryMap["AccountAccessKeysPresent"] != 1 || s.SummaryMap["UsersQuota"] != 5000 {
+		t.Fatalf("GetAccountSummary: %v %v", s, err)
+	}
+	_, err = root.UpdateRole(ctx, &iam.UpdateRoleInput{RoleName: aws.String("r"), MaxSessionDuration: aws.Int32(100)})
+	apiError(t, err, "ValidationError")
+	if _, err := root.UpdateRole(ctx, &iam.UpdateRoleInput{RoleName: aws.String("r"), MaxSessionDuration: aws.Int32(7200), Description: aws.String("longer")}); err != nil {
+		t.Fatal(err)
+	}
+	r, err := root.GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String("r")})
+	if err != nil || aws.ToInt32(r.Role.MaxSessionDuration) != 7200 || aws.ToString(r.Role.Description) != "longer" {
+		t.Fatalf("GetRole after UpdateRole: %+v %v", r, err)
+	}
+}

@@ -51,6 +51,9 @@ type Config struct {
 	InsecureAllowUnsigned bool
 	// TLS serves HTTPS with a self-signed certificate kept in DataDir.
 	TLS bool
+	// Explain logs every authorization decision with its trace: the
+	// statements that matched, by policy and position.
+	Explain bool
 	// SyncNormal trades durability on power loss for speed (SQLite
 	// synchronous=NORMAL); a process crash still loses nothing.
 	SyncNormal bool
