@@ -168,3 +168,55 @@ func TestAssumeRoleSessionPolicy(t *testing.T) {
 	_, err = sts.NewFromConfig(ts.config(ci)).AssumeRole(ctx, &sts.AssumeRoleInput{RoleArn: r.Role.Arn, RoleSessionName: aws.String("bad"), Policy: aws.String(`{"Statement":`)})
 	apiError(t, err, "MalformedPolicyDocument")
 }
+
+// A "terraform runner" role assumed by the members of a group (the group's
+// policy allows sts:AssumeRole, the trust policy names the account), and a
+// role chained from it, limited to one hour.
+func TestRoleAssumedByAGroupAndChained(t *testing.T) {
+	ts := start(t)
+	ctx := context.Background()
+	root := iam.NewFromConfig(ts.config(ts.Root))
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, err := root.CreateGroup(ctx, &iam.CreateGroupInput{GroupName: aws.String("platform")})
+	must(err)
+	_, err = root.PutGroupPolicy(ctx, &iam.PutGroupPolicyInput{GroupName: aws.String("platform"), PolicyName: aws.String("assume-runner"),
+		PolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"arn:aws:iam::` + ts.Account + `:role/terraform-runner"}]}`)})
+	must(err)
+	trustAccount := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::` + ts.Account + `:root"},"Action":"sts:AssumeRole"}]}`
+	runner, err := root.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String("terraform-runner"), AssumeRolePolicyDocument: aws.String(trustAccount)})
+	must(err)
+	_, err = root.PutRolePolicy(ctx, &iam.PutRolePolicyInput{RoleName: aws.String("terraform-runner"), PolicyName: aws.String("chain"),
+		PolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"*"}]}`)})
+	must(err)
+	prod, err := root.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String("prod_role"), MaxSessionDuration: aws.Int32(43200),
+		AssumeRolePolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"` + aws.ToString(runner.Role.Arn) + `"},"Action":"sts:AssumeRole"}]}`)})
+	must(err)
+	creds := map[string]aws.Credentials{}
+	for _, u := range []string{"member", "outsider"} {
+		_, err := root.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String(u)})
+		must(err)
+		k, err := root.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: aws.String(u)})
+		must(err)
+		creds[u] = aws.Credentials{AccessKeyID: aws.ToString(k.AccessKey.AccessKeyId), SecretAccessKey: aws.ToString(k.AccessKey.SecretAccessKey)}
+	}
+	_, err = root.AddUserToGroup(ctx, &iam.AddUserToGroupInput{GroupName: aws.String("platform"), UserName: aws.String("member")})
+	must(err)
+	_, err = sts.NewFromConfig(ts.config(creds["outsider"])).AssumeRole(ctx, &sts.AssumeRoleInput{RoleArn: runner.Role.Arn, RoleSessionName: aws.String("tf")})
+	apiError(t, err, "AccessDenied") // the trust names the account: the caller's own allow is needed
+	out, err := sts.NewFromConfig(ts.config(creds["member"])).AssumeRole(ctx, &sts.AssumeRoleInput{RoleArn: runner.Role.Arn, RoleSessionName: aws.String("tf")})
+	must(err)
+	sess := sts.NewFromConfig(ts.config(aws.Credentials{AccessKeyID: aws.ToString(out.Credentials.AccessKeyId), SecretAccessKey: aws.ToString(out.Credentials.SecretAccessKey), SessionToken: aws.ToString(out.Credentials.SessionToken)}))
+	_, err = sess.AssumeRole(ctx, &sts.AssumeRoleInput{RoleArn: prod.Role.Arn, RoleSessionName: aws.String("chained"), DurationSeconds: aws.Int32(7200)})
+	if ae := apiError(t, err, "ValidationError"); !strings.Contains(ae.ErrorMessage(), "role chaining") {
+		t.Fatalf("chained over one hour: %s", ae.ErrorMessage())
+	}
+	chained, err := sess.AssumeRole(ctx, &sts.AssumeRoleInput{RoleArn: prod.Role.Arn, RoleSessionName: aws.String("chained")})
+	if err != nil || !strings.HasSuffix(aws.ToString(chained.AssumedRoleUser.Arn), ":assumed-role/prod_role/chained") {
+		t.Fatalf("role chaining: %v %v", chained, err)
+	}
+}
