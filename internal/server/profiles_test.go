@@ -1,7 +1,9 @@
 package server_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/csv"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -73,5 +75,34 @@ func TestAccountSummaryAndUpdateRole(t *testing.T) {
 	r, err := root.GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String("r")})
 	if err != nil || aws.ToInt32(r.Role.MaxSessionDuration) != 7200 || aws.ToString(r.Role.Description) != "longer" {
 		t.Fatalf("GetRole after UpdateRole: %+v %v", r, err)
+	}
+}
+
+// The credential report is AWS's CSV: the root row first, then each user.
+func TestCredentialReport(t *testing.T) {
+	ts := start(t)
+	ctx := context.Background()
+	root := iam.NewFromConfig(ts.config(ts.Root))
+	_, err := root.GetCredentialReport(ctx, &iam.GetCredentialReportInput{})
+	apiError(t, err, "ReportNotPresent")
+	if _, err := root.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("rep")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := root.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: aws.String("rep")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := root.GenerateCredentialReport(ctx, &iam.GenerateCredentialReportInput{}); err != nil {
+		t.Fatal(err)
+	}
+	r, err := root.GetCredentialReport(ctx, &iam.GetCredentialReportInput{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(bytes.NewReader(r.Content)).ReadAll()
+	if err != nil {
+		t.Fatalf("report is not CSV: %v\n%s", err, r.Content)
+	}
+	if len(rows) != 3 || rows[0][0] != "user" || len(rows[0]) != 22 || rows[1][0] != "<root_account>" || rows[2][0] != "rep" || rows[2][8] != "true" || rows[2][13] != "false" {
+		t.Fatalf("report rows: %q", rows)
 	}
 }
