@@ -48,6 +48,10 @@ func TestAWSManagedPolicies(t *testing.T) {
 	apiError(t, err, "UnmodifiableEntity")
 	_, err = root.AttachUserPolicy(ctx, &iam.AttachUserPolicyInput{UserName: aws.String("auditor"), PolicyArn: aws.String("arn:aws:iam::aws:policy/NoSuchThing")})
 	apiError(t, err, "NoSuchEntity")
+	ents, err := root.ListEntitiesForPolicy(ctx, &iam.ListEntitiesForPolicyInput{PolicyArn: aws.String(ro)})
+	if err != nil || len(ents.PolicyUsers) != 1 || aws.ToString(ents.PolicyUsers[0].UserName) != "auditor" || len(ents.PolicyRoles) != 0 {
+		t.Fatalf("ListEntitiesForPolicy: %+v %v", ents, err)
+	}
 	att, err := root.ListAttachedUserPolicies(ctx, &iam.ListAttachedUserPoliciesInput{UserName: aws.String("auditor")})
 	if err != nil || len(att.AttachedPolicies) != 1 || aws.ToString(att.AttachedPolicies[0].PolicyName) != "ReadOnlyAccess" {
 		t.Fatalf("ListAttachedUserPolicies: %v %v", att, err)

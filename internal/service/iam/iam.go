@@ -31,7 +31,7 @@ func New() *service.Service {
 		},
 		EventSource: "iam.amazonaws.com",
 		Global:      true,
-		Ops:         service.Table(slices.Concat(userOps(), policyOps(), roleOps(), groupOps(), boundaryOps(), versionOps(), tagOps(), simulateOps(), detailsOps(), mfaOps(), loginOps(), oidcOps(), profileOps(), summaryOps(), reportOps())...),
+		Ops:         service.Table(slices.Concat(userOps(), policyOps(), roleOps(), groupOps(), boundaryOps(), versionOps(), tagOps(), simulateOps(), detailsOps(), mfaOps(), loginOps(), oidcOps(), profileOps(), summaryOps(), reportOps(), entitiesOps())...),
 	}
 }
 
