@@ -194,4 +194,3 @@ func pathFilter(prefix *string) func(string) bool {
 }
 
 func all(string) bool { return true }
-
