@@ -210,43 +210,11 @@ type ListGroupsResult struct {
 }
 
 func listGroups(ctx context.Context, c *service.Call, in *ListUsersInput) (*ListGroupsResult, error) {
-	limit, err := maxItems(in.MaxItems)
+	groups, marker, truncated, err := listByPath(ctx, c, identity.TableGroups, in, func(g *identity.Group) string { return g.Path }, groupShape)
 	if err != nil {
 		return nil, err
 	}
-	prefix := c.Account() + "/"
-	after, err := decodeMarker(in.Marker, prefix)
-	if err != nil {
-		return nil, err
-	}
-	out := &ListGroupsResult{Groups: []Group{}}
-	var last string
-	err = c.Deps.Store.View(ctx, func(tx store.Tx) error {
-		return tx.Scan(identity.TableGroups, prefix, after, 0, func(key string, b []byte) error {
-			var g identity.Group
-			if err := identity.Decode(identity.TableGroups, key, b, &g); err != nil {
-				return err
-			}
-			if !strings.HasPrefix(g.Path, deref(in.PathPrefix, "/")) {
-				return nil
-			}
-			if len(out.Groups) == limit {
-				out.IsTruncated = true
-				return errStop
-			}
-			out.Groups = append(out.Groups, groupShape(&g))
-			last = key
-			return nil
-		})
-	})
-	if err != nil && !errors.Is(err, errStop) {
-		return nil, err
-	}
-	if out.IsTruncated {
-		m := encodeMarker(last)
-		out.Marker = &m
-	}
-	return out, nil
+	return &ListGroupsResult{Groups: groups, IsTruncated: truncated, Marker: marker}, nil
 }
 
 // GroupMemberInput is IAM's AddUserToGroup and RemoveUserFromGroup request.

@@ -255,3 +255,48 @@ func refuseWhileDependents(tx store.Tx, key string, deps ...dependent) error {
 	}
 	return nil
 }
+
+// listByPath pages through the account's entities in table (users, roles,
+// groups), keeping those whose path starts with in.PathPrefix, with IAM's
+// Marker and MaxItems. path reads an entity's path, shape turns it into
+// the response shape.
+func listByPath[T, S any](ctx context.Context, c *service.Call, table string, in *ListUsersInput, path func(*T) string, shape func(*T) S) (items []S, marker *string, truncated bool, err error) {
+	limit, err := maxItems(in.MaxItems)
+	if err != nil {
+		return nil, nil, false, err
+	}
+	prefix := c.Account() + "/"
+	after, err := decodeMarker(in.Marker, prefix)
+	if err != nil {
+		return nil, nil, false, err
+	}
+	pathPrefix := deref(in.PathPrefix, "/")
+	items = []S{}
+	var last string
+	err = c.Deps.Store.View(ctx, func(tx store.Tx) error {
+		return tx.Scan(table, prefix, after, 0, func(key string, b []byte) error {
+			var v T
+			if err := identity.Decode(table, key, b, &v); err != nil {
+				return err
+			}
+			if !strings.HasPrefix(path(&v), pathPrefix) {
+				return nil
+			}
+			if len(items) == limit {
+				truncated = true
+				return errStop
+			}
+			items = append(items, shape(&v))
+			last = key
+			return nil
+		})
+	})
+	if err != nil && !errors.Is(err, errStop) {
+		return nil, nil, false, err
+	}
+	if truncated {
+		m := encodeMarker(last)
+		marker = &m
+	}
+	return items, marker, truncated, nil
+}

@@ -3,7 +3,6 @@ package iam
 import (
 	"context"
 	"errors"
-	"strings"
 	"time"
 
 	"github.com/moatdev/moat/internal/awserr"
@@ -227,43 +226,11 @@ type ListRolesResult struct {
 }
 
 func listRoles(ctx context.Context, c *service.Call, in *ListUsersInput) (*ListRolesResult, error) {
-	limit, err := maxItems(in.MaxItems)
+	roles, marker, truncated, err := listByPath(ctx, c, identity.TableRoles, in, func(r *identity.Role) string { return r.Path }, roleShape)
 	if err != nil {
 		return nil, err
 	}
-	prefix := c.Account() + "/"
-	after, err := decodeMarker(in.Marker, prefix)
-	if err != nil {
-		return nil, err
-	}
-	out := &ListRolesResult{Roles: []Role{}}
-	var last string
-	err = c.Deps.Store.View(ctx, func(tx store.Tx) error {
-		return tx.Scan(identity.TableRoles, prefix, after, 0, func(key string, b []byte) error {
-			var r identity.Role
-			if err := identity.Decode(identity.TableRoles, key, b, &r); err != nil {
-				return err
-			}
-			if !strings.HasPrefix(r.Path, deref(in.PathPrefix, "/")) {
-				return nil
-			}
-			if len(out.Roles) == limit {
-				out.IsTruncated = true
-				return errStop
-			}
-			out.Roles = append(out.Roles, roleShape(&r))
-			last = key
-			return nil
-		})
-	})
-	if err != nil && !errors.Is(err, errStop) {
-		return nil, err
-	}
-	if out.IsTruncated {
-		m := encodeMarker(last)
-		out.Marker = &m
-	}
-	return out, nil
+	return &ListRolesResult{Roles: roles, IsTruncated: truncated, Marker: marker}, nil
 }
 
 // UpdateAssumeRolePolicyInput is IAM's UpdateAssumeRolePolicy request.

@@ -3,7 +3,6 @@ package iam
 import (
 	"context"
 	"errors"
-	"strings"
 
 	"github.com/moatdev/moat/internal/awserr"
 	"github.com/moatdev/moat/internal/identity"
@@ -117,46 +116,11 @@ type ListUsersResult struct {
 }
 
 func listUsers(ctx context.Context, c *service.Call, in *ListUsersInput) (*ListUsersResult, error) {
-	limit, err := maxItems(in.MaxItems)
+	users, marker, truncated, err := listByPath(ctx, c, identity.TableUsers, in, func(u *identity.User) string { return u.Path }, userShape)
 	if err != nil {
 		return nil, err
 	}
-	prefix := c.Account() + "/"
-	after, err := decodeMarker(in.Marker, prefix)
-	if err != nil {
-		return nil, err
-	}
-	pathPrefix := deref(in.PathPrefix, "/")
-	out := &ListUsersResult{Users: []User{}}
-	err = c.Deps.Store.View(ctx, func(tx store.Tx) error {
-		return tx.Scan(identity.TableUsers, prefix, after, 0, func(key string, b []byte) error {
-			var u identity.User
-			if err := identity.Decode(identity.TableUsers, key, b, &u); err != nil {
-				return err
-			}
-			if !strings.HasPrefix(u.Path, pathPrefix) {
-				return nil
-			}
-			if len(out.Users) == limit {
-				out.IsTruncated = true
-				return errStop
-			}
-			out.Users = append(out.Users, userShape(&u))
-			last := key
-			out.Marker = &last
-			return nil
-		})
-	})
-	if err != nil && !errors.Is(err, errStop) {
-		return nil, err
-	}
-	if !out.IsTruncated {
-		out.Marker = nil
-	} else {
-		m := encodeMarker(*out.Marker)
-		out.Marker = &m
-	}
-	return out, nil
+	return &ListUsersResult{Users: users, IsTruncated: truncated, Marker: marker}, nil
 }
 
 // DeleteUserInput is IAM's DeleteUser request.
