@@ -25,16 +25,9 @@ var groups = owner{noun: "group", inline: identity.TableGroupPolicies, attached:
 	}}
 
 func getGroupTx(tx store.Tx, account, name string) (*identity.Group, error) {
-	key := identity.GroupKey(account, name)
-	b, err := tx.Get(identity.TableGroups, key)
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, awserr.NoSuchEntity.New("The group with name %s cannot be found.", name)
-	}
-	if err != nil {
-		return nil, err
-	}
-	var g identity.Group
-	return &g, identity.Decode(identity.TableGroups, key, b, &g)
+	return getRecord[identity.Group](tx, identity.TableGroups, identity.GroupKey(account, name), func() error {
+		return awserr.NoSuchEntity.New("The group with name %s cannot be found.", name)
+	})
 }
 
 func existingGroupARN(ctx context.Context, c *service.Call, name string) (string, error) {

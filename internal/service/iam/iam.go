@@ -131,16 +131,9 @@ func loadUser(ctx context.Context, c *service.Call, name string) (*identity.User
 }
 
 func getUserTx(tx store.Tx, account, name string) (*identity.User, error) {
-	key := identity.UserKey(account, name)
-	b, err := tx.Get(identity.TableUsers, key)
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, awserr.NoSuchEntity.New("The user with name %s cannot be found.", name)
-	}
-	if err != nil {
-		return nil, err
-	}
-	var u identity.User
-	return &u, identity.Decode(identity.TableUsers, key, b, &u)
+	return getRecord[identity.User](tx, identity.TableUsers, identity.UserKey(account, name), func() error {
+		return awserr.NoSuchEntity.New("The user with name %s cannot be found.", name)
+	})
 }
 
 // Validation, with IAM's constraints and ValidationError wording.
@@ -299,4 +292,21 @@ func listByPath[T, S any](ctx context.Context, c *service.Call, table string, in
 		marker = &m
 	}
 	return items, marker, truncated, nil
+}
+
+// getRecord reads and decodes the record at key of table; a missing key is
+// the notFound error (IAM's NoSuchEntity with the entity's wording).
+func getRecord[T any](tx store.Tx, table, key string, notFound func() error) (*T, error) {
+	b, err := tx.Get(table, key)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, notFound()
+	}
+	if err != nil {
+		return nil, err
+	}
+	var v T
+	if err := identity.Decode(table, key, b, &v); err != nil {
+		return nil, err
+	}
+	return &v, nil
 }

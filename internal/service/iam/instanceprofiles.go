@@ -73,16 +73,9 @@ func profileShape(tx store.Tx, p *instanceProfile) (InstanceProfile, error) {
 }
 
 func getProfileTx(tx store.Tx, account, name string) (*instanceProfile, error) {
-	key := identity.UserKey(account, name)
-	b, err := tx.Get(tableProfiles, key)
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, awserr.NoSuchEntity.New("Instance Profile %s cannot be found.", name)
-	}
-	if err != nil {
-		return nil, err
-	}
-	var p instanceProfile
-	return &p, identity.Decode(tableProfiles, key, b, &p)
+	return getRecord[instanceProfile](tx, tableProfiles, identity.UserKey(account, name), func() error {
+		return awserr.NoSuchEntity.New("Instance Profile %s cannot be found.", name)
+	})
 }
 
 // CreateInstanceProfileInput is IAM's CreateInstanceProfile request.

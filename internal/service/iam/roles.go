@@ -29,16 +29,9 @@ var roles = owner{noun: "role", inline: identity.TableRolePolicies, attached: id
 
 // GetRoleTx reads a role; a missing one is NoSuchEntity.
 func GetRoleTx(tx store.Tx, account, name string) (*identity.Role, error) {
-	key := identity.RoleKey(account, name)
-	b, err := tx.Get(identity.TableRoles, key)
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, awserr.NoSuchEntity.New("The role with name %s cannot be found.", name)
-	}
-	if err != nil {
-		return nil, err
-	}
-	var r identity.Role
-	return &r, identity.Decode(identity.TableRoles, key, b, &r)
+	return getRecord[identity.Role](tx, identity.TableRoles, identity.RoleKey(account, name), func() error {
+		return awserr.NoSuchEntity.New("The role with name %s cannot be found.", name)
+	})
 }
 
 func roleARN(account, path, name string) string {
