@@ -196,18 +196,7 @@ func TestAWSCLIRoleProfile(t *testing.T) {
 	ts := start(t)
 	ctx := context.Background()
 	root := iam.NewFromConfig(ts.config(ts.Root))
-	if _, err := root.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("dev")}); err != nil {
-		t.Fatal(err)
-	}
-	k, err := root.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: aws.String("dev")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	trust := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::` + ts.Account + `:user/dev"},"Action":"sts:AssumeRole"}]}`
-	r, err := root.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String("admin-ish"), AssumeRolePolicyDocument: aws.String(trust)})
-	if err != nil {
-		t.Fatal(err)
-	}
+	k, r := devAndRole(t, ts, "admin-ish")
 	if _, err := root.AttachRolePolicy(ctx, &iam.AttachRolePolicyInput{RoleName: aws.String("admin-ish"), PolicyArn: aws.String("arn:aws:iam::aws:policy/IAMReadOnlyAccess")}); err != nil {
 		t.Fatal(err)
 	}
@@ -252,20 +241,7 @@ func TestCredentialProcessHelper(t *testing.T) {
 		t.Skip("no AWS CLI v2 found (apt-get install -y awscli)")
 	}
 	ts := start(t)
-	ctx := context.Background()
-	root := iam.NewFromConfig(ts.config(ts.Root))
-	if _, err := root.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("dev")}); err != nil {
-		t.Fatal(err)
-	}
-	k, err := root.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: aws.String("dev")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	trust := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::` + ts.Account + `:user/dev"},"Action":"sts:AssumeRole"}]}`
-	r, err := root.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String("deploy"), AssumeRolePolicyDocument: aws.String(trust)})
-	if err != nil {
-		t.Fatal(err)
-	}
+	k, r := devAndRole(t, ts, "deploy")
 	dir := t.TempDir()
 	creds := "[dev]\naws_access_key_id = " + aws.ToString(k.AccessKey.AccessKeyId) + "\naws_secret_access_key = " + aws.ToString(k.AccessKey.SecretAccessKey) + "\n"
 	config := "[profile deploy]\ncredential_process = " + os.Args[0] + " -test.run=^TestChildCLI$\n"
@@ -283,4 +259,25 @@ func TestCredentialProcessHelper(t *testing.T) {
 	if err != nil || !strings.Contains(string(out), "assumed-role/deploy/helper") {
 		t.Fatalf("get-caller-identity through credential_process: %v\n%s", err, out)
 	}
+}
+
+// devAndRole creates the user "dev" with an access key and a role that
+// trusts it, for the CLI profile tests.
+func devAndRole(t *testing.T, ts *testServer, roleName string) (*iam.CreateAccessKeyOutput, *iam.CreateRoleOutput) {
+	t.Helper()
+	ctx := context.Background()
+	root := iam.NewFromConfig(ts.config(ts.Root))
+	if _, err := root.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("dev")}); err != nil {
+		t.Fatal(err)
+	}
+	k, err := root.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: aws.String("dev")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	trust := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::` + ts.Account + `:user/dev"},"Action":"sts:AssumeRole"}]}`
+	r, err := root.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String(roleName), AssumeRolePolicyDocument: aws.String(trust)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k, r
 }
