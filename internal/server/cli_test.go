@@ -200,18 +200,9 @@ func TestAWSCLIRoleProfile(t *testing.T) {
 	if _, err := root.AttachRolePolicy(ctx, &iam.AttachRolePolicyInput{RoleName: aws.String("admin-ish"), PolicyArn: aws.String("arn:aws:iam::aws:policy/IAMReadOnlyAccess")}); err != nil {
 		t.Fatal(err)
 	}
-	dir := t.TempDir()
-	creds := "[dev]\naws_access_key_id = " + aws.ToString(k.AccessKey.AccessKeyId) + "\naws_secret_access_key = " + aws.ToString(k.AccessKey.SecretAccessKey) + "\n"
 	config := "[profile assume]\nrole_arn = " + aws.ToString(r.Role.Arn) + "\nsource_profile = dev\nrole_session_name = cli-test\n"
-	if err := os.WriteFile(filepath.Join(dir, "credentials"), []byte(creds), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, "config"), []byte(config), 0o600); err != nil {
-		t.Fatal(err)
-	}
 	cmd := exec.Command(bin, "--profile", "assume", "--region", "us-east-1", "--output", "json", "sts", "get-caller-identity")
-	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + dir, "AWS_CONFIG_FILE=" + filepath.Join(dir, "config"),
-		"AWS_SHARED_CREDENTIALS_FILE=" + filepath.Join(dir, "credentials"), "AWS_EC2_METADATA_DISABLED=true", "AWS_ENDPOINT_URL=" + ts.URL}
+	cmd.Env = append(profileEnv(t, k, config), "AWS_ENDPOINT_URL="+ts.URL)
 	out, err := cmd.CombinedOutput()
 	if err != nil || !strings.Contains(string(out), "assumed-role/admin-ish/cli-test") {
 		t.Fatalf("get-caller-identity through a role_arn profile: %v\n%s", err, out)
@@ -242,19 +233,10 @@ func TestCredentialProcessHelper(t *testing.T) {
 	}
 	ts := start(t)
 	k, r := devAndRole(t, ts, "deploy")
-	dir := t.TempDir()
-	creds := "[dev]\naws_access_key_id = " + aws.ToString(k.AccessKey.AccessKeyId) + "\naws_secret_access_key = " + aws.ToString(k.AccessKey.SecretAccessKey) + "\n"
 	config := "[profile deploy]\ncredential_process = " + os.Args[0] + " -test.run=^TestChildCLI$\n"
-	if err := os.WriteFile(filepath.Join(dir, "credentials"), []byte(creds), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, "config"), []byte(config), 0o600); err != nil {
-		t.Fatal(err)
-	}
 	cmd := exec.Command(bin, "--profile", "deploy", "--endpoint-url", ts.URL, "--region", "us-east-1", "--output", "json", "sts", "get-caller-identity")
-	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + dir, "AWS_CONFIG_FILE=" + filepath.Join(dir, "config"),
-		"AWS_SHARED_CREDENTIALS_FILE=" + filepath.Join(dir, "credentials"), "AWS_EC2_METADATA_DISABLED=true",
-		"MOAT_TEST_CLI_ARGS=credentials assume-role --role-arn " + aws.ToString(r.Role.Arn) + " --source-profile dev --role-session-name helper --endpoint-url " + ts.URL}
+	cmd.Env = append(profileEnv(t, k, config),
+		"MOAT_TEST_CLI_ARGS=credentials assume-role --role-arn "+aws.ToString(r.Role.Arn)+" --source-profile dev --role-session-name helper --endpoint-url "+ts.URL)
 	out, err := cmd.CombinedOutput()
 	if err != nil || !strings.Contains(string(out), "assumed-role/deploy/helper") {
 		t.Fatalf("get-caller-identity through credential_process: %v\n%s", err, out)
@@ -280,4 +262,21 @@ func devAndRole(t *testing.T, ts *testServer, roleName string) (*iam.CreateAcces
 		t.Fatal(err)
 	}
 	return k, r
+}
+
+// profileEnv writes a credentials file holding k as profile "dev" and the
+// given config file into a fresh HOME, and returns the environment that
+// points the AWS CLI at them.
+func profileEnv(t *testing.T, k *iam.CreateAccessKeyOutput, config string) []string {
+	t.Helper()
+	dir := t.TempDir()
+	creds := "[dev]\naws_access_key_id = " + aws.ToString(k.AccessKey.AccessKeyId) + "\naws_secret_access_key = " + aws.ToString(k.AccessKey.SecretAccessKey) + "\n"
+	if err := os.WriteFile(filepath.Join(dir, "credentials"), []byte(creds), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "config"), []byte(config), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return []string{"PATH=" + os.Getenv("PATH"), "HOME=" + dir, "AWS_CONFIG_FILE=" + filepath.Join(dir, "config"),
+		"AWS_SHARED_CREDENTIALS_FILE=" + filepath.Join(dir, "credentials"), "AWS_EC2_METADATA_DISABLED=true"}
 }
