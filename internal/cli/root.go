@@ -59,8 +59,19 @@ files).`,
 		SilenceErrors: true,
 	}
 	root.AddCommand(newVersionCmd(), newServeCmd(), newPolicyCmd(), newIAMCmd(), newCredentialsCmd())
+	for _, c := range engineCmds {
+		root.AddCommand(c())
+	}
 	return root
 }
+
+// engineCmds holds the commands of the offline engines (waf, nfw, scan,
+// detect, vpc, ...). Each registers itself from its own file with
+// registerCmd in an init function, so that adding an engine's command touches
+// only that engine's file.
+var engineCmds []func() *cobra.Command
+
+func registerCmd(c func() *cobra.Command) { engineCmds = append(engineCmds, c) }
 
 func newVersionCmd() *cobra.Command {
 	return &cobra.Command{
