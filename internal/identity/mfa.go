@@ -21,7 +21,38 @@ type MFADevice struct {
 	Seed         string    `json:"seed"` // base32, as returned once by CreateVirtualMFADevice
 	UserName     string    `json:"userName,omitempty"`
 	Enabled      time.Time `json:"enabled,omitempty"`
-	LastStep     int64     `json:"lastStep"` // the last step accepted: a code is not accepted twice
+	LastStep     int64     `json:"lastStep"`        // the last step accepted: a code is not accepted twice
+	Drift        int64     `json:"drift,omitempty"` // steps the device's clock runs ahead (ResyncMFADevice)
+}
+
+// Match checks code against the device at time t, its drift applied, and
+// returns the step it matched; a step at or before LastStep is refused.
+func (d *MFADevice) Match(code string, t time.Time) (step int64, ok bool) {
+	return MatchTOTP(d.Seed, code, t.Add(time.Duration(d.Drift)*30*time.Second), d.LastStep)
+}
+
+// ResyncWindow is how far, in 30-second steps either way, ResyncMFADevice
+// looks for two consecutive codes. AWS does not document its window; ten
+// minutes covers a phone whose clock has wandered.
+const ResyncWindow = 20
+
+// FindTOTPPair looks for code1 and code2 at two consecutive steps within
+// ResyncWindow steps of t and returns the step of code2.
+func FindTOTPPair(seed, code1, code2 string, t time.Time) (step int64, ok bool) {
+	now := t.Unix() / 30
+	for s := now - ResyncWindow; s <= now+ResyncWindow; s++ {
+		c1, err := totpAt(seed, s)
+		if err != nil {
+			return 0, false
+		}
+		if !hmac.Equal([]byte(c1), []byte(code1)) {
+			continue
+		}
+		if c2, _ := totpAt(seed, s+1); hmac.Equal([]byte(c2), []byte(code2)) {
+			return s + 1, true
+		}
+	}
+	return 0, false
 }
 
 // NewMFASeed returns a random 40-character base32 seed.

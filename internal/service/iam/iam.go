@@ -45,6 +45,9 @@ func userOps() []*service.Operation {
 			return existingUserARN(ctx, c, deref(in.UserName, ""))
 		})),
 		service.Op("ListUsers", "iam:ListUsers", listUsers, service.ReadOnly[ListUsersInput]()),
+		service.Op("UpdateUser", "iam:UpdateUser", updateUser, service.Resource(func(ctx context.Context, c *service.Call, in *UpdateUserInput) (string, error) {
+			return existingUserARN(ctx, c, in.UserName)
+		})),
 		service.Op("DeleteUser", "iam:DeleteUser", deleteUser, service.Resource(func(ctx context.Context, c *service.Call, in *DeleteUserInput) (string, error) {
 			return existingUserARN(ctx, c, in.UserName)
 		})),

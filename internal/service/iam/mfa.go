@@ -22,6 +22,9 @@ func mfaOps() []*service.Operation {
 		service.Op("EnableMFADevice", "iam:EnableMFADevice", enableMFADevice, service.Resource(func(ctx context.Context, c *service.Call, in *EnableMFADeviceInput) (string, error) {
 			return existingUserARN(ctx, c, in.UserName)
 		})),
+		service.Op("ResyncMFADevice", "iam:ResyncMFADevice", resyncMFADevice, service.Resource(func(ctx context.Context, c *service.Call, in *EnableMFADeviceInput) (string, error) {
+			return existingUserARN(ctx, c, in.UserName)
+		})),
 		service.Op("DeactivateMFADevice", "iam:DeactivateMFADevice", deactivateMFADevice, service.Resource(func(ctx context.Context, c *service.Call, in *DeactivateMFADeviceInput) (string, error) {
 			return existingUserARN(ctx, c, in.UserName)
 		})),
@@ -122,6 +125,32 @@ func enableMFADevice(ctx context.Context, c *service.Call, in *EnableMFADeviceIn
 	return nil, err
 }
 
+// resyncMFADevice takes two consecutive codes (the same request shape as
+// EnableMFADevice) and remembers how far the device's clock is from moat's,
+// so later codes are checked at the device's time.
+func resyncMFADevice(ctx context.Context, c *service.Call, in *EnableMFADeviceInput) (*struct{}, error) {
+	err := c.Deps.Store.Update(ctx, func(tx store.Tx) error {
+		if _, err := getUserTx(tx, c.Account(), in.UserName); err != nil {
+			return err
+		}
+		d, err := loadMFA(tx, c.Account(), in.SerialNumber)
+		if err != nil {
+			return err
+		}
+		if !strings.EqualFold(d.UserName, in.UserName) {
+			return awserr.NoSuchEntity.New("MFA Device with serial number %s is not associated with user %s.", in.SerialNumber, in.UserName)
+		}
+		step, ok := identity.FindTOTPPair(d.Seed, in.AuthenticationCode1, in.AuthenticationCode2, c.Now)
+		if !ok || step <= d.LastStep {
+			return awserr.InvalidAuthenticationCode.New("Authentication code for device is not valid.")
+		}
+		d.Drift = step - 1 - c.Now.Unix()/30
+		d.LastStep = step
+		return tx.Put(identity.TableMFA, d.SerialNumber, identity.Encode(d))
+	})
+	return nil, err
+}
+
 // DeactivateMFADeviceInput is IAM's DeactivateMFADevice request.
 type DeactivateMFADeviceInput struct {
 	UserName     string `aws:",required"`
@@ -204,7 +233,7 @@ func VerifyMFA(ctx context.Context, st store.Store, account, userName, serial, c
 		if err != nil || userName == "" || !strings.EqualFold(d.UserName, userName) {
 			return failed
 		}
-		step, ok := identity.MatchTOTP(d.Seed, code, now, d.LastStep)
+		step, ok := d.Match(code, now)
 		if !ok {
 			return failed
 		}
