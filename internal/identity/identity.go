@@ -319,6 +319,7 @@ type ManagedPolicy struct {
 	DefaultVersion  string          `json:"defaultVersion"`
 	Versions        []PolicyVersion `json:"versions"`
 	AttachmentCount int             `json:"attachmentCount"`
+	Tags            []Tag           `json:"tags,omitempty"`
 	Created         time.Time       `json:"created"`
 	Updated         time.Time       `json:"updated"`
 }
@@ -368,7 +369,8 @@ func mergeSessionTags(role, session []Tag) []Tag {
 	return out
 }
 
-// ResourceTags returns the tags of the IAM user or role an ARN names (for
+// ResourceTags returns the tags of the IAM user, role or customer managed
+// policy an ARN names (for
 // aws:ResourceTag and iam:ResourceTag), or nil.
 func ResourceTags(tx interface {
 	Get(table, key string) ([]byte, error)
@@ -392,6 +394,11 @@ func ResourceTags(tx interface {
 		var r Role
 		if b, err := tx.Get(TableRoles, RoleKey(parts[4], name)); err == nil && Decode(TableRoles, name, b, &r) == nil {
 			return r.Tags
+		}
+	case "policy":
+		var p ManagedPolicy
+		if b, err := tx.Get(TablePolicies, PolicyKey(parts[4], name)); err == nil && Decode(TablePolicies, name, b, &p) == nil && p.ARN() == arn {
+			return p.Tags
 		}
 	}
 	return nil

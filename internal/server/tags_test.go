@@ -83,3 +83,60 @@ func TestResourceTagsOnIAMUsers(t *testing.T) {
 	_, err = lead.GetUser(ctx, &iam.GetUserInput{UserName: aws.String("red1")})
 	apiError(t, err, "AccessDenied")
 }
+
+// Customer managed policies carry tags (CreatePolicy Tags, TagPolicy,
+// UntagPolicy, ListPolicyTags), GetPolicy returns them, and they are the
+// aws:ResourceTag of calls on the policy.
+func TestPolicyTags(t *testing.T) {
+	ts := start(t)
+	ctx := context.Background()
+	root := iam.NewFromConfig(ts.config(ts.Root))
+	doc := aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}`)
+	blue, err := root.CreatePolicy(ctx, &iam.CreatePolicyInput{PolicyName: aws.String("blue-read"), PolicyDocument: doc,
+		Tags: []iamtypes.Tag{{Key: aws.String("team"), Value: aws.String("blue")}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(blue.Policy.Tags) != 1 || aws.ToString(blue.Policy.Tags[0].Value) != "blue" {
+		t.Errorf("CreatePolicy returned tags %+v", blue.Policy.Tags)
+	}
+	red, err := root.CreatePolicy(ctx, &iam.CreatePolicyInput{PolicyName: aws.String("red-read"), PolicyDocument: doc})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := root.TagPolicy(ctx, &iam.TagPolicyInput{PolicyArn: red.Policy.Arn, Tags: []iamtypes.Tag{{Key: aws.String("team"), Value: aws.String("red")}, {Key: aws.String("cost"), Value: aws.String("42")}}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := root.UntagPolicy(ctx, &iam.UntagPolicyInput{PolicyArn: red.Policy.Arn, TagKeys: []string{"COST"}}); err != nil {
+		t.Fatal(err)
+	}
+	tags, err := root.ListPolicyTags(ctx, &iam.ListPolicyTagsInput{PolicyArn: red.Policy.Arn})
+	if err != nil || len(tags.Tags) != 1 || aws.ToString(tags.Tags[0].Key) != "team" {
+		t.Fatalf("ListPolicyTags after untag: %+v %v", tags, err)
+	}
+	got, err := root.GetPolicy(ctx, &iam.GetPolicyInput{PolicyArn: red.Policy.Arn})
+	if err != nil || len(got.Policy.Tags) != 1 || aws.ToString(got.Policy.Tags[0].Value) != "red" {
+		t.Fatalf("GetPolicy tags: %+v %v", got, err)
+	}
+	_, err = root.ListPolicyTags(ctx, &iam.ListPolicyTagsInput{PolicyArn: aws.String("arn:aws:iam::" + ts.Account + ":policy/nope")})
+	apiError(t, err, "NoSuchEntity")
+
+	// ABAC on policies: a user may read only blue-tagged policies.
+	if _, err := root.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("reader")}); err != nil {
+		t.Fatal(err)
+	}
+	abac := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:GetPolicy","Resource":"*","Condition":{"StringEquals":{"aws:ResourceTag/team":"blue"}}}]}`
+	if _, err := root.PutUserPolicy(ctx, &iam.PutUserPolicyInput{UserName: aws.String("reader"), PolicyName: aws.String("abac"), PolicyDocument: aws.String(abac)}); err != nil {
+		t.Fatal(err)
+	}
+	k, err := root.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: aws.String("reader")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	reader := iam.NewFromConfig(ts.config(aws.Credentials{AccessKeyID: aws.ToString(k.AccessKey.AccessKeyId), SecretAccessKey: aws.ToString(k.AccessKey.SecretAccessKey)}))
+	if _, err := reader.GetPolicy(ctx, &iam.GetPolicyInput{PolicyArn: blue.Policy.Arn}); err != nil {
+		t.Errorf("GetPolicy on a blue policy: %v", err)
+	}
+	_, err = reader.GetPolicy(ctx, &iam.GetPolicyInput{PolicyArn: red.Policy.Arn})
+	apiError(t, err, "AccessDenied")
+}

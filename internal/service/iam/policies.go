@@ -39,7 +39,7 @@ func policyOps() []*service.Operation {
 		})),
 		service.Op("CreatePolicy", "iam:CreatePolicy", createPolicy, service.Resource(func(_ context.Context, c *service.Call, in *CreatePolicyInput) (string, error) {
 			return "arn:aws:iam::" + c.Account() + ":policy" + deref(in.Path, "/") + in.PolicyName, nil
-		})),
+		}), service.ContextKeys(func(in *CreatePolicyInput, set func(string, string)) { requestTags(in.Tags, set) })),
 		service.Op("GetPolicy", "iam:GetPolicy", getPolicy, service.ReadOnly[PolicyArnInput](), policyArnRes()),
 		service.Op("GetPolicyVersion", "iam:GetPolicyVersion", getPolicyVersion, service.ReadOnly[GetPolicyVersionInput](), service.Resource(func(_ context.Context, _ *service.Call, in *GetPolicyVersionInput) (string, error) {
 			return in.PolicyArn, nil
@@ -181,11 +181,12 @@ type Policy struct {
 	Description                   string `aws:",omitempty"`
 	CreateDate                    time.Time
 	UpdateDate                    time.Time
+	Tags                          []Tag `aws:",omitempty"`
 }
 
 func policyShape(p *identity.ManagedPolicy) Policy {
 	return Policy{PolicyName: p.PolicyName, PolicyId: p.PolicyID, Arn: p.ARN(), Path: p.Path, DefaultVersionId: p.DefaultVersion,
-		AttachmentCount: int32(p.AttachmentCount), IsAttachable: true, Description: p.Description, CreateDate: p.Created, UpdateDate: p.Updated}
+		AttachmentCount: int32(p.AttachmentCount), IsAttachable: true, Description: p.Description, CreateDate: p.Created, UpdateDate: p.Updated, Tags: tagShapes(p.Tags)}
 }
 
 // CreatePolicyInput is IAM's CreatePolicy request.
@@ -213,8 +214,12 @@ func createPolicy(ctx context.Context, c *service.Call, in *CreatePolicyInput) (
 	if err != nil {
 		return nil, err
 	}
+	tags, err := tagsFrom(in.Tags)
+	if err != nil {
+		return nil, err
+	}
 	now := c.Now.UTC().Truncate(time.Second)
-	p := &identity.ManagedPolicy{
+	p := &identity.ManagedPolicy{Tags: tags,
 		Account: c.Account(), PolicyName: in.PolicyName, PolicyID: identity.NewID("ANPA", 17), Path: deref(in.Path, "/"),
 		Description: deref(in.Description, ""), DefaultVersion: "v1", Created: now, Updated: now,
 		Versions: []identity.PolicyVersion{{VersionID: "v1", Document: in.PolicyDocument, Created: now}},

@@ -29,6 +29,10 @@ func tagOps() []*service.Operation {
 			service.ContextKeys(func(in *TagRoleInput, set func(string, string)) { requestTags(in.Tags, set) })),
 		service.Op("UntagRole", "iam:UntagRole", untagRole, roleRes(func(in *UntagRoleInput) string { return in.RoleName })),
 		service.Op("ListRoleTags", "iam:ListRoleTags", listRoleTags, service.ReadOnly[ListRolePoliciesInput](), roleRes(func(in *ListRolePoliciesInput) string { return in.RoleName })),
+		service.Op("TagPolicy", "iam:TagPolicy", tagPolicy, service.Resource(func(_ context.Context, _ *service.Call, in *TagPolicyInput) (string, error) { return in.PolicyArn, nil }),
+			service.ContextKeys(func(in *TagPolicyInput, set func(string, string)) { requestTags(in.Tags, set) })),
+		service.Op("UntagPolicy", "iam:UntagPolicy", untagPolicy, service.Resource(func(_ context.Context, _ *service.Call, in *UntagPolicyInput) (string, error) { return in.PolicyArn, nil })),
+		service.Op("ListPolicyTags", "iam:ListPolicyTags", listPolicyTags, service.ReadOnly[PolicyArnInput](), policyArnRes()),
 	}
 }
 
@@ -41,7 +45,7 @@ func requestTags(tags []Tag, set func(string, string)) {
 }
 
 // mergeTags adds or replaces tags (keys compare without case, as IAM's).
-func mergeTags(have []identity.Tag, add []Tag) ([]identity.Tag, error) {
+func mergeTags(have []identity.Tag, add []Tag, quota string) ([]identity.Tag, error) {
 	in, err := tagsFrom(add)
 	if err != nil {
 		return nil, err
@@ -59,7 +63,7 @@ func mergeTags(have []identity.Tag, add []Tag) ([]identity.Tag, error) {
 		}
 	}
 	if len(out) > 50 {
-		return nil, awserr.LimitExceeded.New("Cannot exceed quota for TagsPerUser: 50")
+		return nil, awserr.LimitExceeded.New("Cannot exceed quota for %s: 50", quota)
 	}
 	return out, nil
 }
@@ -132,7 +136,7 @@ type TagUserInput struct {
 
 func tagUser(ctx context.Context, c *service.Call, in *TagUserInput) (*struct{}, error) {
 	return nil, changeUser(ctx, c, in.UserName, func(u *identity.User) (err error) {
-		u.Tags, err = mergeTags(u.Tags, in.Tags)
+		u.Tags, err = mergeTags(u.Tags, in.Tags, "TagsPerUser")
 		return err
 	})
 }
@@ -172,7 +176,7 @@ type TagRoleInput struct {
 
 func tagRole(ctx context.Context, c *service.Call, in *TagRoleInput) (*struct{}, error) {
 	return nil, changeRole(ctx, c, in.RoleName, func(r *identity.Role) (err error) {
-		r.Tags, err = mergeTags(r.Tags, in.Tags)
+		r.Tags, err = mergeTags(r.Tags, in.Tags, "TagsPerRole")
 		return err
 	})
 }
@@ -196,6 +200,62 @@ func listRoleTags(ctx context.Context, c *service.Call, in *ListRolePoliciesInpu
 		r, err := GetRoleTx(tx, c.Account(), in.RoleName)
 		if err == nil {
 			out = &ListTagsResult{Tags: tagShapes(r.Tags)}
+		}
+		return err
+	})
+	return out, err
+}
+
+// changePolicy updates a customer managed policy's record. AWS managed
+// policies cannot be changed.
+func changePolicy(ctx context.Context, c *service.Call, arn string, fn func(p *identity.ManagedPolicy) error) error {
+	return c.Deps.Store.Update(ctx, func(tx store.Tx) error {
+		p, err := loadPolicyTx(tx, c.Account(), arn)
+		if err != nil {
+			return err
+		}
+		if p.Account == "aws" {
+			return awserr.InvalidInput.New("ARN %s is not valid.", arn)
+		}
+		if err := fn(p); err != nil {
+			return err
+		}
+		return tx.Put(identity.TablePolicies, identity.PolicyKey(p.Account, p.PolicyName), identity.Encode(p))
+	})
+}
+
+// TagPolicyInput is IAM's TagPolicy request.
+type TagPolicyInput struct {
+	PolicyArn string `aws:",required"`
+	Tags      []Tag  `aws:",required"`
+}
+
+func tagPolicy(ctx context.Context, c *service.Call, in *TagPolicyInput) (*struct{}, error) {
+	return nil, changePolicy(ctx, c, in.PolicyArn, func(p *identity.ManagedPolicy) (err error) {
+		p.Tags, err = mergeTags(p.Tags, in.Tags, "TagsPerPolicy")
+		return err
+	})
+}
+
+// UntagPolicyInput is IAM's UntagPolicy request.
+type UntagPolicyInput struct {
+	PolicyArn string   `aws:",required"`
+	TagKeys   []string `aws:",required"`
+}
+
+func untagPolicy(ctx context.Context, c *service.Call, in *UntagPolicyInput) (*struct{}, error) {
+	return nil, changePolicy(ctx, c, in.PolicyArn, func(p *identity.ManagedPolicy) error {
+		p.Tags = dropTags(p.Tags, in.TagKeys)
+		return nil
+	})
+}
+
+func listPolicyTags(ctx context.Context, c *service.Call, in *PolicyArnInput) (*ListTagsResult, error) {
+	var out *ListTagsResult
+	err := c.Deps.Store.View(ctx, func(tx store.Tx) error {
+		p, err := loadPolicyTx(tx, c.Account(), in.PolicyArn)
+		if err == nil {
+			out = &ListTagsResult{Tags: tagShapes(p.Tags)}
 		}
 		return err
 	})
