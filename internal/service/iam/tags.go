@@ -31,7 +31,9 @@ func tagOps() []*service.Operation {
 		service.Op("ListRoleTags", "iam:ListRoleTags", listRoleTags, service.ReadOnly[ListRolePoliciesInput](), roleRes(func(in *ListRolePoliciesInput) string { return in.RoleName })),
 		service.Op("TagPolicy", "iam:TagPolicy", tagPolicy, service.Resource(func(_ context.Context, _ *service.Call, in *TagPolicyInput) (string, error) { return in.PolicyArn, nil }),
 			service.ContextKeys(func(in *TagPolicyInput, set func(string, string)) { requestTags(in.Tags, set) })),
-		service.Op("UntagPolicy", "iam:UntagPolicy", untagPolicy, service.Resource(func(_ context.Context, _ *service.Call, in *UntagPolicyInput) (string, error) { return in.PolicyArn, nil })),
+		service.Op("UntagPolicy", "iam:UntagPolicy", untagPolicy, service.Resource(func(_ context.Context, _ *service.Call, in *UntagPolicyInput) (string, error) {
+			return in.PolicyArn, nil
+		})),
 		service.Op("ListPolicyTags", "iam:ListPolicyTags", listPolicyTags, service.ReadOnly[PolicyArnInput](), policyArnRes()),
 	}
 }
