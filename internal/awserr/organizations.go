@@ -20,4 +20,7 @@ var (
 	SourceParentNotFoundException      = Def{"SourceParentNotFoundException", http.StatusBadRequest}
 	OrgAccessDeniedException           = Def{"AccessDeniedException", http.StatusBadRequest}
 	OrgConstraintViolationException    = Def{"ConstraintViolationException", http.StatusBadRequest}
+	PolicyTypeNotEnabledException      = Def{"PolicyTypeNotEnabledException", http.StatusBadRequest}
+	CreateAccountStatusNotFound        = Def{"CreateAccountStatusNotFoundException", http.StatusBadRequest}
+	OrgInvalidInputException           = Def{"InvalidInputException", http.StatusBadRequest}
 )

@@ -17,18 +17,21 @@ import (
 
 // authorize decides the call with the IAM engine, exactly as AWS would for
 // the policies the caller has (policies.go) and the service control
-// policies of its account's organization. The root user may do anything in
+// policies of its account's organization, and the resource control
+// policies of the resource's account for the services RCPs govern. The root user may do anything in
 // its own account that the SCPs allow.
 func (s *Server) authorize(ctx context.Context, x *exchange) *awserr.Error {
 	p := x.principal
 	if x.op.AuthenticationOnly {
 		return nil
 	}
-	scps, err := s.scpLevels(ctx, p.Account)
+	scps, err := s.orgLevels(ctx, p.Account, identity.SCPType)
 	if err != nil {
 		return awserr.From(err)
 	}
-	if p.Kind == identity.Root && len(scps) == 0 {
+	svcPrefix, _, _ := strings.Cut(x.op.Action, ":")
+	rcpGoverned := identity.RCPServices[svcPrefix]
+	if p.Kind == identity.Root && len(scps) == 0 && !rcpGoverned {
 		return nil
 	}
 	req := &authz.Request{
@@ -57,6 +60,19 @@ func (s *Server) authorize(ctx context.Context, x *exchange) *awserr.Error {
 			return awserr.From(err)
 		}
 		pols = withResource
+	}
+	if rcpGoverned {
+		// RCPs of the resource's account (its organization path) cap what
+		// any caller may do to the resource.
+		rcps, err := s.orgLevels(ctx, req.ResourceAccount, identity.RCPType)
+		if err != nil {
+			return awserr.From(err)
+		}
+		if len(rcps) > 0 {
+			with := *pols
+			with.RCPs = rcps
+			pols = &with
+		}
 	}
 	res := authz.Evaluate(req, pols)
 	if s.cfg.Explain || x.http.Header.Get("X-Moat-Explain") != "" {
@@ -134,6 +150,11 @@ func (s *Server) requestContext(x *exchange) *policy.Context {
 		c.Set("aws:PrincipalArn", p.ARN)
 	}
 	c.Set("aws:PrincipalAccount", p.Account)
+	if id, err := s.orgID(x.http.Context(), p.Account); err == nil && id != "" {
+		c.Set("aws:PrincipalOrgID", id) // the data-perimeter key of SCPs, RCPs and resource policies
+	} else if err != nil {
+		s.log.Warn("organization lookup failed", "account", p.Account, "err", err)
+	}
 	c.Set("aws:userid", p.PrincipalID)
 	switch p.Kind {
 	case identity.Root:

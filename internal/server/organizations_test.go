@@ -94,6 +94,17 @@ func TestOrganizationsAndSCPs(t *testing.T) {
 	if !strings.Contains(ae.ErrorMessage(), "with an explicit deny in a service control policy") {
 		t.Fatalf("SCP denial: %s", ae.ErrorMessage())
 	}
+	// The simulator includes the account's SCPs and says whether they allowed.
+	sim, err := inMember.SimulatePrincipalPolicy(ctx, &iam.SimulatePrincipalPolicyInput{PolicySourceArn: u.User.Arn, ActionNames: []string{"iam:CreateUser", "iam:ListUsers"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := sim.EvaluationResults[0]; r.EvalDecision != "explicitDeny" || r.OrganizationsDecisionDetail == nil || r.OrganizationsDecisionDetail.AllowedByOrganizations {
+		t.Errorf("simulated iam:CreateUser under the SCP: %s %+v", r.EvalDecision, r.OrganizationsDecisionDetail)
+	}
+	if r := sim.EvaluationResults[1]; r.EvalDecision != "implicitDeny" || r.OrganizationsDecisionDetail == nil || !r.OrganizationsDecisionDetail.AllowedByOrganizations {
+		t.Errorf("simulated iam:ListUsers under FullAWSAccess: %s %+v", r.EvalDecision, r.OrganizationsDecisionDetail)
+	}
 	// An SCP at the root never limits the management account.
 	if _, err := org.AttachPolicy(ctx, &organizations.AttachPolicyInput{PolicyId: scp.Policy.PolicySummary.Id, TargetId: rootID}); err != nil {
 		t.Fatal(err)

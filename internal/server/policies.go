@@ -34,7 +34,7 @@ func (s *Server) policiesChanged() {
 	s.sessions.m = nil
 	s.sessions.mu.Unlock()
 	s.scps.mu.Lock()
-	s.scps.m = nil
+	s.scps.m, s.scps.orgs = nil, nil
 	s.scps.mu.Unlock()
 }
 
@@ -146,30 +146,28 @@ func (s *Server) compileSessionPolicies(ctx context.Context, account string, ses
 	return out, err
 }
 
-// scpCache keeps the compiled SCP levels that govern each account, cleared
+// scpCache keeps the compiled SCP and RCP levels that govern each account, cleared
 // with the other caches when policies change (Organizations writes too).
 type scpCache struct {
-	mu sync.Mutex
-	m  map[string][]authz.Level
+	mu   sync.Mutex
+	m    map[string][]authz.Level
+	orgs map[string]string // account → organization id ("" outside one)
 }
 
-// scpLevels returns the service control policies on the path from the
-// organization's root to account, root first; none for the management
-// account (SCPs never restrict it), for accounts outside an organization,
-// or while SCPs are not enabled.
-func (s *Server) scpLevels(ctx context.Context, account string) ([]authz.Level, error) {
+// orgID returns the id of the organization account belongs to, or "".
+func (s *Server) orgID(ctx context.Context, account string) (string, error) {
 	s.scps.mu.Lock()
-	levels, ok := s.scps.m[account]
+	id, ok := s.scps.orgs[account]
 	s.scps.mu.Unlock()
 	if ok {
-		return levels, nil
+		return id, nil
 	}
 	err := s.db.View(ctx, func(tx store.Tx) error {
 		b, err := tx.Get(identity.TableOrgMembers, account)
 		if errors.Is(err, store.ErrNotFound) {
 			return nil
 		}
-		if err != nil || string(b) == account {
+		if err != nil {
 			return err
 		}
 		ob, err := tx.Get(identity.TableOrgs, string(b))
@@ -177,30 +175,36 @@ func (s *Server) scpLevels(ctx context.Context, account string) ([]authz.Level, 
 			return err
 		}
 		var o identity.Organization
-		if err := identity.Decode(identity.TableOrgs, string(b), ob, &o); err != nil || !o.SCPEnabled {
+		if err := identity.Decode(identity.TableOrgs, string(b), ob, &o); err != nil {
 			return err
 		}
-		for _, target := range o.Path(account) {
-			level := authz.Level{Target: target}
-			for _, id := range o.Attached[target] {
-				p := o.Policies[id]
-				if p == nil {
-					continue
-				}
-				parsed, err := policy.Parse([]byte(p.Content))
-				if err != nil {
-					return err
-				}
-				compiled, err := policy.Compile(parsed, policy.SCP)
-				if err != nil {
-					return err
-				}
-				level.Policies = append(level.Policies, authz.Policy{Name: p.Name, ARN: p.ID, Compiled: compiled})
-			}
-			levels = append(levels, level)
-		}
+		id = o.ID
 		return nil
 	})
+	if err != nil {
+		return "", err
+	}
+	s.scps.mu.Lock()
+	if s.scps.orgs == nil {
+		s.scps.orgs = map[string]string{}
+	}
+	s.scps.orgs[account] = id
+	s.scps.mu.Unlock()
+	return id, nil
+}
+
+// orgLevels returns the organization policies of one type (SCPs or RCPs)
+// that govern account, root first (identity.OrgLevels), cached until
+// policies change.
+func (s *Server) orgLevels(ctx context.Context, account, policyType string) ([]authz.Level, error) {
+	key := policyType + "/" + account
+	s.scps.mu.Lock()
+	levels, ok := s.scps.m[key]
+	s.scps.mu.Unlock()
+	if ok {
+		return levels, nil
+	}
+	levels, err := identity.OrgLevels(ctx, s.db, account, policyType)
 	if err != nil {
 		return nil, err
 	}
@@ -208,7 +212,7 @@ func (s *Server) scpLevels(ctx context.Context, account string) ([]authz.Level, 
 	if s.scps.m == nil {
 		s.scps.m = map[string][]authz.Level{}
 	}
-	s.scps.m[account] = levels
+	s.scps.m[key] = levels
 	s.scps.mu.Unlock()
 	return levels, nil
 }

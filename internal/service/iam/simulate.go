@@ -68,6 +68,9 @@ type Statement struct {
 // PermissionsBoundaryDecisionDetail is IAM's shape of the boundary's part.
 type PermissionsBoundaryDecisionDetail struct{ AllowedByPermissionsBoundary bool }
 
+// OrganizationsDecisionDetail is IAM's shape of the SCPs' part.
+type OrganizationsDecisionDetail struct{ AllowedByOrganizations bool }
+
 // EvaluationResult is IAM's EvaluationResult shape.
 type EvaluationResult struct {
 	EvalActionName                    string
@@ -76,6 +79,7 @@ type EvaluationResult struct {
 	MatchedStatements                 []Statement
 	MissingContextValues              []string
 	PermissionsBoundaryDecisionDetail *PermissionsBoundaryDecisionDetail
+	OrganizationsDecisionDetail       *OrganizationsDecisionDetail
 }
 
 // SimulatePolicyResult is IAM's SimulatePrincipalPolicy and SimulateCustomPolicy response.
@@ -113,6 +117,13 @@ func simulatePrincipalPolicy(ctx context.Context, c *service.Call, in *SimulateP
 		}
 		return nil, err
 	}
+	// As IAM's simulator does for a principal, include the service control
+	// policies that govern its account and report their part.
+	scps, err := identity.OrgLevels(ctx, c.Deps.Store, c.Account(), identity.SCPType)
+	if err != nil {
+		return nil, err
+	}
+	pols.SCPs = scps
 	return simulate(c, caller, pols, &in.SimulationInput)
 }
 
@@ -190,11 +201,18 @@ func simulate(c *service.Call, caller *policy.Caller, pols *authz.Policies, in *
 			e := authz.Explain(req, &with)
 			r := EvaluationResult{EvalActionName: action, EvalResourceName: res, EvalDecision: evalDecision(e.Decision), MatchedStatements: []Statement{}, MissingContextValues: []string{}}
 			for _, m := range e.Matched {
+				if m.Type == authz.ServiceControlPolicy || m.Type == authz.ResourceControlPolicy {
+					continue // IAM's PolicySourceType has no value for them; OrganizationsDecisionDetail reports them
+				}
 				r.MatchedStatements = append(r.MatchedStatements, Statement{SourcePolicyId: m.Name, SourcePolicyType: sourceType(m), StartPosition: &Position{Line: int32(m.Line), Column: int32(m.Column)}})
 			}
 			if len(with.PermissionsBoundary) > 0 {
 				allowed := !(e.Decision != authz.Allowed && e.Type == authz.PermissionsBoundary)
 				r.PermissionsBoundaryDecisionDetail = &PermissionsBoundaryDecisionDetail{AllowedByPermissionsBoundary: allowed}
+			}
+			if len(with.SCPs) > 0 {
+				allowed := !(e.Decision != authz.Allowed && e.Type == authz.ServiceControlPolicy)
+				r.OrganizationsDecisionDetail = &OrganizationsDecisionDetail{AllowedByOrganizations: allowed}
 			}
 			out.EvaluationResults = append(out.EvaluationResults, r)
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"slices"
 	"strings"
 	"time"
 
@@ -41,6 +42,9 @@ func createAccount(ctx context.Context, c *service.Call, in *CreateAccountInput)
 	}
 	id := identity.NewAccountID()
 	now := c.Now.UTC().Truncate(time.Second)
+	b := make([]byte, 16)
+	_, _ = rand.Read(b)
+	status := &identity.CreateAccountRequest{ID: "car-" + hex.EncodeToString(b), AccountName: in.AccountName, AccountID: id, State: "SUCCEEDED", Requested: now, Completed: now}
 	err := update(ctx, c, func(tx store.Tx, o *identity.Organization) error {
 		acct := identity.Account{ID: id, Name: in.AccountName, Email: in.Email, Created: now}
 		if err := tx.Insert(identity.TableAccounts, id, identity.Encode(&acct)); err != nil {
@@ -60,18 +64,63 @@ func createAccount(ctx context.Context, c *service.Call, in *CreateAccountInput)
 		}
 		o.Parents[id] = o.RootID
 		o.AccountsOrder = append(o.AccountsOrder, id)
-		if o.SCPEnabled {
-			o.Attached[id] = []string{"p-FullAWSAccess"}
+		if ids := o.DefaultAttachments(); ids != nil {
+			o.Attached[id] = ids
 		}
+		if o.CreateAccountRequests == nil {
+			o.CreateAccountRequests = map[string]*identity.CreateAccountRequest{}
+		}
+		o.CreateAccountRequests[status.ID] = status
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	b := make([]byte, 16)
-	_, _ = rand.Read(b)
-	return &CreateAccountOutput{CreateAccountStatus: CreateAccountStatus{Id: "car-" + hex.EncodeToString(b), AccountName: in.AccountName, State: "SUCCEEDED",
-		AccountId: id, RequestedTimestamp: now, CompletedTimestamp: now}}, nil
+	return &CreateAccountOutput{CreateAccountStatus: statusShape(status)}, nil
+}
+
+func statusShape(r *identity.CreateAccountRequest) CreateAccountStatus {
+	return CreateAccountStatus{Id: r.ID, AccountName: r.AccountName, State: r.State, AccountId: r.AccountID, RequestedTimestamp: r.Requested, CompletedTimestamp: r.Completed}
+}
+
+// DescribeCreateAccountStatusInput is the DescribeCreateAccountStatus request.
+type DescribeCreateAccountStatusInput struct {
+	CreateAccountRequestId string `aws:",required"`
+}
+
+func describeCreateAccountStatus(ctx context.Context, c *service.Call, in *DescribeCreateAccountStatusInput) (*CreateAccountOutput, error) {
+	o, err := view(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	r := o.CreateAccountRequests[in.CreateAccountRequestId]
+	if r == nil {
+		return nil, awserr.CreateAccountStatusNotFound.New("We can't find an create account request with the CreateAccountRequestId that you specified.")
+	}
+	return &CreateAccountOutput{CreateAccountStatus: statusShape(r)}, nil
+}
+
+// ListCreateAccountStatusInput is the ListCreateAccountStatus request.
+type ListCreateAccountStatusInput struct {
+	States []string
+}
+
+// ListCreateAccountStatusOutput is the ListCreateAccountStatus response.
+type ListCreateAccountStatusOutput struct{ CreateAccountStatuses []CreateAccountStatus }
+
+func listCreateAccountStatus(ctx context.Context, c *service.Call, in *ListCreateAccountStatusInput) (*ListCreateAccountStatusOutput, error) {
+	o, err := view(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	out := &ListCreateAccountStatusOutput{CreateAccountStatuses: []CreateAccountStatus{}}
+	for _, r := range o.CreateAccountRequests {
+		if len(in.States) == 0 || slices.Contains(in.States, r.State) {
+			out.CreateAccountStatuses = append(out.CreateAccountStatuses, statusShape(r))
+		}
+	}
+	slices.SortFunc(out.CreateAccountStatuses, func(a, b CreateAccountStatus) int { return a.RequestedTimestamp.Compare(b.RequestedTimestamp) })
+	return out, nil
 }
 
 // Account is Organizations' Account shape.
@@ -144,8 +193,8 @@ func createOU(ctx context.Context, c *service.Call, in *CreateOrganizationalUnit
 		u := &identity.OrgUnit{ID: "ou-" + strings.TrimPrefix(o.RootID, "r-") + "-" + randomID(8), Name: in.Name}
 		o.OUs[u.ID] = u
 		o.Parents[u.ID] = in.ParentId
-		if o.SCPEnabled {
-			o.Attached[u.ID] = []string{"p-FullAWSAccess"}
+		if ids := o.DefaultAttachments(); ids != nil {
+			o.Attached[u.ID] = ids
 		}
 		out = ouShape(o, u)
 		return nil

@@ -32,10 +32,14 @@ func New() *service.Service {
 			service.Op("ListRoots", "organizations:ListRoots", listRoots, service.ReadOnly[struct{}]()),
 			service.Op("CreateAccount", "organizations:CreateAccount", createAccount),
 			service.Op("ListAccounts", "organizations:ListAccounts", listAccounts, service.ReadOnly[struct{}]()),
+			service.Op("DescribeCreateAccountStatus", "organizations:DescribeCreateAccountStatus", describeCreateAccountStatus, service.ReadOnly[DescribeCreateAccountStatusInput]()),
+			service.Op("ListCreateAccountStatus", "organizations:ListCreateAccountStatus", listCreateAccountStatus, service.ReadOnly[ListCreateAccountStatusInput]()),
 			service.Op("CreateOrganizationalUnit", "organizations:CreateOrganizationalUnit", createOU),
 			service.Op("ListOrganizationalUnitsForParent", "organizations:ListOrganizationalUnitsForParent", listOUs, service.ReadOnly[ParentInput]()),
 			service.Op("MoveAccount", "organizations:MoveAccount", moveAccount),
 			service.Op("EnablePolicyType", "organizations:EnablePolicyType", enablePolicyType),
+			service.Op("DisablePolicyType", "organizations:DisablePolicyType", disablePolicyType),
+			service.Op("ListPolicies", "organizations:ListPolicies", listPolicies, service.ReadOnly[ListPoliciesInput]()),
 			service.Op("CreatePolicy", "organizations:CreatePolicy", createPolicy),
 			service.Op("AttachPolicy", "organizations:AttachPolicy", attachPolicy),
 			service.Op("DetachPolicy", "organizations:DetachPolicy", detachPolicy),
@@ -160,8 +164,10 @@ func createOrganization(ctx context.Context, c *service.Call, in *CreateOrganiza
 		} else if err != nil {
 			return err
 		}
-		o.Policies["p-FullAWSAccess"] = &identity.OrgPolicy{ID: "p-FullAWSAccess", Name: "FullAWSAccess", Type: "SERVICE_CONTROL_POLICY",
+		o.Policies[identity.FullAWSAccessID] = &identity.OrgPolicy{ID: identity.FullAWSAccessID, Name: "FullAWSAccess", Type: identity.SCPType,
 			Description: "Allows access to every operation", Content: identity.FullAWSAccess, AWSManaged: true}
+		o.Policies[identity.RCPFullAWSAccessID] = &identity.OrgPolicy{ID: identity.RCPFullAWSAccessID, Name: "RCPFullAWSAccess", Type: identity.RCPType,
+			Description: "Allows access to every operation", Content: identity.RCPFullAWSAccess, AWSManaged: true}
 		return save(tx, o)
 	})
 	if err != nil {
@@ -207,9 +213,15 @@ func listRoots(ctx context.Context, c *service.Call, _ *struct{}) (*ListRootsOut
 	if err != nil {
 		return nil, err
 	}
+	return &ListRootsOutput{Roots: []Root{rootShape(o)}}, nil
+}
+
+func rootShape(o *identity.Organization) Root {
 	r := Root{Id: o.RootID, Arn: "arn:aws:organizations::" + o.Management + ":root/" + o.ID + "/" + o.RootID, Name: "Root", PolicyTypes: []PolicyTypeSummary{}}
-	if o.SCPEnabled {
-		r.PolicyTypes = append(r.PolicyTypes, PolicyTypeSummary{Type: "SERVICE_CONTROL_POLICY", Status: "ENABLED"})
+	for _, t := range []string{identity.SCPType, identity.RCPType} {
+		if o.Enabled(t) {
+			r.PolicyTypes = append(r.PolicyTypes, PolicyTypeSummary{Type: t, Status: "ENABLED"})
+		}
 	}
-	return &ListRootsOutput{Roots: []Root{r}}, nil
+	return r
 }

@@ -3,7 +3,9 @@ package organizations
 import (
 	"context"
 	"errors"
+	"slices"
 	"sort"
+	"strings"
 
 	"github.com/moatdev/moat/internal/awserr"
 	"github.com/moatdev/moat/internal/identity"
@@ -21,27 +23,78 @@ type EnablePolicyTypeInput struct {
 // EnablePolicyTypeOutput is the EnablePolicyType response.
 type EnablePolicyTypeOutput struct{ Root Root }
 
-// enablePolicyType turns SCPs on; as in AWS, FullAWSAccess is then attached
-// to the root, every OU and every account.
+// checkType refuses the policy types moat does not enforce.
+func checkType(t string) error {
+	switch t {
+	case identity.SCPType, identity.RCPType:
+		return nil
+	case "TAG_POLICY", "BACKUP_POLICY", "AISERVICES_OPT_OUT_POLICY", "CHATBOT_POLICY", "DECLARATIVE_POLICY_EC2":
+		return awserr.OrgConstraintViolationException.New("moat supports the SERVICE_CONTROL_POLICY and RESOURCE_CONTROL_POLICY policy types only.")
+	}
+	return awserr.OrgInvalidInputException.New("You provided a value that does not match the required pattern: PolicyType %s is not a valid policy type.", t)
+}
+
+// enablePolicyType turns SCPs or RCPs on; as in AWS, FullAWSAccess (or
+// RCPFullAWSAccess) is then attached to the root, every OU and every
+// account.
 func enablePolicyType(ctx context.Context, c *service.Call, in *EnablePolicyTypeInput) (*EnablePolicyTypeOutput, error) {
-	if in.PolicyType != "SERVICE_CONTROL_POLICY" {
-		return nil, awserr.OrgConstraintViolationException.New("moat supports the SERVICE_CONTROL_POLICY policy type only.")
+	if err := checkType(in.PolicyType); err != nil {
+		return nil, err
 	}
 	var out Root
 	err := update(ctx, c, func(_ store.Tx, o *identity.Organization) error {
 		if in.RootId != o.RootID {
 			return awserr.ParentNotFoundException.New("We can't find a root with the RootId that you specified.")
 		}
-		if o.SCPEnabled {
+		if o.Enabled(in.PolicyType) {
 			return awserr.PolicyTypeAlreadyEnabledException.New("The specified policy type is already enabled.")
 		}
-		o.SCPEnabled = true
-		for target := range o.Parents {
-			o.Attached[target] = []string{"p-FullAWSAccess"}
+		full := identity.FullAWSAccessID
+		if in.PolicyType == identity.RCPType {
+			o.RCPEnabled, full = true, identity.RCPFullAWSAccessID
+			if o.Policies[full] == nil { // organizations created before moat knew RCPs
+				o.Policies[full] = &identity.OrgPolicy{ID: full, Name: "RCPFullAWSAccess", Type: identity.RCPType,
+					Description: "Allows access to every operation", Content: identity.RCPFullAWSAccess, AWSManaged: true}
+			}
+		} else {
+			o.SCPEnabled = true
 		}
-		o.Attached[o.RootID] = []string{"p-FullAWSAccess"}
-		out = Root{Id: o.RootID, Arn: "arn:aws:organizations::" + o.Management + ":root/" + o.ID + "/" + o.RootID, Name: "Root",
-			PolicyTypes: []PolicyTypeSummary{{Type: "SERVICE_CONTROL_POLICY", Status: "ENABLED"}}}
+		for target := range o.Parents {
+			o.Attached[target] = append(o.Attached[target], full)
+		}
+		o.Attached[o.RootID] = append(o.Attached[o.RootID], full)
+		out = rootShape(o)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &EnablePolicyTypeOutput{Root: out}, nil
+}
+
+// disablePolicyType turns a policy type off and detaches every policy of
+// that type, as AWS does.
+func disablePolicyType(ctx context.Context, c *service.Call, in *EnablePolicyTypeInput) (*EnablePolicyTypeOutput, error) {
+	if err := checkType(in.PolicyType); err != nil {
+		return nil, err
+	}
+	var out Root
+	err := update(ctx, c, func(_ store.Tx, o *identity.Organization) error {
+		if in.RootId != o.RootID {
+			return awserr.ParentNotFoundException.New("We can't find a root with the RootId that you specified.")
+		}
+		if !o.Enabled(in.PolicyType) {
+			return awserr.PolicyTypeNotEnabledException.New("This operation can be performed only for enabled policy types.")
+		}
+		if in.PolicyType == identity.RCPType {
+			o.RCPEnabled = false
+		} else {
+			o.SCPEnabled = false
+		}
+		for target, ids := range o.Attached {
+			o.Attached[target] = slices.DeleteFunc(ids, func(id string) bool { return o.Policies[id] == nil || o.Policies[id].Type == in.PolicyType })
+		}
+		out = rootShape(o)
 		return nil
 	})
 	if err != nil {
@@ -57,9 +110,10 @@ type PolicySummary struct {
 }
 
 func policyShape(o *identity.Organization, p *identity.OrgPolicy) PolicySummary {
-	arn := "arn:aws:organizations::" + o.Management + ":policy/" + o.ID + "/service_control_policy/" + p.ID
+	kind := strings.ToLower(p.Type)
+	arn := "arn:aws:organizations::" + o.Management + ":policy/" + o.ID + "/" + kind + "/" + p.ID
 	if p.AWSManaged {
-		arn = "arn:aws:organizations::aws:policy/service_control_policy/" + p.ID
+		arn = "arn:aws:organizations::aws:policy/" + kind + "/" + p.ID
 	}
 	return PolicySummary{Id: p.ID, Arn: arn, Name: p.Name, Description: p.Description, Type: p.Type, AwsManaged: p.AWSManaged}
 }
@@ -82,10 +136,10 @@ type Policy struct {
 type PolicyOutput struct{ Policy Policy }
 
 func createPolicy(ctx context.Context, c *service.Call, in *CreatePolicyInput) (*PolicyOutput, error) {
-	if in.Type != "SERVICE_CONTROL_POLICY" {
-		return nil, awserr.OrgConstraintViolationException.New("moat supports the SERVICE_CONTROL_POLICY policy type only.")
+	if err := checkType(in.Type); err != nil {
+		return nil, err
 	}
-	if err := checkSCP(in.Content); err != nil {
+	if err := checkContent(in.Type, in.Content); err != nil {
 		return nil, err
 	}
 	var out Policy
@@ -119,8 +173,12 @@ func isTarget(o *identity.Organization, id string) bool {
 
 func attachPolicy(ctx context.Context, c *service.Call, in *AttachPolicyInput) (*struct{}, error) {
 	return nil, update(ctx, c, func(_ store.Tx, o *identity.Organization) error {
-		if o.Policies[in.PolicyId] == nil {
+		p := o.Policies[in.PolicyId]
+		if p == nil {
 			return awserr.PolicyNotFoundException.New("We can't find a policy with the PolicyId that you specified.")
+		}
+		if !o.Enabled(p.Type) {
+			return awserr.PolicyTypeNotEnabledException.New("This operation can be performed only for enabled policy types.")
 		}
 		if !isTarget(o, in.TargetId) {
 			return awserr.TargetNotFoundException.New("We can't find a root, OU, account, or email that you specified.")
@@ -137,6 +195,10 @@ func attachPolicy(ctx context.Context, c *service.Call, in *AttachPolicyInput) (
 
 func detachPolicy(ctx context.Context, c *service.Call, in *AttachPolicyInput) (*struct{}, error) {
 	return nil, update(ctx, c, func(_ store.Tx, o *identity.Organization) error {
+		if in.PolicyId == identity.RCPFullAWSAccessID {
+			// "You cannot detach this policy" (Organizations User Guide, RCP syntax).
+			return awserr.OrgConstraintViolationException.New("You cannot detach the RCPFullAWSAccess policy.")
+		}
 		list := o.Attached[in.TargetId]
 		for i, id := range list {
 			if id == in.PolicyId {
@@ -166,11 +228,40 @@ func listPoliciesForTarget(ctx context.Context, c *service.Call, in *TargetInput
 		return nil, awserr.TargetNotFoundException.New("We can't find a root, OU, account, or email that you specified.")
 	}
 	out := &ListPoliciesForTargetOutput{Policies: []PolicySummary{}}
+	if err := checkType(in.Filter); err != nil {
+		return nil, err
+	}
 	for _, id := range o.Attached[in.TargetId] {
-		if p := o.Policies[id]; p != nil {
+		if p := o.Policies[id]; p != nil && p.Type == in.Filter {
 			out.Policies = append(out.Policies, policyShape(o, p))
 		}
 	}
+	return out, nil
+}
+
+// ListPoliciesInput is the ListPolicies request.
+type ListPoliciesInput struct {
+	Filter string `aws:",required"`
+}
+
+// ListPoliciesOutput is the ListPolicies response.
+type ListPoliciesOutput struct{ Policies []PolicySummary }
+
+func listPolicies(ctx context.Context, c *service.Call, in *ListPoliciesInput) (*ListPoliciesOutput, error) {
+	if err := checkType(in.Filter); err != nil {
+		return nil, err
+	}
+	o, err := view(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	out := &ListPoliciesOutput{Policies: []PolicySummary{}}
+	for _, p := range o.Policies {
+		if p.Type == in.Filter {
+			out.Policies = append(out.Policies, policyShape(o, p))
+		}
+	}
+	sort.Slice(out.Policies, func(i, j int) bool { return out.Policies[i].Name < out.Policies[j].Name })
 	return out, nil
 }
 
@@ -208,16 +299,16 @@ type UpdatePolicyInput struct {
 }
 
 func updatePolicy(ctx context.Context, c *service.Call, in *UpdatePolicyInput) (*PolicyOutput, error) {
-	if in.Content != nil {
-		if err := checkSCP(*in.Content); err != nil {
-			return nil, err
-		}
-	}
 	var out Policy
 	err := update(ctx, c, func(_ store.Tx, o *identity.Organization) error {
 		p, err := findPolicy(o, in.PolicyId)
 		if err != nil {
 			return err
+		}
+		if in.Content != nil && !p.AWSManaged {
+			if err := checkContent(p.Type, *in.Content); err != nil {
+				return err
+			}
 		}
 		if p.AWSManaged {
 			return awserr.OrgAccessDeniedException.New("You can't modify an AWS managed policy.")
@@ -297,11 +388,16 @@ func listTargetsForPolicy(ctx context.Context, c *service.Call, in *PolicyIDInpu
 	return out, nil
 }
 
-// checkSCP validates an SCP document with the policy engine.
-func checkSCP(content string) error {
+// checkContent validates an SCP or RCP document with the policy engine
+// (RCPs may only deny: Allow is reserved for RCPFullAWSAccess).
+func checkContent(policyType, content string) error {
+	kind := policy.SCP
+	if policyType == identity.RCPType {
+		kind = policy.RCP
+	}
 	p, err := policy.Parse([]byte(content))
 	if err == nil {
-		for _, f := range policy.Validate(p, policy.SCP) {
+		for _, f := range policy.Validate(p, kind) {
 			if f.Severity == policy.SeverityError {
 				err = errors.New(f.Path + ": " + f.Message)
 				break
