@@ -235,7 +235,7 @@ func (f *FlowLogReader) Next() (*FlowRecord, error) {
 		}
 		if !f.started {
 			f.started = true
-			if c := strings.TrimLeft(line, " \ufeff"); c != "" && (c[0] >= 'a' && c[0] <= 'z' || c[0] == '$') {
+			if c := strings.TrimLeft(line, " \ufeff"); isFlowHeader(c) {
 				if err := f.setFormat(c); err != nil {
 					f.fatal = io.EOF
 					return nil, err
@@ -289,6 +289,22 @@ func (f *FlowLogReader) parse(line string) error {
 		return &Error{File: f.name, Line: f.line, Column: col, Msg: fmt.Sprintf("%d fields, the format has %d", i, len(f.fields))}
 	}
 	return nil
+}
+
+// isFlowHeader reports whether a line is a header of field names: every
+// token is a field name and at least one is a known one (data lines such as
+// "i-0abc eni-0abc 10.0.0.1 ..." are not).
+func isFlowHeader(line string) bool {
+	names, err := ParseFlowFormat(line)
+	if err != nil {
+		return false
+	}
+	for _, n := range names {
+		if _, ok := flowFields[n]; ok {
+			return true
+		}
+	}
+	return false
 }
 
 // Time is the record's end time (start when end is missing).

@@ -86,7 +86,7 @@ func orient(r *FlowRecord) flowView {
 // it raised or updated.
 func (d *Detector) FlowLog(r *FlowRecord) []*Finding {
 	d.out = d.out[:0]
-	if r.LogStatus != "OK" || !r.SrcAddr.IsValid() || !r.DstAddr.IsValid() {
+	if (r.LogStatus != "" && r.LogStatus != "OK") || !r.SrcAddr.IsValid() || !r.DstAddr.IsValid() {
 		return d.out
 	}
 	v := orient(r)
