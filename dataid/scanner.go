@@ -1,0 +1,427 @@
+package dataid
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"unicode/utf8"
+)
+
+// KeywordDistance is Macie's proximity for managed identifiers in unstructured
+// text: a keyword within 30 characters, inclusive, of the data.
+const KeywordDistance = 30
+
+// Match is one occurrence in a segment: the identifier and [Start,End) bytes.
+type Match struct {
+	Identifier string
+	Category   Category
+	Start, End int
+	det        int
+}
+
+// detector is one active identifier inside a Scanner.
+type detector struct {
+	id       string
+	category Category
+	managed  *Managed
+	custom   *CustomDataIdentifier
+	rule     KeywordRule
+	sibling  int // for ..._(NO_KEYWORD): the keyword twin's index, or -1
+}
+
+type pattern struct {
+	anchor   bool
+	boundary [2]bool // keyword must not touch a letter/digit on the left / right
+	dets     []int32
+}
+
+// Scanner holds compiled identifiers. It is immutable after New and safe for
+// concurrent use; each goroutine needs its own State for scratch space.
+type Scanner struct {
+	dets      []detector
+	ac        *automaton
+	pats      []pattern
+	digitDets []int
+	kwDets    []int // managed identifiers found by regex near a keyword
+	reDets    []int // custom identifiers without keywords: regex over the whole segment
+	allow     []*AllowList
+	maxKwLen  int
+}
+
+// Selector is Macie's managedDataIdentifierSelector with its ids.
+type Selector struct {
+	Kind string   // ALL (default), EXCLUDE, INCLUDE, NONE or RECOMMENDED
+	IDs  []string // for EXCLUDE and INCLUDE
+}
+
+// Config says what a Scanner looks for.
+type Config struct {
+	Profile    Profile
+	Managed    Selector
+	Custom     []*CustomDataIdentifier
+	AllowLists []*AllowList
+}
+
+// New compiles a Scanner.
+func New(cfg Config) (*Scanner, error) {
+	mids, err := selectManaged(cfg.Profile, cfg.Managed)
+	if err != nil {
+		return nil, err
+	}
+	s := &Scanner{allow: cfg.AllowLists}
+	index := map[string]int{}
+	for _, m := range mids {
+		index[m.ID] = len(s.dets)
+		s.dets = append(s.dets, detector{id: m.ID, category: m.Category, managed: m, rule: m.KeywordRule, sibling: -1})
+	}
+	for i := range s.dets {
+		if tw := s.dets[i].managed.NoKeywordOf; tw != "" {
+			if j, ok := index[tw]; ok {
+				s.dets[i].sibling = j
+			}
+		}
+	}
+	for _, c := range cfg.Custom {
+		if c == nil {
+			continue
+		}
+		s.dets = append(s.dets, detector{id: c.Name, category: CustomIdentifier, custom: c, sibling: -1})
+	}
+	s.compile()
+	return s, nil
+}
+
+func selectManaged(p Profile, sel Selector) ([]*Managed, error) {
+	all := ManagedIdentifiers(p)
+	want := map[string]bool{}
+	for _, id := range sel.IDs {
+		if _, ok := registry[id]; !ok {
+			return nil, fmt.Errorf("managedDataIdentifierIds: unknown managed data identifier %q", id)
+		}
+		want[id] = true
+	}
+	var out []*Managed
+	for _, m := range all {
+		var on bool
+		switch strings.ToUpper(sel.Kind) {
+		case "", "ALL":
+			on = true
+		case "NONE":
+		case "RECOMMENDED":
+			on = m.Recommended
+		case "INCLUDE":
+			on = want[m.ID]
+		case "EXCLUDE":
+			on = !want[m.ID]
+		default:
+			return nil, fmt.Errorf("managedDataIdentifierSelector %q: expected ALL, EXCLUDE, INCLUDE, NONE or RECOMMENDED", sel.Kind)
+		}
+		if on {
+			out = append(out, m)
+		}
+	}
+	return out, nil
+}
+
+// keywordVariants spells a keyword as Macie matches it: lower-cased, and a
+// keyword with spaces also with '_', '-' or nothing in their place.
+func keywordVariants(k string) []string {
+	k = strings.ToLower(strings.TrimSpace(k))
+	if !strings.Contains(k, " ") {
+		return []string{k}
+	}
+	return []string{k, strings.ReplaceAll(k, " ", "_"), strings.ReplaceAll(k, " ", "-"), strings.ReplaceAll(k, " ", "")}
+}
+
+func (s *Scanner) compile() {
+	var lits []string
+	byLit := map[string]int{}
+	add := func(lit string, anchor bool, det int) {
+		key := lit
+		if anchor {
+			key = "\x00" + lit
+		}
+		pi, ok := byLit[key]
+		if !ok {
+			pi = len(lits)
+			byLit[key] = pi
+			lits = append(lits, strings.ToLower(lit))
+			p := pattern{anchor: anchor}
+			if !anchor {
+				p.boundary = [2]bool{isAlnum(lit[0]), isAlnum(lit[len(lit)-1])}
+			}
+			s.pats = append(s.pats, p)
+		}
+		s.pats[pi].dets = append(s.pats[pi].dets, int32(det))
+		s.maxKwLen = max(s.maxKwLen, len(lit))
+	}
+	for i, d := range s.dets {
+		var kws []string
+		if m := d.managed; m != nil {
+			kws = m.Keywords
+			for _, a := range m.anchors {
+				add(a, true, i)
+			}
+			switch m.trig {
+			case triggerDigits:
+				s.digitDets = append(s.digitDets, i)
+			case triggerKeyword:
+				s.kwDets = append(s.kwDets, i)
+			}
+			if d.sibling >= 0 {
+				kws = s.dets[d.sibling].managed.Keywords
+			}
+		} else {
+			kws = d.custom.Keywords
+			if len(kws) == 0 {
+				s.reDets = append(s.reDets, i)
+			}
+		}
+		for _, k := range kws {
+			for _, v := range keywordVariants(k) {
+				if v != "" {
+					add(v, false, i)
+				}
+			}
+		}
+	}
+	s.ac = newAutomaton(lits)
+}
+
+// State is per-goroutine scratch space for Scan; reuse it across calls.
+type State struct {
+	hits    []hit
+	kw      []hit // keyword hits that passed the boundary check
+	spans   []span
+	matches []Match
+	ctx     []bool // detectors with a keyword in the segment's context
+	run     numRun
+	digits  []byte
+}
+
+// NewState returns scratch space for s.
+func (s *Scanner) NewState() *State { return &State{ctx: make([]bool, len(s.dets))} }
+
+// Identifiers returns the ids (managed) and names (custom) s looks for, in its order.
+func (s *Scanner) Identifiers() []string {
+	out := make([]string, len(s.dets))
+	for i, d := range s.dets {
+		out[i] = d.id
+	}
+	return out
+}
+
+// Scan finds the occurrences in one segment of text. For unstructured text
+// pass context "" and structured false: keywords count within
+// KeywordDistance characters. For a CSV cell or a JSON value pass the column
+// name or the JSON path as context and structured true: a keyword counts
+// anywhere in the value or in the context (Macie's rule for columnar and
+// record-based files). The returned matches, sorted by Start, are valid until
+// the next call with st.
+func (s *Scanner) Scan(st *State, b []byte, context string, structured bool) []Match {
+	if len(st.ctx) != len(s.dets) {
+		st.ctx = make([]bool, len(s.dets))
+	}
+	st.matches = st.matches[:0]
+	s.contextKeywords(st, context)
+	st.hits = s.ac.scan(b, st.hits[:0])
+	st.kw = st.kw[:0]
+	for _, h := range st.hits {
+		p := &s.pats[h.pat]
+		if !p.anchor {
+			if (p.boundary[0] && h.start > 0 && isAlnum(b[h.start-1])) || (p.boundary[1] && h.end < len(b) && isAlnum(b[h.end])) {
+				continue
+			}
+			st.kw = append(st.kw, h)
+			continue
+		}
+		for _, di := range p.dets {
+			m := s.dets[di].managed
+			st.spans = m.findAt(b, h.start, h.end, st.spans[:0])
+			s.emit(st, b, int(di), st.spans, structured)
+		}
+	}
+	if len(s.digitDets) > 0 {
+		for i, ok := nextRun(b, 0, &st.run); ok; i, ok = nextRun(b, i, &st.run) {
+			for _, di := range s.digitDets {
+				st.spans = s.dets[di].managed.findRun(b, &st.run, st.spans[:0])
+				s.emit(st, b, di, st.spans, structured)
+			}
+		}
+	}
+	for _, di := range s.kwDets {
+		s.nearKeywords(st, b, di, structured)
+	}
+	for i := range s.dets {
+		if c := s.dets[i].custom; c != nil {
+			s.scanCustom(st, b, i, c, structured)
+		}
+	}
+	st.matches = sortMatches(st.matches)
+	return st.matches
+}
+
+func (s *Scanner) contextKeywords(st *State, context string) {
+	clear(st.ctx)
+	if context == "" {
+		return
+	}
+	b := []byte(context)
+	st.hits = s.ac.scan(b, st.hits[:0])
+	for _, h := range st.hits {
+		p := &s.pats[h.pat]
+		if p.anchor || (p.boundary[0] && h.start > 0 && isAlnum(b[h.start-1])) || (p.boundary[1] && h.end < len(b) && isAlnum(b[h.end])) {
+			continue
+		}
+		for _, di := range p.dets {
+			st.ctx[di] = true
+		}
+	}
+}
+
+// nearKeywords runs a keyword-triggered identifier's regex around each of its
+// keywords (or over the whole value when the context has a keyword).
+func (s *Scanner) nearKeywords(st *State, b []byte, di int, structured bool) {
+	m := s.dets[di].managed
+	if st.ctx[di] || (structured && s.hasKeyword(st, di)) {
+		s.regexIn(st, b, di, 0, len(b), structured)
+		return
+	}
+	lastEnd := 0
+	for _, h := range st.kw {
+		if !s.patHas(h.pat, di) {
+			continue
+		}
+		lo, hi := max(h.start-m.window, lastEnd), min(h.end+m.window, len(b))
+		if lo < hi {
+			s.regexIn(st, b, di, lo, hi, structured)
+		}
+		lastEnd = max(lastEnd, hi)
+	}
+}
+
+func (s *Scanner) regexIn(st *State, b []byte, di, lo, hi int, structured bool) {
+	m := s.dets[di].managed
+	st.spans = st.spans[:0]
+	for _, loc := range m.re.FindAllIndex(b[lo:hi], -1) {
+		a, e := lo+loc[0], lo+loc[1]
+		if !regexEdgeOK(b, a, e) {
+			continue
+		}
+		strong := false
+		if m.valid != nil {
+			ok, str := m.valid(b[a:e])
+			if !ok {
+				continue
+			}
+			strong = str
+		}
+		st.spans = append(st.spans, span{a, e, strong})
+	}
+	s.emit(st, b, di, st.spans, structured)
+}
+
+// regexEdgeOK keeps a shape from matching inside a longer token.
+func regexEdgeOK(b []byte, s, e int) bool {
+	tok := func(c byte) bool { return isAlnum(c) || c == '/' || c == '+' || c == '_' || c == '-' || c == '=' }
+	return (s == 0 || !tok(b[s-1]) || !tok(b[s])) && (e == len(b) || !tok(b[e]) || !tok(b[e-1]))
+}
+
+func (s *Scanner) patHas(pat int32, di int) bool {
+	for _, d := range s.pats[pat].dets {
+		if int(d) == di {
+			return true
+		}
+	}
+	return false
+}
+
+func (s *Scanner) hasKeyword(st *State, di int) bool {
+	for _, h := range st.kw {
+		if s.patHas(h.pat, di) {
+			return true
+		}
+	}
+	return false
+}
+
+// keywordNear applies Macie's proximity rule for detector di at [a,e).
+func (s *Scanner) keywordNear(st *State, b []byte, di, a, e int, structured bool) bool {
+	if st.ctx[di] {
+		return true
+	}
+	if structured {
+		return s.hasKeyword(st, di)
+	}
+	lo := a - KeywordDistance*utf8.UTFMax - s.maxKwLen
+	i := sort.Search(len(st.kw), func(i int) bool { return st.kw[i].end >= lo })
+	for ; i < len(st.kw); i++ {
+		h := st.kw[i]
+		if h.start > e+KeywordDistance*utf8.UTFMax {
+			break
+		}
+		if !s.patHas(h.pat, di) {
+			continue
+		}
+		var gap []byte
+		switch {
+		case h.end <= a:
+			gap = b[h.end:a]
+		case h.start >= e:
+			gap = b[e:h.start]
+		}
+		if utf8.RuneCount(gap) <= KeywordDistance {
+			return true
+		}
+	}
+	return false
+}
+
+// emit applies the keyword rule, the NO_KEYWORD twin rule and the allow lists.
+func (s *Scanner) emit(st *State, b []byte, di int, spans []span, structured bool) {
+	d := &s.dets[di]
+	for _, sp := range spans {
+		need := d.rule == KeywordRequired || (d.rule == KeywordUnlessStrong && !sp.strong)
+		if need && !s.keywordNear(st, b, di, sp.start, sp.end, structured) {
+			continue
+		}
+		if d.sibling >= 0 && s.keywordNear(st, b, di, sp.start, sp.end, structured) {
+			continue // the keyword twin reports it
+		}
+		if s.allowed(b[sp.start:sp.end]) {
+			continue
+		}
+		st.matches = append(st.matches, Match{Identifier: d.id, Category: d.category, Start: sp.start, End: sp.end, det: di})
+	}
+}
+
+func (s *Scanner) allowed(text []byte) bool {
+	for _, a := range s.allow {
+		if a.Allows(text) {
+			return true
+		}
+	}
+	return false
+}
+
+// sortMatches orders by Start, then End, then identifier, and drops exact duplicates.
+func sortMatches(ms []Match) []Match {
+	sort.Slice(ms, func(i, j int) bool {
+		a, b := ms[i], ms[j]
+		if a.Start != b.Start {
+			return a.Start < b.Start
+		}
+		if a.End != b.End {
+			return a.End < b.End
+		}
+		return a.det < b.det
+	})
+	out := ms[:0]
+	for i, m := range ms {
+		if i > 0 && m.Start == ms[i-1].Start && m.End == ms[i-1].End && m.det == ms[i-1].det {
+			continue
+		}
+		out = append(out, m)
+	}
+	return out
+}
