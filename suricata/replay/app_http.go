@@ -1,0 +1,456 @@
+package replay
+
+import (
+	"bytes"
+	"strconv"
+	"strings"
+
+	"github.com/moatdev/moat/suricata"
+)
+
+// Limits on what the HTTP parser buffers; beyond them the data is counted and skipped.
+const (
+	maxHeaderBytes = 64 * 1024
+	maxBodyBytes   = 1 << 20
+)
+
+// httpTx is one request/response pair.
+type httpTx struct {
+	id          int
+	method      string
+	uri         []byte // raw target
+	normURI     []byte
+	protocol    string
+	reqLine     []byte
+	reqHeaders  []header
+	reqRaw      []byte
+	reqBody     []byte
+	reqDone     bool
+	status      int
+	statusMsg   string
+	respProto   string
+	respLine    []byte
+	respHeaders []header
+	respRaw     []byte
+	respBody    []byte
+	respLen     int
+	respDone    bool
+	respSeen    bool
+	logged      bool
+}
+
+type header struct{ name, value string }
+
+func (tx *httpTx) get(hs []header, name string) string {
+	for _, h := range hs {
+		if strings.EqualFold(h.name, name) {
+			return h.value
+		}
+	}
+	return ""
+}
+
+// httpHalf parses one direction of an HTTP/1.x connection.
+type httpHalf struct {
+	buf        []byte
+	inBody     bool
+	bodyLeft   int // -1: until close
+	chunked    bool
+	chunkState int // 0 size line, 1 data, 2 CRLF after data, 3 trailers
+	chunkLeft  int
+	cur        *httpTx
+	broken     bool
+}
+
+type httpState struct {
+	txs      []*httpTx
+	req, rsp httpHalf
+	nextResp int // index of the tx the next response belongs to
+	errors   int
+}
+
+// httpEvent says what became complete.
+type httpEvent struct {
+	tx       *httpTx
+	toServer bool
+	headers  bool // headers complete (else: body complete)
+}
+
+func (h *httpState) feed(data []byte, toServer bool, out []httpEvent) []httpEvent {
+	half := &h.rsp
+	if toServer {
+		half = &h.req
+	}
+	if half.broken {
+		return out
+	}
+	half.buf = append(half.buf, data...)
+	for {
+		if !half.inBody {
+			end, sep := headerEnd(half.buf)
+			if end < 0 {
+				if len(half.buf) > maxHeaderBytes {
+					half.broken = true
+					h.errors++
+				}
+				return out
+			}
+			block := half.buf[:end]
+			rest := half.buf[end+sep:]
+			var ok bool
+			if toServer {
+				ok = h.parseRequest(block)
+			} else {
+				ok = h.parseResponse(block)
+			}
+			if !ok {
+				half.broken = true
+				h.errors++
+				return out
+			}
+			half.buf = append(half.buf[:0], rest...)
+			out = append(out, httpEvent{tx: half.cur, toServer: toServer, headers: true})
+			half.inBody = true
+			h.setupBody(half, toServer)
+		}
+		if half.inBody {
+			done := h.body(half, toServer)
+			if !done {
+				return out
+			}
+			half.inBody = false
+			tx := half.cur
+			if toServer {
+				tx.reqDone = true
+			} else {
+				tx.respDone = true
+			}
+			out = append(out, httpEvent{tx: tx, toServer: toServer})
+			if len(half.buf) == 0 {
+				return out
+			}
+		}
+	}
+}
+
+func headerEnd(b []byte) (int, int) {
+	// Skip leading blank lines (allowed between messages).
+	i := bytes.Index(b, []byte("\r\n\r\n"))
+	j := bytes.Index(b, []byte("\n\n"))
+	if i >= 0 && (j < 0 || i <= j) {
+		return i, 4
+	}
+	if j >= 0 {
+		return j, 2
+	}
+	return -1, 0
+}
+
+func splitLines(b []byte) [][]byte {
+	lines := bytes.Split(b, []byte("\n"))
+	for i, l := range lines {
+		lines[i] = bytes.TrimSuffix(l, []byte("\r"))
+	}
+	return lines
+}
+
+func parseHeaders(lines [][]byte) []header {
+	var hs []header
+	for _, l := range lines {
+		if len(l) == 0 {
+			continue
+		}
+		if (l[0] == ' ' || l[0] == '\t') && len(hs) > 0 {
+			hs[len(hs)-1].value += " " + strings.TrimSpace(string(l))
+			continue
+		}
+		n, v, ok := bytes.Cut(l, []byte(":"))
+		if !ok {
+			continue
+		}
+		hs = append(hs, header{name: string(bytes.TrimSpace(n)), value: string(bytes.TrimSpace(v))})
+	}
+	return hs
+}
+
+func (h *httpState) parseRequest(block []byte) bool {
+	block = bytes.TrimLeft(block, "\r\n")
+	lines := splitLines(block)
+	line := lines[0]
+	sp1 := bytes.IndexByte(line, ' ')
+	if sp1 <= 0 {
+		return false
+	}
+	method := string(line[:sp1])
+	if !isToken(method) {
+		return false
+	}
+	rest := line[sp1+1:]
+	// The target runs to the last " HTTP/"; a target with spaces stays whole.
+	proto := ""
+	target := rest
+	if k := bytes.LastIndex(rest, []byte(" HTTP/")); k >= 0 {
+		target, proto = rest[:k], string(rest[k+1:])
+	}
+	tx := &httpTx{id: len(h.txs), method: method, uri: append([]byte(nil), target...), protocol: proto,
+		reqLine: append([]byte(nil), line...), reqHeaders: parseHeaders(lines[1:]), reqRaw: append([]byte(nil), block...)}
+	tx.normURI = suricata.NormalizeURI(nil, tx.uri)
+	h.txs = append(h.txs, tx)
+	h.req.cur = tx
+	return true
+}
+
+func isToken(s string) bool {
+	if s == "" || len(s) > 32 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c <= ' ' || c >= 0x7f || strings.IndexByte("()<>@,;:\\\"/[]?={}", c) >= 0 {
+			return false
+		}
+	}
+	return true
+}
+
+func (h *httpState) parseResponse(block []byte) bool {
+	block = bytes.TrimLeft(block, "\r\n")
+	lines := splitLines(block)
+	line := lines[0]
+	if !bytes.HasPrefix(line, []byte("HTTP/")) {
+		return false
+	}
+	parts := strings.SplitN(string(line), " ", 3)
+	if len(parts) < 2 {
+		return false
+	}
+	code, err := strconv.Atoi(parts[1])
+	if err != nil {
+		return false
+	}
+	var tx *httpTx
+	if h.nextResp < len(h.txs) {
+		tx = h.txs[h.nextResp]
+	} else {
+		tx = &httpTx{id: len(h.txs)} // a response without a request seen
+		h.txs = append(h.txs, tx)
+	}
+	if code >= 100 && code < 200 && code != 101 {
+		// Interim response: keep waiting for the final one.
+		h.rsp.cur = &httpTx{}
+		return true
+	}
+	h.nextResp++
+	tx.respSeen = true
+	tx.status, tx.respProto = code, parts[0]
+	if len(parts) > 2 {
+		tx.statusMsg = parts[2]
+	}
+	tx.respLine = append([]byte(nil), line...)
+	tx.respHeaders = parseHeaders(lines[1:])
+	tx.respRaw = append([]byte(nil), block...)
+	h.rsp.cur = tx
+	return true
+}
+
+func (h *httpState) setupBody(half *httpHalf, toServer bool) {
+	tx := half.cur
+	hs := tx.reqHeaders
+	if !toServer {
+		hs = tx.respHeaders
+	}
+	half.chunked, half.chunkState, half.bodyLeft = false, 0, 0
+	if strings.Contains(strings.ToLower(tx.get(hs, "Transfer-Encoding")), "chunked") {
+		half.chunked = true
+		return
+	}
+	if cl := tx.get(hs, "Content-Length"); cl != "" {
+		if n, err := strconv.Atoi(cl); err == nil && n >= 0 {
+			half.bodyLeft = n
+			return
+		}
+	}
+	if !toServer && tx.status != 204 && tx.status != 304 && tx.method != "HEAD" && tx.status != 101 && tx.method != "CONNECT" && tx.status >= 200 {
+		half.bodyLeft = -1 // until the connection closes
+	}
+}
+
+// body consumes body bytes; it reports whether the body is complete.
+func (h *httpState) body(half *httpHalf, toServer bool) bool {
+	tx := half.cur
+	take := func(n int) {
+		chunk := half.buf[:n]
+		if toServer {
+			if len(tx.reqBody) < maxBodyBytes {
+				tx.reqBody = append(tx.reqBody, chunk[:min(n, maxBodyBytes-len(tx.reqBody))]...)
+			}
+		} else {
+			tx.respLen += n
+			if len(tx.respBody) < maxBodyBytes {
+				tx.respBody = append(tx.respBody, chunk[:min(n, maxBodyBytes-len(tx.respBody))]...)
+			}
+		}
+		half.buf = half.buf[n:]
+	}
+	if !half.chunked {
+		if half.bodyLeft < 0 {
+			take(len(half.buf))
+			return false
+		}
+		n := min(half.bodyLeft, len(half.buf))
+		take(n)
+		half.bodyLeft -= n
+		return half.bodyLeft == 0
+	}
+	for {
+		switch half.chunkState {
+		case 0, 3:
+			i := bytes.IndexByte(half.buf, '\n')
+			if i < 0 {
+				return false
+			}
+			line := strings.TrimSpace(string(half.buf[:i]))
+			half.buf = half.buf[i+1:]
+			if half.chunkState == 3 {
+				if line == "" {
+					return true
+				}
+				continue
+			}
+			if j := strings.IndexByte(line, ';'); j >= 0 {
+				line = line[:j]
+			}
+			n, err := strconv.ParseInt(strings.TrimSpace(line), 16, 32)
+			if err != nil || n < 0 {
+				half.broken = true
+				h.errors++
+				return false
+			}
+			if n == 0 {
+				half.chunkState = 3
+				continue
+			}
+			half.chunkLeft, half.chunkState = int(n), 1
+		case 1:
+			n := min(half.chunkLeft, len(half.buf))
+			take(n)
+			half.chunkLeft -= n
+			if half.chunkLeft > 0 {
+				return false
+			}
+			half.chunkState = 2
+		case 2:
+			i := bytes.IndexByte(half.buf, '\n')
+			if i < 0 {
+				return false
+			}
+			half.buf = half.buf[i+1:]
+			half.chunkState = 0
+		}
+	}
+}
+
+// close ends a body that runs until the connection closes.
+func (h *httpState) close() []httpEvent {
+	half := &h.rsp
+	if half.inBody && !half.chunked && half.bodyLeft < 0 && half.cur != nil {
+		half.inBody = false
+		half.cur.respDone = true
+		return []httpEvent{{tx: half.cur}}
+	}
+	return nil
+}
+
+// setBuffers fills the HTTP sticky buffers of tx for a packet going in the given direction.
+func (tx *httpTx) setBuffers(p *suricata.Packet, toServer bool) {
+	if tx.reqLine != nil {
+		p.SetBuffer(suricata.BufHTTPURI, tx.normURI)
+		p.SetBuffer(suricata.BufHTTPRawURI, tx.uri)
+		p.SetBuffer(suricata.BufHTTPMethod, []byte(tx.method))
+		p.SetBuffer(suricata.BufHTTPRequestLine, tx.reqLine)
+		if host := tx.get(tx.reqHeaders, "Host"); host != "" || hasHeader(tx.reqHeaders, "Host") {
+			p.SetBuffer(suricata.BufHTTPRawHost, []byte(host))
+			p.SetBuffer(suricata.BufHTTPHost, []byte(normHost(host)))
+		}
+		setHeaderBuf(p, suricata.BufHTTPUserAgent, tx.reqHeaders, "User-Agent")
+		setHeaderBuf(p, suricata.BufHTTPReferer, tx.reqHeaders, "Referer")
+		setHeaderBuf(p, suricata.BufHTTPAccept, tx.reqHeaders, "Accept")
+		if tx.reqDone && len(tx.reqBody) > 0 {
+			p.SetBuffer(suricata.BufHTTPRequestBody, tx.reqBody)
+		}
+	}
+	hs, raw := tx.reqHeaders, tx.reqRaw
+	cookie := "Cookie"
+	if !toServer {
+		hs, raw, cookie = tx.respHeaders, tx.respRaw, "Set-Cookie"
+		if tx.respLine != nil {
+			p.SetBuffer(suricata.BufHTTPStatCode, []byte(strconv.Itoa(tx.status)))
+			p.SetBuffer(suricata.BufHTTPStatMsg, []byte(tx.statusMsg))
+			p.SetBuffer(suricata.BufHTTPResponseLine, tx.respLine)
+			p.SetBuffer(suricata.BufHTTPProtocol, []byte(tx.respProto))
+		}
+		if tx.respDone && len(tx.respBody) > 0 {
+			p.SetBuffer(suricata.BufHTTPResponseBody, tx.respBody)
+		}
+	} else if tx.protocol != "" {
+		p.SetBuffer(suricata.BufHTTPProtocol, []byte(tx.protocol))
+	}
+	if raw == nil {
+		return
+	}
+	var hb, names []byte
+	names = append(names, "\r\n"...)
+	for _, h := range hs {
+		if strings.EqualFold(h.name, "Cookie") || strings.EqualFold(h.name, "Set-Cookie") {
+			continue // Suricata keeps cookies out of http.header
+		}
+		hb = append(hb, h.name...)
+		hb = append(hb, ": "...)
+		hb = append(hb, h.value...)
+		hb = append(hb, "\r\n"...)
+		names = append(names, h.name...)
+		names = append(names, "\r\n"...)
+	}
+	names = append(names, "\r\n"...)
+	p.SetBuffer(suricata.BufHTTPHeader, hb)
+	p.SetBuffer(suricata.BufHTTPHeaderNames, names)
+	p.SetBuffer(suricata.BufHTTPRawHeader, raw)
+	start := append(append([]byte(nil), raw...), "\r\n\r\n"...)
+	p.SetBuffer(suricata.BufHTTPStart, start)
+	setHeaderBuf(p, suricata.BufHTTPCookie, hs, cookie)
+	setHeaderBuf(p, suricata.BufHTTPContentType, hs, "Content-Type")
+	setHeaderBuf(p, suricata.BufHTTPContentLen, hs, "Content-Length")
+	setHeaderBuf(p, suricata.BufHTTPConnection, hs, "Connection")
+}
+
+func hasHeader(hs []header, name string) bool {
+	for _, h := range hs {
+		if strings.EqualFold(h.name, name) {
+			return true
+		}
+	}
+	return false
+}
+
+func setHeaderBuf(p *suricata.Packet, b suricata.Buffer, hs []header, name string) {
+	for _, h := range hs {
+		if strings.EqualFold(h.name, name) {
+			p.SetBuffer(b, []byte(h.value))
+			return
+		}
+	}
+}
+
+// normHost lower-cases the Host header and drops the port (http.host).
+func normHost(h string) string {
+	h = strings.ToLower(strings.TrimSpace(h))
+	if strings.HasPrefix(h, "[") {
+		if i := strings.IndexByte(h, ']'); i > 0 {
+			return h[:i+1]
+		}
+	}
+	if i := strings.LastIndexByte(h, ':'); i >= 0 && strings.Count(h, ":") == 1 {
+		return h[:i]
+	}
+	return h
+}
