@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"sort"
 	"strings"
 )
 
@@ -92,6 +93,19 @@ func (c *Context) get(lower string) (ctxValue, bool) {
 	}
 	v, ok := c.m[lower]
 	return v, ok
+}
+
+// Keys returns the keys set, lower-cased (as they are compared), sorted.
+func (c *Context) Keys() []string {
+	if c == nil {
+		return nil
+	}
+	keys := make([]string, 0, len(c.m))
+	for k := range c.m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }
 
 // Len returns the number of keys set.

@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
@@ -79,14 +80,14 @@ func (s *Server) authorize(ctx context.Context, x *exchange) *awserr.Error {
 		s.logExplanation(x, req, pols)
 	}
 	if res.Decision != authz.Allowed {
-		return accessDenied(x.svc.Meta.Protocol).New("%s", res.Message(req))
+		return s.denied(x, req, pols, res)
 	}
 	if x.op.ExtraActions != nil {
 		for _, action := range x.op.ExtraActions(x.in) {
 			extra := *req
 			extra.Action = action
 			if res := authz.Evaluate(&extra, pols); res.Decision != authz.Allowed {
-				return accessDenied(x.svc.Meta.Protocol).New("%s", res.Message(&extra))
+				return s.denied(x, &extra, pols, res)
 			}
 		}
 	}
@@ -220,6 +221,95 @@ func (s *Server) requestContext(x *exchange) *policy.Context {
 }
 
 // accessDenied is the AccessDenied error of a protocol family.
+// denied is the AccessDenied error of a refused request. EC2-style services
+// (the ec2 protocol) answer UnauthorizedOperation with AWS's lead sentence
+// and an encoded authorization failure message that
+// sts:DecodeAuthorizationMessage reads back.
+func (s *Server) denied(x *exchange, req *authz.Request, pols *authz.Policies, res authz.Result) *awserr.Error {
+	msg := res.Message(req)
+	if x.svc.Meta.Protocol != "ec2" {
+		return accessDenied(x.svc.Meta.Protocol).New("%s", msg)
+	}
+	msg = "You are not authorized to perform this operation. " + msg
+	enc, err := identity.SealAuthorizationMessage(x.http.Context(), s.db, decodedMessage(x.principal, req, pols))
+	if err != nil {
+		s.log.Warn("encoding the authorization failure message", "requestId", x.requestID, "err", err)
+		return awserr.UnauthorizedOperation.New("%s", msg)
+	}
+	return awserr.UnauthorizedOperation.New("%s Encoded authorization failure message: %s", msg, enc)
+}
+
+// decodedMessage is the JSON DecodeAuthorizationMessage returns, in the
+// shape AWS's decoded messages have (allowed, explicitDeny,
+// matchedStatements, failures, context with principal, action, resource and
+// conditions). AWS does not document the fields of a matched statement;
+// moat's name the statement and the policy it is in.
+func decodedMessage(p *identity.Principal, req *authz.Request, pols *authz.Policies) []byte {
+	type value struct {
+		Value string `json:"value"`
+	}
+	type values struct {
+		Items []value `json:"items"`
+	}
+	type condition struct {
+		Key    string `json:"key"`
+		Values values `json:"values"`
+	}
+	type statement struct {
+		StatementID      string `json:"statementId,omitempty"`
+		Effect           string `json:"effect"`
+		SourcePolicyType string `json:"sourcePolicyType"`
+		SourcePolicy     string `json:"sourcePolicy,omitempty"`
+		Line             int    `json:"line"`
+		Column           int    `json:"column"`
+	}
+	e := authz.Explain(req, pols)
+	var doc struct {
+		Allowed           bool `json:"allowed"`
+		ExplicitDeny      bool `json:"explicitDeny"`
+		MatchedStatements struct {
+			Items []statement `json:"items"`
+		} `json:"matchedStatements"`
+		Failures struct {
+			Items []string `json:"items"`
+		} `json:"failures"`
+		Context struct {
+			Principal struct {
+				ID   string `json:"id"`
+				Name string `json:"name,omitempty"`
+				ARN  string `json:"arn"`
+			} `json:"principal"`
+			Action     string `json:"action"`
+			Resource   string `json:"resource"`
+			Conditions struct {
+				Items []condition `json:"items"`
+			} `json:"conditions"`
+		} `json:"context"`
+	}
+	doc.Allowed, doc.ExplicitDeny = e.Decision == authz.Allowed, e.Decision == authz.ExplicitDeny
+	doc.MatchedStatements.Items, doc.Failures.Items, doc.Context.Conditions.Items = []statement{}, []string{}, []condition{}
+	for _, m := range e.Matched {
+		name := m.Name
+		if m.ARN != "" {
+			name = m.ARN
+		}
+		doc.MatchedStatements.Items = append(doc.MatchedStatements.Items, statement{StatementID: m.Sid, Effect: strings.ToUpper(m.Effect.String()),
+			SourcePolicyType: m.Type.String(), SourcePolicy: name, Line: m.Line, Column: m.Column})
+	}
+	doc.Context.Principal.ID, doc.Context.Principal.Name, doc.Context.Principal.ARN = p.PrincipalID, p.UserName, p.ARN
+	doc.Context.Action, doc.Context.Resource = req.Action, req.Resource
+	for _, k := range req.Context.Keys() {
+		vs, _, _ := req.Context.Get(k)
+		c := condition{Key: k, Values: values{Items: []value{}}}
+		for _, v := range vs {
+			c.Values.Items = append(c.Values.Items, value{v})
+		}
+		doc.Context.Conditions.Items = append(doc.Context.Conditions.Items, c)
+	}
+	b, _ := json.Marshal(&doc)
+	return b
+}
+
 func accessDenied(protocol string) awserr.Def {
 	switch protocol {
 	case "query":

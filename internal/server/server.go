@@ -63,6 +63,9 @@ type Config struct {
 	Stdout io.Writer
 	// Clock is the server's clock; nil is time.Now.
 	Clock func() time.Time
+	// Services are served beside the built-in ones (for programs that
+	// embed moat, and tests); a name already served is replaced.
+	Services []*service.Service
 }
 
 // Server is a running moat endpoint's state. Create it with Open, serve with
@@ -131,6 +134,7 @@ func Open(cfg Config) (*Server, error) {
 	s.deps = &service.Deps{Store: db, Directory: dir, Log: cfg.Log, Clock: cfg.Clock, OnPolicyChange: s.policiesChanged}
 	s.verifier = &sigv4.Verifier{Lookup: dir, Now: cfg.Clock}
 	s.register(iam.New(), sts.New(), cloudtrail.New(), organizations.New())
+	s.register(cfg.Services...)
 	if cfg.InsecureAllowUnsigned {
 		s.log.Warn("unsigned requests are accepted and act as the root user of the management account (--insecure-allow-unsigned)", "account", s.management)
 	}
@@ -138,9 +142,11 @@ func Open(cfg Config) (*Server, error) {
 }
 
 func (s *Server) register(svcs ...*service.Service) {
-	s.services = map[string]*registered{}
-	s.targets = map[string]*registered{}
-	s.versions = map[string]*registered{}
+	if s.services == nil {
+		s.services = map[string]*registered{}
+		s.targets = map[string]*registered{}
+		s.versions = map[string]*registered{}
+	}
 	for _, svc := range svcs {
 		r := &registered{Service: svc, codec: protocol.New(svc.Meta)}
 		s.services[svc.Meta.Name] = r

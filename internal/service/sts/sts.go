@@ -6,6 +6,7 @@ package sts
 
 import (
 	"context"
+	"errors"
 	"regexp"
 	"strings"
 	"time"
@@ -31,6 +32,7 @@ func New() *service.Service {
 		EventSource: "sts.amazonaws.com",
 		Ops: service.Table(
 			service.Op("GetCallerIdentity", "sts:GetCallerIdentity", getCallerIdentity, service.ReadOnly[struct{}]()),
+			service.Op("DecodeAuthorizationMessage", "sts:DecodeAuthorizationMessage", decodeAuthorizationMessage, service.ReadOnly[DecodeAuthorizationMessageInput]()),
 			service.Op("GetSessionToken", "sts:GetSessionToken", getSessionToken, service.ReadOnly[GetSessionTokenInput](), service.AuthenticationOnly[GetSessionTokenInput](),
 				service.MFA(func(in *GetSessionTokenInput) (string, string) { return deref(in.SerialNumber), deref(in.TokenCode) })),
 			withIdentify(service.Op("AssumeRoleWithWebIdentity", "sts:AssumeRoleWithWebIdentity", assumeRoleWithWebIdentity,
@@ -422,4 +424,28 @@ func contains(list []string, k string) bool {
 		}
 	}
 	return false
+}
+
+// DecodeAuthorizationMessageInput is STS's DecodeAuthorizationMessage request.
+type DecodeAuthorizationMessageInput struct {
+	EncodedMessage string `aws:",required"`
+}
+
+// DecodeAuthorizationMessageResult is STS's DecodeAuthorizationMessage response.
+type DecodeAuthorizationMessageResult struct {
+	DecodedMessage string `aws:",sensitive"` // not copied into the trail
+}
+
+// decodeAuthorizationMessage reads back the encoded message of an
+// UnauthorizedOperation error (identity.SealAuthorizationMessage). The caller
+// needs sts:DecodeAuthorizationMessage, as in AWS.
+func decodeAuthorizationMessage(ctx context.Context, c *service.Call, in *DecodeAuthorizationMessageInput) (*DecodeAuthorizationMessageResult, error) {
+	b, err := identity.OpenAuthorizationMessage(ctx, c.Deps.Store, in.EncodedMessage)
+	if errors.Is(err, identity.ErrUndecodable) {
+		return nil, awserr.InvalidAuthorizationMessageException.New("The error message could not be decoded: it was not issued by this moat, or it was changed.")
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &DecodeAuthorizationMessageResult{DecodedMessage: string(b)}, nil
 }
