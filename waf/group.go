@@ -49,6 +49,9 @@ func (c *compiler) managedGroup(m *ManagedRuleGroupStatement, p string) *RuleGro
 	if d := c.opts.ManagedRuleGroups[key]; d != nil {
 		return d
 	}
+	if d := c.opts.ManagedRuleGroups[m.Name]; d != nil {
+		return d
+	}
 	managedMu.RLock()
 	def := managed[key]
 	managedMu.RUnlock()
