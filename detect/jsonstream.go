@@ -135,7 +135,7 @@ func (s *jsonStream) next() ([]byte, error) {
 			}
 			s.state = stTop
 		case c == '{' || s.state != stTop:
-			return s.value()
+			return s.valueOrSkip()
 		default:
 			e := &Error{Line: s.line, Column: s.col(), Msg: fmt.Sprintf("unexpected %s outside a record", quoteByte(c))}
 			s.skipLine()
@@ -145,8 +145,9 @@ func (s *jsonStream) next() ([]byte, error) {
 }
 
 func (s *jsonStream) endErr() error {
-	if s.rerr != nil {
-		return &Error{Line: s.line, Column: s.col(), Msg: "read error", Err: s.rerr}
+	if err := s.rerr; err != nil {
+		s.rerr = nil // reported once
+		return &Error{Line: s.line, Column: s.col(), Msg: "read error: " + err.Error(), Err: err}
 	}
 	return io.EOF
 }
@@ -204,13 +205,13 @@ func (s *jsonStream) skipRestOfWrapper() error {
 	c, ok := s.skipSpace(true)
 	for ok && c != '}' {
 		// another member: "key": value
-		if _, err := s.value(); err != nil {
+		if _, err := s.valueOrSkip(); err != nil {
 			return err
 		}
 		c, ok = s.skipSpace(true)
 		if ok && c == ':' {
 			s.pos++
-			if _, err := s.value(); err != nil {
+			if _, err := s.valueOrSkip(); err != nil {
 				return err
 			}
 			c, ok = s.skipSpace(true)
@@ -301,8 +302,9 @@ func (s *jsonStream) value() ([]byte, error) {
 				return s.finish(0, len(s.buf)), nil
 			}
 			s.state = stDone
-			if s.rerr != nil {
-				return nil, &Error{Line: s.startLine, Column: s.startCol, Msg: "read error inside a record", Err: s.rerr}
+			if err := s.rerr; err != nil {
+				s.rerr = nil
+				return nil, &Error{Line: s.startLine, Column: s.startCol, Msg: "read error inside a record: " + err.Error(), Err: err}
 			}
 			return nil, &Error{Line: s.startLine, Column: s.startCol, Msg: errTruncated.Error(), Err: errTruncated}
 		}
@@ -312,6 +314,18 @@ func (s *jsonStream) value() ([]byte, error) {
 func (s *jsonStream) finish(start, end int) []byte {
 	s.pos = end
 	return s.buf[start:end]
+}
+
+// valueOrSkip is value, except that a stray closing bracket (which value
+// would return as an empty record) is reported and skipped.
+func (s *jsonStream) valueOrSkip() ([]byte, error) {
+	b, err := s.value()
+	if err == nil && len(b) == 0 {
+		e := &Error{Line: s.line, Column: s.col(), Msg: fmt.Sprintf("unexpected %s", quoteByte(s.buf[s.pos]))}
+		s.pos++
+		return nil, e
+	}
+	return b, err
 }
 
 // lineCol converts a byte offset inside the record last returned into a

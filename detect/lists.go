@@ -235,3 +235,8 @@ func (l *IPList) readSTIX(r io.Reader, name string) error {
 		}
 	}
 }
+
+func parseAddr(s string) (netip.Addr, error) {
+	a, err := netip.ParseAddr(strings.TrimSpace(s))
+	return a.Unmap(), err
+}

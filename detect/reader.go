@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 )
 
 // CloudTrailReader reads CloudTrail records from one file or stream: gzip or
@@ -109,8 +110,10 @@ func decodeErr(js *jsonStream, name string, n int, data []byte, err error) error
 		e.Line, e.Column = js.lineCol(data, se.Offset-1)
 		e.Msg, e.Err = "invalid JSON: "+se.Error(), err
 	case errors.As(err, &te):
-		e.Line, e.Column = js.lineCol(data, te.Offset-1)
-		e.Field = te.Field
+		e.Field = strings.TrimPrefix(strings.TrimPrefix(te.Field, "recordAlias."), "dnsAlias.")
+		if e.Field != "" {
+			e.Line, e.Column = js.lineCol(data, te.Offset-1)
+		}
 		if e.Field == "" {
 			e.Msg = "expected a JSON object, got " + te.Value
 		} else {
