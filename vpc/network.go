@@ -9,13 +9,13 @@ import (
 
 // Quotas are the VPC quotas the mutations enforce (defaults: AWS's).
 var Quotas = struct {
-	RulesPerSecurityGroup    int // per direction and address family
-	SecurityGroupsPerENI     int
-	RuleProductCap           int // rules per group x groups per interface
-	SecurityGroupsPerRegion  int
-	ACLRulesPerDirection     int // per address family, "*" included
-	PrefixListMaxEntriesCap  int
-	EndpointPolicyMaxLength  int
+	RulesPerSecurityGroup   int // per direction and address family
+	SecurityGroupsPerENI    int
+	RuleProductCap          int // rules per group x groups per interface
+	SecurityGroupsPerRegion int
+	ACLRulesPerDirection    int // per address family, "*" included
+	PrefixListMaxEntriesCap int
+	EndpointPolicyMaxLength int
 }{60, 5, 1000, 2500, 20, 1000, 20480}
 
 func (n *Network) id(prefix string) string {

@@ -70,8 +70,8 @@ type Explanation struct {
 
 // Packet is one concrete packet header of an admitted path.
 type Packet struct {
-	Protocol                 string
-	SourceIp, DestinationIp  netip.Addr
+	Protocol                    string
+	SourceIp, DestinationIp     netip.Addr
 	SourcePort, DestinationPort int
 }
 

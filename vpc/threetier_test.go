@@ -39,15 +39,15 @@ func tcp(from, to int, peers ...string) IpPermission {
 // app (private, 8080 from the web group), db (private, 5432 from the app
 // group); NACLs admit each tier's traffic and the ephemeral-port replies.
 type tiers struct {
-	n                      *Network
-	vpc                    *VPC
-	igw                    *InternetGateway
-	web, web2, app, app2   *Instance
-	db, db2                *Instance
-	webSub, appSub, dbSub  *Subnet
-	webACL, appACL, dbACL  *NetworkACL
-	webSG, appSG, dbSG     *SecurityGroup
-	nat                    *NATGateway
+	n                     *Network
+	vpc                   *VPC
+	igw                   *InternetGateway
+	web, web2, app, app2  *Instance
+	db, db2               *Instance
+	webSub, appSub, dbSub *Subnet
+	webACL, appACL, dbACL *NetworkACL
+	webSG, appSG, dbSG    *SecurityGroup
+	nat                   *NATGateway
 }
 
 func threeTier(t testing.TB) *tiers {
