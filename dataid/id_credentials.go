@@ -55,7 +55,7 @@ func validAWSSecret(m []byte) (bool, bool) {
 	return up && low && !awsExampleSecrets[string(m)] && !bytes.Contains(m, []byte("EXAMPLE")), false
 }
 
-func isB64(c byte) bool   { return isAlnum(c) || c == '+' || c == '/' }
+func isB64(c byte) bool    { return isAlnum(c) || c == '+' || c == '/' }
 func isB64URL(c byte) bool { return isAlnum(c) || c == '-' || c == '_' }
 
 // findBasicAuth: "Authorization: Basic <base64 of user:password>" (also

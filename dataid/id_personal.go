@@ -36,7 +36,7 @@ func init() {
 		Keywords: []string{"passport", "passeport", "passport number"}, KeywordRule: KeywordRequired,
 		trig: triggerKeyword, window: 50, re: mustRe(`[A-Z]{2}[0-9]{6}`)})
 	register(&Managed{ID: "UK_NATIONAL_INSURANCE_NUMBER", Category: PersonalInformation, Countries: []string{"UK"}, Recommended: true,
-		Keywords: []string{"insurance no", "insurance number", "national insurance number", "nin", "nino", "ni number"},
+		Keywords:    []string{"insurance no", "insurance number", "national insurance number", "nin", "nino", "ni number"},
 		KeywordRule: KeywordRequired, trig: triggerKeyword, window: 50,
 		re: mustRe(`[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z] ?[0-9]{2} ?[0-9]{2} ?[0-9]{2} ?[A-D]`), valid: validNINO})
 	register(&Managed{ID: "CANADA_SOCIAL_INSURANCE_NUMBER", Category: PersonalInformation, Countries: []string{"Canada"}, Recommended: true,

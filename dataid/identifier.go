@@ -86,12 +86,12 @@ type Managed struct {
 	NoKeywordOf string
 
 	trig    trigger
-	anchors []string                                       // triggerAnchor: case-insensitive literals
-	findAt  func(b []byte, s, e int, out []span) []span    // triggerAnchor: verify at the anchor [s,e)
-	findRun func(b []byte, r *numRun, out []span) []span   // triggerDigits: verify a digit run
-	re      *regexp.Regexp                                 // triggerKeyword: the shape
-	window  int                                            // triggerKeyword: bytes searched on each side of a keyword
-	valid   func(m []byte) (ok, strong bool)               // triggerKeyword: optional check on the shape
+	anchors []string                                     // triggerAnchor: case-insensitive literals
+	findAt  func(b []byte, s, e int, out []span) []span  // triggerAnchor: verify at the anchor [s,e)
+	findRun func(b []byte, r *numRun, out []span) []span // triggerDigits: verify a digit run
+	re      *regexp.Regexp                               // triggerKeyword: the shape
+	window  int                                          // triggerKeyword: bytes searched on each side of a keyword
+	valid   func(m []byte) (ok, strong bool)             // triggerKeyword: optional check on the shape
 }
 
 var registry = map[string]*Managed{}

@@ -190,13 +190,14 @@ func (s *Scanner) compile() {
 
 // State is per-goroutine scratch space for Scan; reuse it across calls.
 type State struct {
-	hits    []hit
-	kw      []hit // keyword hits that passed the boundary check
-	spans   []span
-	matches []Match
-	ctx     []bool // detectors with a keyword in the segment's context
-	run     numRun
-	digits  []byte
+	hits     []hit
+	kw       []hit // keyword hits that passed the boundary check
+	spans    []span
+	matches  []Match
+	ctx      []bool // detectors with a keyword in the segment's context
+	ctxCache map[string][]bool
+	run      numRun
+	digits   []byte
 }
 
 // NewState returns scratch space for s.
@@ -219,6 +220,10 @@ func (s *Scanner) Identifiers() []string {
 // record-based files). The returned matches, sorted by Start, are valid until
 // the next call with st.
 func (s *Scanner) Scan(st *State, b []byte, context string, structured bool) []Match {
+	return s.scan(st, b, []byte(context), structured)
+}
+
+func (s *Scanner) scan(st *State, b []byte, context []byte, structured bool) []Match {
 	if len(st.ctx) != len(s.dets) {
 		st.ctx = make([]bool, len(s.dets))
 	}
@@ -261,12 +266,18 @@ func (s *Scanner) Scan(st *State, b []byte, context string, structured bool) []M
 	return st.matches
 }
 
-func (s *Scanner) contextKeywords(st *State, context string) {
-	clear(st.ctx)
-	if context == "" {
+// contextKeywords fills st.ctx for a column name or JSON path, cached per
+// distinct context (the cache is bounded).
+func (s *Scanner) contextKeywords(st *State, b []byte) {
+	if len(b) == 0 {
+		clear(st.ctx)
 		return
 	}
-	b := []byte(context)
+	if c, ok := st.ctxCache[string(b)]; ok {
+		copy(st.ctx, c)
+		return
+	}
+	clear(st.ctx)
 	st.hits = s.ac.scan(b, st.hits[:0])
 	for _, h := range st.hits {
 		p := &s.pats[h.pat]
@@ -277,6 +288,10 @@ func (s *Scanner) contextKeywords(st *State, context string) {
 			st.ctx[di] = true
 		}
 	}
+	if st.ctxCache == nil || len(st.ctxCache) > 4096 {
+		st.ctxCache = map[string][]bool{}
+	}
+	st.ctxCache[string(b)] = append([]bool(nil), st.ctx...)
 }
 
 // nearKeywords runs a keyword-triggered identifier's regex around each of its
@@ -323,8 +338,8 @@ func (s *Scanner) regexIn(st *State, b []byte, di, lo, hi int, structured bool) 
 
 // regexEdgeOK keeps a shape from matching inside a longer token.
 func regexEdgeOK(b []byte, s, e int) bool {
-	tok := func(c byte) bool { return isAlnum(c) || c == '/' || c == '+' || c == '_' || c == '-' || c == '=' }
-	return (s == 0 || !tok(b[s-1]) || !tok(b[s])) && (e == len(b) || !tok(b[e]) || !tok(b[e-1]))
+	tok := func(c byte) bool { return isAlnum(c) || c == '/' || c == '+' || c == '_' || c == '-' }
+	return (s == 0 || !tok(b[s-1]) || !tok(b[s])) && (e == len(b) || !(tok(b[e]) || b[e] == '=') || !tok(b[e-1]))
 }
 
 func (s *Scanner) patHas(pat int32, di int) bool {
