@@ -136,6 +136,10 @@ type Packet struct {
 	// Time is the packet time in seconds (for thresholds); FlowKey identifies the flow for track by_flow.
 	Time    float64
 	FlowKey uint64
+	// Num numbers the packet; a rule that inspects only the payload fires
+	// once per packet even when the packet is inspected once per
+	// transaction it completes.
+	Num uint64
 }
 
 // SetBuffer sets a sticky buffer.
@@ -172,10 +176,12 @@ type Verdict struct {
 
 // Scratch is per-goroutine working memory, reused across packets.
 type Scratch struct {
-	set  []uint64
-	cand []int32
-	tbuf []byte
-	v    Verdict
+	lastNum  uint64
+	pktFired []int32
+	set      []uint64
+	cand     []int32
+	tbuf     []byte
+	v        Verdict
 }
 
 func (sc *Scratch) mark(i int) {
@@ -222,6 +228,12 @@ func (e *Engine) Inspect(p *Packet, fs *FlowState, th *Thresholds, sc *Scratch) 
 			continue
 		}
 		applyFlowbits(r, fs)
+		if r.usesBufs == 0 && p.Num != 0 {
+			if p.Num != sc.lastNum {
+				sc.lastNum, sc.pktFired = p.Num, sc.pktFired[:0]
+			}
+			sc.pktFired = append(sc.pktFired, i)
+		}
 		if r.usesBufs != 0 && p.TxID != 0 {
 			if fs.fired == nil {
 				fs.fired = map[int32]uint64{}
@@ -230,7 +242,11 @@ func (e *Engine) Inspect(p *Packet, fs *FlowState, th *Thresholds, sc *Scratch) 
 		}
 		if r.Action == ActionPass {
 			v.Pass = r
-			if r.ipOnly || r.needApp != AppUnknown {
+			// A pass decided on the flow (an application-layer rule, or one
+			// with no payload check) passes the rest of the flow, as in
+			// Suricata 7; a pass on payload content passes only the packet,
+			// as does a pass after a drop already matched the packet.
+			if v.Drop == nil && !r.Flow.NotEstablished && (r.needApp != AppUnknown || r.usesBufs != 0 || len(r.Matches) == 0) {
 				fs.Passed = true
 			}
 			return v
@@ -269,6 +285,9 @@ func (e *Engine) matchRule(i int32, r *Rule, p *Packet, fs *FlowState, sc *Scrat
 		return false
 	}
 	if r.usesBufs != 0 && p.TxID != 0 && fs.fired[i] == p.TxID {
+		return false
+	}
+	if r.usesBufs == 0 && p.Num != 0 && p.Num == sc.lastNum && slices.Contains(sc.pktFired, i) {
 		return false
 	}
 	f := &r.Flow

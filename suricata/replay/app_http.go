@@ -350,13 +350,25 @@ func (h *httpState) body(half *httpHalf, toServer bool) bool {
 	}
 }
 
-// close ends a body that runs until the connection closes.
+// close ends the response at connection close: a body that runs until
+// close, or headers the server never terminated with a blank line (libhtp
+// accepts both).
 func (h *httpState) close() []httpEvent {
 	half := &h.rsp
+	var out []httpEvent
+	if !half.inBody && !half.broken && len(bytes.TrimSpace(half.buf)) > 0 {
+		if !h.parseResponse(bytes.TrimRight(half.buf, "\r\n")) {
+			h.errors++
+			return nil
+		}
+		half.buf = half.buf[:0]
+		half.cur.respDone = true
+		return append(out, httpEvent{tx: half.cur, headers: true}, httpEvent{tx: half.cur})
+	}
 	if half.inBody && !half.chunked && half.bodyLeft < 0 && half.cur != nil {
 		half.inBody = false
 		half.cur.respDone = true
-		return []httpEvent{{tx: half.cur}}
+		return append(out, httpEvent{tx: half.cur})
 	}
 	return nil
 }

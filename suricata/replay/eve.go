@@ -100,6 +100,7 @@ type eveFlow struct {
 	State         string `json:"state,omitempty"`
 	Reason        string `json:"reason,omitempty"`
 	Alerted       *bool  `json:"alerted,omitempty"`
+	Action        string `json:"action,omitempty"`
 }
 
 type eveNetflow struct {
@@ -140,10 +141,8 @@ type awsRecord struct {
 }
 
 // eveTime formats a packet time as Suricata does: 2009-10-16T16:44:16.083524+0000.
-func eveTime(t float64) string {
-	sec := int64(t)
-	usec := int64((t - float64(sec)) * 1e6)
-	return time.Unix(sec, usec*1000).UTC().Format("2006-01-02T15:04:05.000000-0700")
+func eveTime(ns int64) string {
+	return time.Unix(0, ns).UTC().Format("2006-01-02T15:04:05.000000-0700")
 }
 
 func protoName(p uint8) string {

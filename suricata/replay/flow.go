@@ -26,7 +26,7 @@ type flow struct {
 	id          uint64
 	proto       uint8
 	cli, srv    netip.AddrPort
-	start, end  float64
+	start, end  int64     // nanoseconds
 	pkts        [2]uint64 // 0: to server, 1: to client
 	bytes       [2]uint64
 	flags       [2]uint8
@@ -60,14 +60,14 @@ func (f *flow) dir(src netip.AddrPort) int {
 	return 1
 }
 
-func flowID(k flowKey, start float64) uint64 {
+func flowID(k flowKey, start int64) uint64 {
 	h := fnv.New64a()
 	h.Write([]byte{k.proto})
 	b, _ := k.a.MarshalBinary()
 	h.Write(b)
 	b, _ = k.b.MarshalBinary()
 	h.Write(b)
-	h.Write([]byte(strconv.FormatFloat(start, 'f', 6, 64)))
+	h.Write([]byte(strconv.FormatInt(start, 10)))
 	return h.Sum64() & (1<<51 - 1) // keep it exact in JSON numbers
 }
 

@@ -45,7 +45,11 @@ type Config struct {
 	// NoMidstream turns off pickup of TCP sessions whose handshake is not
 	// in the capture (on by default, as real captures often start mid-session).
 	NoMidstream bool
-	Format      Format
+	// AsyncOneSide treats a TCP session as established after the client's
+	// SYN and ACK when the server side is not in the capture (Suricata's
+	// stream.async-oneside).
+	AsyncOneSide bool
+	Format       Format
 	// FirewallName and AvailabilityZone fill the Network Firewall envelope.
 	FirewallName, AvailabilityZone string
 }
@@ -106,7 +110,7 @@ func Run(r io.Reader, w io.Writer, cfg Config) (*Stats, error) {
 			runErr = &TruncatedError{Packets: rp.stats.Packets, Err: err}
 			break
 		}
-		rp.packet(data, float64(ts.UnixNano())/1e9)
+		rp.packet(data, ts.UnixNano())
 	}
 	rp.finish()
 	if err := bw.Flush(); err != nil {
@@ -129,13 +133,15 @@ type replayer struct {
 	enc    *json.Encoder
 	werr   error
 	pcnt   uint64
-	now    float64
+	now    int64 // nanoseconds
 	first  layers.LinkType
 	parser *gopacket.DecodingLayerParser
 	dec    decoded
 	pkt    suricata.Packet
 	segs   [][]byte
 	hev    []httpEvent
+
+	pktEstablished bool // false for the packet that completes the handshake
 }
 
 type decoded struct {
@@ -190,7 +196,7 @@ func (rp *replayer) emit(rec *eveRecord) {
 	var err error
 	if rp.cfg.Format == FormatNetworkFirewall {
 		err = rp.enc.Encode(awsRecord{FirewallName: rp.cfg.FirewallName, AvailabilityZone: rp.cfg.AvailabilityZone,
-			EventTimestamp: strconv.FormatInt(int64(rp.now), 10), Event: rec})
+			EventTimestamp: strconv.FormatInt(rp.now/1e9, 10), Event: rec})
 	} else {
 		err = rp.enc.Encode(rec)
 	}
@@ -199,7 +205,7 @@ func (rp *replayer) emit(rec *eveRecord) {
 	}
 }
 
-func (rp *replayer) packet(data []byte, ts float64) {
+func (rp *replayer) packet(data []byte, ts int64) {
 	rp.pcnt++
 	rp.now = ts
 	st := rp.stats
@@ -287,16 +293,17 @@ func (rp *replayer) packet(data []byte, ts float64) {
 		f.maxTTL[dir] = ttl
 	}
 	p := &rp.pkt
+	rp.pktEstablished = true
 	p.Have, p.TxID = 0, 0
 	p.Proto, p.Src, p.Dst, p.SrcPort, p.DstPort = proto, s.Addr(), t.Addr(), sp, dp
 	p.ICMPType, p.Payload, p.ToServer, p.FirstInDir = icmpType, payload, dir == 0, first
-	p.Time, p.FlowKey = ts, f.id
+	p.Time, p.FlowKey, p.Num = float64(ts)/1e9, f.id, rp.pcnt
 	if isTCP {
-		rp.tcpPacket(f, dir, isNew)
+		dir = rp.tcpPacket(f, dir, isNew)
 	} else if dir == 1 || f.seen[0] && f.seen[1] {
 		f.established = f.seen[0] && f.seen[1]
 	}
-	p.Established = f.established
+	p.Established = f.established && rp.pktEstablished
 	p.App = f.app
 	if f.app == suricata.AppUnknown && proto == 17 && (sp == 53 || dp == 53) {
 		if _, err := parseDNS(payload); err == nil {
@@ -326,7 +333,7 @@ func contains(ts []gopacket.LayerType, t gopacket.LayerType) bool {
 	return false
 }
 
-func (rp *replayer) lookup(proto uint8, s, d netip.AddrPort, ts float64) (*flow, bool) {
+func (rp *replayer) lookup(proto uint8, s, d netip.AddrPort, ts int64) (*flow, bool) {
 	if proto != 6 && proto != 17 {
 		s, d = netip.AddrPortFrom(s.Addr(), 0), netip.AddrPortFrom(d.Addr(), 0)
 	}
@@ -342,8 +349,9 @@ func (rp *replayer) lookup(proto uint8, s, d netip.AddrPort, ts float64) (*flow,
 	return f, true
 }
 
-// tcpPacket updates the handshake state; it may swap client and server.
-func (rp *replayer) tcpPacket(f *flow, dir int, isNew bool) {
+// tcpPacket updates the handshake state; it may swap client and server and
+// returns the packet's direction.
+func (rp *replayer) tcpPacket(f *flow, dir int, isNew bool) int {
 	t := &rp.dec.tcp
 	var fl uint8
 	if t.FIN {
@@ -397,7 +405,13 @@ func (rp *replayer) tcpPacket(f *flow, dir int, isNew bool) {
 		f.synSeen = true
 	case t.SYN && t.ACK && dir == 1:
 		f.synAckSeen = true
-	case t.ACK && !t.SYN && dir == 0 && f.synSeen && f.synAckSeen:
+	case t.ACK && !t.SYN && dir == 0 && f.synSeen && f.synAckSeen && !f.established:
+		// The ACK completing the handshake is not itself "established"
+		// (Suricata's flow:established starts with the next packet).
+		f.established = true
+		rp.pktEstablished = false
+		return dir
+	case t.ACK && !t.SYN && dir == 0 && f.synSeen && rp.cfg.AsyncOneSide && !f.seen[1]:
 		f.established = true
 	}
 	if t.FIN {
@@ -406,6 +420,7 @@ func (rp *replayer) tcpPacket(f *flow, dir int, isNew bool) {
 	if t.RST {
 		f.rstSeen = true
 	}
+	return dir
 }
 
 func (f *flow) swap() {
@@ -421,6 +436,14 @@ func (f *flow) swap() {
 // reports whether it already inspected the packet.
 func (rp *replayer) tcpApp(f *flow, dir int, seq uint32, payload []byte) bool {
 	t := &rp.dec.tcp
+	if f.midstream && f.app == suricata.AppUnknown && !f.appTried[0] && !f.appTried[1] && dir == 0 && len(payload) >= 5 && string(payload[:5]) == "HTTP/" {
+		// Picked up midstream with a response first: the sender is the server.
+		f.swap()
+		f.streams[0], f.streams[1] = f.streams[1], f.streams[0]
+		f.flags[0], f.flags[1] = f.flags[1], f.flags[0]
+		dir = 1
+		rp.pkt.ToServer = false
+	}
 	if f.streams[dir] == nil {
 		f.streams[dir] = &stream{}
 	}
@@ -440,8 +463,8 @@ func (rp *replayer) tcpApp(f *flow, dir int, seq uint32, payload []byte) bool {
 		}
 	}
 	if (t.FIN || t.RST) && f.http != nil && dir == 1 {
-		for _, ev := range f.http.close() {
-			rp.httpDone(f, ev.tx)
+		if rp.httpEvents(f, dir, f.http.close()) {
+			inspected = true
 		}
 	}
 	return inspected
@@ -532,22 +555,22 @@ func (rp *replayer) httpData(f *flow, dir int, data []byte) bool {
 	errs := f.http.errors
 	rp.hev = f.http.feed(data, dir == 0, rp.hev[:0])
 	rp.stats.ParseErrors["http"] += uint64(f.http.errors - errs)
+	return rp.httpEvents(f, dir, rp.hev)
+}
+
+// httpEvents inspects the packet once per transaction that progressed.
+func (rp *replayer) httpEvents(f *flow, dir int, evs []httpEvent) bool {
 	inspected := false
-	for _, ev := range rp.hev {
+	for _, ev := range evs {
 		tx := ev.tx
 		if tx == nil || tx.id < 0 || (tx.reqLine == nil && tx.respLine == nil) {
 			continue
 		}
 		p := &rp.pkt
-		saved := p.Payload
-		if inspected {
-			p.Payload, p.FirstInDir = nil, false
-		}
 		p.Have = 0
 		tx.setBuffers(p, dir == 0)
 		p.TxID = uint64(tx.id) + 1
 		rp.inspectTx(f, tx)
-		p.Payload = saved
 		inspected = true
 		if !ev.toServer && !ev.headers {
 			rp.httpDone(f, tx)
@@ -754,7 +777,7 @@ func (rp *replayer) finish() {
 }
 
 func (rp *replayer) flowRecords(f *flow) {
-	age := int64(f.end) - int64(f.start)
+	age := f.end/1e9 - f.start/1e9
 	if rp.cfg.Format == FormatNetworkFirewall {
 		for dir := 0; dir < 2; dir++ {
 			if f.pkts[dir] == 0 {
@@ -789,6 +812,12 @@ func (rp *replayer) flowRecords(f *flow) {
 	}
 	rec.Flow = &eveFlow{PktsToServer: f.pkts[0], PktsToClient: f.pkts[1], BytesToServer: f.bytes[0], BytesToClient: f.bytes[1],
 		Start: eveTime(f.start), End: eveTime(f.end), Age: &age, State: state, Reason: "shutdown", Alerted: &alerted}
+	switch {
+	case f.fs.Passed:
+		rec.Flow.Action = "pass"
+	case f.fs.Dropped:
+		rec.Flow.Action = "drop"
+	}
 	if f.proto == 6 {
 		all := f.flags[0] | f.flags[1]
 		tcpState := "established"

@@ -152,7 +152,10 @@ func (c *verifyCase) run(t *testing.T) error {
 	}
 	defer f.Close()
 	var out bytes.Buffer
-	if _, err := Run(f, &out, Config{Inspector: eng}); err != nil {
+	// Suricata's default is stream.midstream: false; moat's is true.
+	cfg := Config{Inspector: eng, NoMidstream: !strings.Contains(args, "stream.midstream=true"),
+		AsyncOneSide: strings.Contains(args, "stream.async-oneside=true")}
+	if _, err := Run(f, &out, cfg); err != nil {
 		return err
 	}
 	sc := bufio.NewScanner(&out)
