@@ -638,4 +638,3 @@ func (l *loader) endpoint(raw json.RawMessage) error {
 	l.t.Endpoints[e.VpcEndpointId] = e
 	return nil
 }
-

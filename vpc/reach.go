@@ -89,6 +89,7 @@ type Analysis struct {
 	Example *Packet
 	// DestinationPorts are the destination ports that make it.
 	DestinationPorts Set
+	sources          Set // source addresses that make it
 }
 
 // Reach answers q. Errors are EC2 errors for missing resources or bad

@@ -63,6 +63,7 @@ func (w *walk) run(src, dst end, b box) {
 	if len(w.res.Explanations) == 0 && !r.empty() {
 		w.res.NetworkPathFound = true
 		w.res.DestinationPorts = r.field(fSrcPort)
+		w.res.sources = r.field(fDstAddr)
 		p := &Packet{Protocol: protoName(w.proto)}
 		bx := r[0]
 		s, _ := bx[fDstAddr].Min()
