@@ -105,8 +105,6 @@ var unsupported = map[string]unsupportedWhy{
 	"from_base64":          {"from_base64 is not implemented", false},
 	"pcrexform":            {"pcrexform is not implemented", false},
 	"xor":                  {"xor is not implemented", false},
-	"http.location":        {"http.location is not implemented", false},
-	"http.server":          {"http.server is not implemented", false},
 	"http.header.raw":      {"raw header matching is not implemented", false},
 	"smtp.helo":            {"SMTP parsing is not implemented", false},
 	"ssh.proto":            {"SSH parsing is not implemented", false},
@@ -117,8 +115,6 @@ var unsupported = map[string]unsupportedWhy{
 	"dce_opnum":            {"DCERPC parsing is not implemented", false},
 	"dce_stub_data":        {"DCERPC parsing is not implemented", false},
 	"krb5_cname":           {"Kerberos parsing is not implemented", false},
-	"file_data":            {"file_data is not implemented (use http.response_body)", false},
-	"file.data":            {"file.data is not implemented (use http.response_body)", false},
 	"http.request_header":  {"http.request_header is not implemented", false},
 	"http.response_header": {"http.response_header is not implemented", false},
 	"prefilter":            {"prefilter is not implemented", false},
@@ -241,7 +237,10 @@ func init() {
 		"http_request_line": BufHTTPRequestLine, "http_response_line": BufHTTPResponseLine, "http_content_type": BufHTTPContentType,
 		"http_content_len": BufHTTPContentLen, "http_protocol": BufHTTPProtocol, "http_header_names": BufHTTPHeaderNames,
 		"http_referer": BufHTTPReferer, "http_accept": BufHTTPAccept, "http_connection": BufHTTPConnection, "http_start": BufHTTPStart,
-		"http.cookie": BufHTTPCookie}
+		"http.cookie": BufHTTPCookie, "http_accept_enc": BufHTTPAcceptEnc, "http_accept_lang": BufHTTPAcceptLang,
+		// file.data inspects HTTP response bodies only in moat (Suricata
+		// also covers request bodies and other protocols' files).
+		"file.data": BufHTTPResponseBody, "file_data": BufHTTPResponseBody}
 	for name, b := range aliases {
 		if _, ok := keywords[name]; ok {
 			continue

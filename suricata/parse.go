@@ -228,6 +228,7 @@ func (p *ruleParser) parse() *Error {
 		p.col = closeIdx + 2
 		return p.errf(RefusedBySuricata, "text after the option list: %q", rest)
 	}
+	p.scanSID(text[open+1 : closeIdx])
 	if err := p.header(headerFields(text[:open], 0)); err != nil {
 		return err
 	}
@@ -366,15 +367,18 @@ func splitOptions(s string, base int) []field {
 	return out
 }
 
-func (p *ruleParser) options(s string, base int) *Error {
-	opts := splitOptions(s, base)
-	// sid first, so every error can name the rule.
-	for _, o := range opts {
+// scanSID reads the sid first, so every error can name the rule.
+func (p *ruleParser) scanSID(s string) {
+	for _, o := range splitOptions(s, 0) {
 		name, val, _ := strings.Cut(o.s, ":")
 		if strings.TrimSpace(name) == "sid" {
 			fmt.Sscanf(strings.TrimSpace(val), "%d", &p.r.SID)
 		}
 	}
+}
+
+func (p *ruleParser) options(s string, base int) *Error {
+	opts := splitOptions(s, base)
 	for _, o := range opts {
 		lead := len(o.s) - len(strings.TrimLeft(o.s, " \t"))
 		name, val, hasVal := strings.Cut(strings.TrimSpace(o.s), ":")

@@ -76,6 +76,10 @@ const (
 	BufHTTPAccept
 	BufHTTPConnection
 	BufHTTPStart
+	BufHTTPAcceptEnc
+	BufHTTPAcceptLang
+	BufHTTPServer
+	BufHTTPLocation
 	BufTLSSNI
 	BufTLSVersion
 	BufJA3Hash
@@ -120,6 +124,10 @@ var buffers = [NumBuffers]bufferInfo{
 	BufHTTPAccept:       {name: "http.accept", app: AppHTTP, toSrv: true},
 	BufHTTPConnection:   {name: "http.connection", app: AppHTTP, toSrv: true, toCli: true},
 	BufHTTPStart:        {name: "http.start", app: AppHTTP, toSrv: true, toCli: true},
+	BufHTTPAcceptEnc:    {name: "http.accept_enc", app: AppHTTP, toSrv: true},
+	BufHTTPAcceptLang:   {name: "http.accept_lang", app: AppHTTP, toSrv: true},
+	BufHTTPServer:       {name: "http.server", app: AppHTTP, toCli: true},
+	BufHTTPLocation:     {name: "http.location", app: AppHTTP, toCli: true},
 	BufTLSSNI:           {name: "tls.sni", legacy: "tls_sni", app: AppTLS, toSrv: true},
 	BufTLSVersion:       {name: "tls.version", app: AppTLS, toSrv: true},
 	BufJA3Hash:          {name: "ja3.hash", legacy: "ja3_hash", app: AppTLS, toSrv: true},

@@ -387,6 +387,8 @@ func (tx *httpTx) setBuffers(p *suricata.Packet, toServer bool) {
 		setHeaderBuf(p, suricata.BufHTTPUserAgent, tx.reqHeaders, "User-Agent")
 		setHeaderBuf(p, suricata.BufHTTPReferer, tx.reqHeaders, "Referer")
 		setHeaderBuf(p, suricata.BufHTTPAccept, tx.reqHeaders, "Accept")
+		setHeaderBuf(p, suricata.BufHTTPAcceptEnc, tx.reqHeaders, "Accept-Encoding")
+		setHeaderBuf(p, suricata.BufHTTPAcceptLang, tx.reqHeaders, "Accept-Language")
 		if tx.reqDone && len(tx.reqBody) > 0 {
 			p.SetBuffer(suricata.BufHTTPRequestBody, tx.reqBody)
 		}
@@ -400,6 +402,8 @@ func (tx *httpTx) setBuffers(p *suricata.Packet, toServer bool) {
 			p.SetBuffer(suricata.BufHTTPStatMsg, []byte(tx.statusMsg))
 			p.SetBuffer(suricata.BufHTTPResponseLine, tx.respLine)
 			p.SetBuffer(suricata.BufHTTPProtocol, []byte(tx.respProto))
+			setHeaderBuf(p, suricata.BufHTTPServer, tx.respHeaders, "Server")
+			setHeaderBuf(p, suricata.BufHTTPLocation, tx.respHeaders, "Location")
 		}
 		if tx.respDone && len(tx.respBody) > 0 {
 			p.SetBuffer(suricata.BufHTTPResponseBody, tx.respBody)
