@@ -14,7 +14,7 @@ func (d *docScan) csv(p string, data []byte, sep byte, mime string) Result {
 	}
 	li := newLineIndex(data)
 	var header [][]byte
-	var val []byte
+	var val, qbuf []byte // val aliases data for plain cells; quoted cells decode into qbuf
 	var raw []int // raw offset of each byte of val, only for quoted cells with escapes
 	row, col := 1, 0
 	i := 0
@@ -27,20 +27,20 @@ func (d *docScan) csv(p string, data []byte, sep byte, mime string) Result {
 		quoted := data[i] == '"'
 		var end int
 		if quoted {
-			val, raw = val[:0], raw[:0]
+			qbuf, raw = qbuf[:0], raw[:0]
 			j := i + 1
 			closed := false
 			for j < len(data) {
 				if data[j] == '"' {
 					if j+1 < len(data) && data[j+1] == '"' {
-						val, raw = append(val, '"'), append(raw, j)
+						qbuf, raw = append(qbuf, '"'), append(raw, j)
 						j += 2
 						continue
 					}
 					closed = true
 					break
 				}
-				val, raw = append(val, data[j]), append(raw, j)
+				qbuf, raw = append(qbuf, data[j]), append(raw, j)
 				j++
 			}
 			if !closed {
@@ -48,7 +48,7 @@ func (d *docScan) csv(p string, data []byte, sep byte, mime string) Result {
 				r.mark(StatusPartial, ReasonMalformed, fmt.Sprintf("line %d, column %d (row %d, field %d): quoted field is not closed", line, c, row, col))
 				return r
 			}
-			end = j + 1
+			end, val = j+1, qbuf
 		} else {
 			j := i
 			for j < len(data) && data[j] != sep && data[j] != '\n' && data[j] != '\r' {
