@@ -15,10 +15,10 @@ import (
 // decoys that must not be reported.
 
 type want struct {
-	path, id           string
-	offset, length     int
-	line, column       int
-	extendedOnly       bool
+	path, id       string
+	offset, length int
+	line, column   int
+	extendedOnly   bool
 }
 
 type docBuilder struct {

@@ -15,7 +15,7 @@ func (d *docScan) csv(p string, data []byte, sep byte, mime string) Result {
 	li := newLineIndex(data)
 	var header [][]byte
 	var val, qbuf []byte // val aliases data for plain cells; quoted cells decode into qbuf
-	var raw []int // raw offset of each byte of val, only for quoted cells with escapes
+	var raw []int        // raw offset of each byte of val, only for quoted cells with escapes
 	row, col := 1, 0
 	i := 0
 	if len(data) >= 3 && string(data[:3]) == "\xef\xbb\xbf" {
