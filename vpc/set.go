@@ -235,6 +235,11 @@ func (a Set) AddrString() string {
 	if a.Equal(internetAddrs) {
 		return "any public IPv4 address"
 	}
+	if !a.Empty() && a.Subtract(internetAddrs).Empty() {
+		if rest := internetAddrs.Subtract(a); len(rest.s) < len(a.s) {
+			return "any public IPv4 address except " + rest.AddrString()
+		}
+	}
 	return a.format(func(v uint32) string { return u32Addr(v).String() })
 }
 

@@ -1,0 +1,139 @@
+package cli
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+const netAccount = "../../vpc/testdata/account"
+
+func runNet(t *testing.T, args ...string) (string, string, int) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := run(append([]string{"net"}, args...), strings.NewReader(""), &out, &errb)
+	return out.String(), errb.String(), code
+}
+
+func TestNetReachText(t *testing.T) {
+	t.Parallel()
+	out, errs, code := runNet(t, "reach", "--from-files", netAccount, "--from", "igw-0a1b2c3d4e5f60041", "--to", "i-0a1b2c3d4e5f600c1", "--port", "22")
+	if code != 0 || !strings.Contains(out, "REACHABLE") || !strings.Contains(out, "sg-0a1b2c3d4e5f60061 ingress rule tcp/22 from 0.0.0.0/0") {
+		t.Fatalf("exit %d stderr %q\n%s", code, errs, out)
+	}
+	out, _, code = runNet(t, "reach", "--from-files", netAccount, "--from", "i-0a1b2c3d4e5f600c3", "--to", "i-0a1b2c3d4e5f600c2", "--port", "443")
+	if code != exitUnreachable || !strings.Contains(out, "NO_ROUTE_TO_DESTINATION") || !strings.Contains(out, "rtb-0a1b2c3d4e5f60033") {
+		t.Fatalf("exit %d\n%s", code, out)
+	}
+}
+
+func TestNetReachJSON(t *testing.T) {
+	t.Parallel()
+	out, errs, code := runNet(t, "reach", "--from-files", netAccount, "--from", "i-0a1b2c3d4e5f600c1", "--to", "eni-0a1b2c3d4e5f600e1", "--port", "5432", "--output", "json")
+	if code != exitUnreachable {
+		t.Fatalf("exit %d, stderr %q", code, errs)
+	}
+	var a struct {
+		NetworkPathFound bool
+		Explanations     []struct {
+			ExplanationCode string
+			Component       struct{ Id string }
+			SecurityGroups  []struct{ Id string }
+		}
+		ForwardPathComponents []struct{ SequenceNumber int }
+	}
+	if err := json.Unmarshal([]byte(out), &a); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	if a.NetworkPathFound || len(a.Explanations) != 1 || a.Explanations[0].ExplanationCode != "ENI_SG_RULES_MISMATCH" ||
+		a.Explanations[0].Component.Id != "eni-0a1b2c3d4e5f600e1" || len(a.Explanations[0].SecurityGroups) != 1 || len(a.ForwardPathComponents) == 0 {
+		t.Fatalf("%+v", a)
+	}
+}
+
+func TestNetReachErrors(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"reach", "--from", "i-1", "--to", "i-2"}, "--from-files DIR is required"},
+		{[]string{"reach", "--from-files", netAccount, "--from", "i-0000", "--to", "i-0a1b2c3d4e5f600c1"}, "InvalidInstanceID.NotFound"},
+		{[]string{"reach", "--from-files", netAccount, "--from", "i-0a1b2c3d4e5f600c1", "--to", "eni-0000"}, "InvalidNetworkInterfaceID.NotFound"},
+		{[]string{"reach", "--from-files", netAccount, "--from", "i-0a1b2c3d4e5f600c1", "--to", "i-0a1b2c3d4e5f600c2", "--port", "70000"}, "--port"},
+		{[]string{"reach", "--from-files", netAccount, "--from", "i-0a1b2c3d4e5f600c1", "--to", "i-0a1b2c3d4e5f600c2", "--proto", "icmp"}, "Valid values: tcp, udp"},
+		{[]string{"reach", "--from-files", netAccount, "--from", "i-0a1b2c3d4e5f600c1", "--to-ip", "10.0.0.300"}, "--to-ip"},
+		{[]string{"exposed", "--from-files", netAccount, "--output", "xml"}, "--output"},
+	}
+	for _, c := range cases {
+		_, errs, code := runNet(t, c.args...)
+		if code != 1 || !strings.Contains(errs, c.want) {
+			t.Errorf("%v: exit %d, stderr %q; want %q", c.args, code, errs, c.want)
+		}
+	}
+}
+
+// A broken file is reported and skipped; --strict makes it fatal.
+func TestNetBadFile(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	for _, name := range []string{"describe-instances.json", "describe-security-groups.json", "describe-subnets.json", "describe-vpcs.json"} {
+		data, err := os.ReadFile(filepath.Join(netAccount, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.WriteFile(filepath.Join(dir, "describe-network-acls.json"), []byte("{\"NetworkAcls\": [\n  {\"NetworkAclId\": \"acl-1\", \"Entries\": [{\"RuleNumber\": \"x\"}]}\n]}"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, errs, code := runNet(t, "exposed", "--from-files", dir)
+	if code != 0 || !strings.Contains(errs, "describe-network-acls.json:2:") || !strings.Contains(errs, "RuleNumber") {
+		t.Fatalf("exit %d stderr %q", code, errs)
+	}
+	if !strings.Contains(out, "no network interface") {
+		t.Fatalf("without internet gateways nothing is exposed: %s", out)
+	}
+	if _, _, code := runNet(t, "exposed", "--from-files", dir, "--strict"); code != 1 {
+		t.Fatalf("--strict: exit %d", code)
+	}
+}
+
+func TestNetExposed(t *testing.T) {
+	t.Parallel()
+	out, errs, code := runNet(t, "exposed", "--from-files", netAccount, "--sensitive-only")
+	if code != 0 || !strings.Contains(out, "eni-0a1b2c3d4e5f600d1") || strings.Contains(out, "eni-0a1b2c3d4e5f600d2") ||
+		!strings.Contains(out, "Session Manager") || !strings.Contains(out, "except 198.51.100.0-198.51.100.255") {
+		t.Fatalf("exit %d stderr %q\n%s", code, errs, out)
+	}
+	out, _, _ = runNet(t, "exposed", "--from-files", netAccount, "--output", "json")
+	var list []struct {
+		NetworkInterfaceId string
+		Ports              string
+		SensitivePorts     []int
+		Path               []struct{ Component struct{ Id string } }
+	}
+	if err := json.Unmarshal([]byte(out), &list); err != nil || len(list) != 2 || list[0].Ports != "22" || len(list[0].Path) != 4 {
+		t.Fatalf("%v %+v\n%s", err, list, out)
+	}
+}
+
+func TestNetOverlaps(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	doc := `{"Vpcs": [{"VpcId": "vpc-1", "OwnerId": "111122223333", "CidrBlock": "10.0.0.0/16"},
+	  {"VpcId": "vpc-2", "OwnerId": "444455556666", "CidrBlock": "10.0.64.0/18"},
+	  {"VpcId": "vpc-3", "OwnerId": "444455556666", "CidrBlock": "10.9.0.0/16"}]}`
+	if err := os.WriteFile(filepath.Join(dir, "vpcs.json"), []byte(doc), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, errs, code := runNet(t, "overlaps", "--from-files", dir)
+	if code != 0 || strings.Count(out, "\n") != 1 || !strings.Contains(out, "vpc-1 10.0.0.0/16 (111122223333) overlaps vpc-2 10.0.64.0/18 (444455556666)") {
+		t.Fatalf("exit %d stderr %q\n%s", code, errs, out)
+	}
+}
