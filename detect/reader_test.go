@@ -94,10 +94,10 @@ func TestCloudTrailReaderErrors(t *testing.T) {
 	t.Parallel()
 	good := func(n string) string { return `{"eventName":"` + n + `"}` }
 	cases := []struct {
-		name    string
-		input   string
-		names   string   // records that must survive
-		errs    []string // substrings, one per error, in order
+		name  string
+		input string
+		names string   // records that must survive
+		errs  []string // substrings, one per error, in order
 	}{
 		{"bad JSON inside a record", "[" + good("A") + ",\n{\"eventName\": tru},\n" + good("C") + "]", "A,C",
 			[]string{"in.json:2:18: record 2: invalid JSON"}},
