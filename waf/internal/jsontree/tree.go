@@ -112,8 +112,9 @@ func Parse(data []byte) (*Node, error) {
 	if err != nil {
 		return nil, err
 	}
+	at := p.next()
 	if _, err := p.dec.Token(); err != io.EOF {
-		return nil, &Error{Pos: p.next(), Message: "unexpected data after the JSON document"}
+		return nil, &Error{Pos: at, Message: "unexpected data after the JSON document"}
 	}
 	return n, nil
 }
