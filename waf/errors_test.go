@@ -106,7 +106,6 @@ func TestCapacityLimit(t *testing.T) {
 	}
 }
 
-
 func TestIPSetAndRegexSetErrors(t *testing.T) {
 	t.Parallel()
 	_, err := ParseIPSet([]byte(`{"IPSet":{"Name":"s","IPAddressVersion":"IPV4","Addresses":["192.0.2.0/24",
