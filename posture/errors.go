@@ -46,7 +46,7 @@ func jsonInputError(file string, data []byte, err error) error {
 		ie.Line, ie.Column = lineCol(data, se.Offset-1)
 		ie.Message = "invalid JSON: " + se.Error()
 	case errors.As(err, &te):
-		ie.Line, ie.Column = lineCol(data, te.Offset)
+		ie.Line, ie.Column = lineCol(data, tokenStart(data, te.Offset))
 		ie.Field = te.Field
 		ie.Message = fmt.Sprintf("expected %s, got JSON %s", jsonKind(te.Type.Kind().String()), te.Value)
 	case errors.Is(err, errTruncated):
@@ -92,4 +92,21 @@ func decodeJSON(file string, data []byte, v any) error {
 		return jsonInputError(file, data, err)
 	}
 	return nil
+}
+
+// tokenStart backs up from the offset encoding/json reports (just after the
+// offending value) to the value's first byte.
+func tokenStart(data []byte, off int64) int64 {
+	off = max(0, min(off, int64(len(data))))
+	if off > 0 && data[off-1] == '"' {
+		for i := off - 2; i >= 0; i-- {
+			if data[i] == '"' && (i == 0 || data[i-1] != '\\') {
+				return i
+			}
+		}
+	}
+	for off > 0 && !strings.ContainsRune(":,[{ \t\r\n", rune(data[off-1])) {
+		off--
+	}
+	return off
 }

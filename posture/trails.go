@@ -243,6 +243,9 @@ func jsonStream(file string, data []byte) ([]jsonDoc, error) {
 func docError(file string, doc jsonDoc, err error) error {
 	ie := jsonInputError(file, doc.raw, err).(*InputError)
 	ie.File = file
+	if ie.Line == 0 { // error from a nested decoder (a time, say): point at the document
+		ie.Line, ie.Column = 1, 1
+	}
 	// positions inside the document are relative to it: shift by its start line
 	if ie.Line > 0 {
 		if ie.Line == 1 {
