@@ -120,6 +120,7 @@ type Packet struct {
 	SrcPort, DstPort uint16
 	ICMPType         int
 	Payload          []byte
+	TCPFlags         uint8 // FIN 0x01 SYN 0x02 RST 0x04 PSH 0x08 ACK 0x10 URG 0x20 ECE 0x40 CWR 0x80
 
 	ToServer    bool // sent by the flow's client
 	Established bool // TCP: after the 3-way handshake (or picked up midstream); UDP: after traffic both ways
@@ -192,6 +193,14 @@ func (sc *Scratch) mark(i int) {
 	}
 }
 
+// Reset clears and returns the scratch's verdict (for inspectors that
+// decide without running rules).
+func (sc *Scratch) Reset() *Verdict {
+	v := &sc.v
+	v.Alerts, v.Pass, v.Drop = v.Alerts[:0], nil, nil
+	return v
+}
+
 // NewScratch returns working memory for e.
 func (e *Engine) NewScratch() *Scratch {
 	return &Scratch{set: make([]uint64, (len(e.rules)+63)/64)}
@@ -200,8 +209,7 @@ func (e *Engine) NewScratch() *Scratch {
 // Inspect runs the rules over one packet. The returned Verdict is valid
 // until the next call with the same Scratch.
 func (e *Engine) Inspect(p *Packet, fs *FlowState, th *Thresholds, sc *Scratch) *Verdict {
-	v := &sc.v
-	v.Alerts, v.Pass, v.Drop = v.Alerts[:0], nil, nil
+	v := sc.Reset()
 	if fs.Passed {
 		return v
 	}

@@ -294,7 +294,7 @@ func (rp *replayer) packet(data []byte, ts int64) {
 	}
 	p := &rp.pkt
 	rp.pktEstablished = true
-	p.Have, p.TxID = 0, 0
+	p.Have, p.TxID, p.TCPFlags = 0, 0, 0
 	p.Proto, p.Src, p.Dst, p.SrcPort, p.DstPort = proto, s.Addr(), t.Addr(), sp, dp
 	p.ICMPType, p.Payload, p.ToServer, p.FirstInDir = icmpType, payload, dir == 0, first
 	p.Time, p.FlowKey, p.Num = float64(ts)/1e9, f.id, rp.pcnt
@@ -400,6 +400,7 @@ func (rp *replayer) tcpPacket(f *flow, dir int, isNew bool) int {
 		p.ToServer = dir == 0
 	}
 	f.flags[dir] |= fl
+	rp.pkt.TCPFlags = fl
 	switch {
 	case t.SYN && !t.ACK && dir == 0:
 		f.synSeen = true
