@@ -145,7 +145,7 @@ type sqliMatch struct {
 	high bool
 }
 
-var sqliHigh = regexp.MustCompile(`(?i)(\bunion\b[\s\S]{0,40}\bselect\b|\bselect\b[\s\S]{1,200}\bfrom\b|\binsert\s+into\b|\bdelete\s+from\b|\bdrop\s+(table|database)\b|\b(sleep|benchmark|pg_sleep)\s*\(|\bwaitfor\s+delay\b|['"]\s*(or|and)\s+['"\w]+\s*(=|<|>|like\b)|;\s*(shutdown|exec|declare)\b|\bxp_cmdshell\b|/\*!?\d*|--\s*$)`)
+var sqliHigh = regexp.MustCompile(`(?i)(\bunion\b[\s\S]{0,40}\bselect\b|\binsert\s+into\b[\s\S]{0,100}\bvalues\b|\bdelete\s+from\b|\bdrop\s+(table|database)\b|\b(sleep|benchmark|pg_sleep)\s*\(\s*\d|\bwaitfor\s+delay\b|['"]\s*(or|and)\s+['"\w]+\s*(=|<|>|like\b)|['"]\s*;\s*(shutdown|exec|declare|insert|update|delete|drop)\b|\bxp_cmdshell\b|/\*!\d*|['"]\s*(--|#))`)
 
 func (n *sqliMatch) match(ec *evalCtx) bool { return n.run(ec, n) }
 
