@@ -80,7 +80,7 @@ func TestJSONReport(t *testing.T) {
 		}
 		Controls []struct {
 			SecurityControlId, Status string
-			Results               []struct{ ComplianceStatus, Reason string }
+			Results                   []struct{ ComplianceStatus, Reason string }
 		}
 	}
 	if err := json.Unmarshal(buf.Bytes(), &got); err != nil {
