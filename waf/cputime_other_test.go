@@ -1,0 +1,11 @@
+//go:build !unix
+
+package waf
+
+import (
+	"testing"
+	"time"
+)
+
+func processCPU() time.Duration           { return 0 }
+func reportCPU(*testing.B, time.Duration) {}
