@@ -214,11 +214,29 @@ func listFiles(root string, kind sourceKind) ([]scanFile, error) {
 		if kind == srcCloudTrail && strings.Contains(name, "_CloudTrail-Digest_") {
 			return nil
 		}
+		if !wantFile(name, kind) {
+			return nil
+		}
 		out = append(out, scanFile{p, kind})
 		return nil
 	})
 	sort.Slice(out, func(i, j int) bool { return out[i].path < out[j].path })
 	return out, err
+}
+
+// wantFile picks, inside directories, the files of a source by extension
+// (files named on the command line are always read): .json, .jsonl and
+// .json.gz for CloudTrail and DNS logs (Resolver delivers .log.gz too), .log,
+// .log.gz and .txt for flow logs.
+func wantFile(name string, kind sourceKind) bool {
+	n := strings.TrimSuffix(strings.ToLower(name), ".gz")
+	switch kind {
+	case srcCloudTrail:
+		return strings.HasSuffix(n, ".json") || strings.HasSuffix(n, ".jsonl")
+	case srcDNS:
+		return strings.HasSuffix(n, ".json") || strings.HasSuffix(n, ".jsonl") || strings.HasSuffix(n, ".log")
+	}
+	return strings.HasSuffix(n, ".log") || strings.HasSuffix(n, ".txt") || strings.HasSuffix(n, ".parquet")
 }
 
 const batchSize = 256

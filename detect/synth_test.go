@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/moatdev/moat/detect/internal/synth"
+	"github.com/moatdev/moat/detect/detecttest"
 )
 
 var synthStart = time.Date(2024, 5, 1, 12, 0, 0, 0, time.UTC)
@@ -40,7 +40,7 @@ func byType(d *Detector) map[string][]*Finding {
 func TestSyntheticCloudTrailPlantedAttacks(t *testing.T) {
 	t.Parallel()
 	var buf bytes.Buffer
-	if err := synth.WriteCloudTrailGz(&buf, 7, synthStart, 2000, true); err != nil {
+	if err := detecttest.WriteCloudTrailGz(&buf, 7, synthStart, 2000, true); err != nil {
 		t.Fatal(err)
 	}
 	d, _ := New(Options{})
@@ -87,7 +87,7 @@ func typesOfSlice(m map[string][]*Finding) []string {
 func TestSyntheticCloudTrailOrdinaryIsQuiet(t *testing.T) {
 	t.Parallel()
 	var buf bytes.Buffer
-	if err := synth.WriteCloudTrail(&buf, 3, synthStart, 3000, false); err != nil {
+	if err := detecttest.WriteCloudTrail(&buf, 3, synthStart, 3000, false); err != nil {
 		t.Fatal(err)
 	}
 	d, _ := New(Options{})
@@ -100,7 +100,7 @@ func TestSyntheticCloudTrailOrdinaryIsQuiet(t *testing.T) {
 func TestSyntheticFlowLogs(t *testing.T) {
 	t.Parallel()
 	var buf bytes.Buffer
-	if err := synth.WriteFlowLogs(&buf, 5, synthStart); err != nil {
+	if err := detecttest.WriteFlowLogs(&buf, 5, synthStart); err != nil {
 		t.Fatal(err)
 	}
 	d, _ := New(Options{})
@@ -126,10 +126,10 @@ func TestSyntheticFlowLogs(t *testing.T) {
 	got := byType(d)
 	ssh := got[TypeSSHBruteForce]
 	if len(ssh) != 1 || ssh[0].Severity != SeverityLow || ssh[0].Service.ResourceRole != "TARGET" ||
-		ssh[0].Resource.InstanceDetails.InstanceID != synth.InstanceID {
+		ssh[0].Resource.InstanceDetails.InstanceID != detecttest.InstanceID {
 		t.Fatalf("SSH brute force: %+v", ssh)
 	}
-	if c := ssh[0].Service.Action.NetworkConnectionAction; c.ConnectionDirection != "INBOUND" || c.RemoteIPDetails.IPAddressV4 != synth.ScannerIP || c.LocalPortDetails.PortName != "SSH" {
+	if c := ssh[0].Service.Action.NetworkConnectionAction; c.ConnectionDirection != "INBOUND" || c.RemoteIPDetails.IPAddressV4 != detecttest.ScannerIP || c.LocalPortDetails.PortName != "SSH" {
 		t.Errorf("SSH action %+v", c)
 	}
 	ps := got[TypePortscan]
@@ -144,7 +144,7 @@ func TestSyntheticFlowLogs(t *testing.T) {
 func TestSyntheticDNSExfiltration(t *testing.T) {
 	t.Parallel()
 	var buf bytes.Buffer
-	if err := synth.WriteDNSLogs(&buf, 9, synthStart); err != nil {
+	if err := detecttest.WriteDNSLogs(&buf, 9, synthStart); err != nil {
 		t.Fatal(err)
 	}
 	d, _ := New(Options{})
@@ -166,7 +166,7 @@ func TestSyntheticDNSExfiltration(t *testing.T) {
 	}
 	got := byType(d)
 	ex := got[TypeDNSDataExfiltration]
-	if len(ex) != 1 || ex[0].Resource.InstanceDetails.InstanceID != synth.InstanceID || ex[0].Service.Count != 21 {
+	if len(ex) != 1 || ex[0].Resource.InstanceDetails.InstanceID != detecttest.InstanceID || ex[0].Service.Count != 21 {
 		t.Fatalf("DNS exfiltration: %+v", ex)
 	}
 	if len(got) != 1 {

@@ -1,4 +1,4 @@
-// Command gen writes detect's synthetic fixtures (see detect/internal/synth)
+// Command gen writes detect's synthetic fixtures (see package detect/detecttest)
 // to a directory, for looking at them or feeding them to moat detect:
 //
 //	go run ./detect/testdata/gen -out /tmp/fixtures -records 100000
@@ -14,7 +14,7 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/moatdev/moat/detect/internal/synth"
+	"github.com/moatdev/moat/detect/detecttest"
 )
 
 func main() {
@@ -44,13 +44,13 @@ func run(out string, n int, seed int64, start time.Time) error {
 		}
 		return f.Close()
 	}
-	if err := write(synth.Account+"_CloudTrail_us-east-1_20240501T1200Z_synth.json.gz", func(f *os.File) error {
-		return synth.WriteCloudTrailGz(f, seed, start, n, true)
+	if err := write(detecttest.Account+"_CloudTrail_us-east-1_20240501T1200Z_synth.json.gz", func(f *os.File) error {
+		return detecttest.WriteCloudTrailGz(f, seed, start, n, true)
 	}); err != nil {
 		return err
 	}
-	if err := write("flowlogs.log", func(f *os.File) error { return synth.WriteFlowLogs(f, seed, start) }); err != nil {
+	if err := write("flowlogs.log", func(f *os.File) error { return detecttest.WriteFlowLogs(f, seed, start) }); err != nil {
 		return err
 	}
-	return write("resolver.log", func(f *os.File) error { return synth.WriteDNSLogs(f, seed, start) })
+	return write("resolver.log", func(f *os.File) error { return detecttest.WriteDNSLogs(f, seed, start) })
 }

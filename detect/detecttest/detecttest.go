@@ -1,10 +1,10 @@
-// Package synth generates synthetic CloudTrail, VPC flow log and Resolver
+// Package detecttest generates synthetic CloudTrail, VPC flow log and Resolver
 // query log data for detect's tests and benchmarks: ordinary activity with
 // planted attacks that the real datasets lack (root use, console brute force,
 // SSH brute force, port scans, DNS exfiltration). Output is deterministic for
 // a given seed. Addresses are documentation ranges (RFC 5737) and private
 // ranges; nothing here is real.
-package synth
+package detecttest
 
 import (
 	"bufio"
