@@ -8,10 +8,13 @@ package dataid
 type automaton struct {
 	class  [256]uint8
 	nclass int
-	delta  []int32   // state*nclass + class -> next state
+	delta  []int32   // row(state) + class -> next state's row, negative when that state has outputs
 	out    [][]int32 // state -> patterns ending here (own and by suffix)
 	plen   []int
 }
+
+// In the scan loop a state is its row offset in delta (state*nclass), so a
+// step is one load and one add; a negative entry flags an accepting state.
 
 // hit is one pattern occurrence: pattern index and [start, end) in the input.
 type hit struct {
@@ -96,6 +99,15 @@ func newAutomaton(patterns []string) *automaton {
 			}
 		}
 	}
+	// Pre-multiply and flag: entries become the next state's row offset,
+	// negated (minus one) when the next state has outputs.
+	for i, n := range a.delta {
+		v := n * int32(a.nclass)
+		if len(a.out[n]) > 0 {
+			v = -v - 1
+		}
+		a.delta[i] = v
+	}
 	return a
 }
 
@@ -104,12 +116,13 @@ func (a *automaton) scan(b []byte, hits []hit) []hit {
 	if len(a.delta) == 0 {
 		return hits
 	}
-	delta, class, nc := a.delta, &a.class, a.nclass
-	s := int32(0)
-	for i := 0; i < len(b); i++ {
-		s = delta[int(s)*nc+int(class[b[i]])]
-		if out := a.out[s]; len(out) > 0 {
-			for _, p := range out {
+	delta, class, nc := a.delta, &a.class, int32(a.nclass)
+	row := int32(0)
+	for i, c := range b {
+		row = delta[row+int32(class[c])]
+		if row < 0 {
+			row = -row - 1
+			for _, p := range a.out[row/nc] {
 				hits = append(hits, hit{pat: p, start: i + 1 - a.plen[p], end: i + 1})
 			}
 		}

@@ -10,17 +10,17 @@ var cardKeywords = []string{"account number", "american express", "amex", "bank 
 
 func init() {
 	register(&Managed{ID: "CREDIT_CARD_NUMBER", Category: FinancialInformation, Countries: []string{"Any"}, Recommended: true,
-		Keywords: cardKeywords, KeywordRule: KeywordRequired, trig: triggerDigits, findRun: findCards})
+		Keywords: cardKeywords, KeywordRule: KeywordRequired, trig: triggerDigits, minDigits: 13, findRun: findCards})
 	register(&Managed{ID: "CREDIT_CARD_NUMBER_(NO_KEYWORD)", Category: FinancialInformation, Countries: []string{"Any"},
-		NoKeywordOf: "CREDIT_CARD_NUMBER", trig: triggerDigits, findRun: findCards})
+		NoKeywordOf: "CREDIT_CARD_NUMBER", trig: triggerDigits, minDigits: 13, findRun: findCards})
 	register(&Managed{ID: "CREDIT_CARD_EXPIRATION", Category: FinancialInformation, Countries: []string{"Any"}, Recommended: true,
 		Keywords: []string{"exp d", "exp m", "exp y", "expiration", "expiry"}, KeywordRule: KeywordRequired,
-		trig: triggerDigits, findRun: findExpiry})
+		trig: triggerDigits, minDigits: 4, findRun: findExpiry})
 	register(&Managed{ID: "CREDIT_CARD_SECURITY_CODE", Category: FinancialInformation, Countries: []string{"Any"}, Recommended: true,
 		Keywords: []string{"card id", "card identification code", "card identification number", "card security code",
 			"card validation code", "card validation number", "card verification data", "card verification value",
 			"cvc", "cvc2", "cvv", "cvv2", "elo verification code"},
-		KeywordRule: KeywordRequired, trig: triggerDigits, findRun: findCVV})
+		KeywordRule: KeywordRequired, trig: triggerDigits, minDigits: 3, findRun: findCVV})
 	register(&Managed{ID: "CREDIT_CARD_MAGNETIC_STRIPE", Category: FinancialInformation, Countries: []string{"Any"}, Recommended: true,
 		Keywords: []string{"card data", "iso7813", "mag", "magstripe", "stripe", "swipe"}, KeywordRule: KeywordRequired,
 		trig: triggerKeyword, window: 160,
@@ -33,18 +33,19 @@ func init() {
 // an issuer test number.
 func findCards(b []byte, r *numRun, out []span) []span {
 	var buf [24]byte
-	r.each(13, 19, func(i, j int) bool {
+	it := r.ranges(13, 19)
+	for i, j, ok := it.next(); ok; i, j, ok = it.next() {
 		if !r.edgeOK(b, i, j) || !r.uniformSep(b, i, j, " -") || !cardGrouping(r, i, j) {
-			return false
+			continue
 		}
 		s, e := r.bounds(i, j)
 		d := digitsOf(buf[:0], b[s:e])
 		if !cardPrefix(d) || !luhn(d) || testPANs[string(d)] {
-			return false
+			continue
 		}
 		out = append(out, span{s, e, false})
-		return true
-	})
+		it.accept()
+	}
 	return out
 }
 
@@ -112,21 +113,22 @@ func init() {
 
 // findExpiry: MM/YY, MM/YYYY, MM-YY or MM-YYYY with a real month.
 func findExpiry(b []byte, r *numRun, out []span) []span {
-	r.each(4, 6, func(i, j int) bool {
+	it := r.ranges(4, 6)
+	for i, j, ok := it.next(); ok; i, j, ok = it.next() {
 		if j != i+1 || !r.edgeOK(b, i, j) || !r.uniformSep(b, i, j, "/-") {
-			return false
+			continue
 		}
 		if !r.groupLens(i, j, 2, 2) && !r.groupLens(i, j, 2, 4) {
-			return false
+			continue
 		}
 		m := atoi(b[r.g[i][0]:r.g[i][1]])
 		if m < 1 || m > 12 {
-			return false
+			continue
 		}
 		s, e := r.bounds(i, j)
 		out = append(out, span{s, e, false})
-		return true
-	})
+		it.accept()
+	}
 	return out
 }
 

@@ -36,6 +36,9 @@ func init() {
 	for _, c := range ibanCountries {
 		m := &Managed{ID: c.id + "_BANK_ACCOUNT_NUMBER", Category: FinancialInformation, Countries: []string{c.id},
 			Recommended: true, trig: triggerDigits, findRun: ibanFinder(c.cc, c.n)}
+		if c.id != "UK" {
+			m.ibanCC = c.cc // the UK identifier also looks for sort codes, so it sees every run
+		}
 		if kw := bbanKeywords[c.id]; kw != nil {
 			m.Keywords, m.KeywordRule = kw, KeywordUnlessStrong
 			if c.id == "UK" {

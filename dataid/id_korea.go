@@ -6,18 +6,18 @@ var rrnKeywords = []string{"주민등록번호", "주민번호", "주민등록",
 
 func init() {
 	register(&Managed{ID: "KOREA_RESIDENT_REGISTRATION_NUMBER", Category: PersonalInformation, Countries: []string{"Korea"},
-		Extended: true, Keywords: rrnKeywords, KeywordRule: KeywordUnlessStrong, trig: triggerDigits,
+		Extended: true, Keywords: rrnKeywords, KeywordRule: KeywordUnlessStrong, trig: triggerDigits, minDigits: 13,
 		findRun: func(b []byte, r *numRun, out []span) []span { return findRRN(b, r, out, false) }})
 	register(&Managed{ID: "KOREA_FOREIGNER_REGISTRATION_NUMBER", Category: PersonalInformation, Countries: []string{"Korea"},
 		Extended: true, Keywords: append([]string{"외국인등록번호", "외국인번호", "foreigner registration", "alien registration", "frn"}, rrnKeywords...),
-		KeywordRule: KeywordRequired, trig: triggerDigits,
+		KeywordRule: KeywordRequired, trig: triggerDigits, minDigits: 13,
 		findRun: func(b []byte, r *numRun, out []span) []span { return findRRN(b, r, out, true) }})
 	register(&Managed{ID: "KOREA_BUSINESS_REGISTRATION_NUMBER", Category: PersonalInformation, Countries: []string{"Korea"},
 		Extended: true, Keywords: []string{"사업자등록번호", "사업자번호", "사업자 등록번호", "business registration", "brn"},
-		KeywordRule: KeywordUnlessStrong, trig: triggerDigits, findRun: findBRN})
+		KeywordRule: KeywordUnlessStrong, trig: triggerDigits, minDigits: 10, findRun: findBRN})
 	register(&Managed{ID: "KOREA_DRIVERS_LICENSE", Category: PersonalInformation, Countries: []string{"Korea"},
 		Extended: true, Keywords: []string{"운전면허", "운전면허번호", "면허번호", "driver's license", "drivers license", "driver license", "driving licence"},
-		KeywordRule: KeywordRequired, trig: triggerDigits, findRun: findKRDriver})
+		KeywordRule: KeywordRequired, trig: triggerDigits, minDigits: 12, findRun: findKRDriver})
 	register(&Managed{ID: "KOREA_PASSPORT_NUMBER", Category: PersonalInformation, Countries: []string{"Korea"},
 		Extended: true, Keywords: []string{"여권", "여권번호", "passport", "passport number", "passport no"},
 		KeywordRule: KeywordRequired, trig: triggerKeyword, window: 50, re: mustRe(`[MSRODG][0-9]{8}|[MSRODG][0-9]{3}[A-Z][0-9]{4}`)})
@@ -31,23 +31,24 @@ func init() {
 // numbers (G 5-8) are reported by the foreigner identifier.
 func findRRN(b []byte, r *numRun, out []span, foreigner bool) []span {
 	var buf [16]byte
-	r.each(13, 13, func(i, j int) bool {
+	it := r.ranges(13, 13)
+	for i, j, ok := it.next(); ok; i, j, ok = it.next() {
 		if !r.edgeOK(b, i, j) || !(i == j || r.groupLens(i, j, 6, 7) && r.uniformSep(b, i, j, "-")) {
-			return false
+			continue
 		}
 		s, e := r.bounds(i, j)
 		d := digitsOf(buf[:0], b[s:e])
 		g := d[6]
 		if (g >= '5' && g <= '8') != foreigner {
-			return false
+			continue
 		}
 		if !validDate(rrnCentury(g)+atoi(d[:2]), atoi(d[2:4]), atoi(d[4:6])) {
-			return false
+			continue
 		}
 		strong := !foreigner && krRRNCheck(d) && atoi(d[7:9]) <= 95
 		out = append(out, span{s, e, strong})
-		return true
-	})
+		it.accept()
+	}
 	return out
 }
 
@@ -55,37 +56,39 @@ func findRRN(b []byte, r *numRun, out []span, foreigner bool) []span {
 // ten bare digits need a keyword.
 func findBRN(b []byte, r *numRun, out []span) []span {
 	var buf [16]byte
-	r.each(10, 10, func(i, j int) bool {
+	it := r.ranges(10, 10)
+	for i, j, ok := it.next(); ok; i, j, ok = it.next() {
 		hyph := r.groupLens(i, j, 3, 2, 5) && r.uniformSep(b, i, j, "-")
 		if !r.edgeOK(b, i, j) || !(i == j || hyph) {
-			return false
+			continue
 		}
 		s, e := r.bounds(i, j)
 		d := digitsOf(buf[:0], b[s:e])
 		if d[0] == '0' || !krBRNCheck(d) {
-			return false
+			continue
 		}
 		out = append(out, span{s, e, hyph})
-		return true
-	})
+		it.accept()
+	}
 	return out
 }
 
 // findKRDriver: RR-YY-NNNNNN-CC, 12 digits; RR is a region code 11-28.
 func findKRDriver(b []byte, r *numRun, out []span) []span {
 	var buf [16]byte
-	r.each(12, 12, func(i, j int) bool {
+	it := r.ranges(12, 12)
+	for i, j, ok := it.next(); ok; i, j, ok = it.next() {
 		if !r.edgeOK(b, i, j) || !(i == j || r.groupLens(i, j, 2, 2, 6, 2) && r.uniformSep(b, i, j, "- ")) {
-			return false
+			continue
 		}
 		s, e := r.bounds(i, j)
 		d := digitsOf(buf[:0], b[s:e])
 		if reg := atoi(d[:2]); reg < 11 || reg > 28 {
-			return false
+			continue
 		}
 		out = append(out, span{s, e, false})
-		return true
-	})
+		it.accept()
+	}
 	return out
 }
 

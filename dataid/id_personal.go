@@ -6,17 +6,17 @@ import "bytes"
 
 func init() {
 	register(&Managed{ID: "USA_SOCIAL_SECURITY_NUMBER", Category: PersonalInformation, Countries: []string{"US"}, Recommended: true,
-		Keywords: []string{"social security", "ss#", "ssn"}, KeywordRule: KeywordRequired, trig: triggerDigits, findRun: findSSN})
+		Keywords: []string{"social security", "ss#", "ssn"}, KeywordRule: KeywordRequired, trig: triggerDigits, minDigits: 9, findRun: findSSN})
 	register(&Managed{ID: "USA_INDIVIDUAL_TAX_IDENTIFICATION_NUMBER", Category: PersonalInformation, Countries: []string{"US"}, Recommended: true,
 		Keywords: []string{"i.t.i.n.", "individual taxpayer identification number", "itin"}, KeywordRule: KeywordRequired,
-		trig: triggerDigits, findRun: findITIN})
+		trig: triggerDigits, minDigits: 9, findRun: findITIN})
 	register(&Managed{ID: "BANK_ACCOUNT_NUMBER", Category: FinancialInformation, Countries: []string{"Canada", "US"}, Recommended: true,
 		Keywords: []string{"bank account", "bank acct", "checking account", "checking acct", "deposit account", "deposit acct",
 			"savings account", "savings acct", "chequing account", "chequing acct"},
-		KeywordRule: KeywordRequired, trig: triggerDigits, findRun: findUSBankAccount})
+		KeywordRule: KeywordRequired, trig: triggerDigits, minDigits: 9, findRun: findUSBankAccount})
 	register(&Managed{ID: "DATE_OF_BIRTH", Category: PersonalInformation, Countries: []string{"Any"}, Recommended: true,
 		Keywords: []string{"bday", "b-day", "birth date", "birthday", "date of birth", "dob"}, KeywordRule: KeywordRequired,
-		trig: triggerDigits, findRun: findDate})
+		trig: triggerDigits, minDigits: 6, findRun: findDate})
 	register(&Managed{ID: "LATITUDE_LONGITUDE", Category: PersonalInformation, Countries: []string{"Any"}, Recommended: true,
 		Keywords: []string{"coordinate", "coordinates", "lat long", "latitude longitude", "position"}, KeywordRule: KeywordRequired,
 		trig: triggerKeyword, window: 80, re: mustRe(`[-+]?\d{1,2}\.\d{4,10},\s?[-+]?\d{1,3}\.\d{4,10}`), valid: validLatLong})
@@ -41,7 +41,7 @@ func init() {
 		re: mustRe(`[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z] ?[0-9]{2} ?[0-9]{2} ?[0-9]{2} ?[A-D]`), valid: validNINO})
 	register(&Managed{ID: "CANADA_SOCIAL_INSURANCE_NUMBER", Category: PersonalInformation, Countries: []string{"Canada"}, Recommended: true,
 		Keywords: []string{"canadian id", "numéro d'assurance sociale", "sin", "social insurance number"}, KeywordRule: KeywordRequired,
-		trig: triggerDigits, findRun: findSIN})
+		trig: triggerDigits, minDigits: 9, findRun: findSIN})
 	register(&Managed{ID: "EMAIL_ADDRESS", Category: PersonalInformation, Countries: []string{"Any"}, Extended: true,
 		trig: triggerAnchor, anchors: []string{"@"}, findAt: findEmail})
 }
@@ -50,38 +50,40 @@ func init() {
 // group not 00, serial not 0000 (SSA's rules).
 func findSSN(b []byte, r *numRun, out []span) []span {
 	var buf [16]byte
-	r.each(9, 9, func(i, j int) bool {
+	it := r.ranges(9, 9)
+	for i, j, ok := it.next(); ok; i, j, ok = it.next() {
 		if !r.edgeOK(b, i, j) || !(i == j || r.groupLens(i, j, 3, 2, 4) && r.uniformSep(b, i, j, "- ")) {
-			return false
+			continue
 		}
 		s, e := r.bounds(i, j)
 		d := digitsOf(buf[:0], b[s:e])
 		a, g, sn := atoi(d[:3]), atoi(d[3:5]), atoi(d[5:])
 		if a == 0 || a == 666 || a >= 900 || g == 0 || sn == 0 {
-			return false
+			continue
 		}
 		out = append(out, span{s, e, false})
-		return true
-	})
+		it.accept()
+	}
 	return out
 }
 
 // findITIN: 9XX-GG-XXXX with the IRS group ranges 50-65, 70-88, 90-92, 94-99.
 func findITIN(b []byte, r *numRun, out []span) []span {
 	var buf [16]byte
-	r.each(9, 9, func(i, j int) bool {
+	it := r.ranges(9, 9)
+	for i, j, ok := it.next(); ok; i, j, ok = it.next() {
 		if !r.edgeOK(b, i, j) || !(i == j || r.groupLens(i, j, 3, 2, 4) && r.uniformSep(b, i, j, "- ")) {
-			return false
+			continue
 		}
 		s, e := r.bounds(i, j)
 		d := digitsOf(buf[:0], b[s:e])
 		g := atoi(d[3:5])
 		if d[0] != '9' || !(g >= 50 && g <= 65 || g >= 70 && g <= 88 || g >= 90 && g <= 92 || g >= 94) {
-			return false
+			continue
 		}
 		out = append(out, span{s, e, false})
-		return true
-	})
+		it.accept()
+	}
 	return out
 }
 
@@ -193,18 +195,19 @@ func validNINO(m []byte) (bool, bool) {
 // findSIN: 9 digits (NNN-NNN-NNN or NNN NNN NNN), Luhn-valid, not starting with 0 or 8.
 func findSIN(b []byte, r *numRun, out []span) []span {
 	var buf [16]byte
-	r.each(9, 9, func(i, j int) bool {
+	it := r.ranges(9, 9)
+	for i, j, ok := it.next(); ok; i, j, ok = it.next() {
 		if !r.edgeOK(b, i, j) || !(i == j || r.groupLens(i, j, 3, 3, 3) && r.uniformSep(b, i, j, "- ")) {
-			return false
+			continue
 		}
 		s, e := r.bounds(i, j)
 		d := digitsOf(buf[:0], b[s:e])
 		if d[0] == '0' || d[0] == '8' || !luhn(d) {
-			return false
+			continue
 		}
 		out = append(out, span{s, e, false})
-		return true
-	})
+		it.accept()
+	}
 	return out
 }
 

@@ -13,7 +13,29 @@ type phonePlan struct {
 	trunk          bool // the national form starts with the trunk prefix 0
 	nsnMin, nsnMax int
 	first          string // allowed leading digits of the NSN
-	ok             func(nsn []byte) bool
+	check          int    // extra NSN rule: checkNANP, checkBrazil, ... (a switch, not a func value, so digits stay on the stack)
+}
+
+const (
+	checkNone = iota
+	checkNANP
+	checkBrazil
+	checkKRMobile
+	checkKRLandline
+)
+
+func (p *phonePlan) ok(n []byte) bool {
+	switch p.check {
+	case checkNANP:
+		return nanpOK(n)
+	case checkBrazil:
+		return brazilOK(n)
+	case checkKRMobile:
+		return krMobileOK(n)
+	case checkKRLandline:
+		return krLandlineOK(n)
+	}
+	return true
 }
 
 func init() {
@@ -23,32 +45,33 @@ func init() {
 		kw          []string
 		p           phonePlan
 	}{
-		{"PHONE_NUMBER", "Canada, US", false, nil, phonePlan{cc: "1", nsnMin: 10, nsnMax: 10, first: "23456789", ok: nanpOK}},
+		{"PHONE_NUMBER", "Canada, US", false, nil, phonePlan{cc: "1", nsnMin: 10, nsnMax: 10, first: "23456789", check: checkNANP}},
 		{"UK_PHONE_NUMBER", "UK", false, nil, phonePlan{cc: "44", trunk: true, nsnMin: 9, nsnMax: 10, first: "123578"}},
 		{"FRANCE_PHONE_NUMBER", "France", false, []string{"téléphone", "portable", "numéro de téléphone"}, phonePlan{cc: "33", trunk: true, nsnMin: 9, nsnMax: 9, first: "123456789"}},
 		{"GERMANY_PHONE_NUMBER", "Germany", false, []string{"telefon", "handy", "telefonnummer", "rufnummer"}, phonePlan{cc: "49", trunk: true, nsnMin: 7, nsnMax: 11, first: "123456789"}},
 		{"ITALY_PHONE_NUMBER", "Italy", false, []string{"telefono", "cellulare", "numero di telefono"}, phonePlan{cc: "39", nsnMin: 8, nsnMax: 11, first: "03"}},
 		{"SPAIN_PHONE_NUMBER", "Spain", false, []string{"teléfono", "móvil", "número de teléfono"}, phonePlan{cc: "34", nsnMin: 9, nsnMax: 9, first: "6789"}},
-		{"BRAZIL_PHONE_NUMBER", "Brazil", false, []string{"telefone", "celular", "número de telefone"}, phonePlan{cc: "55", nsnMin: 10, nsnMax: 11, first: "123456789", ok: brazilOK}},
+		{"BRAZIL_PHONE_NUMBER", "Brazil", false, []string{"telefone", "celular", "número de telefone"}, phonePlan{cc: "55", nsnMin: 10, nsnMax: 11, first: "123456789", check: checkBrazil}},
 		{"KOREA_MOBILE_PHONE_NUMBER", "Korea", true, []string{"전화", "전화번호", "휴대폰", "휴대전화", "핸드폰", "연락처", "휴대폰번호"},
-			phonePlan{cc: "82", trunk: true, nsnMin: 9, nsnMax: 10, first: "1", ok: krMobileOK}},
+			phonePlan{cc: "82", trunk: true, nsnMin: 9, nsnMax: 10, first: "1", check: checkKRMobile}},
 		{"KOREA_PHONE_NUMBER", "Korea", true, []string{"전화", "전화번호", "연락처", "팩스", "대표번호"},
-			phonePlan{cc: "82", trunk: true, nsnMin: 8, nsnMax: 10, first: "234567", ok: krLandlineOK}},
+			phonePlan{cc: "82", trunk: true, nsnMin: 8, nsnMax: 10, first: "234567", check: checkKRLandline}},
 	}
 	for _, p := range plans {
 		p := p
 		register(&Managed{ID: p.id, Category: PersonalInformation, Countries: []string{p.country}, Extended: p.extended,
 			Recommended: !p.extended, Keywords: append(append([]string(nil), phoneKeywords...), p.kw...),
-			KeywordRule: KeywordUnlessStrong, trig: triggerDigits,
+			KeywordRule: KeywordUnlessStrong, trig: triggerDigits, minDigits: p.p.nsnMin,
 			findRun: func(b []byte, r *numRun, out []span) []span { return findPhone(b, r, &p.p, out) }})
 	}
 }
 
 func findPhone(b []byte, r *numRun, p *phonePlan, out []span) []span {
 	var buf [32]byte
-	r.each(p.nsnMin, p.nsnMax+len(p.cc)+2, func(i, j int) bool {
+	it := r.ranges(p.nsnMin, p.nsnMax+len(p.cc)+2)
+	for i, j, ok := it.next(); ok; i, j, ok = it.next() {
 		if !r.edgeOK(b, i, j) {
-			return false
+			continue
 		}
 		s, e := r.bounds(i, j)
 		d := digitsOf(buf[:0], b[s:e])
@@ -61,7 +84,7 @@ func findPhone(b []byte, r *numRun, p *phonePlan, out []span) []span {
 		switch {
 		case intl:
 			if len(d) <= len(p.cc) || string(d[:len(p.cc)]) != p.cc {
-				return false
+				continue
 			}
 			nsn, strong = d[len(p.cc):], true
 			if s > 0 {
@@ -69,7 +92,7 @@ func findPhone(b []byte, r *numRun, p *phonePlan, out []span) []span {
 			}
 		case p.trunk:
 			if d[0] != '0' {
-				return false
+				continue
 			}
 			nsn = d[1:]
 		case p.cc == "1" && len(d) == 11 && d[0] == '1':
@@ -77,18 +100,18 @@ func findPhone(b []byte, r *numRun, p *phonePlan, out []span) []span {
 		default:
 			nsn = d
 		}
-		if len(nsn) < p.nsnMin || len(nsn) > p.nsnMax || !containsByte(p.first, nsn[0]) || (p.ok != nil && !p.ok(nsn)) {
-			return false
+		if len(nsn) < p.nsnMin || len(nsn) > p.nsnMax || !containsByte(p.first, nsn[0]) || !p.ok(nsn) {
+			continue
 		}
 		if !strong && p.cc == "82" && p.first == "1" && r.groupLens(i, j, 3, 4, 4) && r.uniformSep(b, i, j, "-") {
 			strong = true // 010-1234-5678: the Korean mobile shape is unmistakable
 		}
 		if !strong && i == j && len(d) > 11 {
-			return false
+			continue
 		}
 		out = append(out, span{s, e, strong})
-		return true
-	})
+		it.accept()
+	}
 	return out
 }
 

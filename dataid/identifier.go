@@ -85,13 +85,15 @@ type Managed struct {
 	// CREDIT_CARD_NUMBER would report if a keyword were near).
 	NoKeywordOf string
 
-	trig    trigger
-	anchors []string                                     // triggerAnchor: case-insensitive literals
-	findAt  func(b []byte, s, e int, out []span) []span  // triggerAnchor: verify at the anchor [s,e)
-	findRun func(b []byte, r *numRun, out []span) []span // triggerDigits: verify a digit run
-	re      *regexp.Regexp                               // triggerKeyword: the shape
-	window  int                                          // triggerKeyword: bytes searched on each side of a keyword
-	valid   func(m []byte) (ok, strong bool)             // triggerKeyword: optional check on the shape
+	trig      trigger
+	minDigits int                                          // triggerDigits: runs with fewer digits are not offered
+	ibanCC    string                                       // IBAN identifiers: offered only runs right after this country code
+	anchors   []string                                     // triggerAnchor: case-insensitive literals
+	findAt    func(b []byte, s, e int, out []span) []span  // triggerAnchor: verify at the anchor [s,e)
+	findRun   func(b []byte, r *numRun, out []span) []span // triggerDigits: verify a digit run
+	re        *regexp.Regexp                               // triggerKeyword: the shape
+	window    int                                          // triggerKeyword: bytes searched on each side of a keyword
+	valid     func(m []byte) (ok, strong bool)             // triggerKeyword: optional check on the shape
 }
 
 var registry = map[string]*Managed{}

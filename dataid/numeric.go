@@ -97,23 +97,38 @@ func (r *numRun) groupLens(i, j int, lens ...int) bool {
 	return true
 }
 
-// each calls try for every contiguous group range i..j (longest first for
-// each i) whose digit count is within [lo,hi]; when try accepts, the scan
-// continues after j, so accepted ranges never overlap.
-func (r *numRun) each(lo, hi int, try func(i, j int) bool) {
-	for i := 0; i < r.n; i++ {
-		for j := r.n - 1; j >= i; j-- {
-			d := r.digits(i, j)
-			if d < lo || d > hi {
-				continue
-			}
-			if try(i, j) {
-				i = j
-				break
-			}
+// rangeIter walks every contiguous group range i..j (longest first for
+// each i) whose digit count is within [lo,hi]. After accept, the walk goes
+// on after j, so accepted ranges never overlap. It is a plain loop, not a
+// callback, so the finders allocate nothing.
+type rangeIter struct {
+	r            *numRun
+	lo, hi, i, j int
+	last         int
+}
+
+func (r *numRun) ranges(lo, hi int) rangeIter {
+	return rangeIter{r: r, lo: lo, hi: hi, i: 0, j: r.n - 1}
+}
+
+func (it *rangeIter) next() (int, int, bool) {
+	for it.i < it.r.n {
+		if it.j < it.i {
+			it.i++
+			it.j = it.r.n - 1
+			continue
+		}
+		j := it.j
+		it.j--
+		if d := it.r.digits(it.i, j); d >= it.lo && d <= it.hi {
+			it.last = j
+			return it.i, j, true
 		}
 	}
+	return 0, 0, false
 }
+
+func (it *rangeIter) accept() { it.i, it.j = it.last+1, it.r.n-1 }
 
 // leftOK reports whether position s is not glued to a letter, digit or
 // underscore on its left (nor to a decimal number such as "1.").

@@ -42,8 +42,9 @@ type Scanner struct {
 	ac        *automaton
 	pats      []pattern
 	digitDets []int
-	kwDets    []int // managed identifiers found by regex near a keyword
-	reDets    []int // custom identifiers without keywords: regex over the whole segment
+	ibanDets  map[[2]byte]int // IBAN identifiers by country code, dispatched without a call per country
+	kwDets    []int           // managed identifiers found by regex near a keyword
+	reDets    []int           // custom identifiers without keywords: regex over the whole segment
 	allow     []*AllowList
 	maxKwLen  int
 }
@@ -164,7 +165,14 @@ func (s *Scanner) compile() {
 			}
 			switch m.trig {
 			case triggerDigits:
-				s.digitDets = append(s.digitDets, i)
+				if m.ibanCC != "" {
+					if s.ibanDets == nil {
+						s.ibanDets = map[[2]byte]int{}
+					}
+					s.ibanDets[[2]byte{m.ibanCC[0], m.ibanCC[1]}] = i
+				} else {
+					s.digitDets = append(s.digitDets, i)
+				}
 			case triggerKeyword:
 				s.kwDets = append(s.kwDets, i)
 			}
@@ -196,6 +204,8 @@ type State struct {
 	matches  []Match
 	ctx      []bool // detectors with a keyword in the segment's context
 	ctxCache map[string][]bool
+	present  []bool // detectors with a keyword somewhere in the segment
+	active   []int
 	run      numRun
 	digits   []byte
 }
@@ -233,11 +243,15 @@ func (s *Scanner) scan(st *State, b []byte, context []byte, structured bool) []M
 	st.kw = st.kw[:0]
 	for _, h := range st.hits {
 		p := &s.pats[h.pat]
+		if p.anchor || (p.boundary[0] && h.start > 0 && isAlnum(b[h.start-1])) || (p.boundary[1] && h.end < len(b) && isAlnum(b[h.end])) {
+			continue
+		}
+		st.kw = append(st.kw, h)
+	}
+	s.markPresent(st)
+	for _, h := range st.hits {
+		p := &s.pats[h.pat]
 		if !p.anchor {
-			if (p.boundary[0] && h.start > 0 && isAlnum(b[h.start-1])) || (p.boundary[1] && h.end < len(b) && isAlnum(b[h.end])) {
-				continue
-			}
-			st.kw = append(st.kw, h)
 			continue
 		}
 		for _, di := range p.dets {
@@ -246,16 +260,39 @@ func (s *Scanner) scan(st *State, b []byte, context []byte, structured bool) []M
 			s.emit(st, b, int(di), st.spans, structured)
 		}
 	}
-	if len(s.digitDets) > 0 {
+	// Identifiers that need a keyword and have none in this segment or its
+	// context are not offered any run: most text has no keywords at all.
+	st.active = st.active[:0]
+	for _, di := range s.digitDets {
+		if s.dets[di].rule != KeywordRequired || st.present[di] || st.ctx[di] {
+			st.active = append(st.active, di)
+		}
+	}
+	if len(st.active) > 0 || s.ibanDets != nil {
 		for i, ok := nextRun(b, 0, &st.run); ok; i, ok = nextRun(b, i, &st.run) {
-			for _, di := range s.digitDets {
-				st.spans = s.dets[di].managed.findRun(b, &st.run, st.spans[:0])
-				s.emit(st, b, di, st.spans, structured)
+			digits := st.run.cum[st.run.n]
+			for _, di := range st.active {
+				m := s.dets[di].managed
+				if digits < m.minDigits {
+					continue
+				}
+				st.spans = m.findRun(b, &st.run, st.spans[:0])
+				if len(st.spans) > 0 {
+					s.emit(st, b, di, st.spans, structured)
+				}
+			}
+			if s.ibanDets != nil && st.run.start >= 2 && isUpper(b[st.run.start-2]) && isUpper(b[st.run.start-1]) {
+				if di, ok := s.ibanDets[[2]byte{b[st.run.start-2], b[st.run.start-1]}]; ok {
+					st.spans = s.dets[di].managed.findRun(b, &st.run, st.spans[:0])
+					s.emit(st, b, di, st.spans, structured)
+				}
 			}
 		}
 	}
 	for _, di := range s.kwDets {
-		s.nearKeywords(st, b, di, structured)
+		if st.present[di] || st.ctx[di] {
+			s.nearKeywords(st, b, di, structured)
+		}
 	}
 	for i := range s.dets {
 		if c := s.dets[i].custom; c != nil {
@@ -268,6 +305,19 @@ func (s *Scanner) scan(st *State, b []byte, context []byte, structured bool) []M
 
 // contextKeywords fills st.ctx for a column name or JSON path, cached per
 // distinct context (the cache is bounded).
+// markPresent sets st.present for every detector with a keyword hit.
+func (s *Scanner) markPresent(st *State) {
+	if len(st.present) != len(s.dets) {
+		st.present = make([]bool, len(s.dets))
+	}
+	clear(st.present)
+	for _, h := range st.kw {
+		for _, di := range s.pats[h.pat].dets {
+			st.present[di] = true
+		}
+	}
+}
+
 func (s *Scanner) contextKeywords(st *State, b []byte) {
 	if len(b) == 0 {
 		clear(st.ctx)
@@ -351,14 +401,7 @@ func (s *Scanner) patHas(pat int32, di int) bool {
 	return false
 }
 
-func (s *Scanner) hasKeyword(st *State, di int) bool {
-	for _, h := range st.kw {
-		if s.patHas(h.pat, di) {
-			return true
-		}
-	}
-	return false
-}
+func (s *Scanner) hasKeyword(st *State, di int) bool { return st.present[di] }
 
 // keywordNear applies Macie's proximity rule for detector di at [a,e).
 func (s *Scanner) keywordNear(st *State, b []byte, di, a, e int, structured bool) bool {
