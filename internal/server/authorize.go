@@ -213,7 +213,11 @@ func (s *Server) requestContext(x *exchange) *policy.Context {
 	c.Set("aws:SecureTransport", strconv.FormatBool(x.http.TLS != nil))
 	c.Set("aws:CurrentTime", x.start.UTC().Format(time.RFC3339))
 	c.Set("aws:EpochTime", strconv.FormatInt(x.start.Unix(), 10))
-	c.Set("aws:RequestedRegion", x.region)
+	// Global services (IAM, Organizations) have one endpoint in us-east-1:
+	// their requests' aws:RequestedRegion is us-east-1 whatever region the
+	// client signed with (IAM User Guide, "Denies access to AWS based on the
+	// requested Region").
+	c.Set("aws:RequestedRegion", x.region) // s.region: us-east-1 for global services
 	if x.http.UserAgent() != "" {
 		c.Set("aws:UserAgent", x.http.UserAgent())
 	}
