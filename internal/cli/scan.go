@@ -135,7 +135,7 @@ func jsonErrorAt(data []byte, err error) error {
 	var off int64 = -1
 	switch e := err.(type) {
 	case *json.SyntaxError:
-		off = e.Offset
+		off = max(e.Offset-1, 0) // Offset counts the offending byte as read
 	case *json.UnmarshalTypeError:
 		off = e.Offset
 	}
