@@ -9,7 +9,13 @@ import "sort"
 type acMatcher struct {
 	root  [256]int32
 	nodes []acNode
+	// dense is the full DFA (state*256+byte -> state) when the automaton
+	// has at most maxDenseStates states: one table lookup per input byte.
+	dense []uint16
+	outs  [][]int32
 }
+
+const maxDenseStates = 1 << 16
 
 type acNode struct {
 	keys []byte
@@ -114,11 +120,62 @@ func newACMatcher(pats [][]byte, ids []int32) *acMatcher {
 			queue = append(queue, t)
 		}
 	}
+	if len(m.nodes) <= maxDenseStates {
+		m.buildDense()
+	}
 	return m
+}
+
+// buildDense computes delta(s, c) for every state, in breadth-first order so
+// a state's failure target is complete before the state.
+func (m *acMatcher) buildDense() {
+	n := len(m.nodes)
+	m.dense = make([]uint16, n*256)
+	m.outs = make([][]int32, n)
+	for c := 0; c < 256; c++ {
+		m.dense[c] = uint16(m.root[c])
+	}
+	m.outs[0] = m.nodes[0].out
+	queue := []int32{}
+	for c := 0; c < 256; c++ {
+		if nx := m.nodes[0].child(byte(c)); nx >= 0 {
+			queue = append(queue, nx)
+		}
+	}
+	seen := make([]bool, n)
+	for len(queue) > 0 {
+		s := queue[0]
+		queue = queue[1:]
+		if seen[s] {
+			continue
+		}
+		seen[s] = true
+		nd := &m.nodes[s]
+		m.outs[s] = nd.out
+		row, frow := m.dense[int(s)*256:int(s)*256+256], m.dense[int(nd.fail)*256:int(nd.fail)*256+256]
+		copy(row, frow)
+		for i, c := range nd.keys {
+			row[c] = uint16(nd.next[i])
+			queue = append(queue, nd.next[i])
+		}
+	}
 }
 
 // scan marks every pattern id found in b as a candidate in sc.
 func (m *acMatcher) scan(b []byte, sc *Scratch) {
+	if m.dense != nil {
+		d, outs := m.dense, m.outs
+		s := 0
+		for _, c := range b {
+			s = int(d[s<<8|int(lowerTable[c])])
+			if out := outs[s]; len(out) > 0 {
+				for _, id := range out {
+					sc.mark(int(id))
+				}
+			}
+		}
+		return
+	}
 	s := int32(0)
 	for _, c := range b {
 		c = lowerTable[c]

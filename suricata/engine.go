@@ -109,6 +109,17 @@ func buildChains(r *Rule) []chain {
 	return out
 }
 
+// UsesBuffer reports whether any rule inspects buffer b (parsers can skip
+// collecting what no rule reads, such as HTTP bodies).
+func (e *Engine) UsesBuffer(b Buffer) bool {
+	for _, r := range e.rules {
+		if r.usesBufs&(1<<b) != 0 {
+			return true
+		}
+	}
+	return false
+}
+
 // Rules returns the rules in evaluation order.
 func (e *Engine) Rules() []*Rule { return e.rules }
 

@@ -350,3 +350,6 @@ func (fw *Firewall) Inspect(p *suricata.Packet, fs *suricata.FlowState, th *suri
 	}
 	return fw.stateful.Inspect(p, fs, th, sc)
 }
+
+// UsesBuffer reports whether a stateful rule inspects buffer b.
+func (fw *Firewall) UsesBuffer(b suricata.Buffer) bool { return fw.stateful.UsesBuffer(b) }

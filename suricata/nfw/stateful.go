@@ -166,3 +166,6 @@ func (s *Stateful) Inspect(p *suricata.Packet, fs *suricata.FlowState, th *suric
 	}
 	return v
 }
+
+// UsesBuffer reports whether a rule inspects buffer b.
+func (s *Stateful) UsesBuffer(b suricata.Buffer) bool { return s.eng.UsesBuffer(b) }

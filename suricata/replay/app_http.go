@@ -63,10 +63,11 @@ type httpHalf struct {
 }
 
 type httpState struct {
-	txs      []*httpTx
-	req, rsp httpHalf
-	nextResp int // index of the tx the next response belongs to
-	errors   int
+	keepReqBody, keepRespBody bool // some rule reads the body buffers
+	txs                       []*httpTx
+	req, rsp                  httpHalf
+	nextResp                  int // index of the tx the next response belongs to
+	errors                    int
 }
 
 // httpEvent says what became complete.
@@ -83,6 +84,30 @@ func (h *httpState) feed(data []byte, toServer bool, out []httpEvent) []httpEven
 	}
 	if half.broken {
 		return out
+	}
+	// Fast path: body bytes of a known length need no buffering.
+	if half.inBody && !half.chunked && len(half.buf) == 0 && half.bodyLeft != 0 {
+		n := len(data)
+		if half.bodyLeft > 0 {
+			n = min(n, half.bodyLeft)
+		}
+		h.keepBody(half.cur, toServer, data[:n])
+		data = data[n:]
+		if half.bodyLeft > 0 {
+			half.bodyLeft -= n
+			if half.bodyLeft == 0 {
+				half.inBody = false
+				if toServer {
+					half.cur.reqDone = true
+				} else {
+					half.cur.respDone = true
+				}
+				out = append(out, httpEvent{tx: half.cur, toServer: toServer})
+			}
+		}
+		if len(data) == 0 {
+			return out
+		}
 	}
 	half.buf = append(half.buf, data...)
 	for {
@@ -267,6 +292,12 @@ func (h *httpState) setupBody(half *httpHalf, toServer bool) {
 	if cl := tx.get(hs, "Content-Length"); cl != "" {
 		if n, err := strconv.Atoi(cl); err == nil && n >= 0 {
 			half.bodyLeft = n
+			// Size the kept body once instead of growing it.
+			if toServer && h.keepReqBody && tx.reqBody == nil {
+				tx.reqBody = make([]byte, 0, min(n, maxBodyBytes))
+			} else if !toServer && h.keepRespBody && tx.respBody == nil {
+				tx.respBody = make([]byte, 0, min(n, maxBodyBytes))
+			}
 			return
 		}
 	}
@@ -275,21 +306,26 @@ func (h *httpState) setupBody(half *httpHalf, toServer bool) {
 	}
 }
 
+// keepBody counts body bytes and keeps them (up to maxBodyBytes) when a rule reads them.
+func (h *httpState) keepBody(tx *httpTx, toServer bool, chunk []byte) {
+	n := len(chunk)
+	if toServer {
+		if h.keepReqBody && len(tx.reqBody) < maxBodyBytes {
+			tx.reqBody = append(tx.reqBody, chunk[:min(n, maxBodyBytes-len(tx.reqBody))]...)
+		}
+		return
+	}
+	tx.respLen += n
+	if h.keepRespBody && len(tx.respBody) < maxBodyBytes {
+		tx.respBody = append(tx.respBody, chunk[:min(n, maxBodyBytes-len(tx.respBody))]...)
+	}
+}
+
 // body consumes body bytes; it reports whether the body is complete.
 func (h *httpState) body(half *httpHalf, toServer bool) bool {
 	tx := half.cur
 	take := func(n int) {
-		chunk := half.buf[:n]
-		if toServer {
-			if len(tx.reqBody) < maxBodyBytes {
-				tx.reqBody = append(tx.reqBody, chunk[:min(n, maxBodyBytes-len(tx.reqBody))]...)
-			}
-		} else {
-			tx.respLen += n
-			if len(tx.respBody) < maxBodyBytes {
-				tx.respBody = append(tx.respBody, chunk[:min(n, maxBodyBytes-len(tx.respBody))]...)
-			}
-		}
+		h.keepBody(tx, toServer, half.buf[:n])
 		half.buf = half.buf[n:]
 	}
 	if !half.chunked {

@@ -142,6 +142,8 @@ type replayer struct {
 	hev    []httpEvent
 
 	pktEstablished bool // false for the packet that completes the handshake
+
+	keepReqBody, keepRespBody bool
 }
 
 type decoded struct {
@@ -164,6 +166,10 @@ func newReplayer(cfg Config, lt layers.LinkType, w io.Writer) *replayer {
 	rp := &replayer{cfg: cfg, insp: cfg.Inspector, sc: cfg.Inspector.NewScratch(), th: suricata.NewThresholds(),
 		flows: map[flowKey]*flow{}, stats: &Stats{ParseErrors: map[string]uint64{}, AppFlows: map[string]uint64{}}, enc: json.NewEncoder(w)}
 	rp.enc.SetEscapeHTML(false)
+	rp.keepReqBody, rp.keepRespBody = true, true
+	if u, ok := cfg.Inspector.(interface{ UsesBuffer(suricata.Buffer) bool }); ok {
+		rp.keepReqBody, rp.keepRespBody = u.UsesBuffer(suricata.BufHTTPRequestBody), u.UsesBuffer(suricata.BufHTTPResponseBody)
+	}
 	d := &rp.dec
 	var first gopacket.LayerType
 	switch lt {
@@ -551,7 +557,7 @@ func detectApp(data []byte, toServer bool, srvPort uint16) suricata.AppProto {
 
 func (rp *replayer) httpData(f *flow, dir int, data []byte) bool {
 	if f.http == nil {
-		f.http = &httpState{}
+		f.http = &httpState{keepReqBody: rp.keepReqBody, keepRespBody: rp.keepRespBody}
 	}
 	errs := f.http.errors
 	rp.hev = f.http.feed(data, dir == 0, rp.hev[:0])
