@@ -332,3 +332,35 @@ func (c *Compiled) Matches(r *Request, fn func(stmt int, effect Effect, grants G
 		}
 	}
 }
+
+// ConditionKeys returns the condition keys (as written, without
+// duplicates, in document order) of the statements whose Action or
+// NotAction applies to action, leaving out keys a statement only tests with
+// an ...IfExists operator or Null, which a request may lack. The IAM
+// simulator reports the ones its context does not provide as
+// MissingContextValues.
+func (c *Compiled) ConditionKeys(action string) []string {
+	action = strings.ToLower(action)
+	var keys []string
+	seen := map[string]bool{}
+	for i := range c.stmts {
+		s := &c.stmts[i]
+		if s.actionMatches(action) == s.notAction {
+			continue
+		}
+		for _, st := range c.p.Statements {
+			if st.Index != s.index {
+				continue
+			}
+			for _, cond := range st.Conditions {
+				op := strings.ToLower(cond.Operator)
+				if strings.HasSuffix(op, "ifexists") || op == "null" || seen[strings.ToLower(cond.Key)] {
+					continue
+				}
+				seen[strings.ToLower(cond.Key)] = true
+				keys = append(keys, cond.Key)
+			}
+		}
+	}
+	return keys
+}

@@ -50,6 +50,23 @@ func TestSimulatePolicies(t *testing.T) {
 	if d := custom.EvaluationResults[0].EvalDecision; d != iamtypes.PolicyEvaluationDecisionTypeExplicitDeny {
 		t.Fatalf("custom: %s", d)
 	}
+	if m := custom.EvaluationResults[0].MissingContextValues; len(m) != 0 {
+		t.Errorf("MissingContextValues with the key given: %v", m)
+	}
+	// Without the context entry, the simulator names the key it lacked.
+	custom, err = root.SimulateCustomPolicy(ctx, &iam.SimulateCustomPolicyInput{
+		PolicyInputList: []string{`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{"StringEquals":{"aws:PrincipalTag/team":"blue"},"StringEqualsIfExists":{"s3:prefix":"home/"}}},{"Effect":"Deny","Action":"s3:DeleteBucket","Resource":"*","Condition":{"Bool":{"aws:MultiFactorAuthPresent":"false"}}}]}`},
+		ActionNames:     []string{"s3:DeleteBucket", "ec2:RunInstances"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m := custom.EvaluationResults[0].MissingContextValues; len(m) != 2 || m[0] != "aws:PrincipalTag/team" || m[1] != "aws:MultiFactorAuthPresent" {
+		t.Errorf("MissingContextValues for s3:DeleteBucket = %v", m)
+	}
+	if m := custom.EvaluationResults[1].MissingContextValues; len(m) != 0 {
+		t.Errorf("MissingContextValues for an action no statement names = %v", m)
+	}
 	_, err = root.SimulateCustomPolicy(ctx, &iam.SimulateCustomPolicyInput{PolicyInputList: []string{`{"Statement":[`}, ActionNames: []string{"s3:GetObject"}})
 	apiError(t, err, "MalformedPolicyDocument")
 }

@@ -199,7 +199,7 @@ func simulate(c *service.Call, caller *policy.Caller, pols *authz.Policies, in *
 			req := &authz.Request{Caller: caller, Action: action, Resource: res, ResourceAccount: owner, Context: ctxKeys}
 			with.ResourceKind = authz.ResourceKindFor(action, res)
 			e := authz.Explain(req, &with)
-			r := EvaluationResult{EvalActionName: action, EvalResourceName: res, EvalDecision: evalDecision(e.Decision), MatchedStatements: []Statement{}, MissingContextValues: []string{}}
+			r := EvaluationResult{EvalActionName: action, EvalResourceName: res, EvalDecision: evalDecision(e.Decision), MatchedStatements: []Statement{}, MissingContextValues: missingKeys(&with, action, ctxKeys)}
 			for _, m := range e.Matched {
 				if m.Type == authz.ServiceControlPolicy || m.Type == authz.ResourceControlPolicy {
 					continue // IAM's PolicySourceType has no value for them; OrganizationsDecisionDetail reports them
@@ -218,6 +218,34 @@ func simulate(c *service.Call, caller *policy.Caller, pols *authz.Policies, in *
 		}
 	}
 	return out, nil
+}
+
+// missingKeys lists the condition keys the policies would consult for
+// action that the simulation's context entries do not give.
+func missingKeys(p *authz.Policies, action string, ctx *policy.Context) []string {
+	out := []string{}
+	seen := map[string]bool{}
+	add := func(pol *authz.Policy) {
+		if pol == nil || pol.Compiled == nil {
+			return
+		}
+		for _, k := range pol.Compiled.ConditionKeys(action) {
+			lk := strings.ToLower(k)
+			if _, _, ok := ctx.Get(k); ok || seen[lk] {
+				continue
+			}
+			seen[lk] = true
+			out = append(out, k)
+		}
+	}
+	for i := range p.Identity {
+		add(&p.Identity[i])
+	}
+	for i := range p.PermissionsBoundary {
+		add(&p.PermissionsBoundary[i])
+	}
+	add(p.Resource)
+	return out
 }
 
 func evalDecision(d authz.Decision) string {
