@@ -168,6 +168,7 @@ type FlowState struct {
 	// Passed is set when a pass rule passed the whole flow; Dropped when a
 	// drop rule dropped it (IPS).
 	Passed, Dropped bool
+	dropRule        *Rule
 }
 
 // IsSet reports whether a flowbit is set.
@@ -224,6 +225,11 @@ func (e *Engine) Inspect(p *Packet, fs *FlowState, th *Thresholds, sc *Scratch) 
 	if fs.Passed {
 		return v
 	}
+	if fs.Dropped {
+		// The flow was dropped: later packets are dropped without inspection.
+		v.Drop = fs.dropRule
+		return v
+	}
 	sc.cand = sc.cand[:0]
 	if m := e.ac[BufPayload]; m != nil && len(p.Payload) > 0 {
 		m.scan(p.Payload, sc)
@@ -274,7 +280,7 @@ func (e *Engine) Inspect(p *Packet, fs *FlowState, th *Thresholds, sc *Scratch) 
 		if blocked && v.Drop == nil {
 			v.Drop = r
 			if r.ipOnly || r.needApp != AppUnknown {
-				fs.Dropped = true
+				fs.Dropped, fs.dropRule = true, r
 			}
 		}
 		if !r.NoAlert && th.allow(int(i), r, p) {

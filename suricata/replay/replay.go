@@ -710,8 +710,10 @@ func (rp *replayer) inspectWith(f *flow, tx *httpTx) {
 		rec.Flow = &eveFlow{PktsToServer: f.pkts[0], PktsToClient: f.pkts[1], BytesToServer: f.bytes[0], BytesToClient: f.bytes[1], Start: eveTime(f.start)}
 		rp.emit(rec)
 	}
-	if v.Drop != nil && rp.cfg.Format == FormatEVE {
+	if v.Drop != nil {
 		rp.stats.Drops++
+	}
+	if v.Drop != nil && rp.cfg.Format == FormatEVE {
 		rec := rp.packetRecord(f, "drop")
 		rec.Drop = &eveDrop{Reason: "rules"}
 		rp.emit(rec)
