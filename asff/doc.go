@@ -12,6 +12,16 @@
 //	if f.Match(&finding) { ... }              // no allocation
 //	s, err := asff.CompileSort(criteria); s.Sort(findings)
 //	groups, err := asff.GroupBy(findings, f, "ResourceId")
+//	merged, applied := asff.MergeImport(&stored, &incoming, changed) // re-import of the same Id + ProductArn
+//	ids, upd, err := asff.ParseBatchUpdate(body); changed = asff.ApplyUpdate(&stored, upd, changed, now)
+//
+// MergeImport follows AWS's update rules for BatchImportFindings (an update
+// not newer than the stored UpdatedAt is ignored; Note, UserDefinedFields,
+// VerificationState and Workflow stay the customer's; the top-level copies
+// of FindingProviderFields follow the provider until a customer changed
+// them; NOTIFIED/RESOLVED go back to NEW on ARCHIVED→ACTIVE or
+// PASSED→FAILED/WARNING/NOT_AVAILABLE). ApplyUpdate is BatchUpdateFindings'
+// customer update, which leaves UpdatedAt alone.
 //
 // # Sources
 //

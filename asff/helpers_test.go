@@ -1,6 +1,7 @@
 package asff_test
 
 import (
+	"encoding/json"
 	"os"
 	"testing"
 
@@ -28,4 +29,35 @@ func loadFindings(t testing.TB) []*asff.Finding {
 		out[i] = &res.Findings[i]
 	}
 	return out
+}
+
+func parseRaw(t *testing.T, js string) map[string]json.RawMessage {
+	t.Helper()
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal([]byte(js), &m); err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+func joinRaw(t *testing.T, m map[string]json.RawMessage) string {
+	t.Helper()
+	b, err := json.Marshal(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+func clonePtr(t *testing.T, f *asff.Finding) *asff.Finding {
+	t.Helper()
+	b, err := json.Marshal(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out asff.Finding
+	if err := json.Unmarshal(b, &out); err != nil {
+		t.Fatal(err)
+	}
+	return &out
 }
