@@ -95,6 +95,9 @@ func (d *docScan) zip(p string, data []byte, depth int) {
 		d.skip(p, int64(len(data)), StatusSkipped, ReasonMalformed, "zip: "+err.Error())
 		return
 	}
+	if d.ooxml(p, zr) {
+		return
+	}
 	for _, f := range zr.File {
 		if f.FileInfo().IsDir() {
 			continue

@@ -25,7 +25,7 @@ func FuzzScanDocument(f *testing.F) {
 	f.Add([]byte("a,b\n\"x\"\"y\",4532015112830366\n"), uint8(1))
 	f.Add([]byte("PK\x03\x04garbage"), uint8(0))
 	f.Add([]byte{0x1f, 0x8b, 8, 0, 0, 0, 0, 0}, uint8(0))
-	names := []string{"f.txt", "f.csv", "f.json", "f.jsonl", "f.tsv", "f.gz", "f.zip"}
+	names := []string{"f.txt", "f.csv", "f.json", "f.jsonl", "f.tsv", "f.gz", "f.zip", "f.docx"}
 	f.Fuzz(func(t *testing.T, data []byte, kind uint8) {
 		name := names[int(kind)%len(names)]
 		sizes := map[string]int{}

@@ -22,9 +22,10 @@ type Occurrence struct {
 
 // Cell is Macie's cells occurrence: 1-based row (the header is row 1) and column.
 type Cell struct {
-	Row        int    `json:"row"`
-	Column     int    `json:"column"`
-	ColumnName string `json:"columnName,omitempty"`
+	Row           int    `json:"row"`
+	Column        int    `json:"column"`
+	ColumnName    string `json:"columnName,omitempty"`
+	CellReference string `json:"cellReference,omitempty"` // xlsx only: "Sheet2!C5"
 }
 
 // Record is Macie's records occurrence: recordIndex is 0 for JSON and the
