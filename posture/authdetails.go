@@ -107,6 +107,9 @@ func (p *ManagedPolicy) DefaultDocument() *PolicyDocument {
 // the checks read are kept.
 type PolicyDocument struct {
 	Statements []Statement
+	// Err is why the document could not be read; ParseAuthDetails reports it
+	// with the document's path, so one bad document names where it is.
+	Err error
 }
 
 // Statement is one policy statement, reduced to what posture checks read.
@@ -119,8 +122,17 @@ type Statement struct {
 	HasCondition bool
 }
 
-// UnmarshalJSON accepts an object or a URL-encoded JSON string.
+// UnmarshalJSON accepts an object or a URL-encoded JSON string. A document
+// that cannot be read is kept with Err set rather than failing the decoder,
+// so that the caller can say which document it was.
 func (d *PolicyDocument) UnmarshalJSON(b []byte) error {
+	if err := d.decode(b); err != nil {
+		*d = PolicyDocument{Err: err}
+	}
+	return nil
+}
+
+func (d *PolicyDocument) decode(b []byte) error {
 	if len(b) > 0 && b[0] == '"' {
 		var s string
 		if err := json.Unmarshal(b, &s); err != nil {
@@ -264,5 +276,53 @@ func ParseAuthDetails(file string, data []byte) (*AuthDetails, error) {
 			return nil, &InputError{File: file, Field: fmt.Sprintf("RoleDetailList[%d]", i), Message: "a role needs RoleName and Arn"}
 		}
 	}
+	if err := d.documentError(file); err != nil {
+		return nil, err
+	}
 	return &d, nil
+}
+
+// documentError reports the first policy document that could not be read.
+func (d *AuthDetails) documentError(file string) error {
+	bad := func(path string, doc *PolicyDocument) error {
+		if doc.Err == nil {
+			return nil
+		}
+		return &InputError{File: file, Field: path, Message: doc.Err.Error(), Err: doc.Err}
+	}
+	inline := func(path string, list []InlinePolicy) error {
+		for j := range list {
+			if err := bad(fmt.Sprintf("%s[%d].PolicyDocument", path, j), &list[j].PolicyDocument); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	for i := range d.UserDetailList {
+		if err := inline(fmt.Sprintf("UserDetailList[%d].UserPolicyList", i), d.UserDetailList[i].UserPolicyList); err != nil {
+			return err
+		}
+	}
+	for i := range d.GroupDetailList {
+		if err := inline(fmt.Sprintf("GroupDetailList[%d].GroupPolicyList", i), d.GroupDetailList[i].GroupPolicyList); err != nil {
+			return err
+		}
+	}
+	for i := range d.RoleDetailList {
+		r := &d.RoleDetailList[i]
+		if err := bad(fmt.Sprintf("RoleDetailList[%d].AssumeRolePolicyDocument", i), &r.AssumeRolePolicyDocument); err != nil {
+			return err
+		}
+		if err := inline(fmt.Sprintf("RoleDetailList[%d].RolePolicyList", i), r.RolePolicyList); err != nil {
+			return err
+		}
+	}
+	for i := range d.Policies {
+		for j := range d.Policies[i].PolicyVersionList {
+			if err := bad(fmt.Sprintf("Policies[%d].PolicyVersionList[%d].Document", i, j), &d.Policies[i].PolicyVersionList[j].Document); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }

@@ -18,16 +18,15 @@ const RootUser = "<root_account>"
 // (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_getting-report.html).
 // Times are zero when the report says N/A, no_information or not_supported.
 type Credential struct {
-	Line                 int // line in the CSV, for messages
-	User, Arn            string
-	UserCreationTime     time.Time
-	PasswordEnabled      bool
-	PasswordLastUsed     time.Time
-	PasswordLastChanged  time.Time
-	MFAActive            bool
-	AccessKey            [2]KeyInfo
-	CertActive           [2]bool
-	passwordNotSupported bool // root row: password_enabled is not_supported
+	Line                int // line in the CSV, for messages
+	User, Arn           string
+	UserCreationTime    time.Time
+	PasswordEnabled     bool
+	PasswordLastUsed    time.Time
+	PasswordLastChanged time.Time
+	MFAActive           bool
+	AccessKey           [2]KeyInfo
+	CertActive          [2]bool
 }
 
 // KeyInfo is one access key's columns.
@@ -122,9 +121,6 @@ func parseCredential(file string, line int, rec []string, col map[string]int) (C
 		case "true":
 			return true
 		case "false", "not_supported", "N/A", "":
-			if name == "password_enabled" && v == "not_supported" {
-				c.passwordNotSupported = true
-			}
 			return false
 		default:
 			if perr == nil {

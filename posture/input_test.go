@@ -45,7 +45,11 @@ func TestInputErrors(t *testing.T) {
 		{"auth: bad URL-encoded policy", func() error {
 			_, err := posture.ParseAuthDetails("a.json", []byte(`{"RoleDetailList": [{"RoleName": "r", "Arn": "arn:aws:iam::1:role/r", "AssumeRolePolicyDocument": "%zz"}]}`))
 			return err
-		}, "not URL-encoded JSON"},
+		}, "RoleDetailList[0].AssumeRolePolicyDocument: policy document is a string but not URL-encoded JSON"},
+		{"auth: bad statement names the document", func() error {
+			_, err := posture.ParseAuthDetails("a.json", []byte(`{"Policies": [{"Arn": "p", "PolicyVersionList": [{"Document": {"Statement": 7}}]}]}`))
+			return err
+		}, "Policies[0].PolicyVersionList[0].Document: policy document Statement"},
 		{"auth: empty file", func() error { _, err := posture.ParseAuthDetails("a.json", nil); return err }, "a.json:1:1: empty file"},
 		{"credreport: missing column", func() error {
 			_, err := posture.ParseCredentialReport("c.csv", []byte("user,arn\nx,y\n"))
@@ -110,8 +114,8 @@ func TestInputErrors(t *testing.T) {
 			}
 		})
 	}
-	if len(tests) != 23 {
-		t.Fatalf("%d cases, want 23", len(tests))
+	if len(tests) != 24 {
+		t.Fatalf("%d cases, want 24", len(tests))
 	}
 }
 
