@@ -114,6 +114,11 @@ func (g *CloudTrail) Ordinary(at time.Time) error {
 	u := users[g.rnd.Intn(len(users))]
 	ip := fmt.Sprintf("192.0.2.%d", 10+g.rnd.Intn(len(users)))
 	rec := g.base(at, api[0], api[1], ip, agents[g.rnd.Intn(len(agents))], userIdent(u))
+	// Real records carry more than the detectors read; these bring the size
+	// to about 1.2 KB, like the benchmark records.
+	rec["resources"] = []any{map[string]any{"ARN": "arn:aws:ec2:us-east-1:" + Account + ":instance/i-0" + fmt.Sprintf("%016x", g.rnd.Int63()), "accountId": Account, "type": "AWS::EC2::Instance"}}
+	rec["userIdentity"].(map[string]any)["sessionContext"] = map[string]any{"attributes": map[string]any{"creationDate": at.Add(-time.Hour).UTC().Format(time.RFC3339), "mfaAuthenticated": "false"}}
+	rec["apiVersion"] = "2016-11-15"
 	return g.emit(rec)
 }
 
