@@ -135,17 +135,31 @@ func (a Set) Intersect(b Set) Set {
 	return Set{s: out}
 }
 
-// Overlaps reports whether a ∩ b is not empty, without allocating.
+// Overlaps reports whether a ∩ b is not empty, without allocating: each
+// range of the smaller set is looked up in the larger by binary search.
 func (a Set) Overlaps(b Set) bool {
-	i, j := 0, 0
-	for i < len(a.s) && j < len(b.s) {
-		if max(a.s[i].lo, b.s[j].lo) <= min(a.s[i].hi, b.s[j].hi) {
-			return true
+	if len(a.s) == 0 || len(b.s) == 0 {
+		return false
+	}
+	if len(a.s) > len(b.s) {
+		a, b = b, a
+	}
+	if a.s[len(a.s)-1].hi < b.s[0].lo || b.s[len(b.s)-1].hi < a.s[0].lo {
+		return false
+	}
+	for _, r := range a.s {
+		// first range of b that ends at or after r.lo
+		lo, hi := 0, len(b.s)
+		for lo < hi {
+			m := int(uint(lo+hi) >> 1)
+			if b.s[m].hi < r.lo {
+				lo = m + 1
+			} else {
+				hi = m
+			}
 		}
-		if a.s[i].hi < b.s[j].hi {
-			i++
-		} else {
-			j++
+		if lo < len(b.s) && b.s[lo].lo <= r.hi {
+			return true
 		}
 	}
 	return false
