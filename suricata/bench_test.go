@@ -87,7 +87,9 @@ func BenchmarkInspect(b *testing.B) {
 		fmt.Fprintf(&hundred, "alert http any any -> any any (http.host; content:\"bad%d.test\"; endswith; sid:%d;)\n", i, i+1)
 	}
 	sets := map[string]func(b *testing.B) []*Rule{
-		"1":       func(b *testing.B) []*Rule { return Parse([]byte(`alert http any any -> any any (http.uri; content:"/admin"; sid:1;)`), nil).Rules },
+		"1": func(b *testing.B) []*Rule {
+			return Parse([]byte(`alert http any any -> any any (http.uri; content:"/admin"; sid:1;)`), nil).Rules
+		},
 		"100":     func(b *testing.B) []*Rule { return Parse([]byte(hundred.String()), nil).Rules },
 		"et-open": loadET,
 	}
