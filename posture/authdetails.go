@@ -120,6 +120,7 @@ type Statement struct {
 	Resource     []string
 	NotResource  []string
 	HasCondition bool
+	Principal    *Principals // nil when the statement has none (identity policies)
 }
 
 // UnmarshalJSON accepts an object or a URL-encoded JSON string. A document
@@ -167,7 +168,11 @@ func (d *PolicyDocument) decode(b []byte) error {
 	}
 	d.Statements = make([]Statement, len(list))
 	for i, r := range list {
-		d.Statements[i] = Statement{Effect: r.Effect, Action: r.Action, NotAction: r.NotAction, Resource: r.Resource,
+		pr, err := parsePrincipal(r.Principal)
+		if err != nil {
+			return fmt.Errorf("policy document Statement[%d]: %w", i, err)
+		}
+		d.Statements[i] = Statement{Effect: r.Effect, Action: r.Action, NotAction: r.NotAction, Resource: r.Resource, Principal: pr,
 			NotResource: r.NotResource, HasCondition: len(r.Condition) > 0 && string(r.Condition) != "null" && string(r.Condition) != "{}"}
 	}
 	return nil
@@ -199,6 +204,40 @@ type rawStatement struct {
 	Resource    strList         `json:"Resource"`
 	NotResource strList         `json:"NotResource"`
 	Condition   json.RawMessage `json:"Condition"`
+	Principal   json.RawMessage `json:"Principal"`
+}
+
+// Principals is a statement's Principal: "*" (Anyone) or its AWS, Service,
+// Federated and CanonicalUser lists.
+type Principals struct {
+	Anyone                                 bool
+	AWS, Service, Federated, CanonicalUser []string
+}
+
+func parsePrincipal(b json.RawMessage) (*Principals, error) {
+	if len(b) == 0 || string(b) == "null" {
+		return nil, nil
+	}
+	p := &Principals{}
+	if b[0] == '"' {
+		var s string
+		if err := json.Unmarshal(b, &s); err != nil {
+			return nil, err
+		}
+		if s != "*" {
+			return nil, fmt.Errorf("Principal %q: expected \"*\" or an object", s)
+		}
+		p.Anyone = true
+		return p, nil
+	}
+	var m struct {
+		AWS, Service, Federated, CanonicalUser strList
+	}
+	if err := json.Unmarshal(b, &m); err != nil {
+		return nil, fmt.Errorf("Principal: %w", err)
+	}
+	p.AWS, p.Service, p.Federated, p.CanonicalUser = m.AWS, m.Service, m.Federated, m.CanonicalUser
+	return p, nil
 }
 
 // strList is a string or an array of strings.

@@ -130,6 +130,17 @@ func TestControlsPassAndFail(t *testing.T) {
 		{"S3.23", func(a *posture.Account) {
 			a.Trails.List[0].Selectors.EventSelectors[0].DataResources[0].Values = []string{"arn:aws:s3:::one-bucket/"}
 		}, posture.ControlFailed, "for all buckets"},
+		{"Moat.IAM.ExternalTrust", func(a *posture.Account) { trust(a).Principal.AWS = []string{"444455556666"} }, posture.ControlUnknown, "lets account 444455556666"},
+		{"Moat.IAM.ExternalTrust", func(a *posture.Account) { trust(a).Principal.AWS = []string{"arn:aws:iam::444455556666:role/x"} }, posture.ControlUnknown, "lets account 444455556666"},
+		{"Moat.IAM.ExternalTrust", func(a *posture.Account) { trust(a).Principal.AWS = []string{"*"} }, posture.ControlFailed, "lets any AWS principal assume the role"},
+		{"Moat.IAM.ExternalTrust", func(a *posture.Account) { trust(a).Principal.AWS, trust(a).HasCondition = []string{"*"}, true }, posture.ControlUnknown, "limited by a condition"},
+		{"Moat.IAM.ExternalTrust", func(a *posture.Account) {
+			trust(a).Principal = &posture.Principals{Federated: []string{"arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com"}}
+		}, posture.ControlUnknown, "federated identities"},
+		{"Moat.IAM.ExternalTrust", func(a *posture.Account) {
+			trust(a).Principal = &posture.Principals{Service: []string{"ec2.amazonaws.com"}}
+		}, posture.ControlPassed, ""},
+		{"Moat.IAM.ExternalTrust", func(a *posture.Account) { trust(a).Principal.Anyone, trust(a).Effect = true, "Deny" }, posture.ControlPassed, ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.control+"/"+string(tc.want)+"/"+tc.reason, func(t *testing.T) {
@@ -159,8 +170,8 @@ func TestControlsPassAndFail(t *testing.T) {
 			t.Fatalf("no result says %q: %+v", tc.reason, cr.Results)
 		})
 	}
-	if len(tests) != 56 {
-		t.Fatalf("%d cases, want 56", len(tests))
+	if len(tests) != 63 {
+		t.Fatalf("%d cases, want 63", len(tests))
 	}
 }
 
@@ -270,4 +281,9 @@ func TestScoreIsPassedOverControlsWithData(t *testing.T) {
 	if r.Standards[0].Score != 95 || r.Standards[1].Score != 93 || r.Standards[2].Score != 92 || r.Score != 93 {
 		t.Fatalf("scores %d %d %d summary %d", r.Standards[0].Score, r.Standards[1].Score, r.Standards[2].Score, r.Score)
 	}
+}
+
+// trust returns the first statement of the fixed account's support role trust policy.
+func trust(a *posture.Account) *posture.Statement {
+	return &a.Auth.RoleDetailList[0].AssumeRolePolicyDocument.Statements[0]
 }
