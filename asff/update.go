@@ -185,47 +185,14 @@ func ApplyUpdate(f *Finding, u *BatchUpdate, changed CustomerChanged, now time.T
 	if u.RelatedFindings != nil {
 		f.RelatedFindings, changed.RelatedFindings = slices.Clone(u.RelatedFindings), true
 	}
-	if s := u.Severity; s != nil {
-		ns := Severity{}
-		if f.Severity != nil {
-			ns = *f.Severity
-		}
-		if s.Normalized != nil {
-			n := *s.Normalized
-			ns.Normalized = &n
-			if s.Label == "" {
-				ns.Label = LabelForNormalized(n)
-			}
-		}
-		if s.Label != "" {
-			ns.Label = s.Label
-			if s.Normalized == nil {
-				n := NormalizedForLabel(s.Label)
-				ns.Normalized = &n
-			}
-		}
-		if s.Product != nil {
-			p := *s.Product
-			ns.Product = &p
-		}
-		f.Severity, changed.Severity = &ns, true
+	if u.Severity != nil {
+		f.Severity, changed.Severity = updatedSeverity(f.Severity, u.Severity), true
 	}
 	if u.Types != nil {
 		f.Types, changed.Types = slices.Clone(u.Types), true
 	}
 	if u.UserDefinedFields != nil {
-		m := maps.Clone(f.UserDefinedFields)
-		if m == nil {
-			m = map[string]string{}
-		}
-		for k, val := range u.UserDefinedFields {
-			if val == "" {
-				delete(m, k)
-			} else {
-				m[k] = val
-			}
-		}
-		f.UserDefinedFields = m
+		f.UserDefinedFields = mergeFields(f.UserDefinedFields, u.UserDefinedFields)
 	}
 	if u.VerificationState != "" {
 		f.VerificationState = u.VerificationState
@@ -234,6 +201,50 @@ func ApplyUpdate(f *Finding, u *BatchUpdate, changed CustomerChanged, now time.T
 		f.Workflow = &Workflow{Status: u.Workflow.Status}
 	}
 	return changed
+}
+
+// updatedSeverity applies a SeverityUpdate: a Normalized without Label sets
+// the Label as AWS maps it, a Label without Normalized sets Normalized.
+func updatedSeverity(old *Severity, s *SeverityUpdate) *Severity {
+	ns := Severity{}
+	if old != nil {
+		ns = *old
+	}
+	if s.Normalized != nil {
+		n := *s.Normalized
+		ns.Normalized = &n
+		if s.Label == "" {
+			ns.Label = LabelForNormalized(n)
+		}
+	}
+	if s.Label != "" {
+		ns.Label = s.Label
+		if s.Normalized == nil {
+			n := NormalizedForLabel(s.Label)
+			ns.Normalized = &n
+		}
+	}
+	if s.Product != nil {
+		p := *s.Product
+		ns.Product = &p
+	}
+	return &ns
+}
+
+// mergeFields merges update into a copy of old; an empty value removes the key.
+func mergeFields(old, update map[string]string) map[string]string {
+	m := maps.Clone(old)
+	if m == nil {
+		m = map[string]string{}
+	}
+	for k, v := range update {
+		if v == "" {
+			delete(m, k)
+		} else {
+			m[k] = v
+		}
+	}
+	return m
 }
 
 // ParseBatchUpdate decodes a BatchUpdateFindings request body: the finding
