@@ -2,17 +2,26 @@ package dataid
 
 import (
 	"strings"
+	"sync"
 	"testing"
 )
 
 // found scans text with every identifier of the extended profile and returns
 // the text of each occurrence of id.
+var (
+	extendedOnce sync.Once
+	extended     *Scanner
+)
+
 func found(t *testing.T, id, text string) []string {
 	t.Helper()
-	s, err := New(Config{Profile: ProfileExtended})
-	if err != nil {
-		t.Fatal(err)
-	}
+	extendedOnce.Do(func() {
+		var err error
+		if extended, err = New(Config{Profile: ProfileExtended}); err != nil {
+			panic(err)
+		}
+	})
+	s := extended
 	var out []string
 	for _, m := range s.Scan(s.NewState(), []byte(text), "", false) {
 		if m.Identifier == id {
@@ -333,4 +342,79 @@ func TestRegistry(t *testing.T) {
 		}
 	}()
 	register(&Managed{ID: "PKCS", Category: Credentials, trig: triggerAnchor, anchors: []string{"x"}, findAt: findPEM})
+}
+
+func TestNationalIdentifiers(t *testing.T) {
+	t.Parallel()
+	runIDCases(t, "BRAZIL_CPF_NUMBER", []idCase{
+		{"formatted", "CPF: 529.982.247-25", "529.982.247-25"},
+		{"bad check", "CPF: 529.982.247-24", ""},
+		{"all same digits", "cpf 111.111.111-11", ""},
+		{"no keyword", "id 529.982.247-25", ""},
+	})
+	runIDCases(t, "BRAZIL_CNPJ_NUMBER", []idCase{
+		{"formatted", "CNPJ 11.222.333/0001-81", "11.222.333/0001-81"},
+		{"bad check", "CNPJ 11.222.333/0001-82", ""},
+		{"no keyword", "n 11.222.333/0001-81", ""},
+	})
+	runIDCases(t, "CHILE_RUT_NUMBER", []idCase{
+		{"formatted", "RUT: 12.345.678-5", "12.345.678-5"},
+		{"bad check", "RUT: 12.345.678-4", ""},
+		{"no keyword", "n 12.345.678-5", ""},
+	})
+	runIDCases(t, "SPAIN_DNI_NUMBER", []idCase{
+		{"dni", "DNI 12345678Z", "12345678Z"},
+		{"wrong letter", "DNI 12345678A", ""},
+		{"no keyword", "n 12345678Z", ""},
+	})
+	runIDCases(t, "SPAIN_NIE_NUMBER", []idCase{
+		{"nie", "NIE X1234567L", "X1234567L"},
+		{"wrong letter", "NIE X1234567A", ""},
+		{"no keyword", "n X1234567L", ""},
+	})
+	runIDCases(t, "SPAIN_SOCIAL_SECURITY_NUMBER", []idCase{
+		{"nss", "NSS 28 12345678 40", "28 12345678 40"},
+		{"bad control", "NSS 28 12345678 41", ""},
+		{"bad province", "NSS 99 12345678 40", ""},
+	})
+	runIDCases(t, "INDIA_AADHAAR_NUMBER", []idCase{
+		{"spaced", "Aadhaar 2341 2341 2346", "2341 2341 2346"},
+		{"verhoeff failure", "Aadhaar 2341 2341 2345", ""},
+		{"no keyword", "n 2341 2341 2346", ""},
+	})
+	runIDCases(t, "INDIA_PERMANENT_ACCOUNT_NUMBER", []idCase{
+		{"pan", "PAN: ABCPE1234F", "ABCPE1234F"},
+		{"bad holder type", "PAN: ABCXE1234F", ""},
+		{"no keyword", "ref ABCPE1234F", ""},
+	})
+	runIDCases(t, "FRANCE_NATIONAL_IDENTIFICATION_NUMBER", []idCase{
+		{"nir", "numéro de sécurité sociale 1 84 03 12 345 678 50", "1 84 03 12 345 678 50"},
+		{"bad key", "INSEE 184031234567851", ""},
+		{"no keyword", "n 184031234567850", ""},
+	})
+	runIDCases(t, "ITALY_NATIONAL_IDENTIFICATION_NUMBER", []idCase{
+		{"codice fiscale", "codice fiscale RSSMRA85T10A562S", "RSSMRA85T10A562S"},
+		{"bad check letter", "codice fiscale RSSMRA85T10A562T", ""},
+		{"no keyword", "n RSSMRA85T10A562S", ""},
+	})
+	runIDCases(t, "MEXICO_CURP_NUMBER", []idCase{
+		{"curp", "CURP HEGG560427MVZRRL04", "HEGG560427MVZRRL04"},
+		{"bad check", "CURP HEGG560427MVZRRL05", ""},
+		{"no keyword", "n HEGG560427MVZRRL04", ""},
+	})
+	runIDCases(t, "AUSTRALIA_TAX_FILE_NUMBER", []idCase{
+		{"tfn", "TFN 123 456 782", "123 456 782"},
+		{"bad check", "TFN 123 456 783", ""},
+		{"no keyword", "n 123 456 782", ""},
+	})
+	runIDCases(t, "ARGENTINA_TARJETA_SUBE", []idCase{
+		{"sube", "SUBE 6061 2612 3456 7890", "6061 2612 3456 7890"},
+		{"luhn failure", "SUBE 6061 2612 3456 7891", ""},
+		{"no keyword", "n 6061261234567890", ""},
+	})
+	runIDCases(t, "UK_DRIVERS_LICENSE", []idCase{
+		{"dvla", "driving licence MORGA753116SM9IJ", "MORGA753116SM9IJ"},
+		{"bad month digit", "driving licence MORGA783116SM9IJ", ""},
+		{"no keyword", "n MORGA753116SM9IJ", ""},
+	})
 }
