@@ -26,6 +26,7 @@ import (
 type CloudTrailReader struct {
 	name  string
 	js    *jsonStream
+	dec   ctDecoder
 	rec   Record
 	n     int
 	fatal error
@@ -35,7 +36,7 @@ type CloudTrailReader struct {
 // Gzip input is recognised by its magic bytes.
 func NewCloudTrailReader(r io.Reader, name string) *CloudTrailReader {
 	src, err := maybeGunzip(r)
-	c := &CloudTrailReader{name: name, fatal: err}
+	c := &CloudTrailReader{name: name, fatal: err, dec: ctDecoder{intern: map[string]string{}}}
 	if err == nil {
 		c.js = newJSONStream(src)
 	}
@@ -76,7 +77,7 @@ func (c *CloudTrailReader) Next() (*Record, error) {
 		return nil, c.wrap(err, 0)
 	}
 	c.n++
-	if err := parseRecord(data, &c.rec); err != nil {
+	if err := decodeRecordFast(&c.dec, data, &c.rec); err != nil {
 		return nil, c.decodeError(data, err)
 	}
 	return &c.rec, nil
@@ -105,7 +106,18 @@ func decodeErr(js *jsonStream, name string, n int, data []byte, err error) error
 	var se *json.SyntaxError
 	var te *json.UnmarshalTypeError
 	var fe *Error
+	var de *decodeError
 	switch {
+	case errors.As(err, &de) && de.syntax:
+		e.Line, e.Column = js.lineCol(data, int64(de.off))
+		e.Msg, e.Err = "invalid JSON: "+de.msg, err
+	case errors.As(err, &de):
+		e.Field, e.Msg, e.Err = de.field, de.msg, err
+		if de.field == "" {
+			e.Msg = "expected a JSON object, got " + strings.TrimPrefix(de.msg, "expected object, got ")
+		} else {
+			e.Line, e.Column = js.lineCol(data, int64(de.off))
+		}
 	case errors.As(err, &se):
 		e.Line, e.Column = js.lineCol(data, se.Offset-1)
 		e.Msg, e.Err = "invalid JSON: "+se.Error(), err

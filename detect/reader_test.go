@@ -100,7 +100,7 @@ func TestCloudTrailReaderErrors(t *testing.T) {
 		errs  []string // substrings, one per error, in order
 	}{
 		{"bad JSON inside a record", "[" + good("A") + ",\n{\"eventName\": tru},\n" + good("C") + "]", "A,C",
-			[]string{"in.json:2:18: record 2: invalid JSON"}},
+			[]string{"in.json:2:15: record 2: invalid JSON: invalid literal (expecting true)"}},
 		{"wrong type", "{\"Records\":[\n" + good("A") + ",\n{\"eventName\": 5}]}", "A",
 			[]string{"in.json:3:15: record 2: eventName: expected string, got number"}},
 		{"record that is not an object", "[" + good("A") + ",\n42,\n" + good("C") + "]", "A,C",

@@ -3,7 +3,6 @@ package detect
 import (
 	"bytes"
 	"encoding/json"
-	"strings"
 	"time"
 )
 
@@ -85,9 +84,9 @@ type recordJSON struct {
 
 type recordAlias Record
 
-// parseRecord decodes one CloudTrail record into r, reusing r's storage.
-// Errors are *json.SyntaxError / *json.UnmarshalTypeError from encoding/json
-// or *Error for fields with a bad value.
+// parseRecord decodes one CloudTrail record into r with encoding/json. The
+// readers use the faster ctDecoder; this is its reference (tests compare
+// the two). Errors are *json.SyntaxError / *json.UnmarshalTypeError or *Error.
 func parseRecord(data []byte, r *Record) error {
 	*r = Record{Resources: r.Resources[:0]}
 	aux := recordJSON{recordAlias: (*recordAlias)(r)}
@@ -101,30 +100,7 @@ func parseRecord(data []byte, r *Record) error {
 	if isNull(r.ResponseElements) {
 		r.ResponseElements = nil
 	}
-	ts := aux.EventTime
-	field := "eventTime"
-	if ts == "" {
-		ts, field = aux.Timestamp, "@timestamp"
-	}
-	if ts != "" {
-		t, err := time.Parse(time.RFC3339Nano, ts)
-		if err != nil {
-			return &Error{Field: field, Msg: "not an ISO 8601 UTC time: " + quoteShort(ts)}
-		}
-		r.EventTime = t.UTC()
-	}
-	if len(aux.ReadOnly) > 0 && !isNull(aux.ReadOnly) {
-		var b bool
-		switch strings.Trim(string(aux.ReadOnly), `"`) {
-		case "true":
-			b = true
-		case "false":
-		default:
-			return &Error{Field: "readOnly", Msg: "expected true or false, got " + quoteShort(string(aux.ReadOnly))}
-		}
-		r.ReadOnly = &b
-	}
-	return nil
+	return finishRecord(r, aux.EventTime, aux.Timestamp, aux.ReadOnly)
 }
 
 func isNull(b json.RawMessage) bool { return len(b) == 0 || bytes.Equal(b, []byte("null")) }
