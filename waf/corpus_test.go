@@ -1,9 +1,15 @@
 package waf
 
 import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"io"
 	"math/rand/v2"
 	"net/netip"
 	"net/url"
+	"os"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -239,5 +245,48 @@ func TestDetectionRates(t *testing.T) {
 	// Coraza anchor (96.4% / 2.0%) was measured on a different corpus.
 	if det < 0.99 || fpr > 0.03 {
 		t.Fatalf("detection %.1f%% (floor 99%%), false positives %.1f%% (ceiling 3%%)", 100*det, 100*fpr)
+	}
+}
+
+var corpusOut = flag.String("waf.corpus", "", "write the labelled corpus as `moat waf test` JSON Lines to this file (bench/waf/run.sh)")
+var corpusN = flag.Int("waf.corpus-n", 1000, "requests in the written corpus")
+
+// TestWriteCorpus writes the labelled corpus for bench/waf/run.sh; ids are
+// "<family>-<n>" so that a reader knows each request's label.
+func TestWriteCorpus(t *testing.T) {
+	if *corpusOut == "" {
+		t.Skip("set -waf.corpus=FILE to write the corpus (bench/waf/run.sh does)")
+	}
+	var b []byte
+	for i, l := range labelledCorpus(1, *corpusN) {
+		tr := TestRequest{ID: l.family + "-" + strconv.Itoa(i), Method: l.req.Method, URI: l.req.URI, Body: string(l.req.Body),
+			ClientIP: l.req.ClientIP.String(), HTTPVersion: l.req.HTTPVersion, Headers: [][2]string{}}
+		for _, h := range l.req.Headers {
+			tr.Headers = append(tr.Headers, [2]string{h.Name, h.Value})
+		}
+		line, err := json.Marshal(tr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b = append(append(b, line...), '\n')
+	}
+	if err := os.WriteFile(*corpusOut, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// the written corpus reads back through the test command's reader
+	rd := NewRequestReader(bytes.NewReader(b))
+	n := 0
+	for {
+		_, _, err := rd.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		n++
+	}
+	if n != *corpusN {
+		t.Fatalf("read back %d requests, wrote %d", n, *corpusN)
 	}
 }

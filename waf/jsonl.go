@@ -27,11 +27,11 @@ type TestRequest struct {
 	Headers       [][2]string `json:"headers"`
 	Body          string      `json:"body"`
 	ClientIP      string      `json:"clientIp"`
-	Timestamp     int64       `json:"timestamp"`
-	JA3           string      `json:"ja3"`
-	JA4           string      `json:"ja4"`
-	HTTPVersion   string      `json:"httpVersion"`
-	BodyTruncated bool        `json:"bodyTruncated"`
+	Timestamp     int64       `json:"timestamp,omitempty"`
+	JA3           string      `json:"ja3,omitempty"`
+	JA4           string      `json:"ja4,omitempty"`
+	HTTPVersion   string      `json:"httpVersion,omitempty"`
+	BodyTruncated bool        `json:"bodyTruncated,omitempty"`
 }
 
 // LineError is a bad input line; reading continues after it.
