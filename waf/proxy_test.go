@@ -36,10 +36,13 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
+// listenLoopback listens on 127.0.0.1 only (tests never bind other addresses).
+func listenLoopback() (net.Listener, error) { return net.Listen("tcp", "127.0.0.1:0") }
+
 // loopbackServer starts an httptest server bound to 127.0.0.1 only.
 func loopbackServer(t *testing.T, h http.Handler) *httptest.Server {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	ln, err := listenLoopback()
 	if err != nil {
 		t.Fatal(err)
 	}
