@@ -145,8 +145,10 @@ func isHex4(b []byte) bool {
 	return true
 }
 
-// stringField decodes a string or null (as "") for a string field.
-func (d *ctDecoder) stringField(field string) (string, error) {
+// stringField decodes a string or null (as "") for a string field. The
+// field's name is prefix+key, built only for an error; unique values
+// (ids, times) are not interned.
+func (d *ctDecoder) stringField(prefix string, key []byte, unique bool) (string, error) {
 	switch d.peek() {
 	case '"':
 		b, esc, err := d.rawString()
@@ -154,6 +156,9 @@ func (d *ctDecoder) stringField(field string) (string, error) {
 			return "", err
 		}
 		if !esc {
+			if unique {
+				return string(b), nil
+			}
 			return d.str(b), nil
 		}
 		var s string
@@ -164,7 +169,7 @@ func (d *ctDecoder) stringField(field string) (string, error) {
 	case 'n':
 		return "", d.literal("null")
 	}
-	return "", d.mismatch(field, "string")
+	return "", d.mismatch(prefix+string(key), "string")
 }
 
 func (d *ctDecoder) literal(lit string) error {
@@ -356,7 +361,12 @@ func decodeRecordFast(d *ctDecoder, data []byte, r *Record) error {
 		return d.typeErr
 	}
 	str := func(dst *string, field string) error {
-		s, err := d.stringField(field)
+		s, err := d.stringField(field, nil, false)
+		*dst = s
+		return err
+	}
+	uniq := func(dst *string, field string) error {
+		s, err := d.stringField(field, nil, true)
 		*dst = s
 		return err
 	}
@@ -365,9 +375,9 @@ func decodeRecordFast(d *ctDecoder, data []byte, r *Record) error {
 		case "eventVersion":
 			return str(&r.EventVersion, "eventVersion")
 		case "eventTime":
-			return str(&eventTime, "eventTime")
+			return uniq(&eventTime, "eventTime")
 		case "@timestamp":
-			return str(&timestamp, "@timestamp")
+			return uniq(&timestamp, "@timestamp")
 		case "eventSource":
 			return str(&r.EventSource, "eventSource")
 		case "eventName":
@@ -383,9 +393,9 @@ func decodeRecordFast(d *ctDecoder, data []byte, r *Record) error {
 		case "errorMessage":
 			return str(&r.ErrorMessage, "errorMessage")
 		case "requestID":
-			return str(&r.RequestID, "requestID")
+			return uniq(&r.RequestID, "requestID")
 		case "eventID":
-			return str(&r.EventID, "eventID")
+			return uniq(&r.EventID, "eventID")
 		case "eventType":
 			return str(&r.EventType, "eventType")
 		case "eventCategory":
@@ -510,7 +520,7 @@ func (d *ctDecoder) userIdentity(u *UserIdentity) error {
 		default:
 			return d.skip(1)
 		}
-		s, err := d.stringField("userIdentity." + string(key))
+		s, err := d.stringField("userIdentity.", key, false)
 		*dst = s
 		return err
 	})
@@ -532,7 +542,7 @@ func (d *ctDecoder) sessionContext(sc *SessionContext) error {
 				default:
 					return d.skip(1)
 				}
-				s, err := d.stringField("userIdentity.sessionContext.sessionIssuer." + string(k))
+				s, err := d.stringField("userIdentity.sessionContext.sessionIssuer.", k, false)
 				*dst = s
 				return err
 			})
@@ -547,12 +557,12 @@ func (d *ctDecoder) sessionContext(sc *SessionContext) error {
 				default:
 					return d.skip(1)
 				}
-				s, err := d.stringField("userIdentity.sessionContext.attributes." + string(k))
+				s, err := d.stringField("userIdentity.sessionContext.attributes.", k, string(k) == "creationDate")
 				*dst = s
 				return err
 			})
 		case "ec2RoleDelivery":
-			s, err := d.stringField("userIdentity.sessionContext.ec2RoleDelivery")
+			s, err := d.stringField("userIdentity.sessionContext.ec2RoleDelivery", nil, false)
 			sc.EC2RoleDelivery = s
 			return err
 		}
@@ -587,7 +597,7 @@ func (d *ctDecoder) resources(r *Record) error {
 			default:
 				return d.skip(1)
 			}
-			s, err := d.stringField("resources." + string(k))
+			s, err := d.stringField("resources.", k, string(k) == "ARN")
 			*dst = s
 			return err
 		})

@@ -248,9 +248,25 @@ func (s *jsonStream) value() ([]byte, error) {
 		for ; i < len(s.buf); i++ {
 			c := s.buf[i]
 			if inStr {
+				if !esc {
+					// Jump to the next quote or backslash (most bytes are string content).
+					j := indexQuoteOrBackslash(s.buf[i:])
+					if j < 0 {
+						s.countLines(i, len(s.buf))
+						i = len(s.buf) - 1
+						continue
+					}
+					s.countLines(i, i+j)
+					i += j
+					c = s.buf[i]
+				}
 				switch {
 				case esc:
 					esc = false
+					if c == '\n' {
+						s.line++
+						s.lineS = s.base + int64(i) + 1
+					}
 				case c == '\\':
 					esc = true
 				case c == '"':
@@ -258,9 +274,6 @@ func (s *jsonStream) value() ([]byte, error) {
 					if depth == 0 {
 						return s.finish(start, i+1), nil
 					}
-				case c == '\n':
-					s.line++
-					s.lineS = s.base + int64(i) + 1
 				}
 				continue
 			}
@@ -308,6 +321,35 @@ func (s *jsonStream) value() ([]byte, error) {
 			}
 			return nil, &Error{Line: s.startLine, Column: s.startCol, Msg: errTruncated.Error(), Err: errTruncated}
 		}
+	}
+}
+
+// indexQuoteOrBackslash returns the index of the first '"' or '\\' in b, or -1.
+func indexQuoteOrBackslash(b []byte) int {
+	q := bytes.IndexByte(b, '"')
+	if q < 0 {
+		q = len(b)
+	}
+	if bs := bytes.IndexByte(b[:q], '\\'); bs >= 0 {
+		return bs
+	}
+	if q == len(b) {
+		return -1
+	}
+	return q
+}
+
+// countLines counts the newlines (invalid inside JSON strings, but they must
+// not skew the positions of later records) in buf[from:to].
+func (s *jsonStream) countLines(from, to int) {
+	for {
+		k := bytes.IndexByte(s.buf[from:to], '\n')
+		if k < 0 {
+			return
+		}
+		from += k + 1
+		s.line++
+		s.lineS = s.base + int64(from)
 	}
 }
 
