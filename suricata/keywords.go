@@ -376,7 +376,7 @@ func parseFlowbits(p *ruleParser, v string) error {
 
 func parseThreshold(p *ruleParser, kw, v string) error {
 	if p.cfg.NetworkFirewall {
-		return p.errf(RefusedByNetworkFirewall, "%s is not supported by Network Firewall (thresholding is on its limitations list)", kw)
+		return p.errf(RefusedByNetworkFirewall, "not supported by Network Firewall (thresholding is on its limitations list)")
 	}
 	t := &Threshold{Keyword: kw, Type: kw}
 	for _, part := range strings.Split(v, ",") {

@@ -413,9 +413,9 @@ func (p *ruleParser) options(s string, base int) *Error {
 
 func (p *ruleParser) unsupportedKeyword(name string, why unsupportedWhy) *Error {
 	if p.cfg.NetworkFirewall && why.anf {
-		return p.errf(RefusedByNetworkFirewall, "keyword %q is not supported by Network Firewall", name)
+		return p.errf(RefusedByNetworkFirewall, "not supported by Network Firewall (on its limitations list)")
 	}
-	return p.errf(UnsupportedByMoat, "keyword %q: %s", name, why.msg)
+	return p.errf(UnsupportedByMoat, "%s", why.msg)
 }
 
 func (p *ruleParser) finish() *Error {

@@ -31,7 +31,7 @@ func TestParseErrors(t *testing.T) {
 		{"no sid", `alert tcp any any -> any any (msg:"x";)`, nil, "sid", 1, RefusedBySuricata, "no sid"},
 		{"unknown keyword", `alert tcp any any -> any any (sid:1; bogus:1;)`, nil, "bogus", 38, RefusedBySuricata, `unknown rule keyword "bogus"`},
 		{"lua", `alert tcp any any -> any any (sid:1; lua:x.lua;)`, nil, "lua", 38, UnsupportedByMoat, "Lua"},
-		{"lua anf", `alert tcp any any -> any any (sid:1; lua:x.lua;)`, &Config{NetworkFirewall: true}, "lua", 38, RefusedByNetworkFirewall, "not supported by Network Firewall"},
+		{"lua anf", `alert tcp any any -> any any (sid:1; lua:x.lua;)`, &Config{NetworkFirewall: true}, "lua", 38, RefusedByNetworkFirewall, "not supported by Network Firewall (on its limitations list)"},
 		{"threshold anf", `alert tcp any any -> any any (sid:1; threshold:type limit, track by_src, count 1, seconds 60;)`, &Config{NetworkFirewall: true}, "threshold", 38, RefusedByNetworkFirewall, "thresholding"},
 		{"nocase without content", `alert tcp any any -> any any (sid:1; nocase;)`, nil, "nocase", 38, RefusedBySuricata, "must follow a content"},
 		{"bad hex", `alert tcp any any -> any any (sid:1; content:"|4g|";)`, nil, "content", 38, RefusedBySuricata, "bad character"},

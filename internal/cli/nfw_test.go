@@ -57,8 +57,8 @@ func TestNfwLint(t *testing.T) {
 		out, errS string
 	}{
 		{"clean", []string{"nfw", "lint", good}, 0, good + ": 1 rules, 1 load (100.0%)", ""},
-		{"suricata mode", []string{"nfw", "lint", rules}, 1, rules + ":3:31: sid 3: lua: keyword \"lua\": Lua scripts are not implemented (valid Suricata, not supported by moat)", ""},
-		{"anf mode", []string{"nfw", "lint", "--anf", rules}, 1, "threshold is not supported by Network Firewall", ""},
+		{"suricata mode", []string{"nfw", "lint", rules}, 1, rules + ":3:31: sid 3: lua: Lua scripts are not implemented (valid Suricata, not supported by moat)", ""},
+		{"anf mode", []string{"nfw", "lint", "--anf", rules}, 1, "threshold: not supported by Network Firewall (thresholding is on its limitations list) (accepted by Suricata, refused by AWS Network Firewall)", ""},
 		{"anf summary", []string{"nfw", "lint", "--anf", rules}, 1, "1  threshold                refused by network-firewall", ""},
 		{"json", []string{"nfw", "lint", "--format", "json", rules}, 1, `"parsed": 2`, ""},
 		{"missing file", []string{"nfw", "lint", filepath.Join(dir, "nope.rules")}, 2, "", "nope.rules"},

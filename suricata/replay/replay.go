@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"net/netip"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -781,8 +780,9 @@ func (rp *replayer) finish() {
 		rp.now = f.end
 		rp.flowRecords(f)
 	}
-	sort.Strings(nil)
-	rp.emit(&eveRecord{Timestamp: eveTime(rp.now), EventType: "stats", Stats: rp.stats})
+	if rp.cfg.Format == FormatEVE {
+		rp.emit(&eveRecord{Timestamp: eveTime(rp.now), EventType: "stats", Stats: rp.stats})
+	}
 }
 
 func (rp *replayer) flowRecords(f *flow) {
