@@ -35,13 +35,14 @@ type BaselineOptions struct {
 type baseline struct {
 	opts     BaselineOptions
 	profiles map[string]*profile
+	agentFam map[string]string // user agent → family, to avoid lower-casing every record
 }
 
 type profile struct {
 	first    time.Time
 	events   int
 	apis     map[string]struct{}
-	nets     map[string]struct{}
+	nets     map[netKey]struct{}
 	agents   map[string]struct{}
 	rates    map[string]*apiRate
 	learning bool
@@ -75,6 +76,7 @@ func (b *baseline) init(o BaselineOptions) {
 	}
 	b.opts = o
 	b.profiles = map[string]*profile{}
+	b.agentFam = map[string]string{}
 }
 
 // baselineKey is the principal a baseline belongs to: role sessions share
@@ -87,16 +89,34 @@ func baselineKey(r *Record) string {
 	return r.Principal()
 }
 
-func networkKey(r *Record, ip netip.Addr) string {
+// netKey is a caller's network: the /24 or /48 of its address, or, for
+// callers without one (AWS services), the sourceIPAddress text.
+type netKey struct {
+	p    netip.Prefix
+	name string
+}
+
+func networkKey(r *Record, ip netip.Addr) netKey {
 	if !ip.IsValid() {
-		return r.SourceIPAddress
+		return netKey{name: r.SourceIPAddress}
 	}
 	bits := 24
 	if ip.Is6() {
 		bits = 48
 	}
 	p, _ := ip.Prefix(bits)
-	return p.String()
+	return netKey{p: p}
+}
+
+func (b *baseline) family(ua string) string {
+	if f, ok := b.agentFam[ua]; ok {
+		return f
+	}
+	f := agentFamily(ua)
+	if len(b.agentFam) < maxAgents*16 {
+		b.agentFam[ua] = f
+	}
+	return f
 }
 
 // agentFamily is the first product token of a user agent, without version.
@@ -138,7 +158,7 @@ func (b *baseline) observe(d *Detector, r *Record, ip netip.Addr) {
 		if len(b.profiles) >= maxProfiles {
 			return
 		}
-		p = &profile{first: r.EventTime, apis: map[string]struct{}{}, nets: map[string]struct{}{},
+		p = &profile{first: r.EventTime, apis: map[string]struct{}{}, nets: map[netKey]struct{}{},
 			agents: map[string]struct{}{}, rates: map[string]*apiRate{}, learning: true}
 		b.profiles[key] = p
 	}
@@ -151,7 +171,7 @@ func (b *baseline) observe(d *Detector, r *Record, ip netip.Addr) {
 	}
 	api := apiName(r.EventName)
 	fam := tacticFamily[api]
-	net, agent := networkKey(r, ip), agentFamily(r.UserAgent)
+	net, agent := networkKey(r, ip), b.family(r.UserAgent)
 	_, knownAPI := p.apis[api]
 	_, knownNet := p.nets[net]
 	_, knownAgent := p.agents[agent]
@@ -165,7 +185,9 @@ func (b *baseline) observe(d *Detector, r *Record, ip netip.Addr) {
 		}
 	}
 	addBounded(p.apis, api, maxAPIs)
-	addBounded(p.nets, net, maxNets)
+	if len(p.nets) < maxNets {
+		p.nets[net] = struct{}{}
+	}
 	addBounded(p.agents, agent, maxAgents)
 }
 

@@ -435,22 +435,41 @@ func isReadAPI(name string) bool {
 
 // penTest: the user agent names a penetration-testing distribution.
 func (d *Detector) penTest(r *Record) {
-	ua := r.UserAgent
-	if len(ua) < 4 {
-		return
-	}
 	var typ string
-	switch {
-	case containsFold(ua, "kali"):
+	switch pentestDistro(r.UserAgent) {
+	case 'k':
 		typ = TypePenTestKali
-	case containsFold(ua, "parrot"):
+	case 'p':
 		typ = TypePenTestParrot
-	case containsFold(ua, "pentoo"):
+	case 'P':
 		typ = TypePenTestPentoo
 	default:
 		return
 	}
 	d.raise(d.apiHit(r, typ, r.Principal(), r.EventName))
+}
+
+// pentestDistro finds "kali", "parrot" or "pentoo" (any case) in a user
+// agent in one pass: 'k', 'p' or 'P' for the first found, 0 for none.
+func pentestDistro(ua string) byte {
+	for i := 0; i+4 <= len(ua); i++ {
+		switch ua[i] | 0x20 {
+		case 'k':
+			if strings.EqualFold(ua[i:i+4], "kali") {
+				return 'k'
+			}
+		case 'p':
+			if i+6 <= len(ua) {
+				if strings.EqualFold(ua[i:i+6], "parrot") {
+					return 'p'
+				}
+				if strings.EqualFold(ua[i:i+6], "pentoo") {
+					return 'P'
+				}
+			}
+		}
+	}
+	return 0
 }
 
 // containsFold is an ASCII case-insensitive strings.Contains that does not allocate.
