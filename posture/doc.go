@@ -17,7 +17,8 @@
 // base64 Content, or the CSV; columns found by name), `aws iam
 // get-account-password-policy`, a directory of `aws ec2 describe-*` outputs
 // recognised by their top-level member (SecurityGroups, NetworkAcls,
-// Reservations, Vpcs, FlowLogs, RouteTables, EbsEncryptionByDefault), and
+// Reservations, Vpcs, FlowLogs, RouteTables, EbsEncryptionByDefault, Subnets,
+// Volumes, Addresses), and
 // `aws cloudtrail describe-trails`, `get-trail-status` and
 // `get-event-selectors` outputs appended into one file. Every parse error is
 // an *InputError with the file, line, column and field.

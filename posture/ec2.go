@@ -20,6 +20,9 @@ type EC2State struct {
 	Vpcs           []Vpc           `json:"Vpcs"`
 	FlowLogs       []FlowLog       `json:"FlowLogs"`
 	RouteTables    []RouteTable    `json:"RouteTables"`
+	Subnets        []Subnet        `json:"Subnets"`
+	Volumes        []Volume        `json:"Volumes"`
+	Addresses      []Address       `json:"Addresses"`
 	// EbsEncryptionByDefault holds one value per get-ebs-encryption-by-default
 	// file (one per region exported).
 	EbsEncryptionByDefault []bool `json:"-"`
@@ -61,6 +64,9 @@ type NetworkAcl struct {
 	IsDefault    bool       `json:"IsDefault"`
 	OwnerId      string     `json:"OwnerId"`
 	Entries      []AclEntry `json:"Entries"`
+	Associations []struct {
+		SubnetId string `json:"SubnetId"`
+	} `json:"Associations"`
 }
 
 // AclEntry is one NACL rule.
@@ -93,6 +99,35 @@ type Instance struct {
 	IamInstanceProfile *struct {
 		Arn string `json:"Arn"`
 	} `json:"IamInstanceProfile"`
+	VirtualizationType string `json:"VirtualizationType"`
+	NetworkInterfaces  []struct {
+		NetworkInterfaceId string `json:"NetworkInterfaceId"`
+	} `json:"NetworkInterfaces"`
+}
+
+// Subnet is one item of describe-subnets.
+type Subnet struct {
+	SubnetId            string `json:"SubnetId"`
+	VpcId               string `json:"VpcId"`
+	OwnerId             string `json:"OwnerId"`
+	MapPublicIpOnLaunch bool   `json:"MapPublicIpOnLaunch"`
+}
+
+// Volume is one item of describe-volumes.
+type Volume struct {
+	VolumeId    string `json:"VolumeId"`
+	Encrypted   bool   `json:"Encrypted"`
+	Attachments []struct {
+		InstanceId string `json:"InstanceId"`
+		State      string `json:"State"`
+	} `json:"Attachments"`
+}
+
+// Address is one item of describe-addresses.
+type Address struct {
+	AllocationId  string `json:"AllocationId"`
+	PublicIp      string `json:"PublicIp"`
+	AssociationId string `json:"AssociationId"`
 }
 
 // Vpc is one item of describe-vpcs.
@@ -124,7 +159,7 @@ type RouteTable struct {
 }
 
 // ec2Members are the top-level members moat recognises.
-var ec2Members = []string{"SecurityGroups", "NetworkAcls", "Reservations", "Vpcs", "FlowLogs", "RouteTables", "EbsEncryptionByDefault"}
+var ec2Members = []string{"SecurityGroups", "NetworkAcls", "Reservations", "Vpcs", "FlowLogs", "RouteTables", "EbsEncryptionByDefault", "Subnets", "Volumes", "Addresses"}
 
 // LoadEC2Dir reads every *.json file of dir.
 func LoadEC2Dir(dir string) (*EC2State, error) {
@@ -193,6 +228,9 @@ func (st *EC2State) Add(file string, data []byte) error {
 	st.Vpcs = append(st.Vpcs, part.Vpcs...)
 	st.FlowLogs = append(st.FlowLogs, part.FlowLogs...)
 	st.RouteTables = append(st.RouteTables, part.RouteTables...)
+	st.Subnets = append(st.Subnets, part.Subnets...)
+	st.Volumes = append(st.Volumes, part.Volumes...)
+	st.Addresses = append(st.Addresses, part.Addresses...)
 	for _, r := range part.Reservations {
 		for _, in := range r.Instances {
 			in.OwnerId = r.OwnerId

@@ -47,7 +47,8 @@ do not count towards the score):
   --password-policy    aws iam get-account-password-policy > pw.json ({} if none is set)
   --ec2 DIR            aws ec2 describe-security-groups, describe-network-acls,
                        describe-instances, describe-vpcs, describe-flow-logs,
-                       describe-route-tables, get-ebs-encryption-by-default, each
+                       describe-route-tables, describe-subnets, describe-volumes,
+                       describe-addresses, get-ebs-encryption-by-default, each
                        saved as a .json file in DIR
   --trails FILE        aws cloudtrail describe-trails, get-trail-status and
                        get-event-selectors outputs, appended into one file (repeatable)

@@ -37,7 +37,7 @@ func TestPostureCommand(t *testing.T) {
 		{"weak account names the fix", postureArgs("weak"), 0, "fix: aws ec2 modify-instance-metadata-options", ""},
 		{"fixed account scores 100", postureArgs("fixed"), 0, "Security score: 100%", ""},
 		{"fail-below passes at 100", postureArgs("fixed", "--fail-below", "100"), 0, "Security score: 100%", ""},
-		{"fail-below fails the weak account", postureArgs("weak", "--fail-below", "80"), 3, "Security score: 0%", "security score 0% is below --fail-below 80"},
+		{"fail-below fails the weak account", postureArgs("weak", "--fail-below", "80"), 3, "Security score: 2%", "security score 2% is below --fail-below 80"},
 		{"an empty trail list is data: the gate fails", []string{"posture", "--trails", postureData + "weak/trails.json", "--fail-below", "1", "--format", "json"}, 3, `"Score": 0`, "below --fail-below 1"},
 		{"asff", postureArgs("fixed", "--format", "asff"), 0, `"GeneratorId": "security-control/IAM.4"`, ""},
 		{"html", postureArgs("weak", "--format", "html"), 0, "<!DOCTYPE html>", ""},
@@ -106,7 +106,7 @@ func TestPostureNoDataGate(t *testing.T) {
 func TestPostureOutputFile(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "report.html")
 	out, errs, code := runCLI(t, postureArgs("weak", "--format", "html", "-o", path)...)
-	if code != 0 || out != "" || !strings.Contains(errs, "wrote "+path+" (security score 0%)") {
+	if code != 0 || out != "" || !strings.Contains(errs, "wrote "+path+" (security score 2%)") {
 		t.Fatalf("exit %d\nstdout %q\nstderr %s", code, out, errs)
 	}
 	data, err := os.ReadFile(path)
