@@ -44,8 +44,9 @@ func parseTree(data []byte, maxDepth int) (*node, error) {
 	if err != nil {
 		return nil, err
 	}
+	off := p.tokenStart()
 	if _, err := p.dec.Token(); err != io.EOF {
-		return nil, &errAt{off: p.tokenStart(), reason: "Invalid JSON: unexpected data after the top-level value"}
+		return nil, &errAt{off: off, reason: "Invalid JSON: unexpected data after the top-level value"}
 	}
 	return n, nil
 }
@@ -64,10 +65,9 @@ func (p *treeParser) token() (json.Token, int, error) {
 	off := p.tokenStart()
 	t, err := p.dec.Token()
 	if err != nil {
-		var se *json.SyntaxError
-		if errors.As(err, &se) {
-			off = int(se.Offset) - 1
-		} else if err == io.EOF || errors.Is(err, io.ErrUnexpectedEOF) {
+		// off, the start of the token that failed, is more exact than
+		// SyntaxError.Offset, which is sometimes past the bad byte.
+		if err == io.EOF || errors.Is(err, io.ErrUnexpectedEOF) {
 			off = len(p.data)
 		}
 		msg := strings.TrimPrefix(err.Error(), "invalid character")

@@ -61,12 +61,12 @@ func (r *numRange) contains(n int64) bool {
 // anythingBut is the exclusion of an anything-but matcher: a value matches
 // when it is a leaf that none of the exclusions covers.
 type anythingBut struct {
-	strs   map[string]struct{} // exact strings (folded when fold)
-	nums   map[int64]struct{}  // comparable numbers
-	fold   bool                // equals-ignore-case list
-	prefix string              // anything-but prefix (hasPrefix)
-	suffix string              // anything-but suffix (hasSuffix)
-	wilds  []wildcard          // anything-but wildcard list
+	strs                 map[string]struct{} // exact strings (folded when fold)
+	nums                 map[int64]struct{}  // comparable numbers
+	fold                 bool                // equals-ignore-case list
+	prefix               string              // anything-but prefix (hasPrefix)
+	suffix               string              // anything-but suffix (hasSuffix)
+	wilds                []wildcard          // anything-but wildcard list
 	hasPrefix, hasSuffix bool
 }
 
