@@ -10,6 +10,7 @@
 //	filters, err := asff.ParseFilters(raw)    // AwsSecurityFindingFilters JSON
 //	f, err := asff.Compile(filters, time.Now()) // *FilterError{Attribute, Index, Message}
 //	if f.Match(&finding) { ... }              // no allocation
+//	f.IndexHints()                            // EQUALS/PREFIX values a store's index can look up
 //	s, err := asff.CompileSort(criteria); s.Sort(findings)
 //	groups, err := asff.GroupBy(findings, f, "ResourceId")
 //	merged, applied := asff.MergeImport(&stored, &incoming, changed) // re-import of the same Id + ProductArn

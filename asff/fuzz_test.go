@@ -59,3 +59,26 @@ func FuzzCompileFilters(f *testing.F) {
 		}
 	})
 }
+
+func FuzzParseBatchUpdate(f *testing.F) {
+	f.Add([]byte(`{"FindingIdentifiers":[{"Id":"a","ProductArn":"p"}],"Workflow":{"Status":"SUPPRESSED"},"Severity":{"Normalized":50},"UserDefinedFields":{"a":""}}`))
+	f.Add([]byte(`{"FindingIdentifiers":[{"Id":"a","ProductArn":"p"}],"Note":{"Text":"x","UpdatedBy":"y"},"Types":["TTPs/x"]}`))
+	f.Fuzz(func(t *testing.T, body []byte) {
+		ids, u, err := asff.ParseBatchUpdate(body)
+		if err != nil {
+			var re *asff.RequestError
+			if !errors.As(err, &re) || re.Message == "" {
+				t.Fatalf("error %v is not a RequestError", err)
+			}
+			return
+		}
+		if len(ids) == 0 {
+			t.Fatal("no identifiers accepted")
+		}
+		fd := asff.Finding{Severity: &asff.Severity{Label: "LOW"}}
+		asff.ApplyUpdate(&fd, u, asff.CustomerChanged{}, testNow)
+		if fd.Severity == nil || (u.Severity != nil && fd.Severity.Label == "") {
+			t.Fatalf("severity lost: %+v after %+v", fd.Severity, u.Severity)
+		}
+	})
+}
