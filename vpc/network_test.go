@@ -1,0 +1,240 @@
+package vpc
+
+import (
+	"errors"
+	"net/netip"
+	"strings"
+	"testing"
+)
+
+func code(err error) string {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Code
+	}
+	if err != nil {
+		return "not an *Error: " + err.Error()
+	}
+	return ""
+}
+
+func TestMutationErrors(t *testing.T) {
+	t.Parallel()
+	x := threeTier(t)
+	n := x.n
+	vpcID := x.vpc.VpcId
+	other := must(n.CreateVpc("172.16.0.0/16"))
+	otherSG := must(n.CreateSecurityGroup(other.VpcId, "other", "in an unpeered VPC"))
+	var many []IpPermission
+	for i := range 61 {
+		many = append(many, tcp(1000+i, 1000+i, "10.9.0.0/16"))
+	}
+	pl := must(n.CreateManagedPrefixList("office", "IPv4", 2, []string{"192.0.2.0/24"}))
+	cases := []struct {
+		name string
+		err  error
+		want string
+	}{
+		{"vpc cidr garbage", second(n.CreateVpc("10.0.0.0/33")), "InvalidParameterValue"},
+		{"vpc too large", second(n.CreateVpc("10.0.0.0/8")), "InvalidVpc.Range"},
+		{"subnet outside vpc", second(n.CreateSubnet(vpcID, "10.1.0.0/24", "az")), "InvalidSubnet.Range"},
+		{"subnet overlap", second(n.CreateSubnet(vpcID, "10.0.1.128/25", "az")), "InvalidSubnet.Conflict"},
+		{"subnet missing vpc", second(n.CreateSubnet("vpc-nope", "10.0.9.0/24", "az")), "InvalidVpcID.NotFound"},
+		{"second igw", n.AttachInternetGateway(n.CreateInternetGateway().InternetGatewayId, vpcID), "Resource.AlreadyAssociated"},
+		{"duplicate group name", second(n.CreateSecurityGroup(vpcID, "web", "again")), "InvalidGroup.Duplicate"},
+		{"duplicate rule", second(n.AuthorizeSecurityGroupIngress(x.webSG.GroupId, []IpPermission{tcp(443, 443, "0.0.0.0/0")})), "InvalidPermission.Duplicate"},
+		{"port out of range", second(n.AuthorizeSecurityGroupIngress(x.webSG.GroupId, []IpPermission{tcp(0, 70000, "0.0.0.0/0")})), "InvalidParameterValue"},
+		{"ports reversed", second(n.AuthorizeSecurityGroupIngress(x.webSG.GroupId, []IpPermission{tcp(90, 80, "0.0.0.0/0")})), "InvalidParameterValue"},
+		{"bad protocol", second(n.AuthorizeSecurityGroupIngress(x.webSG.GroupId, []IpPermission{{IpProtocol: "tcpp", IpRanges: []string{"0.0.0.0/0"}}})), "InvalidParameterValue"},
+		{"bad cidr", second(n.AuthorizeSecurityGroupIngress(x.webSG.GroupId, []IpPermission{tcp(1, 1, "10.0.0.0/40")})), "InvalidParameterValue"},
+		{"too many rules", second(n.AuthorizeSecurityGroupIngress(x.webSG.GroupId, many)), "RulesPerSecurityGroupLimitExceeded"},
+		{"unpeered reference", second(n.AuthorizeSecurityGroupIngress(x.webSG.GroupId, []IpPermission{tcp(1, 1, otherSG.GroupId)})), "InvalidGroup.NotFound"},
+		{"missing group", second(n.AuthorizeSecurityGroupIngress("sg-nope", nil)), "InvalidGroup.NotFound"},
+		{"delete referenced group", n.DeleteSecurityGroup(x.webSG.GroupId), "DependencyViolation"},
+		{"delete attached group", n.DeleteSecurityGroup(x.dbSG.GroupId), "DependencyViolation"},
+		{"delete default group", n.DeleteSecurityGroup(x.vpc.DefaultSecurityGroupId), "CannotDelete"},
+		{"acl rule number 0", n.CreateNetworkAclEntry(x.webACL.NetworkAclId, ACL(0, false, 6, "allow", "0.0.0.0/0", 1, 2)), "InvalidParameterValue"},
+		{"acl rule number 32767", n.CreateNetworkAclEntry(x.webACL.NetworkAclId, ACL(32767, false, 6, "allow", "0.0.0.0/0", 1, 2)), "InvalidParameterValue"},
+		{"acl duplicate", n.CreateNetworkAclEntry(x.webACL.NetworkAclId, ACL(100, false, 6, "allow", "0.0.0.0/0", 1, 2)), "NetworkAclEntryAlreadyExists"},
+		{"acl replace missing", n.ReplaceNetworkAclEntry(x.webACL.NetworkAclId, ACL(555, false, 6, "allow", "0.0.0.0/0", 1, 2)), "InvalidNetworkAclEntry.NotFound"},
+		{"acl ports", n.CreateNetworkAclEntry(x.webACL.NetworkAclId, ACL(5, false, 6, "allow", "0.0.0.0/0", 10, 1)), "InvalidParameterValue"},
+		{"acl action", n.CreateNetworkAclEntry(x.webACL.NetworkAclId, ACL(5, false, 6, "permit", "0.0.0.0/0", 1, 2)), "InvalidParameterValue"},
+		{"delete used acl", n.DeleteNetworkAcl(x.webACL.NetworkAclId), "DependencyViolation"},
+		{"route exists", n.CreateRoute(x.vpc.MainRouteTableId, Route{DestinationCidrBlock: netip.MustParsePrefix("10.0.0.0/16"), TargetType: TargetInternetGateway, TargetId: x.igw.InternetGatewayId}), "RouteAlreadyExists"},
+		{"route igw of another vpc", n.CreateRoute(x.vpc.MainRouteTableId, Route{DestinationCidrBlock: netip.MustParsePrefix("0.0.0.0/0"), TargetType: TargetInternetGateway, TargetId: "igw-nope"}), "InvalidInternetGatewayID.NotFound"},
+		{"route more specific than local", n.CreateRoute(x.vpc.MainRouteTableId, Route{DestinationCidrBlock: netip.MustParsePrefix("10.0.7.0/24"), TargetType: TargetNatGateway, TargetId: x.nat.NatGatewayId}), "InvalidParameterValue"},
+		{"delete local route", n.DeleteRoute(x.vpc.MainRouteTableId, "10.0.0.0/16"), "InvalidParameterValue"},
+		{"too many groups on an eni", second(n.CreateNetworkInterface(x.webSub.SubnetId, netip.Addr{}, []string{x.webSG.GroupId, x.appSG.GroupId, x.dbSG.GroupId, x.vpc.DefaultSecurityGroupId, must(n.CreateSecurityGroup(vpcID, "five", "5")).GroupId, must(n.CreateSecurityGroup(vpcID, "six", "6")).GroupId})), "SecurityGroupsPerInterfaceLimitExceeded"},
+		{"group of another vpc on an eni", second(n.CreateNetworkInterface(x.webSub.SubnetId, netip.Addr{}, []string{otherSG.GroupId})), "InvalidParameterValue"},
+		{"ip in use", second(n.CreateNetworkInterface(x.webSub.SubnetId, netip.MustParseAddr("10.0.1.10"), nil)), "InvalidIPAddress.InUse"},
+		{"reserved ip", second(n.CreateNetworkInterface(x.webSub.SubnetId, netip.MustParseAddr("10.0.1.2"), nil)), "InvalidParameterValue"},
+		{"prefix list full", n.ModifyManagedPrefixList(pl.PrefixListId, []string{"198.51.100.0/24", "203.0.113.0/24"}, nil), "PrefixListMaxEntriesExceeded"},
+		{"prefix list family", second(n.CreateManagedPrefixList("x", "IPv4", 5, []string{"2001:db8::/32"})), "InvalidParameterValue"},
+		{"gateway endpoint for another service", second(n.CreateVpcEndpoint(vpcID, "Gateway", "com.amazonaws.us-east-1.sqs", nil, nil, nil, "")), "InvalidServiceName"},
+		{"endpoint policy garbage", second(n.CreateVpcEndpoint(vpcID, "Gateway", "com.amazonaws.us-east-1.s3", nil, nil, nil, `{"Statement": [`)), "InvalidParameterValue"},
+		{"endpoint policy too long", second(n.CreateVpcEndpoint(vpcID, "Gateway", "com.amazonaws.us-east-1.s3", nil, nil, nil, strings.Repeat(" ", 20481))), "InvalidParameterValue"},
+		{"accept twice", acceptTwice(n, x.vpc.VpcId, other.VpcId), "InvalidStateTransition"},
+	}
+	for _, c := range cases {
+		if got := code(c.err); got != c.want {
+			t.Errorf("%s: code %q (%v), want %q", c.name, got, c.err, c.want)
+		}
+	}
+	// Failed mutations change nothing: the web group still has its one
+	// inbound rule and the ENI count is unchanged.
+	if len(x.webSG.Ingress) != 1 {
+		t.Errorf("web group has %d inbound rules after failed authorizations, want 1", len(x.webSG.Ingress))
+	}
+	if len(pl.Entries) != 1 || pl.Version != 1 {
+		t.Errorf("prefix list changed by a failed modification: %+v", pl)
+	}
+}
+
+func second[T any](_ T, err error) error { return err }
+
+func acceptTwice(n *Network, a, b string) error {
+	p, err := n.CreateVpcPeeringConnection(a, b)
+	if err != nil {
+		return err
+	}
+	if err := n.AcceptVpcPeeringConnection(p.VpcPeeringConnectionId); err != nil {
+		return err
+	}
+	return n.AcceptVpcPeeringConnection(p.VpcPeeringConnectionId)
+}
+
+// Defaults as AWS documents them: the default ACL allows all, a custom one
+// denies all, a new group allows all outbound and nothing inbound, the
+// default group admits its own members.
+func TestDefaults(t *testing.T) {
+	t.Parallel()
+	n := NewNetwork("111122223333")
+	v := must(n.CreateVpc("10.5.0.0/16"))
+	s := must(n.CreateSubnet(v.VpcId, "10.5.1.0/24", "az"))
+	a := must(n.RunInstance(s.SubnetId, nil, netip.Addr{}))
+	b := must(n.RunInstance(s.SubnetId, nil, netip.Addr{}))
+	s2 := must(n.CreateSubnet(v.VpcId, "10.5.2.0/24", "az"))
+	c := must(n.RunInstance(s2.SubnetId, nil, netip.Addr{}))
+	reach := func(src, dst string) *Analysis {
+		return must(Compile(n).Reach(PathQuery{Source: src, Destination: dst, Protocol: "udp", DestinationPorts: PortRange{53, 53}}))
+	}
+	if r := reach(a.InstanceId, c.InstanceId); !r.NetworkPathFound {
+		t.Fatalf("default group and default ACL: %s", messages(r))
+	}
+	acl := must(n.CreateNetworkAcl(v.VpcId))
+	ok(t, n.ReplaceNetworkAclAssociation(s2.SubnetId, acl.NetworkAclId))
+	r := reach(a.InstanceId, c.InstanceId)
+	if len(r.Explanations) != 2 || r.Explanations[0].AclRule.RuleLabel() != "*" {
+		t.Fatalf("custom ACL must deny in and out with *: %s", messages(r))
+	}
+	if r := reach(a.InstanceId, b.InstanceId); !r.NetworkPathFound {
+		t.Fatalf("same subnet: ACLs do not apply: %s", messages(r))
+	}
+	g := must(n.CreateSecurityGroup(v.VpcId, "new", "new"))
+	ok(t, n.ModifyNetworkInterfaceGroups(b.NetworkInterfaceIds[0], []string{g.GroupId}))
+	if r := reach(a.InstanceId, b.InstanceId); r.NetworkPathFound || r.Explanations[0].ExplanationCode != CodeSGRulesMismatch {
+		t.Fatalf("a new group has no inbound rule: %s", messages(r))
+	}
+	// b's new group lets everything out; a's default group only admits
+	// members of itself, which b no longer is.
+	if r := reach(b.InstanceId, a.InstanceId); len(r.Explanations) != 1 || r.Explanations[0].Direction != "ingress" ||
+		r.Explanations[0].Component.Id != a.NetworkInterfaceIds[0] {
+		t.Fatalf("want only a's ingress to block: %s", messages(r))
+	}
+}
+
+// Middlebox routing: the appliance's source/destination check must be off.
+func TestMiddlebox(t *testing.T) {
+	t.Parallel()
+	n := NewNetwork("111122223333")
+	v := must(n.CreateVpc("10.6.0.0/16"))
+	a := must(n.CreateSubnet(v.VpcId, "10.6.1.0/24", "az"))
+	fw := must(n.CreateSubnet(v.VpcId, "10.6.2.0/24", "az"))
+	b := must(n.CreateSubnet(v.VpcId, "10.6.3.0/24", "az"))
+	appliance := must(n.RunInstance(fw.SubnetId, nil, netip.Addr{}))
+	src := must(n.RunInstance(a.SubnetId, nil, netip.Addr{}))
+	dst := must(n.RunInstance(b.SubnetId, nil, netip.Addr{}))
+	rt := must(n.CreateRouteTable(v.VpcId))
+	ok(t, n.AssociateRouteTable(rt.RouteTableId, a.SubnetId))
+	ok(t, n.CreateRoute(rt.RouteTableId, Route{DestinationCidrBlock: b.CidrBlock, TargetType: TargetNetworkInterface, TargetId: appliance.NetworkInterfaceIds[0]}))
+	q := PathQuery{Source: src.InstanceId, Destination: dst.InstanceId, Protocol: "tcp", DestinationPorts: PortRange{443, 443}}
+	r := must(Compile(n).Reach(q))
+	if len(r.Explanations) != 1 || r.Explanations[0].ExplanationCode != CodeSourceDestCheck {
+		t.Fatalf("want only %s: %s", CodeSourceDestCheck, messages(r))
+	}
+	ok(t, n.ModifyNetworkInterfaceSourceDestCheck(appliance.NetworkInterfaceIds[0], false))
+	r = must(Compile(n).Reach(q))
+	hops := 0
+	for _, c := range r.ForwardPath {
+		if c.Component.Id == appliance.NetworkInterfaceIds[0] {
+			hops++
+		}
+	}
+	if !r.NetworkPathFound || hops == 0 {
+		t.Fatalf("through the appliance: found=%v hops=%d %s", r.NetworkPathFound, hops, messages(r))
+	}
+	// A blackhole route: the appliance is gone.
+	rt.Routes[len(rt.Routes)-1].State = "blackhole"
+	r = must(Compile(n).Reach(q))
+	if r.NetworkPathFound || r.Explanations[0].ExplanationCode != CodeBadStateRoute {
+		t.Fatalf("blackhole: %s", messages(r))
+	}
+}
+
+func TestReachQueryErrors(t *testing.T) {
+	t.Parallel()
+	x := threeTier(t)
+	a := Compile(x.n)
+	cases := []struct {
+		q    PathQuery
+		want string
+	}{
+		{PathQuery{Source: "i-nope", Destination: x.web.InstanceId, Protocol: "tcp"}, "InvalidInstanceID.NotFound"},
+		{PathQuery{Source: x.web.InstanceId, Destination: "eni-nope", Protocol: "tcp"}, "InvalidNetworkInterfaceID.NotFound"},
+		{PathQuery{Source: "igw-nope", Destination: x.web.InstanceId, Protocol: "tcp"}, "InvalidInternetGatewayID.NotFound"},
+		{PathQuery{Source: x.web.InstanceId, Destination: x.app.InstanceId, Protocol: "icmp"}, "InvalidParameterValue"},
+		{PathQuery{Source: x.web.InstanceId, Destination: x.app.InstanceId, Protocol: "tcp", DestinationPorts: PortRange{10, 5}}, "InvalidParameterValue"},
+		{PathQuery{Source: x.web.InstanceId, Protocol: "tcp"}, "MissingParameter"},
+		{PathQuery{Source: "vpc-1", Destination: x.web.InstanceId, Protocol: "tcp"}, "InvalidParameterValue"},
+		{PathQuery{Source: x.web.InstanceId, SourceIp: netip.MustParseAddr("10.9.9.9"), Destination: x.app.InstanceId, Protocol: "tcp"}, "InvalidParameterValue"},
+	}
+	for _, c := range cases {
+		_, err := a.Reach(c.q)
+		if got := code(err); got != c.want {
+			t.Errorf("%+v: %q (%v), want %q", c.q, got, err, c.want)
+		}
+	}
+}
+
+func TestEndpoints(t *testing.T) {
+	t.Parallel()
+	x := threeTier(t)
+	n := x.n
+	priv := ""
+	for id, rt := range n.RouteTables {
+		if len(rt.SubnetIds) == 1 && rt.SubnetIds[0] == x.appSub.SubnetId {
+			priv = id
+		}
+	}
+	e := must(n.CreateVpcEndpoint(x.vpc.VpcId, "Gateway", "com.amazonaws.us-east-1.s3", []string{priv}, nil, nil,
+		`{"Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}]}`))
+	if e.Policy == nil || EndpointContext(e)["aws:SourceVpce"] != e.VpcEndpointId {
+		t.Fatal("endpoint policy or context keys missing")
+	}
+	// app -> S3 now goes through the endpoint, not the NAT gateway; the
+	// app ACL lets 443 out and ephemeral replies in.
+	r := must(Compile(n).Reach(PathQuery{Source: x.app.InstanceId, DestinationIp: netip.MustParseAddr("198.51.100.5"), Protocol: "tcp", DestinationPorts: PortRange{443, 443}}))
+	via := ""
+	for _, c := range r.ForwardPath {
+		if c.Component.Id == e.VpcEndpointId {
+			via = c.Note
+		}
+	}
+	if !r.NetworkPathFound || !strings.Contains(via, "endpoint policy") {
+		t.Fatalf("found=%v via %q %s", r.NetworkPathFound, via, messages(r))
+	}
+	ie := must(n.CreateVpcEndpoint(x.vpc.VpcId, "Interface", "com.amazonaws.us-east-1.ssm", nil, []string{x.appSub.SubnetId}, []string{x.appSG.GroupId}, ""))
+	if len(ie.NetworkInterfaceIds) != 1 || n.Interfaces[ie.NetworkInterfaceIds[0]].InterfaceType != "vpc_endpoint" {
+		t.Fatalf("interface endpoint ENIs %+v", ie)
+	}
+}
