@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"io"
 )
 
 // naiveMatch is the reference matcher the Set is compared with: it decodes
@@ -63,7 +64,7 @@ func naiveFlatten(event []byte) (map[string][]value, error) {
 	if err := dec.Decode(&doc); err != nil {
 		return nil, err
 	}
-	if dec.More() {
+	if _, err := dec.Token(); err != io.EOF {
 		return nil, errors.New("trailing data")
 	}
 	obj, ok := doc.(map[string]any)
