@@ -23,6 +23,7 @@ func makeKey(proto uint8, s, d netip.AddrPort) flowKey {
 
 // flow is one bidirectional conversation.
 type flow struct {
+	key         flowKey
 	id          uint64
 	proto       uint8
 	cli, srv    netip.AddrPort

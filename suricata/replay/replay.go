@@ -213,6 +213,9 @@ func (rp *replayer) emit(rec *eveRecord) {
 func (rp *replayer) packet(data []byte, ts int64) {
 	rp.pcnt++
 	rp.now = ts
+	if rp.pcnt%sweepEvery == 0 {
+		rp.sweep()
+	}
 	st := rp.stats
 	st.Packets++
 	st.Bytes += uint64(len(data))
@@ -346,7 +349,7 @@ func (rp *replayer) lookup(proto uint8, s, d netip.AddrPort, ts int64) (*flow, b
 	if f, ok := rp.flows[k]; ok {
 		return f, false
 	}
-	f := &flow{proto: proto, cli: s, srv: d, start: ts, end: ts}
+	f := &flow{key: k, proto: proto, cli: s, srv: d, start: ts, end: ts}
 	f.id = flowID(k, ts)
 	rp.flows[k] = f
 	rp.order = append(rp.order, f)
@@ -760,32 +763,94 @@ func (rp *replayer) base(f *flow, typ string, app bool) *eveRecord {
 	return rec
 }
 
-func (rp *replayer) finish() {
+// Flow timeouts in seconds of capture time: Suricata's defaults, except
+// established TCP, which uses Network Firewall's default
+// TcpIdleTimeoutSeconds (350).
+const (
+	timeoutNew         = 60
+	timeoutEstablished = 350
+	timeoutClosed      = 60
+	timeoutUDP         = 300
+	sweepEvery         = 4096 // packets between timeout sweeps
+)
+
+func (f *flow) timeout() int64 {
+	switch {
+	case f.proto == 6 && (f.rstSeen || f.finSeen[0] && f.finSeen[1]):
+		return timeoutClosed
+	case f.proto == 6 && f.established:
+		return timeoutEstablished
+	case f.seen[0] && f.seen[1]:
+		return timeoutUDP
+	}
+	return timeoutNew
+}
+
+// sweep ends the flows idle longer than their timeout, so memory follows
+// the number of live flows, not the size of the capture.
+func (rp *replayer) sweep() {
+	live := rp.order[:0]
 	for _, f := range rp.order {
-		for dir, s := range f.streams {
-			if s == nil {
-				continue
-			}
-			gaps := s.gaps
-			for _, seg := range s.drainGaps(nil) {
+		if (rp.now-f.end)/1e9 > f.timeout() {
+			rp.endFlow(f, "timeout")
+			continue
+		}
+		live = append(live, f)
+	}
+	for i := len(live); i < len(rp.order); i++ {
+		rp.order[i] = nil
+	}
+	rp.order = live
+}
+
+// endFlow flushes what the flow still holds, writes its records and forgets it.
+func (rp *replayer) endFlow(f *flow, reason string) {
+	for dir, s := range f.streams {
+		if s == nil {
+			continue
+		}
+		gaps := s.gaps
+		segs := s.drainGaps(nil)
+		rp.stats.StreamGaps += uint64(s.gaps - gaps)
+		if len(segs) > 0 {
+			rp.flowPacket(f, dir)
+			for _, seg := range segs {
 				rp.appData(f, dir, seg)
 			}
-			rp.stats.StreamGaps += uint64(s.gaps - gaps)
 		}
-		if f.http != nil {
-			for _, tx := range f.http.txs {
-				rp.httpDone(f, tx)
-			}
+	}
+	if f.http != nil {
+		for _, tx := range f.http.txs {
+			rp.httpDone(f, tx)
 		}
-		rp.now = f.end
-		rp.flowRecords(f)
+	}
+	rp.flowRecords(f, reason)
+	delete(rp.flows, f.key)
+}
+
+// flowPacket points the packet context at flow f in direction dir, for
+// inspections that no captured packet carries (data delivered after a gap).
+func (rp *replayer) flowPacket(f *flow, dir int) {
+	p := &rp.pkt
+	a, b := f.cli, f.srv
+	if dir == 1 {
+		a, b = b, a
+	}
+	p.Proto, p.Src, p.Dst, p.SrcPort, p.DstPort = f.proto, a.Addr(), b.Addr(), a.Port(), b.Port()
+	p.Payload, p.ToServer, p.FirstInDir, p.Num, p.Established, p.App = nil, dir == 0, false, 0, f.established, f.app
+	p.Have, p.TxID, p.TCPFlags, p.FlowKey = 0, 0, 0, f.id
+}
+
+func (rp *replayer) finish() {
+	for _, f := range rp.order {
+		rp.endFlow(f, "shutdown")
 	}
 	if rp.cfg.Format == FormatEVE {
 		rp.emit(&eveRecord{Timestamp: eveTime(rp.now), EventType: "stats", Stats: rp.stats})
 	}
 }
 
-func (rp *replayer) flowRecords(f *flow) {
+func (rp *replayer) flowRecords(f *flow, reason string) {
 	age := f.end/1e9 - f.start/1e9
 	if rp.cfg.Format == FormatNetworkFirewall {
 		for dir := 0; dir < 2; dir++ {
@@ -820,7 +885,7 @@ func (rp *replayer) flowRecords(f *flow) {
 		state = "closed"
 	}
 	rec.Flow = &eveFlow{PktsToServer: f.pkts[0], PktsToClient: f.pkts[1], BytesToServer: f.bytes[0], BytesToClient: f.bytes[1],
-		Start: eveTime(f.start), End: eveTime(f.end), Age: &age, State: state, Reason: "shutdown", Alerted: &alerted}
+		Start: eveTime(f.start), End: eveTime(f.end), Age: &age, State: state, Reason: reason, Alerted: &alerted}
 	switch {
 	case f.fs.Passed:
 		rec.Flow.Action = "pass"
