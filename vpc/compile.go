@@ -14,7 +14,8 @@ type Analyzer struct {
 	n         *Network
 	eniByIP   map[vpcAddr]*NetworkInterface
 	eniByPub  map[netip.Addr]*NetworkInterface
-	members   map[string]Set // security group -> private IPv4s of its ENIs
+	eniByAddr map[netip.Addr]*NetworkInterface // private IPv4, any VPC
+	members   map[string]Set                   // security group -> private IPv4s of its ENIs
 	sgs       map[string]*csg
 	subnetRT  map[string]*crt // subnet -> its (explicit or main) route table
 	edgeRT    map[string]*crt // igw/vgw -> edge route table
@@ -66,7 +67,7 @@ type cacl struct {
 func Compile(n *Network) *Analyzer {
 	a := &Analyzer{
 		n: n, eniByIP: make(map[vpcAddr]*NetworkInterface, len(n.Interfaces)),
-		eniByPub: map[netip.Addr]*NetworkInterface{}, members: map[string]Set{},
+		eniByPub: map[netip.Addr]*NetworkInterface{}, eniByAddr: make(map[netip.Addr]*NetworkInterface, len(n.Interfaces)), members: map[string]Set{},
 		sgs: make(map[string]*csg, len(n.SecurityGroups)), subnetRT: map[string]*crt{},
 		edgeRT: map[string]*crt{}, subnetACL: map[string]*cacl{}, prefix: map[string]Set{},
 		internet: internetAddrs,
@@ -93,6 +94,9 @@ func (a *Analyzer) indexInterfaces() {
 		for _, ip := range e.PrivateIpAddresses {
 			if ip.Is4() {
 				a.eniByIP[vpcAddr{e.VpcId, ip}] = e
+				if old := a.eniByAddr[ip]; old == nil || e.NetworkInterfaceId < old.NetworkInterfaceId {
+					a.eniByAddr[ip] = e
+				}
 				for _, g := range e.Groups {
 					ips[g] = append(ips[g], addrU32(ip))
 				}
@@ -392,4 +396,29 @@ func (c *crt) lookup(sp space) (out []branch, rest space) {
 		}
 	}
 	return out, rest
+}
+
+// untracked applies the connection-tracking page's rule: a TCP or UDP flow
+// admitted by a 0.0.0.0/0 rule is not tracked when the opposite direction
+// allows all traffic from/to 0.0.0.0/0 on all ports. ICMP is always tracked.
+func (a *Analyzer) untracked(groups []string, r *crule, egress bool, proto int) bool {
+	if (proto != ProtoTCP && proto != ProtoUDP) || r.rule.CidrIpv4 != allIPv4 {
+		return false
+	}
+	for _, g := range groups {
+		sg := a.n.SecurityGroups[g]
+		if sg == nil {
+			continue
+		}
+		rules := sg.Egress
+		if egress {
+			rules = sg.Ingress
+		}
+		for _, o := range rules {
+			if o.CidrIpv4 == allIPv4 && (o.IpProtocol == ProtoAll || (o.IpProtocol == proto && o.FromPort == 0 && o.ToPort == 65535)) {
+				return true
+			}
+		}
+	}
+	return false
 }

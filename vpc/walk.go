@@ -57,6 +57,14 @@ func (w *walk) run(src, dst end, b box) {
 	}
 	w.phase = "return"
 	r := fwd.reversed()
+	if w.proto == ProtoICMP {
+		replies, ok := icmpReplies(r)
+		if !ok {
+			w.ret = nil // no reply expected: the forward path decides
+		} else {
+			r = replies
+		}
+	}
 	for i := len(w.ret) - 1; i >= 0; i-- {
 		r = w.ret[i](r)
 	}
@@ -104,8 +112,12 @@ func (w *walk) sg(e *NetworkInterface, egress bool, sp space) space {
 	}
 	allowed, r := w.a.sgAllow(e.Groups, egress, w.proto, sp)
 	if r != nil {
-		w.add(PathComponent{Component: Component{r.sg.GroupId, typeSG}, Direction: dir,
-			SecurityGroupRule: r.rule, SecurityGroupId: r.sg.GroupId})
+		c := PathComponent{Component: Component{r.sg.GroupId, typeSG}, Direction: dir,
+			SecurityGroupRule: r.rule, SecurityGroupId: r.sg.GroupId}
+		if w.a.untracked(e.Groups, r, egress, w.proto) {
+			c.Note = "untracked connection: the rule allows 0.0.0.0/0 and the other direction allows all traffic, so removing the rule cuts the flow at once"
+		}
+		w.add(c)
 		return allowed
 	}
 	return w.check(allowed, sp, Explanation{ExplanationCode: CodeSGRulesMismatch, Component: eniComp(e),
