@@ -2,10 +2,12 @@ package waf
 
 import (
 	"bytes"
+	"crypto/tls"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httputil"
 	"net/netip"
@@ -51,7 +53,36 @@ type Proxy struct {
 	cfg     ProxyConfig
 	rp      *httputil.ReverseProxy
 	logMu   sync.Mutex
+	fps     sync.Map // client address -> tlsFingerprints
 	Metrics *Metrics
+}
+
+type tlsFingerprints struct{ ja3, ja4 string }
+
+// TLSConfig returns a copy of base that records each client's JA3 and JA4
+// fingerprints from its ClientHello, for JA3Fingerprint / JA4Fingerprint
+// rules and log records. Serve TLS with it and set the http.Server's
+// ConnState to p.ConnState so that closed connections are forgotten.
+func (p *Proxy) TLSConfig(base *tls.Config) *tls.Config {
+	c := base.Clone()
+	prev := c.GetConfigForClient
+	c.GetConfigForClient = func(h *tls.ClientHelloInfo) (*tls.Config, error) {
+		if h.Conn != nil {
+			p.fps.Store(h.Conn.RemoteAddr().String(), tlsFingerprints{JA3(h), JA4(h)})
+		}
+		if prev != nil {
+			return prev(h)
+		}
+		return nil, nil
+	}
+	return c
+}
+
+// ConnState forgets the fingerprints of closed connections.
+func (p *Proxy) ConnState(c net.Conn, s http.ConnState) {
+	if s == http.StateClosed || s == http.StateHijacked {
+		p.fps.Delete(c.RemoteAddr().String())
+	}
 }
 
 // NewProxy returns a proxy; it fails without an upstream or ACL.
@@ -111,6 +142,9 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if ap, err := netip.ParseAddrPort(r.RemoteAddr); err == nil {
 		req.ClientIP = ap.Addr().Unmap()
+	}
+	if fp, ok := p.fps.Load(r.RemoteAddr); ok && r.TLS != nil {
+		req.JA3, req.JA4 = fp.(tlsFingerprints).ja3, fp.(tlsFingerprints).ja4
 	}
 	req.Headers = append(req.Headers, Header{Name: "Host", Value: r.Host})
 	names := make([]string, 0, len(r.Header))

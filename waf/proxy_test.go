@@ -3,6 +3,7 @@ package waf
 import (
 	"bufio"
 	"bytes"
+	"crypto/tls"
 	"encoding/json"
 	"io"
 	"net"
@@ -254,5 +255,47 @@ func TestReloader(t *testing.T) {
 	}
 	if eval(rl.Current(), get("/x")).Action != Allow {
 		t.Fatal("broken file replaced the ACL")
+	}
+}
+
+func TestProxyTLSFingerprints(t *testing.T) {
+	t.Parallel()
+	backend := loopbackServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok") }))
+	// Block when there is no JA3 fingerprint (FallbackBehavior MATCH) or it is a known bad one.
+	acl := compileJSON(t, oneRule(`{"ByteMatchStatement":{"FieldToMatch":{"JA3Fingerprint":{"FallbackBehavior":"MATCH"}},"SearchString":"e7d705a3286e19ea42f587b344ee6865","PositionalConstraint":"EXACTLY","TextTransformations":[{"Priority":0,"Type":"NONE"}]}}`), Options{SearchString: "raw"})
+	up, _ := url.Parse(backend.URL)
+	logs := &syncBuffer{}
+	p, err := NewProxy(ProxyConfig{Upstream: up, ACL: func() *WebACL { return acl }, Log: logs})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := listenLoopback()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &httptest.Server{Listener: ln, Config: &http.Server{Handler: p, ConnState: p.ConnState, ReadHeaderTimeout: 5 * time.Second}, EnableHTTP2: true}
+	s.TLS = p.TLSConfig(&tls.Config{})
+	s.StartTLS()
+	defer s.Close()
+	resp, err := s.Client().Get(s.URL + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 || resp.ProtoMajor != 2 {
+		t.Fatalf("over TLS: %d %s, want 200 over HTTP/2 (the fingerprint is known, so no fallback)", resp.StatusCode, resp.Proto)
+	}
+	var rec LogRecord
+	if err := json.Unmarshal([]byte(strings.TrimSpace(logs.String())), &rec); err != nil || len(rec.JA3Fingerprint) != 32 || !strings.HasPrefix(rec.JA4Fingerprint, "t13i") { // no SNI for an IP address
+		t.Fatalf("log record %v: ja3 %q ja4 %q", err, rec.JA3Fingerprint, rec.JA4Fingerprint)
+	}
+	plain := loopbackServer(t, p)
+	resp, err = http.Get(plain.URL + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 403 {
+		t.Fatalf("plain HTTP: %d, want 403 (no fingerprint, FallbackBehavior MATCH)", resp.StatusCode)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"crypto/rand"
+	"crypto/tls"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -197,7 +198,7 @@ and JSON path, and the WAFV2 exception AWS would answer with.`,
 
 func newWAFProxyCmd() *cobra.Command {
 	var f wafFlags
-	var upstream, listen, metrics, xff, logFile string
+	var upstream, listen, metrics, xff, logFile, tlsCert, tlsKey string
 	var reload time.Duration
 	cmd := &cobra.Command{
 		Use:   "proxy",
@@ -240,7 +241,18 @@ the Prometheus format.`,
 			}
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
-			return serveWAFProxy(ctx, cmd.ErrOrStderr(), p, rl, listen, metrics, reload)
+			var tlsConf *tls.Config
+			if (tlsCert == "") != (tlsKey == "") {
+				return errors.New("--tls-cert and --tls-key go together")
+			}
+			if tlsCert != "" {
+				cert, err := tls.LoadX509KeyPair(tlsCert, tlsKey)
+				if err != nil {
+					return err
+				}
+				tlsConf = p.TLSConfig(&tls.Config{Certificates: []tls.Certificate{cert}, NextProtos: []string{"h2", "http/1.1"}, MinVersion: tls.VersionTLS12})
+			}
+			return serveWAFProxy(ctx, cmd.ErrOrStderr(), p, rl, listen, metrics, reload, tlsConf)
 		},
 	}
 	f.register(cmd)
@@ -251,16 +263,21 @@ the Prometheus format.`,
 	fl.StringVar(&xff, "xff", waf.XFFAppend, "X-Forwarded-For handling: append, preserve or remove")
 	fl.StringVar(&logFile, "log", "", "append AWS WAF log records (JSON Lines) to this file")
 	fl.DurationVar(&reload, "reload", 2*time.Second, "how often to check the ACL files for changes (0: never)")
+	fl.StringVar(&tlsCert, "tls-cert", "", "serve TLS (and HTTP/2) with this certificate; enables JA3/JA4 fingerprints")
+	fl.StringVar(&tlsKey, "tls-key", "", "private key of --tls-cert")
 	_ = cmd.MarkFlagRequired("upstream")
 	return cmd
 }
 
-func serveWAFProxy(ctx context.Context, stderr io.Writer, p *waf.Proxy, rl *waf.Reloader, listen, metrics string, reload time.Duration) error {
+func serveWAFProxy(ctx context.Context, stderr io.Writer, p *waf.Proxy, rl *waf.Reloader, listen, metrics string, reload time.Duration, tlsConf *tls.Config) error {
 	ln, err := net.Listen("tcp", listen)
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{Handler: p, ReadHeaderTimeout: 10 * time.Second, MaxHeaderBytes: 64 << 10}
+	srv := &http.Server{Handler: p, ReadHeaderTimeout: 10 * time.Second, MaxHeaderBytes: 64 << 10, ConnState: p.ConnState, TLSConfig: tlsConf}
+	if tlsConf != nil {
+		ln = tls.NewListener(ln, tlsConf)
+	}
 	errc := make(chan error, 2)
 	go func() { errc <- srv.Serve(ln) }()
 	var msrv *http.Server
