@@ -22,6 +22,8 @@ const (
 	checkBrazil
 	checkKRMobile
 	checkKRLandline
+	checkUK
+	checkDE
 )
 
 func (p *phonePlan) ok(n []byte) bool {
@@ -34,6 +36,10 @@ func (p *phonePlan) ok(n []byte) bool {
 		return krMobileOK(n)
 	case checkKRLandline:
 		return krLandlineOK(n)
+	case checkUK:
+		return n[0] != '1' || n[1] != '0' // no UK area code starts 010
+	case checkDE:
+		return n[0] != '1' || n[1] >= '5' && n[1] <= '7' // 015x-017x mobiles; 010xx is carrier selection, 011x-014x/018x/019x services
 	}
 	return true
 }
@@ -46,10 +52,10 @@ func init() {
 		p           phonePlan
 	}{
 		{"PHONE_NUMBER", "Canada, US", false, nil, phonePlan{cc: "1", nsnMin: 10, nsnMax: 10, first: "23456789", check: checkNANP}},
-		{"UK_PHONE_NUMBER", "UK", false, nil, phonePlan{cc: "44", trunk: true, nsnMin: 9, nsnMax: 10, first: "123578"}},
+		{"UK_PHONE_NUMBER", "UK", false, nil, phonePlan{cc: "44", trunk: true, nsnMin: 9, nsnMax: 10, first: "123578", check: checkUK}},
 		{"FRANCE_PHONE_NUMBER", "France", false, []string{"téléphone", "portable", "numéro de téléphone"}, phonePlan{cc: "33", trunk: true, nsnMin: 9, nsnMax: 9, first: "123456789"}},
-		{"GERMANY_PHONE_NUMBER", "Germany", false, []string{"telefon", "handy", "telefonnummer", "rufnummer"}, phonePlan{cc: "49", trunk: true, nsnMin: 7, nsnMax: 11, first: "123456789"}},
-		{"ITALY_PHONE_NUMBER", "Italy", false, []string{"telefono", "cellulare", "numero di telefono"}, phonePlan{cc: "39", nsnMin: 8, nsnMax: 11, first: "03"}},
+		{"GERMANY_PHONE_NUMBER", "Germany", false, []string{"telefon", "handy", "telefonnummer", "rufnummer"}, phonePlan{cc: "49", trunk: true, nsnMin: 7, nsnMax: 11, first: "123456789", check: checkDE}},
+		{"ITALY_PHONE_NUMBER", "Italy", false, []string{"telefono", "cellulare", "numero di telefono"}, phonePlan{cc: "39", nsnMin: 9, nsnMax: 10, first: "03"}},
 		{"SPAIN_PHONE_NUMBER", "Spain", false, []string{"teléfono", "móvil", "número de teléfono"}, phonePlan{cc: "34", nsnMin: 9, nsnMax: 9, first: "6789"}},
 		{"BRAZIL_PHONE_NUMBER", "Brazil", false, []string{"telefone", "celular", "número de telefone"}, phonePlan{cc: "55", nsnMin: 10, nsnMax: 11, first: "123456789", check: checkBrazil}},
 		{"KOREA_MOBILE_PHONE_NUMBER", "Korea", true, []string{"전화", "전화번호", "휴대폰", "휴대전화", "핸드폰", "연락처", "휴대폰번호"},

@@ -2,6 +2,7 @@ package dataid
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -38,15 +39,18 @@ type pattern struct {
 // Scanner holds compiled identifiers. It is immutable after New and safe for
 // concurrent use; each goroutine needs its own State for scratch space.
 type Scanner struct {
-	dets      []detector
-	ac        *automaton
-	pats      []pattern
-	digitDets []int
-	ibanDets  map[[2]byte]int // IBAN identifiers by country code, dispatched without a call per country
-	kwDets    []int           // managed identifiers found by regex near a keyword
-	reDets    []int           // custom identifiers without keywords: regex over the whole segment
-	allow     []*AllowList
-	maxKwLen  int
+	dets       []detector
+	ac         *automaton
+	pats       []pattern
+	digitDets  []int
+	ibanDets   map[[2]byte]int // IBAN identifiers by country code, dispatched without a call per country
+	kwDets     []int           // managed identifiers found by regex near a keyword
+	reDets     []int           // custom identifiers without keywords: regex over the whole segment
+	customDets []int
+	freeDigits []int // digit identifiers offered every run (no keyword required)
+	kwDigits   []int // digit identifiers offered runs only when their keyword is present
+	allow      []*AllowList
+	maxKwLen   int
 }
 
 // Selector is Macie's managedDataIdentifierSelector with its ids.
@@ -181,6 +185,7 @@ func (s *Scanner) compile() {
 			}
 		} else {
 			kws = d.custom.Keywords
+			s.customDets = append(s.customDets, i)
 			if len(kws) == 0 {
 				s.reDets = append(s.reDets, i)
 			}
@@ -194,6 +199,18 @@ func (s *Scanner) compile() {
 		}
 	}
 	s.ac = newAutomaton(lits)
+	for _, di := range s.digitDets {
+		if s.dets[di].rule == KeywordRequired {
+			s.kwDigits = append(s.kwDigits, di)
+		} else {
+			s.freeDigits = append(s.freeDigits, di)
+		}
+	}
+}
+
+type ctxEntry struct {
+	set []bool
+	any bool
 }
 
 // State is per-goroutine scratch space for Scan; reuse it across calls.
@@ -203,8 +220,10 @@ type State struct {
 	spans    []span
 	matches  []Match
 	ctx      []bool // detectors with a keyword in the segment's context
-	ctxCache map[string][]bool
+	ctxCache map[string]ctxEntry
 	present  []bool // detectors with a keyword somewhere in the segment
+	anyCtx   bool   // some detector has a keyword in the context
+	dirty    bool   // present has entries set
 	active   []int
 	run      numRun
 	digits   []byte
@@ -262,10 +281,12 @@ func (s *Scanner) scan(st *State, b []byte, context []byte, structured bool) []M
 	}
 	// Identifiers that need a keyword and have none in this segment or its
 	// context are not offered any run: most text has no keywords at all.
-	st.active = st.active[:0]
-	for _, di := range s.digitDets {
-		if s.dets[di].rule != KeywordRequired || st.present[di] || st.ctx[di] {
-			st.active = append(st.active, di)
+	st.active = append(st.active[:0], s.freeDigits...)
+	if len(st.kw) > 0 || st.anyCtx {
+		for _, di := range s.kwDigits {
+			if st.present[di] || st.ctx[di] {
+				st.active = append(st.active, di)
+			}
 		}
 	}
 	if len(st.active) > 0 || s.ibanDets != nil {
@@ -289,15 +310,15 @@ func (s *Scanner) scan(st *State, b []byte, context []byte, structured bool) []M
 			}
 		}
 	}
-	for _, di := range s.kwDets {
-		if st.present[di] || st.ctx[di] {
-			s.nearKeywords(st, b, di, structured)
+	if len(st.kw) > 0 || st.anyCtx {
+		for _, di := range s.kwDets {
+			if st.present[di] || st.ctx[di] {
+				s.nearKeywords(st, b, di, structured)
+			}
 		}
 	}
-	for i := range s.dets {
-		if c := s.dets[i].custom; c != nil {
-			s.scanCustom(st, b, i, c, structured)
-		}
+	for _, i := range s.customDets {
+		s.scanCustom(st, b, i, s.dets[i].custom, structured)
 	}
 	st.matches = sortMatches(st.matches)
 	return st.matches
@@ -310,8 +331,12 @@ func (s *Scanner) markPresent(st *State) {
 	if len(st.present) != len(s.dets) {
 		st.present = make([]bool, len(s.dets))
 	}
-	clear(st.present)
+	if st.dirty {
+		clear(st.present)
+		st.dirty = false
+	}
 	for _, h := range st.kw {
+		st.dirty = true
 		for _, di := range s.pats[h.pat].dets {
 			st.present[di] = true
 		}
@@ -320,14 +345,19 @@ func (s *Scanner) markPresent(st *State) {
 
 func (s *Scanner) contextKeywords(st *State, b []byte) {
 	if len(b) == 0 {
-		clear(st.ctx)
+		if st.anyCtx {
+			clear(st.ctx)
+			st.anyCtx = false
+		}
 		return
 	}
 	if c, ok := st.ctxCache[string(b)]; ok {
-		copy(st.ctx, c)
+		copy(st.ctx, c.set)
+		st.anyCtx = c.any
 		return
 	}
 	clear(st.ctx)
+	st.anyCtx = false
 	st.hits = s.ac.scan(b, st.hits[:0])
 	for _, h := range st.hits {
 		p := &s.pats[h.pat]
@@ -336,12 +366,13 @@ func (s *Scanner) contextKeywords(st *State, b []byte) {
 		}
 		for _, di := range p.dets {
 			st.ctx[di] = true
+			st.anyCtx = true
 		}
 	}
 	if st.ctxCache == nil || len(st.ctxCache) > 4096 {
-		st.ctxCache = map[string][]bool{}
+		st.ctxCache = map[string]ctxEntry{}
 	}
-	st.ctxCache[string(b)] = append([]bool(nil), st.ctx...)
+	st.ctxCache[string(b)] = ctxEntry{append([]bool(nil), st.ctx...), st.anyCtx}
 }
 
 // nearKeywords runs a keyword-triggered identifier's regex around each of its
@@ -464,15 +495,17 @@ func (s *Scanner) allowed(text []byte) bool {
 
 // sortMatches orders by Start, then End, then identifier, and drops exact duplicates.
 func sortMatches(ms []Match) []Match {
-	sort.Slice(ms, func(i, j int) bool {
-		a, b := ms[i], ms[j]
+	if len(ms) < 2 {
+		return ms
+	}
+	slices.SortFunc(ms, func(a, b Match) int {
 		if a.Start != b.Start {
-			return a.Start < b.Start
+			return a.Start - b.Start
 		}
 		if a.End != b.End {
-			return a.End < b.End
+			return a.End - b.End
 		}
-		return a.det < b.det
+		return a.det - b.det
 	})
 	out := ms[:0]
 	for i, m := range ms {
