@@ -58,8 +58,8 @@ func BenchmarkEvaluate10kUsers1kRoles(b *testing.B) {
 }
 
 func TestBigAccountUnderFiveSeconds(t *testing.T) {
-	if testing.Short() {
-		t.Skip("-short")
+	if testing.Short() || raceEnabled {
+		t.Skip("timing target: skipped with -short and under the race detector")
 	}
 	a := bigAccount(10_000, 1_000)
 	start := time.Now()

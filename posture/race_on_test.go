@@ -1,0 +1,5 @@
+//go:build race
+
+package posture_test
+
+const raceEnabled = true
