@@ -647,14 +647,21 @@ func (rp *replayer) dnsMessage(f *flow, dir int, msg []byte) bool {
 	}
 	p := &rp.pkt
 	p.Have, p.TxID = 0, 0
-	if !m.response {
+	if m.response {
+		rp.inspect(f)
+	} else {
+		// dns.query is a multi-buffer: each question is inspected; a rule
+		// fires once per message (transaction), a payload rule once per packet.
 		f.dnsTx++
-		if len(m.queries) > 0 {
-			p.SetBuffer(suricata.BufDNSQuery, []byte(m.queries[0].name))
-		}
 		p.TxID = f.dnsTx
+		if len(m.queries) == 0 {
+			rp.inspect(f)
+		}
+		for _, q := range m.queries {
+			p.SetBuffer(suricata.BufDNSQuery, []byte(q.name))
+			rp.inspect(f)
+		}
 	}
-	rp.inspect(f)
 	p.Have, p.TxID = 0, 0
 	if rp.cfg.Format == FormatNetworkFirewall {
 		return true

@@ -116,7 +116,12 @@ func TestReplayHTTPTLSDNS(t *testing.T) {
 			return err
 		}
 		w.MSS = 1460
-		return w.UDP(netip.MustParseAddrPort("10.0.0.5:5353"), dnsS, pcapgen.DNSQuery(7, "www.BAD.test"))
+		q := pcapgen.DNSQuery(7, "www.BAD.test")
+		// A second question (qdcount 2) that no rule matches, placed first.
+		q2 := pcapgen.DNSQuery(7, "ok.test")
+		msg := append(append([]byte(nil), q2...), q[12:]...)
+		msg[5] = 2
+		return w.UDP(netip.MustParseAddrPort("10.0.0.5:5353"), dnsS, msg)
 	})
 	evs, st, err := run(t, webRules, pcap, Config{})
 	if err != nil {
