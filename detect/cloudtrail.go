@@ -472,17 +472,6 @@ func pentestDistro(ua string) byte {
 	return 0
 }
 
-// containsFold is an ASCII case-insensitive strings.Contains that does not allocate.
-func containsFold(s, sub string) bool {
-	n := len(sub)
-	for i := 0; i+n <= len(s); i++ {
-		if strings.EqualFold(s[i:i+n], sub) {
-			return true
-		}
-	}
-	return false
-}
-
 // s3Policy: bucket made public by policy or ACL, Block Public Access turned
 // off for a bucket or the account, server access logging turned off.
 func (d *Detector) s3Policy(r *Record) {

@@ -22,7 +22,8 @@ import (
 //		findings := d.CloudTrail(rec)
 //	}
 //
-// The returned *Record and its Raw bytes are reused by the next call.
+// The returned *Record and the bytes it holds are reused by the next call;
+// Record.Clone keeps one.
 type CloudTrailReader struct {
 	name  string
 	js    *jsonStream
@@ -55,6 +56,20 @@ func maybeGunzip(r io.Reader) (io.Reader, error) {
 		return zr, nil
 	}
 	return br, nil
+}
+
+// ParseRecord decodes one CloudTrail record (JSON in AWS's record schema),
+// for callers that hold records one by one, such as an event bus. The
+// returned Record owns data (Raw aliases it). Errors are *Error with the
+// line and column within data.
+func ParseRecord(data []byte) (*Record, error) {
+	js := &jsonStream{startLine: 1, startCol: 1}
+	r := new(Record)
+	dec := ctDecoder{intern: map[string]string{}}
+	if err := decodeRecordFast(&dec, data, r); err != nil {
+		return nil, decodeErr(js, "", 0, data, err)
+	}
+	return r, nil
 }
 
 // Records returns how many records (good or bad) the reader has seen.

@@ -252,3 +252,22 @@ func TestDNSReaderErrors(t *testing.T) {
 		}
 	}
 }
+
+func TestRecordCloneOwnsItsBytes(t *testing.T) {
+	t.Parallel()
+	in := `[{"eventName":"A","requestParameters":{"a":1},"responseElements":{"b":2},"additionalEventData":{"MFAUsed":"No"},"resources":[{"ARN":"x"}]},` +
+		`{"eventName":"B","requestParameters":{"a":9},"responseElements":{"b":8},"additionalEventData":{"MFAUsed":"Yes"},"resources":[{"ARN":"y"}]}]`
+	r := NewCloudTrailReader(strings.NewReader(in), "c")
+	first, err := r.Next()
+	if err != nil {
+		t.Fatal(err)
+	}
+	kept := first.Clone()
+	if _, err := r.Next(); err != nil {
+		t.Fatal(err)
+	}
+	if string(kept.RequestParameters) != `{"a":1}` || string(kept.ResponseElements) != `{"b":2}` ||
+		string(kept.AdditionalEventData) != `{"MFAUsed":"No"}` || kept.Resources[0].ARN != "x" || !strings.Contains(string(kept.Raw), `"A"`) {
+		t.Fatalf("clone changed after the next read: %s %s %s %+v", kept.RequestParameters, kept.ResponseElements, kept.AdditionalEventData, kept.Resources)
+	}
+}

@@ -34,8 +34,47 @@ type Record struct {
 	ReadOnly            *bool           `json:"-"`
 	Resources           []Resource      `json:"resources"`
 
-	// Raw is the record as read. Readers reuse its storage: copy it to keep it.
+	// Raw is the record as read. Raw and the json.RawMessage fields above
+	// alias the reader's buffer, which the next Next call reuses: use Clone
+	// to keep a record.
 	Raw []byte `json:"-"`
+}
+
+// Clone returns a deep copy of r that shares no storage with a reader.
+func (r *Record) Clone() *Record {
+	c := *r
+	c.Resources = append([]Resource(nil), r.Resources...)
+	if r.Raw == nil {
+		c.RequestParameters = cloneBytes(r.RequestParameters)
+		c.ResponseElements = cloneBytes(r.ResponseElements)
+		c.AdditionalEventData = cloneBytes(r.AdditionalEventData)
+		return &c
+	}
+	c.Raw = append([]byte(nil), r.Raw...)
+	c.RequestParameters = rebase(r.Raw, c.Raw, r.RequestParameters)
+	c.ResponseElements = rebase(r.Raw, c.Raw, r.ResponseElements)
+	c.AdditionalEventData = rebase(r.Raw, c.Raw, r.AdditionalEventData)
+	return &c
+}
+
+func cloneBytes(b json.RawMessage) json.RawMessage {
+	if b == nil {
+		return nil
+	}
+	return append(json.RawMessage(nil), b...)
+}
+
+// rebase points sub, a slice of old, at the same bytes in dup (a copy of old);
+// a sub that is not inside old is copied.
+func rebase(old, dup []byte, sub json.RawMessage) json.RawMessage {
+	if len(sub) == 0 {
+		return sub
+	}
+	off := cap(old) - cap(sub)
+	if off < 0 || off+len(sub) > len(old) || &old[off] != &sub[0] {
+		return cloneBytes(sub)
+	}
+	return json.RawMessage(dup[off : off+len(sub) : off+len(sub)])
 }
 
 // UserIdentity is the record's userIdentity element

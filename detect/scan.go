@@ -109,13 +109,12 @@ func Scan(ctx context.Context, src Sources, d *Detector, opts ScanOptions) (Scan
 	next := make(chan int)
 	var wg sync.WaitGroup
 	var mu sync.Mutex
-	keepRaw := d != nil && len(d.opts.Sigma) > 0
 	for w := 0; w < opts.Workers; w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				n, err := parseFile(ctx, files[i], src.FlowFormat, keepRaw, chans[i])
+				n, err := parseFile(ctx, files[i], src.FlowFormat, chans[i])
 				mu.Lock()
 				st.Bytes += n
 				if err != nil {
@@ -242,7 +241,7 @@ func wantFile(name string, kind sourceKind) bool {
 const batchSize = 256
 
 // parseFile reads one file and sends its records in batches.
-func parseFile(ctx context.Context, f scanFile, flowFormat string, keepRaw bool, out chan<- []item) (int64, error) {
+func parseFile(ctx context.Context, f scanFile, flowFormat string, out chan<- []item) (int64, error) {
 	fh, err := os.Open(f.path)
 	if err != nil {
 		return 0, err
@@ -274,14 +273,7 @@ func parseFile(ctx context.Context, f scanFile, flowFormat string, keepRaw bool,
 			if err != nil {
 				return item{err: err}
 			}
-			c := new(Record)
-			*c = *rec
-			c.Resources = append([]Resource(nil), rec.Resources...)
-			c.Raw = nil
-			if keepRaw {
-				c.Raw = append([]byte(nil), rec.Raw...)
-			}
-			return item{ct: c}
+			return item{ct: rec.Clone()}
 		}
 	case srcFlow:
 		r, err := NewFlowLogReader(cr, f.path, flowFormat)

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"encoding/json"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"strings"
@@ -58,6 +59,12 @@ func TestDetectCommand(t *testing.T) {
 	dir := filepath.Dir(flows)
 	threat := filepath.Join(dir, "threat.txt")
 	os.WriteFile(threat, []byte("# scanners\n198.51.100.0/24\n"), 0o600)
+	geo, err := detecttest.MMDB([]detecttest.GeoEntry{{Network: netip.MustParsePrefix("198.51.100.0/24"), CountryCode: "DE", CountryName: "Germany", City: "Berlin", Lat: 52.52, Lon: 13.4}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	geoFile := filepath.Join(dir, "geo.mmdb")
+	os.WriteFile(geoFile, geo, 0o600)
 	badList := filepath.Join(dir, "bad.txt")
 	os.WriteFile(badList, []byte("10.0.0.0/8\nnot an ip\n"), 0o600)
 
@@ -85,6 +92,11 @@ func TestDetectCommand(t *testing.T) {
 		{name: "no sources", args: []string{"detect"}, code: 1, err: []string{"nothing to read"}},
 		{name: "bad format", args: []string{"detect", "--dns", dns, "--format", "xml"}, code: 1, err: []string{`--format "xml"`}},
 		{name: "bad fail-on", args: []string{"detect", "--dns", dns, "--fail-on", "severe"}, code: 1, err: []string{"--fail-on"}},
+		{name: "ssh from a disallowed country", args: []string{"detect", "--flowlogs", flows, "--geoip", geoFile, "--ssh-allowed-countries", "FR", "--format", "json"}, code: 0,
+			out: []string{`"type": "moat:UnauthorizedAccess:EC2/SSHFromDisallowedCountry"`, `"countryCode": "DE"`, `"cityName": "Berlin"`}},
+		{name: "ssh from an allowed country", args: []string{"detect", "--flowlogs", flows, "--geoip", geoFile, "--ssh-allowed-countries", "DE"}, code: 0,
+			out: []string{"UnauthorizedAccess:EC2/SSHBruteForce"}},
+		{name: "bad geoip file", args: []string{"detect", "--flowlogs", flows, "--geoip", badList}, code: 1, err: []string{"geoip database"}},
 		{name: "country rule needs geoip", args: []string{"detect", "--flowlogs", flows, "--ssh-allowed-countries", "FR"}, code: 1, err: []string{"GeoIP"}},
 		{name: "disable a type", args: []string{"detect", "--dns", dns, "--disable", "Trojan:EC2/DNSDataExfiltration"}, code: 0, out: []string{"no findings"}},
 		{name: "unknown type to disable", args: []string{"detect", "--dns", dns, "--disable", "Nope:X/Y"}, code: 1, err: []string{`unknown finding type "Nope:X/Y"`}},
