@@ -1,0 +1,135 @@
+package managed
+
+import "github.com/moatdev/moat/waf"
+
+// The detectors below are moat's, written from AWS's one-line descriptions
+// (aws-managed-rule-groups-baseline, -use-case, -ip-rep); AWS keeps its
+// own patterns private. Where AWS documents a threshold it is used exactly.
+
+// Patterns shared by several rules.
+const (
+	ec2Metadata  = `(169\.254\.169\.254|fd00:ec2::254|\[?::ffff:a9fe:a9fe\]?|0xa9fea9fe|2852039166|0251\.0376\.0251\.0376|169\.254\.170\.2|instance-data(\.ec2\.internal)?)`
+	traversal    = `(\.\.[/\\]){2}|(^|[=/\\:])\.\.[/\\]`
+	restrictedEx = `\.(log|ini|bak|old|backup|sql|cfg|conf|config|env|swp|inc|pwd|passwd|htaccess|htpasswd|git|svn|dist)$`
+	rfiURL       = `(https?|ftps?|file)://\d{1,3}(\.\d{1,3}){3}`
+	badBots      = `(nessus|nmap|nikto|sqlmap|masscan|zgrab|dirbuster|gobuster|wpscan|acunetix|netsparker|w3af|havij|commix|nuclei|openvas|zmeu|jaeles|fimap|arachni|whatweb)`
+	javaDeser    = `(java\.lang\.(runtime|processbuilder)|\.getruntime\(\)|class\.module\.classloader|spring\.cloud\.function\.routing-expression|t\(java\.lang|ro0ab|aced0005)`
+	log4j        = `\$\{[^}]{0,40}?(jndi|lower:|upper:|env:|::-|date:)`
+	sqlExtended  = `(\bunion\b[\s\S]{0,40}\bselect\b|\binsert\s+into\b[\s\S]{0,100}\bvalues\b|\bdrop\s+(table|database)\b|\b(sleep|benchmark|pg_sleep)\s*\(\s*\d|\bwaitfor\s+delay\b|['"]\s*;\s*(shutdown|exec|declare|insert|update|delete|drop)\b|\bxp_cmdshell\b|/\*!\d*|['"]\s*(--|#)|\binformation_schema\b|\bextractvalue\s*\(|\bupdatexml\s*\()`
+	linuxFiles   = `/(etc/(passwd|shadow|group|hosts|issue|crontab|sudoers|hostname)|proc/(self|version|cpuinfo|[0-9]+)(/|$)|root/\.ssh|home/[^/]+/\.ssh|\.bash_history)`
+	unixCommands = `(;|\||&&|\$\(|` + "`" + `)\s*(cat|id|whoami|uname|ls|nc|ncat|curl|wget|bash|sh|zsh|chmod|chown|rm|ping|python[0-9.]*|perl|ruby|php|nslookup|telnet)\b|\$\{?ifs\}?|/bin/(ba|z|da)?sh\b`
+)
+
+var decodeLower = []string{"URL_DECODE_UNI", "LOWERCASE"}
+
+func commonRuleSet() *group {
+	g := newGroup("AWSManagedRulesCommonRuleSet", "core-rule-set", 700)
+	g.add("NoUserAgent_HEADER", "", "", size(header("user-agent"), "EQ", 0))
+	g.add("UserAgent_BadBots_HEADER", "BadBots_Header", "", regex(header("user-agent"), badBots, "LOWERCASE"))
+	g.add("SizeRestrictions_QUERYSTRING", "", "", size(queryStr, "GT", 2048))
+	g.add("SizeRestrictions_Cookie_HEADER", "", "", size(header("cookie"), "GT", 10240))
+	g.add("SizeRestrictions_BODY", "", "", size(body("MATCH"), "GT", 8192))
+	g.add("SizeRestrictions_URIPATH", "", "", size(uriPath, "GT", 1024))
+	g.add("EC2MetaDataSSRF_BODY", "", "", regex(body("CONTINUE"), ec2Metadata, decodeLower...))
+	g.add("EC2MetaDataSSRF_COOKIE", "", "", regex(cookies(), ec2Metadata, decodeLower...))
+	g.add("EC2MetaDataSSRF_URIPATH", "", "", regex(uriPath, ec2Metadata, decodeLower...))
+	g.add("EC2MetaDataSSRF_QUERYARGUMENTS", "", "", regex(queryArgs, ec2Metadata, decodeLower...))
+	g.add("GenericLFI_QUERYARGUMENTS", "", "", regex(queryArgs, traversal, "URL_DECODE_UNI", "URL_DECODE_UNI"))
+	g.add("GenericLFI_URIPATH", "", "", regex(uriPath, traversal, "URL_DECODE_UNI", "URL_DECODE_UNI"))
+	g.add("GenericLFI_BODY", "", "", regex(body("CONTINUE"), traversal, "URL_DECODE_UNI"))
+	g.add("RestrictedExtensions_URIPATH", "", "", regex(uriPath, restrictedEx, decodeLower...))
+	g.add("RestrictedExtensions_QUERYARGUMENTS", "", "", regex(queryArgs, restrictedEx, decodeLower...))
+	g.add("GenericRFI_QUERYARGUMENTS", "", "", regex(queryArgs, rfiURL, decodeLower...))
+	g.add("GenericRFI_BODY", "", "", regex(body("CONTINUE"), rfiURL, decodeLower...))
+	g.add("GenericRFI_URIPATH", "", "", regex(uriPath, rfiURL, decodeLower...))
+	g.add("CrossSiteScripting_COOKIE", "", "", xss(cookies(), "URL_DECODE_UNI", "HTML_ENTITY_DECODE"))
+	g.add("CrossSiteScripting_QUERYARGUMENTS", "", "", xss(queryArgs, "URL_DECODE_UNI", "HTML_ENTITY_DECODE"))
+	g.add("CrossSiteScripting_BODY", "", "", xss(body("CONTINUE"), "URL_DECODE_UNI", "HTML_ENTITY_DECODE"))
+	g.add("CrossSiteScripting_URIPATH", "", "", xss(uriPath, "URL_DECODE_UNI", "HTML_ENTITY_DECODE"))
+	return g
+}
+
+func knownBadInputs() *group {
+	g := newGroup("AWSManagedRulesKnownBadInputsRuleSet", "known-bad-inputs", 200)
+	g.add("JavaDeserializationRCE_HEADER", "", "", regex(headerValues(), "(?i)"+javaDeser, "URL_DECODE_UNI"))
+	g.add("JavaDeserializationRCE_BODY", "", "", regex(body("CONTINUE"), "(?i)"+javaDeser, "URL_DECODE_UNI"))
+	g.add("JavaDeserializationRCE_URIPATH", "", "", regex(uriPath, "(?i)"+javaDeser, "URL_DECODE_UNI"))
+	g.add("JavaDeserializationRCE_QUERYSTRING", "", "", regex(queryStr, "(?i)"+javaDeser, "URL_DECODE_UNI"))
+	g.add("Host_localhost_HEADER", "Host_Localhost_Header", "", regex(header("host"), `^(localhost|127\.0\.0\.1|\[::1\])(:\d+)?$`, "LOWERCASE"))
+	g.add("PROPFIND_METHOD", "Propfind_Method", "", exactly(method, "PROPFIND"))
+	g.add("ExploitablePaths_URIPATH", "", "", regex(uriPath, `(web-inf|meta-inf|/\.git/|jmx-console|/invoker/(jmx)?invokerservlet)`, "URL_DECODE_UNI", "LOWERCASE"))
+	g.add("Log4JRCE_HEADER", "", "", regex(headerValues(), "(?i)"+log4j, "URL_DECODE_UNI"))
+	g.add("Log4JRCE_QUERYSTRING", "", "", regex(queryStr, "(?i)"+log4j, "URL_DECODE_UNI"))
+	g.add("Log4JRCE_BODY", "", "", regex(body("CONTINUE"), "(?i)"+log4j, "URL_DECODE_UNI"))
+	g.add("Log4JRCE_URIPATH", "", "", regex(uriPath, "(?i)"+log4j, "URL_DECODE_UNI"))
+	return g
+}
+
+func sqliRuleSet() *group {
+	g := newGroup("AWSManagedRulesSQLiRuleSet", "sql-database", 200)
+	g.add("SQLi_QUERYARGUMENTS", "", "", sqli(queryArgs, "URL_DECODE_UNI", "HTML_ENTITY_DECODE"))
+	g.add("SQLiExtendedPatterns_QUERYARGUMENTS", "", "", regex(queryArgs, sqlExtended, "URL_DECODE_UNI", "LOWERCASE"))
+	g.add("SQLi_BODY", "", "", sqli(body("CONTINUE"), "URL_DECODE_UNI", "HTML_ENTITY_DECODE"))
+	g.add("SQLiExtendedPatterns_BODY", "", "", regex(body("CONTINUE"), sqlExtended, "URL_DECODE_UNI", "LOWERCASE"))
+	g.add("SQLi_COOKIE", "", "", sqli(cookies(), "URL_DECODE_UNI", "HTML_ENTITY_DECODE"))
+	return g
+}
+
+func linuxRuleSet() *group {
+	g := newGroup("AWSManagedRulesLinuxRuleSet", "linux-os", 200)
+	g.add("LFI_URIPATH", "", "", regex(uriPath, linuxFiles, "URL_DECODE_UNI", "NORMALIZE_PATH", "LOWERCASE"))
+	g.add("LFI_QUERYSTRING", "", "", regex(queryStr, linuxFiles, "URL_DECODE_UNI", "NORMALIZE_PATH", "LOWERCASE"))
+	g.add("LFI_HEADER", "", "", regex(headerValues(), linuxFiles, "URL_DECODE_UNI", "NORMALIZE_PATH", "LOWERCASE"))
+	return g
+}
+
+func unixRuleSet() *group {
+	g := newGroup("AWSManagedRulesUnixRuleSet", "posix-os", 100)
+	g.add("UNIXShellCommandsVariables_QUERYARGUMENTS", "", "", regex(queryArgs, unixCommands, decodeLower...))
+	g.add("UNIXShellCommandsVariables_BODY", "", "", regex(body("CONTINUE"), unixCommands, decodeLower...))
+	return g
+}
+
+// The IP list groups match the IP sets the user supplies under these names
+// (AWS's lists come from Amazon threat intelligence, which moat has not).
+func amazonIPReputationList() *group {
+	g := newGroup("AWSManagedRulesAmazonIpReputationList", "amazon-ip-list", 25)
+	g.add("AWSManagedIPReputationList", "AWSManagedIPReputationList", "", ipSet("AWSManagedIPReputationList"))
+	g.add("AWSManagedReconnaissanceList", "AWSManagedReconnaissanceList", "", ipSet("AWSManagedReconnaissanceList"))
+	g.add("AWSManagedIPDDoSList", "AWSManagedIPDDoSList", "Count", ipSet("AWSManagedIPDDoSList"))
+	return g
+}
+
+func anonymousIPList() *group {
+	g := newGroup("AWSManagedRulesAnonymousIpList", "anonymous-ip-list", 50)
+	g.add("AnonymousIPList", "AnonymousIPList", "", ipSet("AnonymousIPList"))
+	g.add("HostingProviderIPList", "HostingProviderIPList", "", ipSet("HostingProviderIPList"))
+	return g
+}
+
+// groups are the managed rule groups this package defines, by AWS name.
+var groups = map[string]func() *group{
+	"AWSManagedRulesCommonRuleSet":          commonRuleSet,
+	"AWSManagedRulesKnownBadInputsRuleSet":  knownBadInputs,
+	"AWSManagedRulesSQLiRuleSet":            sqliRuleSet,
+	"AWSManagedRulesLinuxRuleSet":           linuxRuleSet,
+	"AWSManagedRulesUnixRuleSet":            unixRuleSet,
+	"AWSManagedRulesAmazonIpReputationList": amazonIPReputationList,
+	"AWSManagedRulesAnonymousIpList":        anonymousIPList,
+}
+
+func init() {
+	for name, build := range groups {
+		build := build
+		waf.RegisterManagedRuleGroup("AWS", name, func() (*waf.RuleGroupFile, error) { return build().file(), nil })
+	}
+}
+
+// Names lists the managed rule groups this package defines (vendor AWS).
+func Names() []string {
+	out := make([]string, 0, len(groups))
+	for n := range groups {
+		out = append(out, n)
+	}
+	return out
+}
