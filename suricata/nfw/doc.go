@@ -29,6 +29,10 @@
 // aws:alert_established. A policy and its groups must agree on the order.
 // Default-action alerts carry the action's name as the signature and sid 0:
 // AWS does not document those log fields, so this is moat's choice.
-// StreamExceptionPolicy, TLS inspection and capacity accounting are not
+// Capacity: when a group's RuleGroupResponse.Capacity is given, its rules
+// must fit: stateless rules by the documented product-of-match-settings
+// formula, stateful groups at one per rule (one per domain and target type
+// for domain lists; AWS does not publish the stateful formula, so that part
+// is moat's estimate). StreamExceptionPolicy and TLS inspection are not
 // modelled.
 package nfw

@@ -202,6 +202,9 @@ func (fw *Firewall) compileStateless(fp *FirewallPolicy, groups map[string]*Desc
 		for _, c := range src.CustomActions {
 			gc[c.ActionName] = true
 		}
+		if err := checkCapacity(g, 0); err != nil {
+			return err
+		}
 		rs, err := compileStateless(g.RuleGroupResponse.RuleGroupName, ref.Priority, src.StatelessRules,
 			"RuleGroups["+g.RuleGroupResponse.RuleGroupName+"].RuleGroup.RulesSource.StatelessRulesAndCustomActions.StatelessRules", gc)
 		if err != nil {
@@ -248,6 +251,9 @@ func (fw *Firewall) compileStateful(fp *FirewallPolicy, groups map[string]*Descr
 		}
 		cfg := groupConfig(g, fp)
 		rs := suricata.Parse([]byte(text), cfg)
+		if err := checkCapacity(g, rs.Lines); err != nil {
+			return err
+		}
 		for _, e := range rs.Errors {
 			fw.RuleErrors = append(fw.RuleErrors, e.Error())
 		}
