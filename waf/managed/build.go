@@ -77,8 +77,8 @@ type group struct {
 func newGroup(name, namespace string, capacity int64) *group {
 	return &group{doc: waf.RuleGroupDoc{
 		Name: name, Capacity: capacity,
-		ARN:            "arn:aws:wafv2:us-east-1:aws:managed/rulegroup/" + name,
-		LabelNamespace: "awswaf:managed:aws:" + namespace + ":",
+		ARN:              "arn:aws:wafv2:us-east-1:aws:managed/rulegroup/" + name,
+		LabelNamespace:   "awswaf:managed:aws:" + namespace + ":",
 		VisibilityConfig: &waf.VisibilityConfig{MetricName: name},
 	}}
 }
