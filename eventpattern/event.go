@@ -32,6 +32,7 @@ type scanner struct {
 	pos   int
 	path  []byte
 	str   []byte
+	v     value // the current leaf, passed by pointer without escaping
 	visit visitor
 }
 
@@ -88,8 +89,8 @@ func (s *scanner) value(depth int, want bool, pi *pathIndex) error {
 			return err
 		}
 		if want {
-			v := value{kind: String, text: unsafeString(str)}
-			s.visit.leaf(pi, &v)
+			s.v = value{kind: String, text: unsafeString(str)}
+			s.visit.leaf(pi, &s.v)
 		}
 		return nil
 	case 't':
@@ -112,8 +113,8 @@ func (s *scanner) literal(word string, k Kind, want bool, pi *pathIndex) error {
 	}
 	s.pos += len(word)
 	if want {
-		v := value{kind: k, text: word}
-		s.visit.leaf(pi, &v)
+		s.v = value{kind: k, text: word}
+		s.visit.leaf(pi, &s.v)
 	}
 	return nil
 }
@@ -153,8 +154,8 @@ func (s *scanner) number(want bool, pi *pathIndex) error {
 		}
 	}
 	if want {
-		v := numberValue(unsafeString(s.data[start:s.pos]))
-		s.visit.leaf(pi, &v)
+		s.v = numberValue(unsafeString(s.data[start:s.pos]))
+		s.visit.leaf(pi, &s.v)
 	}
 	return nil
 }

@@ -7,16 +7,20 @@ import (
 	"strings"
 )
 
-// index is the compiled form of a Set: every condition (one field of one
-// branch of one pattern) is registered under its path, by value where the
-// matcher allows it.
+// index is the compiled form of a Set. Each branch (one AND of fields of
+// one pattern) is registered under one anchor field only: the field whose
+// matchers the fewest other fields share, by path and value. A leaf value
+// that satisfies an anchor makes its branch a candidate, and candidates are
+// verified against the event's recorded leaves once the event is read. So a
+// condition many rules share (detail-type, source) costs nothing unless a
+// rule's more selective condition also holds.
 type index struct {
 	nodes      map[string]*pathIndex // every tested path and every path above one (nil value)
 	slots      []*pathIndex
-	absent     []*pathIndex // paths with exists:false conditions
-	condBranch []int32      // condition -> branch
-	branchNeed []int32      // branch -> number of conditions
-	branchRule []int32      // branch -> pattern
+	absent     []*pathIndex // paths with exists:false anchors
+	branches   []*branch
+	fieldSlots [][]int32 // branch -> slot of each field
+	branchRule []int32   // branch -> pattern
 	ruleIDs    []string
 }
 
@@ -89,24 +93,90 @@ func buildIndex(rules map[string]*Pattern) *index {
 		ids = append(ids, id)
 	}
 	sort.Strings(ids)
-	for r, id := range ids {
-		idx.ruleIDs = append(idx.ruleIDs, id)
+	fanout := map[anchorKey]int{}
+	for _, id := range ids {
 		for _, b := range rules[id].branches {
-			bi := int32(len(idx.branchNeed))
-			idx.branchNeed = append(idx.branchNeed, int32(len(b.fields)))
-			idx.branchRule = append(idx.branchRule, int32(r))
-			for fi := range b.fields {
-				c := int32(len(idx.condBranch))
-				idx.condBranch = append(idx.condBranch, bi)
-				f := &b.fields[fi]
-				pi := idx.path(f.path)
+			for _, f := range b.fields {
 				for mi := range f.matchers {
-					idx.add(pi, c, &f.matchers[mi])
+					fanout[keyOf(f.path, &f.matchers[mi])]++
 				}
 			}
 		}
 	}
+	for r, id := range ids {
+		idx.ruleIDs = append(idx.ruleIDs, id)
+		for bi := range rules[id].branches {
+			b := &rules[id].branches[bi]
+			c := int32(len(idx.branches))
+			idx.branches = append(idx.branches, b)
+			idx.branchRule = append(idx.branchRule, int32(r))
+			slots := make([]int32, len(b.fields))
+			for fi := range b.fields {
+				slots[fi] = idx.path(b.fields[fi].path).slot
+			}
+			idx.fieldSlots = append(idx.fieldSlots, slots)
+			a := &b.fields[anchor(b, fanout)]
+			pi := idx.path(a.path)
+			for mi := range a.matchers {
+				idx.add(pi, c, &a.matchers[mi])
+			}
+		}
+	}
 	return idx
+}
+
+// anchorKey identifies where a matcher is registered: path, operator and
+// operand; operators checked one by one share one key per path.
+type anchorKey struct {
+	path string
+	op   op
+	text string
+	num  int64
+}
+
+func keyOf(path string, m *matcher) anchorKey {
+	switch m.op {
+	case opExactString, opPrefix, opSuffix, opPrefixFold, opSuffixFold, opEqualsFold, opWildcard:
+		return anchorKey{path: path, op: m.op, text: m.text}
+	case opExactNumber:
+		return anchorKey{path: path, op: m.op, text: m.text}
+	case opCIDR:
+		return anchorKey{path: path, op: m.op, text: m.cidr.String()}
+	case opNumeric:
+		if r := m.rng; r.hasLo && r.hasHi && r.lo == r.hi && !r.loOpen && !r.hiOpen {
+			return anchorKey{path: path, op: opNumeric, num: r.lo}
+		}
+	}
+	return anchorKey{path: path, op: m.op}
+}
+
+// unselective is the weight of matchers that hold for most values (or for
+// absence): a field made of them is an anchor only when nothing else is.
+const unselective = 1 << 20
+
+// anchor picks the field of b whose matchers are the least shared.
+func anchor(b *branch, fanout map[anchorKey]int) int {
+	best, bestCost := 0, -1
+	for fi, f := range b.fields {
+		cost := 0
+		for mi := range f.matchers {
+			m := &f.matchers[mi]
+			switch {
+			case m.op == opExists || m.op == opAbsent || m.op == opAnythingBut:
+				cost += unselective
+			case m.op == opNumeric && !(m.rng.hasLo && m.rng.hasHi && m.rng.lo == m.rng.hi):
+				cost += unselective / 2
+			case m.op == opWildcard && m.wild.parts[0] == "" && m.wild.parts[len(m.wild.parts)-1] == "":
+				cost += unselective / 2
+			default:
+				cost += fanout[keyOf(f.path, m)]
+			}
+		}
+		if bestCost < 0 || cost < bestCost {
+			best, bestCost = fi, cost
+		}
+	}
+	return best
 }
 
 // path returns the index of a leaf path, creating it and registering the

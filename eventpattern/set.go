@@ -1,7 +1,7 @@
 package eventpattern
 
 import (
-	"sort"
+	"slices"
 	"sync"
 	"sync/atomic"
 )
@@ -71,6 +71,7 @@ func (s *Set) MatchAppend(dst []string, event []byte) ([]string, error) {
 	err := st.sc.scan(event)
 	if err == nil {
 		st.absentPaths()
+		st.finish()
 	}
 	dst, st.out = st.out, nil
 	st.sc.data = nil
@@ -78,7 +79,7 @@ func (s *Set) MatchAppend(dst []string, event []byte) ([]string, error) {
 	if err != nil {
 		return dst[:start], err
 	}
-	sort.Strings(dst[start:])
+	slices.Sort(dst[start:])
 	return dst, nil
 }
 
@@ -99,17 +100,27 @@ func (s *Set) index() *index {
 // matchState is one goroutine's working space for Match. Marks are epoch
 // numbers, so nothing is cleared between events.
 type matchState struct {
-	idx         *index
-	epoch       uint32
-	condSeen    []uint32
-	branchSeen  []uint32
-	branchCount []int32
-	ruleSeen    []uint32
-	pathSeen    []uint32
-	fold        []byte
-	scratch     []byte
-	out         []string
-	sc          scanner
+	idx        *index
+	epoch      uint32
+	branchSeen []uint32
+	ruleSeen   []uint32
+	pathSeen   []uint32
+	slotFirst  []int32 // slot -> first recorded leaf, valid when pathSeen
+	leaves     []recorded
+	arena      []byte // decoded strings of recorded leaves
+	cands      []int32
+	fold       []byte
+	scratch    []byte
+	out        []string
+	sc         scanner
+}
+
+// recorded is a leaf of the current event at a tested path, kept for
+// verifying candidates. Strings live in the arena (off, n).
+type recorded struct {
+	next   int32
+	off, n int32
+	v      value
 }
 
 func grow(s []uint32, n int) []uint32 {
@@ -122,15 +133,13 @@ func grow(s []uint32, n int) []uint32 {
 func (st *matchState) reset(idx *index) {
 	if st.idx != idx {
 		st.idx = idx
-		st.condSeen = grow(st.condSeen, len(idx.condBranch))
-		st.branchSeen = grow(st.branchSeen, len(idx.branchNeed))
-		if cap(st.branchCount) < len(idx.branchNeed) {
-			st.branchCount = make([]int32, len(idx.branchNeed))
-		}
-		st.branchCount = st.branchCount[:len(idx.branchNeed)]
+		st.branchSeen = grow(st.branchSeen, len(idx.branches))
 		st.ruleSeen = grow(st.ruleSeen, len(idx.ruleIDs))
 		st.pathSeen = grow(st.pathSeen, len(idx.slots))
-		clear(st.condSeen)
+		if cap(st.slotFirst) < len(idx.slots) {
+			st.slotFirst = make([]int32, len(idx.slots))
+		}
+		st.slotFirst = st.slotFirst[:len(idx.slots)]
 		clear(st.branchSeen)
 		clear(st.ruleSeen)
 		clear(st.pathSeen)
@@ -138,12 +147,12 @@ func (st *matchState) reset(idx *index) {
 	}
 	st.epoch++
 	if st.epoch == 0 { // wrapped: forget every old mark
-		clear(st.condSeen)
 		clear(st.branchSeen)
 		clear(st.ruleSeen)
 		clear(st.pathSeen)
 		st.epoch = 1
 	}
+	st.leaves, st.arena, st.cands = st.leaves[:0], st.arena[:0], st.cands[:0]
 	st.sc.visit = st
 	if st.scratch == nil {
 		st.scratch = make([]byte, 0, 512)
@@ -151,26 +160,80 @@ func (st *matchState) reset(idx *index) {
 	}
 }
 
-// hit records that condition c holds for this event.
-func (st *matchState) hit(c int32) {
-	if st.condSeen[c] == st.epoch {
-		return
-	}
-	st.condSeen[c] = st.epoch
-	idx := st.idx
-	b := idx.condBranch[c]
+// hit makes branch b a candidate.
+func (st *matchState) hit(b int32) {
 	if st.branchSeen[b] != st.epoch {
 		st.branchSeen[b] = st.epoch
-		st.branchCount[b] = 0
+		st.cands = append(st.cands, b)
 	}
-	st.branchCount[b]++
-	if st.branchCount[b] == idx.branchNeed[b] {
+}
+
+// finish verifies the candidates and appends the ids of matching patterns.
+func (st *matchState) finish() {
+	idx := st.idx
+	for _, b := range st.cands {
 		r := idx.branchRule[b]
-		if st.ruleSeen[r] != st.epoch {
-			st.ruleSeen[r] = st.epoch
-			st.out = append(st.out, idx.ruleIDs[r])
+		if st.ruleSeen[r] == st.epoch || !st.verify(b) {
+			continue
+		}
+		st.ruleSeen[r] = st.epoch
+		st.out = append(st.out, idx.ruleIDs[r])
+	}
+}
+
+// verify reports whether every field of branch b holds for the event.
+func (st *matchState) verify(b int32) bool {
+	br := st.idx.branches[b]
+	slots := st.idx.fieldSlots[b]
+	for fi := range br.fields {
+		if !st.fieldHolds(&br.fields[fi], slots[fi]) {
+			return false
 		}
 	}
+	return true
+}
+
+func (st *matchState) fieldHolds(f *field, slot int32) bool {
+	present := st.pathSeen[slot] == st.epoch
+	for mi := range f.matchers {
+		m := &f.matchers[mi]
+		if m.op == opAbsent {
+			if !present {
+				return true
+			}
+			continue
+		}
+		if !present {
+			continue
+		}
+		for i := st.slotFirst[slot]; i >= 0; i = st.leaves[i].next {
+			l := &st.leaves[i]
+			v := l.v
+			if v.kind == String {
+				v.text = unsafeString(st.arena[l.off : l.off+l.n])
+			}
+			if m.matchValue(&v, st.scratch[:0]) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// record keeps a leaf for verification.
+func (st *matchState) record(pi *pathIndex, v *value) {
+	if st.pathSeen[pi.slot] != st.epoch {
+		st.pathSeen[pi.slot] = st.epoch
+		st.slotFirst[pi.slot] = -1
+	}
+	l := recorded{next: st.slotFirst[pi.slot], v: *v}
+	if v.kind == String {
+		l.off, l.n = int32(len(st.arena)), int32(len(v.text))
+		st.arena = append(st.arena, v.text...)
+		l.v.text = ""
+	}
+	st.slotFirst[pi.slot] = int32(len(st.leaves))
+	st.leaves = append(st.leaves, l)
 }
 
 func (st *matchState) hitAll(cs []int32) {
@@ -206,7 +269,7 @@ func (st *matchState) leaf(pi *pathIndex, v *value) {
 	if pi == nil {
 		return
 	}
-	st.pathSeen[pi.slot] = st.epoch
+	st.record(pi, v)
 	st.hitAll(pi.exists)
 	switch v.kind {
 	case String:
