@@ -370,3 +370,21 @@ func TestNetworkFirewallFormat(t *testing.T) {
 		t.Errorf("alerts %d netflows %d, want 1 and 2 (one per direction)", alerts, netflows)
 	}
 }
+
+func TestReplayIPv6(t *testing.T) {
+	t.Parallel()
+	pcap := capture(t, func(w *pcapgen.Writer) error {
+		c := w.TCP(netip.MustParseAddrPort("[fd00::5]:40000"), netip.MustParseAddrPort("[::1]:443"))
+		if err := c.Handshake(); err != nil {
+			return err
+		}
+		return c.Client(pcapgen.ClientHello("v6.evil.test"))
+	})
+	evs, st, err := run(t, webRules, pcap, Config{})
+	if err != nil || st.Decoded != 4 {
+		t.Fatalf("%v %+v", err, st)
+	}
+	if count(evs, "alert", "alert.signature_id", "3", "src_ip", "fd00::5", "dest_ip", "::1", "proto", "TCP") != 1 {
+		t.Errorf("IPv6 alert: %v", evs)
+	}
+}
