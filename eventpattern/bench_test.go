@@ -125,8 +125,8 @@ func timeNaive(ids []string, pats map[string]*Pattern, events [][]byte) float64 
 // shared), that both answer the same as the naive matcher, and that matching
 // does not allocate.
 func TestSetScales(t *testing.T) {
-	if testing.Short() {
-		t.Skip("timing test skipped with -short")
+	if testing.Short() || raceEnabled {
+		t.Skip("timing and allocation test skipped with -short and -race")
 	}
 	events := cloudTrailEvents(t)
 	cost := func(n int) (float64, float64) {
