@@ -41,11 +41,15 @@ func BenchmarkReach(b *testing.B) {
 		b.Run(fmt.Sprintf("enis=%d", size), func(b *testing.B) {
 			b.ReportAllocs()
 			i := 0
+			c0, okCPU := processCPU()
 			for b.Loop() {
 				if _, err := a.Reach(qs[i%len(qs)]); err != nil {
 					b.Fatal(err)
 				}
 				i++
+			}
+			if c1, ok := processCPU(); ok && okCPU {
+				b.ReportMetric(float64(c1-c0)/1e3/float64(b.N), "cpu-µs/op")
 			}
 		})
 	}
@@ -59,8 +63,12 @@ func BenchmarkExposed(b *testing.B) {
 		a := Compile(n)
 		b.Run(fmt.Sprintf("enis=%d", size), func(b *testing.B) {
 			var found int
+			c0, okCPU := processCPU()
 			for b.Loop() {
 				found = len(a.Exposed())
+			}
+			if c1, ok := processCPU(); ok && okCPU {
+				b.ReportMetric(float64(c1-c0)/1e9/float64(b.N), "cpu-s/op")
 			}
 			b.ReportMetric(float64(found), "exposures")
 			var m runtime.MemStats

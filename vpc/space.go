@@ -67,8 +67,19 @@ func (s space) intersect(r *box) space {
 
 // subtract returns s \ r. Each box splits into at most nFields pieces.
 func (s space) subtract(r *box) space {
-	var out space
-	for _, b := range s {
+	first := -1
+	for i := range s {
+		if s[i].overlaps(r) {
+			first = i
+			break
+		}
+	}
+	if first < 0 {
+		return s
+	}
+	out := make(space, first, len(s)+nFields)
+	copy(out, s[:first])
+	for _, b := range s[first:] {
 		if !b.overlaps(r) {
 			out = append(out, b)
 			continue
