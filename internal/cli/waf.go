@@ -21,6 +21,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/moatdev/moat/waf"
+	_ "github.com/moatdev/moat/waf/managed" // moat's definitions of AWS's managed rule groups
 )
 
 func init() { registerCmd(newWAFCmd) }

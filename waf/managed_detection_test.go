@@ -1,0 +1,98 @@
+package waf_test
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/moatdev/moat/waf"
+	_ "github.com/moatdev/moat/waf/managed"
+)
+
+func managedACL(tb testing.TB) *waf.WebACL {
+	tb.Helper()
+	data, err := os.ReadFile(filepath.Join("testdata", "managed-acl.json"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	f, err := waf.ParseWebACL(data)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	w, err := waf.Compile(f, waf.Options{})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return w
+}
+
+// TestManagedDetectionRates runs the web ACL of the speed target
+// (Common, KnownBadInputs, SQLi and Linux managed groups, moat's
+// definitions) over the labelled corpus.
+func TestManagedDetectionRates(t *testing.T) {
+	t.Parallel()
+	w := managedACL(t)
+	if w.Capacity() != 700+200+200+200 {
+		t.Fatalf("capacity %d, want 1300", w.Capacity())
+	}
+	reqs, fams := waf.LabelledCorpusForTest(1, 2000)
+	per := map[string][2]int{}
+	var res waf.Result
+	var attacks, caught, benign, fp int
+	for i, r := range reqs {
+		w.Evaluate(r, &res)
+		blocked := res.Action == waf.Block
+		p := per[fams[i]]
+		p[0]++
+		if blocked {
+			p[1]++
+		}
+		per[fams[i]] = p
+		if strings.HasPrefix(fams[i], "benign") {
+			benign++
+			if blocked {
+				fp++
+				t.Logf("false positive (%s/%s): %s %s %q", res.TerminatingRuleID, res.TerminatingGroupRule, r.Method, r.URI, r.Body)
+			}
+		} else {
+			attacks++
+			if blocked {
+				caught++
+			} else {
+				t.Logf("missed %s: %s %s %q", fams[i], r.Method, r.URI, r.Body)
+			}
+		}
+	}
+	for fam, p := range per {
+		t.Logf("%-12s %4d requests, %4d blocked", fam, p[0], p[1])
+	}
+	det, fpr := float64(caught)/float64(attacks), float64(fp)/float64(benign)
+	t.Logf("attacks blocked %d/%d (%.1f%%), benign blocked %d/%d (%.1f%%)", caught, attacks, 100*det, fp, benign, 100*fpr)
+	if attacks < 500 || benign < 500 {
+		t.Fatalf("corpus too small: %d attacks, %d benign", attacks, benign)
+	}
+	// Regression floors, measured when written: 869/998 attacks and 14/1002
+	// benign (all hard negatives, libinjection's SQLi on "sleep(ing) bag" and
+	// "5 > 3 and 2 < 4"). Misses: command injection (no Unix group in this
+	// ACL), GCP metadata URLs (the EC2 rules look for EC2's), php://filter,
+	// and javascript: URLs outside HTML, which libinjection does not flag.
+	// Coraza + CRS PL1 scored 490/508 and 13/492 on the 1,000-request
+	// corpus of bench/waf/run.sh: this ACL detects less than CRS PL1.
+	if det < 0.85 || fpr > 0.02 {
+		t.Fatalf("detection %.1f%% (floor 85%%), false positives %.1f%% (ceiling 2%%)", 100*det, 100*fpr)
+	}
+}
+
+func BenchmarkEvaluateManagedACL(b *testing.B) {
+	w := managedACL(b)
+	reqs, _ := waf.LabelledCorpusForTest(1, 2000)
+	var res waf.Result
+	b.ReportAllocs()
+	b.ResetTimer()
+	cpu := waf.ProcessCPUForTest()
+	for i := 0; i < b.N; i++ {
+		w.Evaluate(reqs[i%len(reqs)], &res)
+	}
+	waf.ReportCPUForTest(b, cpu)
+}
