@@ -1,6 +1,7 @@
 package suricata
 
 import (
+	"bytes"
 	"fmt"
 	"net/netip"
 	"slices"
@@ -131,6 +132,13 @@ type Packet struct {
 	SrcPort, DstPort uint16
 	ICMPType         int
 	Payload          []byte
+	// Stream is the TCP data this packet made contiguous (after
+	// reassembly), preceded by up to a few hundred bytes of earlier data of
+	// the same direction; StreamNew is where the new data starts. Payload
+	// checks match the packet payload or, when they end in the new data,
+	// the stream, so patterns split across segments are found.
+	Stream    []byte
+	StreamNew int
 	TCPFlags         uint8 // FIN 0x01 SYN 0x02 RST 0x04 PSH 0x08 ACK 0x10 URG 0x20 ECE 0x40 CWR 0x80
 
 	ToServer    bool // sent by the flow's client
@@ -231,8 +239,13 @@ func (e *Engine) Inspect(p *Packet, fs *FlowState, th *Thresholds, sc *Scratch) 
 		return v
 	}
 	sc.cand = sc.cand[:0]
-	if m := e.ac[BufPayload]; m != nil && len(p.Payload) > 0 {
-		m.scan(p.Payload, sc)
+	if m := e.ac[BufPayload]; m != nil {
+		if len(p.Stream) > 0 {
+			m.scan(p.Stream, sc)
+		}
+		if len(p.Payload) > 0 && !bytes.HasSuffix(p.Stream, p.Payload) {
+			m.scan(p.Payload, sc)
+		}
 	}
 	for b := Buffer(1); b < NumBuffers; b++ {
 		if m := e.ac[b]; m != nil && p.Have&(1<<b) != 0 {
@@ -335,8 +348,15 @@ func (e *Engine) matchRule(i int32, r *Rule, p *Packet, fs *FlowState, sc *Scrat
 			sc.tbuf = applyTransforms(sc.tbuf[:0], buf, c.transforms)
 			buf = sc.tbuf
 		}
-		budget := 1024
-		if !matchChain(c.items, buf, 0, 0, p, &budget) {
+		ms := matchState{budget: 1024, minEnd: -1}
+		if matchChain(c.items, buf, 0, 0, p, &ms) {
+			continue
+		}
+		if c.buf != BufPayload || len(c.transforms) > 0 || len(p.Stream) == 0 {
+			return false
+		}
+		ms = matchState{budget: 1024, minEnd: p.StreamNew}
+		if !matchChain(c.items, p.Stream, 0, 0, p, &ms) {
 			return false
 		}
 	}
@@ -347,49 +367,56 @@ func matchAddrs(r *Rule, src, dst netip.Addr, sp, dp uint16) bool {
 	return r.Src.Match(src) && r.Dst.Match(dst) && r.SrcPorts.Match(sp) && r.DstPorts.Match(dp)
 }
 
+// matchState bounds the work of one chain and, for stream inspection,
+// requires the last match to end after minEnd (in the new data).
+type matchState struct {
+	budget int
+	minEnd int
+}
+
 // matchChain checks items[i:] against buf, prevEnd being the end of the
 // previous match; relative items backtrack over earlier occurrences as
-// Suricata does. budget bounds the work.
-func matchChain(items []*Match, buf []byte, i, prevEnd int, p *Packet, budget *int) bool {
+// Suricata does.
+func matchChain(items []*Match, buf []byte, i, prevEnd int, p *Packet, ms *matchState) bool {
 	if i == len(items) {
-		return true
+		return prevEnd > ms.minEnd
 	}
-	*budget--
-	if *budget < 0 {
+	ms.budget--
+	if ms.budget < 0 {
 		return false
 	}
 	m := items[i]
 	switch m.Kind {
 	case KindContent:
-		return matchContent(items, buf, i, prevEnd, p, budget)
+		return matchContent(items, buf, i, prevEnd, p, ms)
 	case KindPCRE:
 		start := 0
 		if m.Relative {
 			start = prevEnd
 		}
 		if start > len(buf) {
-			return m.Negated && matchChain(items, buf, i+1, prevEnd, p, budget)
+			return m.Negated && matchChain(items, buf, i+1, prevEnd, p, ms)
 		}
 		loc := m.Regexp.FindIndex(buf[start:])
 		if m.Negated {
-			return loc == nil && matchChain(items, buf, i+1, prevEnd, p, budget)
+			return loc == nil && matchChain(items, buf, i+1, prevEnd, p, ms)
 		}
-		return loc != nil && matchChain(items, buf, i+1, start+loc[1], p, budget)
+		return loc != nil && matchChain(items, buf, i+1, start+loc[1], p, ms)
 	case KindBsize, KindUrilen:
-		return m.Cmp.test(len(buf)) && matchChain(items, buf, i+1, prevEnd, p, budget)
+		return m.Cmp.test(len(buf)) && matchChain(items, buf, i+1, prevEnd, p, ms)
 	case KindDsize:
-		return m.Cmp.test(len(p.Payload)) && matchChain(items, buf, i+1, prevEnd, p, budget)
+		return m.Cmp.test(len(p.Payload)) && matchChain(items, buf, i+1, prevEnd, p, ms)
 	case KindIsdataat:
 		ok := m.Cmp.a < len(buf)
 		if m.Relative {
 			ok = prevEnd+m.Cmp.a <= len(buf)
 		}
-		return ok != m.Negated && matchChain(items, buf, i+1, prevEnd, p, budget)
+		return ok != m.Negated && matchChain(items, buf, i+1, prevEnd, p, ms)
 	}
 	return false
 }
 
-func matchContent(items []*Match, buf []byte, i, prevEnd int, p *Packet, budget *int) bool {
+func matchContent(items []*Match, buf []byte, i, prevEnd int, p *Packet, ms *matchState) bool {
 	m := items[i]
 	lo, hi := 0, len(buf) // the match must start at >= lo and end at <= hi
 	if m.Relative {
@@ -413,24 +440,24 @@ func matchContent(items []*Match, buf []byte, i, prevEnd int, p *Packet, budget 
 	if m.EndsWith {
 		ok := hi == len(buf) && len(buf)-n >= lo && m.equalAt(buf, len(buf)-n)
 		if m.Negated {
-			return !ok && matchChain(items, buf, i+1, prevEnd, p, budget)
+			return !ok && matchChain(items, buf, i+1, prevEnd, p, ms)
 		}
-		return ok && matchChain(items, buf, i+1, len(buf), p, budget)
+		return ok && matchChain(items, buf, i+1, len(buf), p, ms)
 	}
 	if lo > hi {
-		return m.Negated && matchChain(items, buf, i+1, prevEnd, p, budget)
+		return m.Negated && matchChain(items, buf, i+1, prevEnd, p, ms)
 	}
 	window := buf[:hi]
 	pos := m.find(window, lo)
 	if m.Negated {
-		return pos < 0 && matchChain(items, buf, i+1, prevEnd, p, budget)
+		return pos < 0 && matchChain(items, buf, i+1, prevEnd, p, ms)
 	}
 	nextRelative := i+1 < len(items) && items[i+1].Relative
 	for pos >= 0 {
-		if matchChain(items, buf, i+1, pos+n, p, budget) {
+		if matchChain(items, buf, i+1, pos+n, p, ms) {
 			return true
 		}
-		if !nextRelative || *budget < 0 {
+		if !nextRelative || ms.budget < 0 {
 			return false
 		}
 		pos = m.find(window, pos+1)

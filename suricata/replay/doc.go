@@ -18,6 +18,10 @@
 // at once for mid-stream sessions; UDP once both sides have spoken.
 // Config.AsyncOneSide accepts a SYN and an ACK from the client alone.
 //
+// Payload rules on TCP see the packet payload and a stream window: the data
+// the packet made contiguous preceded by up to 256 bytes of earlier data, so
+// patterns split across segments match (see suricata.Packet.Stream).
+//
 // TCP reassembly: segments are delivered in sequence order, retransmitted
 // and overlapping bytes are trimmed (the first copy wins), out-of-order
 // segments wait in a bounded queue; when it overflows, or at the end of

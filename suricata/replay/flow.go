@@ -50,6 +50,7 @@ type flow struct {
 	tls      *tlsState
 	dnsTx    uint64
 	dnsBuf   [2][]byte // DNS over TCP
+	tail     [2][]byte // the last streamTail bytes of each direction
 
 	fs suricata.FlowState
 }

@@ -141,6 +141,7 @@ type replayer struct {
 	hev    []httpEvent
 
 	pktEstablished bool // false for the packet that completes the handshake
+	stream         []byte
 
 	keepReqBody, keepRespBody bool
 }
@@ -302,7 +303,7 @@ func (rp *replayer) packet(data []byte, ts int64) {
 	}
 	p := &rp.pkt
 	rp.pktEstablished = true
-	p.Have, p.TxID, p.TCPFlags = 0, 0, 0
+	p.Have, p.TxID, p.TCPFlags, p.Stream, p.StreamNew = 0, 0, 0, nil, 0
 	p.Proto, p.Src, p.Dst, p.SrcPort, p.DstPort = proto, s.Addr(), t.Addr(), sp, dp
 	p.ICMPType, p.Payload, p.ToServer, p.FirstInDir = icmpType, payload, dir == 0, first
 	p.Time, p.FlowKey, p.Num = float64(ts)/1e9, f.id, rp.pcnt
@@ -465,6 +466,7 @@ func (rp *replayer) tcpApp(f *flow, dir int, seq uint32, payload []byte) bool {
 	rp.segs = s.add(seq, payload, rp.segs[:0])
 	rp.stats.StreamGaps += uint64(s.gaps - gaps)
 	rp.stats.Overlaps += uint64(s.overlap - ovl)
+	rp.streamWindow(f, dir, s.gaps != gaps)
 	inspected := false
 	for _, seg := range rp.segs {
 		if rp.appData(f, dir, seg) {
@@ -477,6 +479,32 @@ func (rp *replayer) tcpApp(f *flow, dir int, seq uint32, payload []byte) bool {
 		}
 	}
 	return inspected
+}
+
+// streamTail is how much earlier stream data precedes the new data in
+// Packet.Stream: payload patterns split across segments are found when they
+// fit in this window.
+const streamTail = 256
+
+// streamWindow sets Packet.Stream to the tail of the earlier stream data
+// plus the data this packet made contiguous, and keeps the new tail.
+func (rp *replayer) streamWindow(f *flow, dir int, gap bool) {
+	p := &rp.pkt
+	p.Stream, p.StreamNew = nil, 0
+	if len(rp.segs) == 0 {
+		return
+	}
+	if gap {
+		f.tail[dir] = f.tail[dir][:0] // data after a gap does not continue the tail
+	}
+	w := append(rp.stream[:0], f.tail[dir]...)
+	for _, seg := range rp.segs {
+		w = append(w, seg...)
+	}
+	rp.stream = w
+	p.Stream, p.StreamNew = w, len(f.tail[dir])
+	keep := w[max(0, len(w)-streamTail):]
+	f.tail[dir] = append(f.tail[dir][:0], keep...)
 }
 
 func (rp *replayer) appData(f *flow, dir int, data []byte) bool {
@@ -845,7 +873,7 @@ func (rp *replayer) flowPacket(f *flow, dir int) {
 	}
 	p.Proto, p.Src, p.Dst, p.SrcPort, p.DstPort = f.proto, a.Addr(), b.Addr(), a.Port(), b.Port()
 	p.Payload, p.ToServer, p.FirstInDir, p.Num, p.Established, p.App = nil, dir == 0, false, 0, f.established, f.app
-	p.Have, p.TxID, p.TCPFlags, p.FlowKey = 0, 0, 0, f.id
+	p.Have, p.TxID, p.TCPFlags, p.FlowKey, p.Stream = 0, 0, 0, f.id, nil
 }
 
 func (rp *replayer) finish() {

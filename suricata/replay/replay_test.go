@@ -388,3 +388,28 @@ func TestReplayIPv6(t *testing.T) {
 		t.Errorf("IPv6 alert: %v", evs)
 	}
 }
+
+func TestReplayStreamMatchAcrossSegments(t *testing.T) {
+	t.Parallel()
+	pcap := capture(t, func(w *pcapgen.Writer) error {
+		w.MSS = 10
+		c := w.TCP(cli, netip.MustParseAddrPort("127.0.0.1:7000"))
+		if err := c.Handshake(); err != nil {
+			return err
+		}
+		return c.Client([]byte("abcdefghijklmnopqrstuvwxyz"))
+	})
+	rules := `alert tcp any any -> any any (msg:"split"; content:"hijklm"; sid:1;)
+alert tcp any any -> any any (msg:"inside"; content:"cde"; sid:2;)
+alert tcp any any -> any any (msg:"relative across"; content:"b"; content:"x"; distance:0; sid:3;)
+alert tcp any any -> any any (msg:"start of packet only"; content:"klm"; depth:3; sid:4;)`
+	evs, _, err := run(t, rules, pcap, Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for sid, want := range map[string]int{"1": 1, "2": 1, "3": 1, "4": 1} {
+		if got := count(evs, "alert", "alert.signature_id", sid); got != want {
+			t.Errorf("sid %s: %d alerts, want %d", sid, got, want)
+		}
+	}
+}
