@@ -139,7 +139,7 @@ type Packet struct {
 	// the stream, so patterns split across segments are found.
 	Stream    []byte
 	StreamNew int
-	TCPFlags         uint8 // FIN 0x01 SYN 0x02 RST 0x04 PSH 0x08 ACK 0x10 URG 0x20 ECE 0x40 CWR 0x80
+	TCPFlags  uint8 // FIN 0x01 SYN 0x02 RST 0x04 PSH 0x08 ACK 0x10 URG 0x20 ECE 0x40 CWR 0x80
 
 	ToServer    bool // sent by the flow's client
 	Established bool // TCP: after the 3-way handshake (or picked up midstream); UDP: after traffic both ways
