@@ -27,7 +27,7 @@ func newNetCmd() *cobra.Command {
 in one directory) and answers network questions the way AWS's Reachability
 Analyzer and Network Access Analyzer do, without sending a packet.`,
 	}
-	cmd.AddCommand(newNetReachCmd(), newNetExposedCmd(), newNetOverlapsCmd())
+	cmd.AddCommand(newNetReachCmd(), newNetEvalCmd(), newNetExposedCmd(), newNetOverlapsCmd())
 	return cmd
 }
 
@@ -105,6 +105,74 @@ Exit status: 0 reachable, 2 not reachable, 1 error.`,
 	f.StringVar(&dstIP, "to-ip", "", "destination address")
 	f.StringVar(&output, "output", "text", "text or json (EC2's NetworkInsightsAnalysis shapes)")
 	f.BoolVar(&strict, "strict", false, "fail when any input file cannot be read")
+	return cmd
+}
+
+func newNetEvalCmd() *cobra.Command {
+	var dir, proto, src, dst, from, to, output string
+	var sport, dport, icmpType, icmpCode int
+	var strict bool
+	cmd := &cobra.Command{
+		Use:   "eval",
+		Short: "Decide one packet hop by hop (any protocol), and its reply",
+		Long: `Follows one packet from --src to --dst through security groups, route tables,
+network ACLs and gateways, then its reply back, and prints each hop with the
+rule that admitted it or every component that drops it. Addresses are matched
+to network interfaces by private or public IPv4 address; an address no
+interface holds is the internet. Exit status: 0 delivered and answered, 2 not,
+1 error.`,
+		Example: `  moat net eval --from-files ./describe --src 192.0.2.10 --dst 203.0.113.10 --proto tcp --dport 22
+  moat net eval --from-files ./describe --src 10.0.1.20 --dst 10.0.2.50 --proto icmp --icmp-type 8`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			p, err := vpc.ParseProtocol(proto)
+			if err != nil || p < 0 {
+				return fmt.Errorf("--proto %q: want tcp, udp, icmp, icmpv6 or a protocol number 0-255", proto)
+			}
+			f := vpc.Flow{Protocol: p, SrcPort: sport, DstPort: dport, Source: from, Destination: to}
+			if p == vpc.ProtoICMP || p == vpc.ProtoICMPv6 {
+				f.DstPort, f.SrcPort = icmpType, icmpCode
+			}
+			if f.SrcAddr, err = parseIP("--src", src); err != nil {
+				return err
+			}
+			if f.DstAddr, err = parseIP("--dst", dst); err != nil {
+				return err
+			}
+			if !f.SrcAddr.IsValid() || !f.DstAddr.IsValid() {
+				return errors.New("--src and --dst are required")
+			}
+			n, err := loadNet(dir, strict, cmd.ErrOrStderr())
+			if err != nil {
+				return err
+			}
+			res, err := vpc.Compile(n).Evaluate(f)
+			if err != nil {
+				return err
+			}
+			q := vpc.PathQuery{Source: src, Destination: dst, Protocol: strings.ToLower(proto)}
+			if err := printReach(cmd.OutOrStdout(), q, res, output); err != nil {
+				return err
+			}
+			if !res.NetworkPathFound {
+				return exitError{exitUnreachable}
+			}
+			return nil
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&dir, "from-files", "", "directory of aws ec2 describe-* JSON outputs")
+	fl.StringVar(&src, "src", "", "source IPv4 address")
+	fl.StringVar(&dst, "dst", "", "destination IPv4 address")
+	fl.StringVar(&from, "from", "", "source resource (eni-, i-, igw-) when the address is ambiguous")
+	fl.StringVar(&to, "to", "", "destination resource (eni-, i-, igw-) when the address is ambiguous")
+	fl.StringVar(&proto, "proto", "tcp", "tcp, udp, icmp, icmpv6 or a protocol number")
+	fl.IntVar(&sport, "sport", 49152, "source port (TCP/UDP)")
+	fl.IntVar(&dport, "dport", 443, "destination port (TCP/UDP)")
+	fl.IntVar(&icmpType, "icmp-type", 8, "ICMP type")
+	fl.IntVar(&icmpCode, "icmp-code", 0, "ICMP code")
+	fl.StringVar(&output, "output", "text", "text or json")
+	fl.BoolVar(&strict, "strict", false, "fail when any input file cannot be read")
 	return cmd
 }
 

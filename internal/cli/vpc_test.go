@@ -137,3 +137,23 @@ func TestNetOverlaps(t *testing.T) {
 		t.Fatalf("exit %d stderr %q\n%s", code, errs, out)
 	}
 }
+
+func TestNetEval(t *testing.T) {
+	t.Parallel()
+	out, errs, code := runNet(t, "eval", "--from-files", netAccount, "--src", "192.0.2.10", "--dst", "203.0.113.10", "--dport", "22")
+	if code != 0 || !strings.Contains(out, "REACHABLE") || !strings.Contains(out, "example packet: 192.0.2.10:49152 -> 10.0.1.10:22") {
+		t.Fatalf("exit %d stderr %q\n%s", code, errs, out)
+	}
+	// The ACL's rule 90 denies 198.51.100.0/24 inbound.
+	out, _, code = runNet(t, "eval", "--from-files", netAccount, "--src", "198.51.100.9", "--dst", "203.0.113.10", "--dport", "22")
+	if code != exitUnreachable || !strings.Contains(out, "ingress rule 90 denies") {
+		t.Fatalf("exit %d\n%s", code, out)
+	}
+	out, _, code = runNet(t, "eval", "--from-files", netAccount, "--src", "10.0.1.10", "--dst", "10.0.1.20", "--proto", "icmp")
+	if code != exitUnreachable || !strings.Contains(out, "ENI_SG_RULES_MISMATCH") {
+		t.Fatalf("ping bastion -> web: exit %d\n%s", code, out)
+	}
+	if _, errs, code := runNet(t, "eval", "--from-files", netAccount, "--src", "10.0.1.10", "--dst", "10.0.1.20", "--proto", "bogus"); code != 1 || !strings.Contains(errs, "--proto") {
+		t.Fatalf("bad proto: exit %d %q", code, errs)
+	}
+}
