@@ -20,19 +20,21 @@ if [ ! -x "$WORK/bin/gitleaks" ]; then
 	(cd "$WORK" && GOBIN="$WORK/bin" go install github.com/zricethezav/gitleaks/v8@v8.30.1)
 fi
 disk=$(du -sb "$WORK/corpus" | cut -f1)
-now() { date +%s.%N; }
+# /usr/bin/time gives wall and CPU seconds: on a shared machine CPU seconds
+# are the fairer comparison, so both are printed.
+TIME=/usr/bin/time
+"$TIME" -f "%e %U %S" -o "$WORK/moat.time" \
+	"$WORK/moat" scan "$WORK/corpus" --format jsonl --profile macie >"$WORK/moat.jsonl"
+"$TIME" -f "%e %U %S" -o "$WORK/gitleaks.time" \
+	"$WORK/bin/gitleaks" dir "$WORK/corpus" --no-banner --exit-code 0 --report-format json \
+	--report-path "$WORK/gitleaks.json" >/dev/null 2>&1
 
-t0=$(now)
-"$WORK/moat" scan "$WORK/corpus" --format jsonl --profile macie >"$WORK/moat.jsonl"
-t1=$(now)
-"$WORK/bin/gitleaks" dir "$WORK/corpus" --no-banner --exit-code 0 --report-format json --report-path "$WORK/gitleaks.json" >/dev/null 2>&1
-t2=$(now)
-
-awk -v mib="$MIB" -v disk="$disk" -v t0="$t0" -v t1="$t1" -v t2="$t2" \
-	-v nm="$(wc -l <"$WORK/moat.jsonl")" 'BEGIN {
-	dm = t1 - t0; dg = t2 - t1; dmib = disk / 1048576
-	printf "corpus: %d MiB uncompressed, %.0f MiB on disk, %d CPUs\n", mib, dmib, '"$(nproc)"'
-	printf "moat scan:  %6.1f s  %7.1f MiB/s (uncompressed)  %d occurrences\n", dm, mib / dm, nm
-	printf "gitleaks:   %6.1f s  %7.1f MiB/s (on disk)\n", dg, dmib / dg
-	printf "ratio (moat/gitleaks, MiB/s): %.1fx\n", (mib / dm) / (dmib / dg)
+awk -v mib="$MIB" -v disk="$disk" -v cpus="$(nproc)" -v nm="$(wc -l <"$WORK/moat.jsonl")" \
+	-v m="$(cat "$WORK/moat.time")" -v g="$(cat "$WORK/gitleaks.time")" 'BEGIN {
+	split(m, a, " "); split(g, b, " ")
+	dmib = disk / 1048576; mc = a[2] + a[3]; gc = b[2] + b[3]
+	printf "corpus: %d MiB uncompressed, %.0f MiB on disk, %d CPUs\n", mib, dmib, cpus
+	printf "moat scan: %7.1f s wall %7.1f MiB/s | %7.1f CPU s %7.1f MiB per CPU s | %d occurrences\n", a[1], mib / a[1], mc, mib / mc, nm
+	printf "gitleaks:  %7.1f s wall %7.1f MiB/s | %7.1f CPU s %7.1f MiB per CPU s (on-disk MiB)\n", b[1], dmib / b[1], gc, dmib / gc
+	printf "ratio moat/gitleaks: %.1fx wall, %.1fx CPU\n", (mib / a[1]) / (dmib / b[1]), (mib / mc) / (dmib / gc)
 }'
