@@ -238,3 +238,31 @@ func TestEndpoints(t *testing.T) {
 		t.Fatalf("interface endpoint ENIs %+v", ie)
 	}
 }
+
+func TestPrefixListWeightAndStale(t *testing.T) {
+	t.Parallel()
+	n := NewNetwork("111122223333")
+	v := must(n.CreateVpc("10.8.0.0/16"))
+	g := must(n.CreateSecurityGroup(v.VpcId, "g", "g"))
+	big := must(n.CreateManagedPrefixList("big", "IPv4", 58, []string{"192.0.2.0/24"}))
+	// 58 (the list's MaxEntries) + 2 CIDR rules = 60: at the quota.
+	must(n.AuthorizeSecurityGroupIngress(g.GroupId, []IpPermission{{IpProtocol: "tcp", FromPort: port(443), ToPort: port(443), PrefixListIds: []string{big.PrefixListId}}}))
+	must(n.AuthorizeSecurityGroupIngress(g.GroupId, []IpPermission{tcp(1, 1, "10.0.0.0/8", "172.16.0.0/12")}))
+	if _, err := n.AuthorizeSecurityGroupIngress(g.GroupId, []IpPermission{tcp(2, 2, "10.0.0.0/8")}); code(err) != "RulesPerSecurityGroupLimitExceeded" {
+		t.Fatalf("61st weighted rule: %v", err)
+	}
+	// A reference through a peering that is later deleted becomes stale.
+	w := must(n.CreateVpc("10.9.0.0/16"))
+	peer := must(n.CreateSecurityGroup(w.VpcId, "peer", "peer"))
+	p := must(n.CreateVpcPeeringConnection(v.VpcId, w.VpcId))
+	ok(t, n.AcceptVpcPeeringConnection(p.VpcPeeringConnectionId))
+	h := must(n.CreateSecurityGroup(v.VpcId, "h", "h"))
+	must(n.AuthorizeSecurityGroupIngress(h.GroupId, []IpPermission{tcp(5432, 5432, peer.GroupId)}))
+	if s := n.StaleReferences(); len(s) != 0 {
+		t.Fatalf("active peering: stale %+v", s)
+	}
+	p.Status = "deleted"
+	if s := n.StaleReferences(); len(s) != 1 || s[0].GroupId != h.GroupId {
+		t.Fatalf("deleted peering: stale %+v", s)
+	}
+}

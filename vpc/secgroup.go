@@ -138,7 +138,7 @@ func (n *Network) authorize(groupID string, egress bool, perms []IpPermission) (
 		}
 		all = append(all, r)
 	}
-	if err := checkRuleQuota(all); err != nil {
+	if err := n.checkRuleQuota(all); err != nil {
 		return nil, err
 	}
 	for i := range added {
@@ -149,16 +149,20 @@ func (n *Network) authorize(groupID string, egress bool, perms []IpPermission) (
 	return added, nil
 }
 
-// checkRuleQuota counts rules per address family; a customer-managed prefix
-// list counts as its MaxEntries (weights are not applied here: the caller's
-// network is not at hand; see docs/network.md).
-func checkRuleQuota(rules []SecurityGroupRule) error {
+// checkRuleQuota counts rules per address family with AWS's weights: a
+// CIDR or group reference counts 1, a customer-managed prefix list its
+// MaxEntries, an AWS-managed one its published weight (ruleWeight).
+func (n *Network) checkRuleQuota(rules []SecurityGroupRule) error {
 	v4, v6 := 0, 0
 	for _, r := range rules {
-		if r.CidrIpv6.IsValid() {
-			v6++
+		w := 1
+		if r.PrefixListId != "" {
+			w = n.ruleWeight(r.PrefixListId)
+		}
+		if r.CidrIpv6.IsValid() || (r.PrefixListId != "" && n.PrefixLists[r.PrefixListId] != nil && n.PrefixLists[r.PrefixListId].AddressFamily == "IPv6") {
+			v6 += w
 		} else {
-			v4++
+			v4 += w
 		}
 	}
 	if v4 > Quotas.RulesPerSecurityGroup || v6 > Quotas.RulesPerSecurityGroup {
@@ -311,4 +315,25 @@ func (n *Network) DeleteSecurityGroup(groupID string) error {
 	}
 	delete(n.SecurityGroups, groupID)
 	return nil
+}
+
+// awsListWeights are the published rule weights of AWS-managed prefix lists
+// (amazon-vpc-limits page), by the end of the list's name.
+var awsListWeights = map[string]int{"s3": 1, "dynamodb": 1, "cloudfront.origin-facing": 55, "vpc-lattice": 10, "groundstation": 5}
+
+// ruleWeight is the quota weight of a rule naming prefix list id.
+func (n *Network) ruleWeight(id string) int {
+	pl := n.PrefixLists[id]
+	if pl == nil {
+		return 1
+	}
+	if pl.OwnerId == "AWS" {
+		for suffix, w := range awsListWeights {
+			if strings.HasSuffix(pl.PrefixListName, "."+suffix) {
+				return w
+			}
+		}
+		return 1
+	}
+	return max(pl.MaxEntries, 1)
 }

@@ -370,7 +370,7 @@ func (w *walk) viaIGW(s *NetworkInterface, r *Route, sp space, dst end) space {
 		return w.blockedArrive(s, sp, dst)
 	}
 	sp = w.leg(s.SubnetId, "", sp)
-	g, _ := w.igwFor(r, s.VpcId)
+	g, attached := w.igwFor(r, s.VpcId)
 	if dst.igw != nil && g != nil && dst.igw != g {
 		w.block(Explanation{ExplanationCode: CodeNoRoute, Component: Component{dst.igw.InternetGatewayId, typeIGW},
 			Message: fmt.Sprintf("traffic leaves through %s, not through %s", r.TargetId, dst.igw.InternetGatewayId)})
@@ -385,7 +385,9 @@ func (w *walk) viaIGW(s *NetworkInterface, r *Route, sp space, dst end) space {
 		w.add(PathComponent{Component: Component{r0(g), typeIGW}, Note: "translates " + s.PublicIp.String() + " back to " + priv.AddrString()})
 		return r.replace(fDstAddr, priv)
 	})
-	w.res.ForwardPath[len(w.res.ForwardPath)-1].Note = "translates " + priv.AddrString() + " to " + s.PublicIp.String()
+	if attached {
+		w.res.ForwardPath[len(w.res.ForwardPath)-1].Note = "translates " + priv.AddrString() + " to " + s.PublicIp.String()
+	}
 	return sp.replace(fSrcAddr, pub)
 }
 
