@@ -139,8 +139,9 @@ func (d *Detector) rootUsage(r *Record) {
 }
 
 // loggingDisabled: StopLogging, DeleteTrail, and PutEventSelectors that stop
-// management events. UpdateTrail raises it when it points the trail at no
-// bucket, which AWS does not allow, so in practice only the first three do.
+// management events. UpdateTrail is not flagged: none of its parameters
+// stops logging (a changed bucket or region scope still logs), so moat
+// leaves it to Sigma's "CloudTrail Important Change" rule.
 func (d *Detector) loggingDisabled(r *Record) {
 	if r.EventSource != "cloudtrail.amazonaws.com" || r.ErrorCode != "" {
 		return
