@@ -32,5 +32,5 @@ func Example() {
 	// Output:
 	// [root-sign-in sign-in-without-mfa] <nil>
 	// Event pattern is not valid. Reason: Unrecognized match type prefx
-	//  at [line: 1, column: 26]
+	//  at [line: 1, column: 24]
 }
