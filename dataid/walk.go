@@ -29,12 +29,18 @@ func (s *Scanner) ScanPaths(roots []string, opt Options, emit func(Result)) erro
 	var jobs []job
 	for _, root := range roots {
 		info, err := os.Stat(root)
+		root := root
 		if err != nil {
 			return err
 		}
 		if !info.IsDir() {
 			jobs = append(jobs, job{root, filepath.ToSlash(filepath.Clean(root))})
 			continue
+		}
+		// A root given as a symbolic link to a directory is walked; links
+		// below the root are not followed.
+		if root, err = filepath.EvalSymlinks(root); err != nil {
+			return err
 		}
 		err = filepath.WalkDir(root, func(p string, de fs.DirEntry, err error) error {
 			if err != nil {
