@@ -27,7 +27,7 @@ func newNetCmd() *cobra.Command {
 in one directory) and answers network questions the way AWS's Reachability
 Analyzer and Network Access Analyzer do, without sending a packet.`,
 	}
-	cmd.AddCommand(newNetReachCmd(), newNetEvalCmd(), newNetExposedCmd(), newNetOverlapsCmd())
+	cmd.AddCommand(newNetReachCmd(), newNetEvalCmd(), newNetExposedCmd(), newNetOverlapsCmd(), newNetStaleCmd())
 	return cmd
 }
 
@@ -437,5 +437,41 @@ marks pairs linked by a peering connection (AWS cannot activate those).`,
 	f.StringVar(&dir, "from-files", "", "directory of aws ec2 describe-* JSON outputs")
 	f.StringVar(&output, "output", "text", "text or json")
 	f.BoolVar(&strict, "strict", false, "fail when any input file cannot be read")
+	return cmd
+}
+
+func newNetStaleCmd() *cobra.Command {
+	var dir string
+	var strict bool
+	cmd := &cobra.Command{
+		Use:   "stale",
+		Short: "Security group rules that reference missing or unpeered groups",
+		Long: `Lists rules that reference a security group that no longer exists (in the
+input) or that lives in a VPC without an active peering connection, as
+DescribeStaleSecurityGroups does. Such rules match nothing.`,
+		Example: `  moat net stale --from-files ./describe`,
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			n, err := loadNet(dir, strict, cmd.ErrOrStderr())
+			if err != nil {
+				return err
+			}
+			w := cmd.OutOrStdout()
+			list := n.StaleReferences()
+			if len(list) == 0 {
+				fmt.Fprintln(w, "no stale security group references")
+			}
+			for _, s := range list {
+				dir := "ingress"
+				if s.Rule.IsEgress {
+					dir = "egress"
+				}
+				fmt.Fprintf(w, "%s %s %s %s: %s\n", s.GroupId, dir, ruleProto(s.Rule.IpProtocol, s.Rule.FromPort, s.Rule.ToPort), s.Rule.Peer(), s.Reason)
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&dir, "from-files", "", "directory of aws ec2 describe-* JSON outputs")
+	cmd.Flags().BoolVar(&strict, "strict", false, "fail when any input file cannot be read")
 	return cmd
 }

@@ -157,3 +157,20 @@ func TestNetEval(t *testing.T) {
 		t.Fatalf("bad proto: exit %d %q", code, errs)
 	}
 }
+
+func TestNetStale(t *testing.T) {
+	t.Parallel()
+	out, errs, code := runNet(t, "stale", "--from-files", netAccount)
+	if code != 0 || !strings.Contains(out, "no stale") {
+		t.Fatalf("exit %d %q\n%s", code, errs, out)
+	}
+	dir := t.TempDir()
+	doc := `{"SecurityGroups": [{"GroupId": "sg-1", "VpcId": "vpc-1", "IpPermissions": [{"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "UserIdGroupPairs": [{"GroupId": "sg-gone"}]}]}]}`
+	if err := os.WriteFile(filepath.Join(dir, "sg.json"), []byte(doc), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, _, code = runNet(t, "stale", "--from-files", dir)
+	if code != 0 || !strings.Contains(out, "sg-1 ingress tcp/22 sg-gone: the referenced group sg-gone does not exist") {
+		t.Fatalf("exit %d\n%s", code, out)
+	}
+}
