@@ -17,6 +17,7 @@
 //	a.Exposed()                                    // every ENI reachable from the internet, per port
 //	a.Evaluate(vpc.Flow{...})                      // one packet, any protocol
 //	vpc.Overlaps(n)                                // IPAM-style CIDR overlap report
+//	n.StaleReferences()                            // DescribeStaleSecurityGroups
 //
 // # The model and its mutations
 //
@@ -102,6 +103,6 @@
 // balancers, private NAT gateways, gateway route tables that send internet
 // traffic to an appliance (reported as MOAT_UNMODELED_COMPONENT), return
 // paths through a middlebox (only the ACLs crossed forward are checked),
-// stale security group references, security group rule weights of prefix
-// lists in the quota, connection-tracking timeouts, flow logs.
+// connection-tracking timeouts and allowances, flow logs, IPAM pools and
+// scopes.
 package vpc
