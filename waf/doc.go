@@ -54,8 +54,9 @@
 // # Not implemented
 //
 // Bot Control, ATP and ACFP managed rule group configurations
-// (ManagedRuleGroupConfigs is read and ignored); managed rule groups must be
-// registered (RegisterManagedRuleGroup) or supplied as rule group files;
+// (ManagedRuleGroupConfigs is read and ignored); managed rule groups are
+// moat's definitions (package waf/managed registers seven of AWS's groups),
+// registered with RegisterManagedRuleGroup or supplied as rule group files;
 // data protection (log redaction); Firewall Manager rule groups (read,
 // ignored). See docs/waf.md for every choice where AWS is silent.
 //

@@ -139,3 +139,24 @@ func TestBadRequestsDoNotCrash(t *testing.T) {
 		eval(w, r)
 	}
 }
+
+// Read-only members AWS adds over time are accepted at the top level and
+// listed; inside rules and statements unknown members stay errors.
+func TestUnmodelledTopLevelMembers(t *testing.T) {
+	t.Parallel()
+	f, err := ParseWebACL([]byte(`{"WebACL":{"Name":"a","DefaultAction":{"Allow":{}},"Rules":[],"OnSourceDDoSProtectionConfig":{"ALBLowReputationMode":"ACTIVE_UNDER_DDOS"},"ApplicationConfig":{}},"LockToken":"x","ApplicationIntegrationURL":"https://example"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := f.Ignored(); len(got) != 2 || got[0] != "OnSourceDDoSProtectionConfig" || got[1] != "ApplicationConfig" {
+		t.Fatalf("Ignored() = %v", got)
+	}
+	if _, err := Compile(f, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = ParseWebACL([]byte(`{"Name":"a","DefaultAction":{"Allow":{}},"Rules":[{"Name":"r","Priority":0,"NewThing":1}]}`))
+	var e *Error
+	if !errors.As(err, &e) || e.Path != "Rules[0].NewThing" {
+		t.Fatalf("unknown rule member: %v", err)
+	}
+}
