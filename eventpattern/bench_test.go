@@ -162,3 +162,35 @@ func TestSetScales(t *testing.T) {
 	}
 	t.Fatalf("10,000 rules cost %.2fx one rule, want <= 3x", best)
 }
+
+// BenchmarkBuild measures adding 10,000 parsed rules and building the index
+// (what a bus pays when its rules change).
+func BenchmarkBuild(b *testing.B) {
+	src := cloudTrailRules(10000)
+	pats := map[string]*Pattern{}
+	for id, s := range src {
+		pats[id] = mustParse(b, s)
+	}
+	ev := cloudTrailEvents(b)[0]
+	b.ReportAllocs()
+	for b.Loop() {
+		s := NewSet()
+		for id, p := range pats {
+			s.Add(id, p)
+		}
+		if _, err := s.Match(ev); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkParse measures parsing one CloudTrail rule.
+func BenchmarkParse(b *testing.B) {
+	src := []byte(`{"source":["aws.iam"],"detail-type":["AWS API Call via CloudTrail"],"detail":{"eventName":[{"prefix":"Create"}],"userIdentity":{"type":[{"anything-but":["AWSService"]}]},"sourceIPAddress":[{"cidr":"10.0.0.0/8"}]}}`)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Parse(src); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

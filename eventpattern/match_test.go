@@ -216,3 +216,43 @@ func contains(s []string, x string) bool {
 	}
 	return false
 }
+
+// TestSetConcurrent runs Match from several goroutines while rules are added
+// and removed (run with -race).
+func TestSetConcurrent(t *testing.T) {
+	t.Parallel()
+	s := NewSet()
+	s.Add("fixed", mustParse(t, `{"source":["aws.ec2"]}`))
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for i := range 200 {
+			id := "r" + itoa(i%7)
+			s.Add(id, mustParse(t, `{"detail":{"state":["terminated"]}}`))
+			if i%3 == 0 {
+				s.Remove(id)
+			}
+		}
+	}()
+	errs := make(chan string, 4)
+	for range 4 {
+		go func() {
+			var dst []string
+			for range 300 {
+				var err error
+				dst, err = s.MatchAppend(dst[:0], []byte(ec2Event))
+				if err != nil || !contains(dst, "fixed") {
+					errs <- "missing fixed rule or error"
+					return
+				}
+			}
+			errs <- ""
+		}()
+	}
+	for range 4 {
+		if e := <-errs; e != "" {
+			t.Fatal(e)
+		}
+	}
+	<-done
+}
