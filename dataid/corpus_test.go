@@ -105,7 +105,9 @@ func csvDoc(path string) *docBuilder {
 func jsonDoc(path string) *docBuilder {
 	d := newDoc(path)
 	d.text(`{"credentials": {"aws": {"secret_key": "`).plant("AWS_CREDENTIALS", goodSecret, false).text(`"}},` + "\n")
-	d.text(` "escaped": "Authorization: Basic dXNlcjpw\u0061c3N3b3JkMQ==", "dob": "`).plant("DATE_OF_BIRTH", "1984-02-29", false).text(`",` + "\n")
+	d.text(` "escaped": "`).plant("HTTP_BASIC_AUTH_HEADER", `Authorization: Basic dXNlcjpwYXNzd29yZA\u003d\u003d`, false)
+	d.text(`", "dob": "`).plant("DATE_OF_BIRTH", "1984-02-29", false).text(`",` + "\n")
+	d.text(` "key": "`).plant("PKCS", `-----BEGIN PRIVATE KEY-----\n`+strings.ReplaceAll(pemBody, "\n", `\n`)+`-----END PRIVATE KEY-----`, false).text(`",` + "\n")
 	d.text(` "uuid": "123e4567-e89b-12d3-a456-426614174000", "card": `).plant("CREDIT_CARD_NUMBER", goodCard, false).text("}\n")
 	return d
 }
