@@ -33,6 +33,7 @@ type Engine struct {
 	ac     [NumBuffers]*acMatcher
 	always []int32 // rules without a prefilter pattern
 	opts   Options
+	maxPat int // longest payload fast pattern
 }
 
 // chain is a rule's checks on one buffer (with one transform list), in rule order.
@@ -77,6 +78,9 @@ func Compile(rules []*Rule, opts Options) (*Engine, error) {
 	for i, r := range e.rules {
 		e.chains[i] = buildChains(r)
 		if fp := r.fastPat; fp != nil {
+			if fp.Buffer == BufPayload {
+				e.maxPat = max(e.maxPat, len(fp.Pattern))
+			}
 			pats[fp.Buffer] = append(pats[fp.Buffer], fp.Pattern)
 			ids[fp.Buffer] = append(ids[fp.Buffer], int32(i))
 		} else {
@@ -136,7 +140,9 @@ type Packet struct {
 	// reassembly), preceded by up to a few hundred bytes of earlier data of
 	// the same direction; StreamNew is where the new data starts. Payload
 	// checks match the packet payload or, when they end in the new data,
-	// the stream, so patterns split across segments are found.
+	// the stream, so patterns split across segments are found. The
+	// prefilter looks for fast patterns that end in the new data, so a rule
+	// whose fast pattern lies wholly in the earlier data is not re-examined.
 	Stream    []byte
 	StreamNew int
 	TCPFlags  uint8 // FIN 0x01 SYN 0x02 RST 0x04 PSH 0x08 ACK 0x10 URG 0x20 ECE 0x40 CWR 0x80
@@ -241,7 +247,9 @@ func (e *Engine) Inspect(p *Packet, fs *FlowState, th *Thresholds, sc *Scratch) 
 	sc.cand = sc.cand[:0]
 	if m := e.ac[BufPayload]; m != nil {
 		if len(p.Stream) > 0 {
-			m.scan(p.Stream, sc)
+			// Fast patterns that end in the new data: the new data and the
+			// bytes before it that a pattern crossing the boundary can use.
+			m.scan(p.Stream[max(0, p.StreamNew-e.maxPat+1):], sc)
 		}
 		if len(p.Payload) > 0 && !bytes.HasSuffix(p.Stream, p.Payload) {
 			m.scan(p.Payload, sc)
@@ -355,8 +363,7 @@ func (e *Engine) matchRule(i int32, r *Rule, p *Packet, fs *FlowState, sc *Scrat
 		if c.buf != BufPayload || len(c.transforms) > 0 || len(p.Stream) == 0 {
 			return false
 		}
-		ms = matchState{budget: 1024, minEnd: p.StreamNew}
-		if !matchChain(c.items, p.Stream, 0, 0, p, &ms) {
+		if !matchStream(c, p) {
 			return false
 		}
 	}
@@ -365,6 +372,22 @@ func (e *Engine) matchRule(i int32, r *Rule, p *Packet, fs *FlowState, sc *Scrat
 
 func matchAddrs(r *Rule, src, dst netip.Addr, sp, dp uint16) bool {
 	return r.Src.Match(src) && r.Dst.Match(dst) && r.SrcPorts.Match(sp) && r.DstPorts.Match(dp)
+}
+
+// matchStream runs a payload chain on the stream window, accepting only
+// matches that end in the new data. A lone unanchored content can only
+// newly match across the boundary, so only the bytes around it are searched.
+func matchStream(c *chain, p *Packet) bool {
+	if len(c.items) == 1 {
+		m := c.items[0]
+		if m.Kind == KindContent && !m.Negated && !m.Relative && m.Offset == 0 && m.Depth == 0 && !m.EndsWith {
+			n := len(m.Pattern)
+			lo, hi := max(0, p.StreamNew-n+1), min(len(p.Stream), p.StreamNew+n-1)
+			return lo < hi && m.find(p.Stream[:hi], lo) >= 0
+		}
+	}
+	ms := matchState{budget: 1024, minEnd: p.StreamNew}
+	return matchChain(c.items, p.Stream, 0, 0, p, &ms)
 }
 
 // matchState bounds the work of one chain and, for stream inspection,

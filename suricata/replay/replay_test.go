@@ -401,7 +401,7 @@ func TestReplayStreamMatchAcrossSegments(t *testing.T) {
 	})
 	rules := `alert tcp any any -> any any (msg:"split"; content:"hijklm"; sid:1;)
 alert tcp any any -> any any (msg:"inside"; content:"cde"; sid:2;)
-alert tcp any any -> any any (msg:"relative across"; content:"b"; content:"x"; distance:0; sid:3;)
+alert tcp any any -> any any (msg:"relative across"; content:"b"; content:"xyz"; distance:0; sid:3;)
 alert tcp any any -> any any (msg:"start of packet only"; content:"klm"; depth:3; sid:4;)`
 	evs, _, err := run(t, rules, pcap, Config{})
 	if err != nil {
