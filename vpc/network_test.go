@@ -266,3 +266,55 @@ func TestPrefixListWeightAndStale(t *testing.T) {
 		t.Fatalf("deleted peering: stale %+v", s)
 	}
 }
+
+func TestDeletions(t *testing.T) {
+	t.Parallel()
+	x := threeTier(t)
+	n := x.n
+	cases := []struct {
+		name string
+		err  error
+		want string
+	}{
+		{"vpc with subnets", n.DeleteVpc(x.vpc.VpcId), "DependencyViolation"},
+		{"subnet with interfaces", n.DeleteSubnet(x.webSub.SubnetId), "DependencyViolation"},
+		{"main route table", n.DeleteRouteTable(x.vpc.MainRouteTableId), "DependencyViolation"},
+		{"attached igw", n.DeleteInternetGateway(x.igw.InternetGatewayId), "DependencyViolation"},
+		{"eni of an instance", n.DeleteNetworkInterface(x.web.NetworkInterfaceIds[0]), "InvalidNetworkInterface.InUse"},
+		{"metadata tokens", n.ModifyInstanceMetadataOptions(x.web.InstanceId, "sometimes", 0), "InvalidParameterValue"},
+		{"metadata hops", n.ModifyInstanceMetadataOptions(x.web.InstanceId, "", 65), "InvalidParameterValue"},
+		{"revoke missing permission", n.RevokeSecurityGroupPermissions(x.webSG.GroupId, false, []IpPermission{tcp(22, 22, "0.0.0.0/0")}), "InvalidPermission.NotFound"},
+		{"modify missing rule", n.ModifySecurityGroupRule(x.webSG.GroupId, "sgr-nope", tcp(22, 22, "0.0.0.0/0")), "InvalidSecurityGroupRuleId.NotFound"},
+	}
+	for _, c := range cases {
+		if got := code(c.err); got != c.want {
+			t.Errorf("%s: %q (%v), want %q", c.name, got, c.err, c.want)
+		}
+	}
+	ok(t, n.ModifyInstanceMetadataOptions(x.web.InstanceId, "optional", 3))
+	if i := n.Instances[x.web.InstanceId]; i.HttpTokens != "optional" || i.HttpPutResponseHopLimit != 3 {
+		t.Fatalf("metadata options %+v", i)
+	}
+	// Narrow the web rule to one range, then revoke it: web loses 443.
+	rule := x.webSG.Ingress[0].SecurityGroupRuleId
+	ok(t, n.ModifySecurityGroupRule(x.webSG.GroupId, rule, tcp(443, 443, "192.0.2.0/24")))
+	if x.webSG.Ingress[0].SecurityGroupRuleId != rule || x.webSG.Ingress[0].CidrIpv4.String() != "192.0.2.0/24" {
+		t.Fatalf("modified rule %+v", x.webSG.Ingress[0])
+	}
+	ok(t, n.RevokeSecurityGroupPermissions(x.webSG.GroupId, false, []IpPermission{tcp(443, 443, "192.0.2.0/24")}))
+	if len(x.webSG.Ingress) != 0 {
+		t.Fatalf("rules left %+v", x.webSG.Ingress)
+	}
+	// Deleting the NAT gateway turns the private route into a blackhole.
+	ok(t, n.DeleteNatGateway(x.nat.NatGatewayId))
+	r := must(Compile(n).Reach(PathQuery{Source: x.app.InstanceId, Destination: x.igw.InternetGatewayId, Protocol: "tcp", DestinationPorts: PortRange{443, 443}}))
+	if r.NetworkPathFound || r.Explanations[0].ExplanationCode != CodeBadStateRoute {
+		t.Fatalf("after deleting the NAT gateway: %s", messages(r))
+	}
+	// An empty VPC can be deleted with its defaults.
+	v := must(n.CreateVpc("10.20.0.0/16"))
+	ok(t, n.DeleteVpc(v.VpcId))
+	if n.VPCs[v.VpcId] != nil || n.SecurityGroups[v.DefaultSecurityGroupId] != nil || n.RouteTables[v.MainRouteTableId] != nil {
+		t.Fatal("VPC defaults left behind")
+	}
+}
