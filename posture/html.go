@@ -5,6 +5,7 @@ import (
 	"html/template"
 	"io"
 	"math"
+	"slices"
 	"time"
 )
 
@@ -53,6 +54,11 @@ var sevColors = map[string]string{"CRITICAL": "#7b1fa2", "HIGH": "#d32f2f", "MED
 
 const ringLen = 2 * math.Pi * 40
 
+var (
+	statusOrder = map[string]int{"FAILED": 0, "UNKNOWN": 1, "PASSED": 2, "NO_DATA": 3}
+	sevOrder    = map[string]int{"INFORMATIONAL": 1, "LOW": 2, "MEDIUM": 3, "HIGH": 4, "CRITICAL": 5}
+)
+
 func (r *Report) htmlView() htmlView {
 	v := htmlView{Account: r.AccountID, Generated: r.GeneratedAt.UTC().Format(time.RFC3339), Score: fmtScore(r.Score),
 		Counts: map[string]int{}, Warnings: r.Warnings}
@@ -78,13 +84,20 @@ func (r *Report) htmlView() htmlView {
 		}
 		v.Controls = append(v.Controls, htmlControlOf(&cr))
 	}
+	// Failed controls first, then unknown, passed and no data; within each, most severe first.
+	slices.SortStableFunc(v.Controls, func(a, b htmlControl) int {
+		if c := statusOrder[a.Status] - statusOrder[b.Status]; c != 0 {
+			return c
+		}
+		return sevOrder[b.Severity] - sevOrder[a.Severity]
+	})
 	for i, sev := range []string{"CRITICAL", "HIGH", "MEDIUM", "LOW", "INFORMATIONAL"} {
 		v.BarMax = max(v.BarMax, failedBySev[sev])
 		v.Bars = append(v.Bars, htmlBar{Severity: sev, Count: failedBySev[sev], Y: 10 + i*34, Color: sevColors[sev]})
 	}
 	for i := range v.Bars {
 		if v.BarMax > 0 {
-			v.Bars[i].Width = 360 * float64(v.Bars[i].Count) / float64(v.BarMax)
+			v.Bars[i].Width = 300 * float64(v.Bars[i].Count) / float64(v.BarMax)
 		}
 	}
 	return v
@@ -148,7 +161,7 @@ ul{margin:4px 0;padding-left:18px}li{margin:2px 0;word-break:break-all}.fix{colo
 <h3>{{.Name}}</h3><p>{{.Detail}}</p></div>
 {{end}}
 <div class="card"><h3 style="margin:0 0 8px;font-size:13px">Failed controls by severity</h3>
-<svg width="480" height="180" role="img" aria-label="failed controls by severity">
+<svg width="460" height="180" role="img" aria-label="failed controls by severity">
 {{range .Bars}}<text x="0" y="{{.Y}}" dy="16" font-size="12">{{.Severity}}</text>
 <rect x="110" y="{{.Y}}" width="{{printf "%.1f" .Width}}" height="22" fill="{{.Color}}" rx="3"/>
 <text x="{{printf "%.1f" .Width}}" dx="116" y="{{.Y}}" dy="16" font-size="12">{{.Count}}</text>
