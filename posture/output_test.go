@@ -145,6 +145,9 @@ func TestHTMLReportIsSelfContained(t *testing.T) {
 			t.Errorf("HTML lacks %q", want)
 		}
 	}
+	if lastFailed, firstNoData := strings.LastIndex(out, `data-s="FAILED"`), strings.Index(out, `data-s="NO_DATA"`); lastFailed < 0 || firstNoData < lastFailed {
+		t.Error("failed controls are not listed before those without data")
+	}
 	if strings.Contains(out, "<script>alert(1)") {
 		t.Error("resource names are not escaped")
 	}
