@@ -122,23 +122,24 @@ func Run(r io.Reader, w io.Writer, cfg Config) (*Stats, error) {
 }
 
 type replayer struct {
-	cfg    Config
-	insp   Inspector
-	sc     *suricata.Scratch
-	th     *suricata.Thresholds
-	flows  map[flowKey]*flow
-	order  []*flow
-	stats  *Stats
-	enc    *json.Encoder
-	werr   error
-	pcnt   uint64
-	now    int64 // nanoseconds
-	first  layers.LinkType
-	parser *gopacket.DecodingLayerParser
-	dec    decoded
-	pkt    suricata.Packet
-	segs   [][]byte
-	hev    []httpEvent
+	cfg     Config
+	insp    Inspector
+	sc      *suricata.Scratch
+	th      *suricata.Thresholds
+	flows   map[flowKey]*flow
+	order   []*flow
+	stats   *Stats
+	enc     *json.Encoder
+	werr    error
+	pcnt    uint64
+	now     int64 // nanoseconds
+	first   layers.LinkType
+	parser  *gopacket.DecodingLayerParser
+	parser6 *gopacket.DecodingLayerParser // raw-IP captures carrying IPv6
+	dec     decoded
+	pkt     suricata.Packet
+	segs    [][]byte
+	hev     []httpEvent
 
 	pktEstablished bool // false for the packet that completes the handshake
 	stream         []byte
@@ -192,6 +193,7 @@ func newReplayer(cfg Config, lt layers.LinkType, w io.Writer) *replayer {
 	}
 	rp.parser = gopacket.NewDecodingLayerParser(first, &d.eth, &d.dot1q, &d.sll, &d.loop, &d.ip4, &d.ip6, &d.tcp, &d.udp, &d.icmp4, &d.icmp6, &d.gre, &d.pl)
 	rp.parser.IgnoreUnsupported = true
+	rp.parser6 = newIPv6Parser(d)
 	return rp
 }
 
@@ -220,72 +222,12 @@ func (rp *replayer) packet(data []byte, ts int64) {
 	st := rp.stats
 	st.Packets++
 	st.Bytes += uint64(len(data))
+	pi, ok := rp.decode(data)
+	if !ok {
+		return
+	}
+	src, dst, proto, sp, dp, payload, ttl, isTCP, icmpType := pi.src, pi.dst, pi.proto, pi.sp, pi.dp, pi.payload, pi.ttl, pi.isTCP, pi.icmpType
 	d := &rp.dec
-	d.types = d.types[:0]
-	if rp.first == 12 || rp.first == 14 || rp.first == 101 || rp.first == layers.LinkTypeRaw {
-		if len(data) > 0 && data[0]>>4 == 6 {
-			rp.parser.DecodeLayers(data, &d.types)
-			// re-decode as IPv6
-			p6 := gopacket.NewDecodingLayerParser(layers.LayerTypeIPv6, &d.ip6, &d.tcp, &d.udp, &d.icmp6, &d.pl)
-			p6.IgnoreUnsupported = true
-			d.types = d.types[:0]
-			_ = p6.DecodeLayers(data, &d.types)
-		} else {
-			_ = rp.parser.DecodeLayers(data, &d.types)
-		}
-	} else {
-		_ = rp.parser.DecodeLayers(data, &d.types)
-	}
-	var (
-		src, dst netip.Addr
-		proto    uint8
-		sp, dp   uint16
-		payload  []byte
-		hasIP    bool
-		ttl      uint8
-		isTCP    bool
-		icmpType = -1
-		ipOK     bool
-	)
-	for _, t := range d.types {
-		switch t {
-		case layers.LayerTypeIPv4:
-			src, _ = netip.AddrFromSlice(d.ip4.SrcIP.To4())
-			dst, _ = netip.AddrFromSlice(d.ip4.DstIP.To4())
-			proto, ttl, hasIP, ipOK = uint8(d.ip4.Protocol), d.ip4.TTL, true, true
-			if d.ip4.Flags&layers.IPv4MoreFragments != 0 || d.ip4.FragOffset != 0 {
-				st.Fragments++
-				ipOK = false
-			}
-			payload = d.ip4.Payload
-		case layers.LayerTypeIPv6:
-			src, _ = netip.AddrFromSlice(d.ip6.SrcIP)
-			dst, _ = netip.AddrFromSlice(d.ip6.DstIP)
-			proto, ttl, hasIP, ipOK = uint8(d.ip6.NextHeader), d.ip6.HopLimit, true, true
-			payload = d.ip6.Payload
-		case layers.LayerTypeTCP:
-			sp, dp, payload, isTCP = uint16(d.tcp.SrcPort), uint16(d.tcp.DstPort), d.tcp.Payload, true
-			proto = 6
-		case layers.LayerTypeUDP:
-			sp, dp, payload = uint16(d.udp.SrcPort), uint16(d.udp.DstPort), d.udp.Payload
-			proto = 17
-		case layers.LayerTypeICMPv4:
-			icmpType, payload, proto = int(d.icmp4.TypeCode.Type()), d.icmp4.Payload, 1
-		case layers.LayerTypeICMPv6:
-			icmpType, payload, proto = int(d.icmp6.TypeCode.Type()), d.icmp6.Payload, 58
-		}
-	}
-	if !hasIP {
-		st.NonIP++
-		return
-	}
-	if !ipOK {
-		return
-	}
-	if (proto == 6 && !isTCP) || (proto == 17 && !contains(d.types, layers.LayerTypeUDP)) {
-		st.Invalid++
-		return
-	}
 	st.Decoded++
 	s, t := netip.AddrPortFrom(src.Unmap(), sp), netip.AddrPortFrom(dst.Unmap(), dp)
 	f, isNew := rp.lookup(proto, s, t, ts)
@@ -331,15 +273,6 @@ func (rp *replayer) packet(data []byte, ts int64) {
 	if !inspected {
 		rp.inspect(f)
 	}
-}
-
-func contains(ts []gopacket.LayerType, t gopacket.LayerType) bool {
-	for _, x := range ts {
-		if x == t {
-			return true
-		}
-	}
-	return false
 }
 
 func (rp *replayer) lookup(proto uint8, s, d netip.AddrPort, ts int64) (*flow, bool) {
