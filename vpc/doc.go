@@ -64,7 +64,8 @@
 //     translated to the gateway, ports 1024-65535), VPC peering (active, not
 //     transitive, and the peer must route the reply back), network interface
 //     or instance (middlebox: its group must admit the traffic and its
-//     source/destination check must be off), gateway endpoint (prefix list
+//     source/destination check must be off; an internet gateway's edge route
+//     table can send arriving traffic to one), gateway endpoint (prefix list
 //     route; the endpoint policy applies to requests, see
 //     CompileEndpointPolicy and EndpointContext); blackhole routes are
 //     BAD_STATE_ROUTE;
@@ -100,9 +101,9 @@
 // IPv6 traffic (IPv6 rules and routes are loaded and kept, but the analysis
 // is IPv4), transit gateways, VPN and Direct Connect, egress-only internet
 // gateways, Gateway Load Balancer and Network Firewall endpoints, load
-// balancers, private NAT gateways, gateway route tables that send internet
-// traffic to an appliance (reported as MOAT_UNMODELED_COMPONENT), return
-// paths through a middlebox (only the ACLs crossed forward are checked),
+// balancers, private NAT gateways (reported as MOAT_UNMODELED_COMPONENT),
+// return paths through a middlebox (only the ACLs crossed forward are
+// checked),
 // connection-tracking timeouts and allowances, flow logs, IPAM pools and
 // scopes.
 package vpc

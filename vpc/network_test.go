@@ -318,3 +318,37 @@ func TestDeletions(t *testing.T) {
 		t.Fatal("VPC defaults left behind")
 	}
 }
+
+// Ingress routing: the internet gateway's edge route table sends the web
+// subnet's traffic through an inspection appliance.
+func TestIngressRouting(t *testing.T) {
+	t.Parallel()
+	n := NewNetwork("111122223333")
+	v := must(n.CreateVpc("10.10.0.0/16"))
+	igw := n.CreateInternetGateway()
+	ok(t, n.AttachInternetGateway(igw.InternetGatewayId, v.VpcId))
+	fw := must(n.CreateSubnet(v.VpcId, "10.10.1.0/24", "az"))
+	web := must(n.CreateSubnet(v.VpcId, "10.10.2.0/24", "az"))
+	ok(t, n.CreateRoute(v.MainRouteTableId, Route{DestinationCidrBlock: allIPv4, TargetType: TargetInternetGateway, TargetId: igw.InternetGatewayId}))
+	open := must(n.CreateSecurityGroup(v.VpcId, "open", "https"))
+	must(n.AuthorizeSecurityGroupIngress(open.GroupId, []IpPermission{tcp(443, 443, "0.0.0.0/0")}))
+	appliance := must(n.RunInstance(fw.SubnetId, []string{open.GroupId}, netip.Addr{}))
+	server := must(n.RunInstance(web.SubnetId, []string{open.GroupId}, netip.MustParseAddr("198.51.100.44")))
+	edge := must(n.CreateRouteTable(v.VpcId))
+	ok(t, n.CreateRoute(edge.RouteTableId, Route{DestinationCidrBlock: web.CidrBlock, TargetType: TargetNetworkInterface, TargetId: appliance.NetworkInterfaceIds[0]}))
+	ok(t, n.AssociateGatewayRouteTable(edge.RouteTableId, igw.InternetGatewayId))
+	q := PathQuery{Source: igw.InternetGatewayId, Destination: server.InstanceId, Protocol: "tcp", DestinationPorts: PortRange{443, 443}}
+	r := must(Compile(n).Reach(q))
+	if len(r.Explanations) != 1 || r.Explanations[0].ExplanationCode != CodeSourceDestCheck {
+		t.Fatalf("want only the appliance's source/destination check: %s", messages(r))
+	}
+	ok(t, n.ModifyNetworkInterfaceSourceDestCheck(appliance.NetworkInterfaceIds[0], false))
+	r = must(Compile(n).Reach(q))
+	through := false
+	for _, c := range r.ForwardPath {
+		through = through || c.Component.Id == appliance.NetworkInterfaceIds[0]
+	}
+	if !r.NetworkPathFound || !through {
+		t.Fatalf("found=%v through=%v %s", r.NetworkPathFound, through, messages(r))
+	}
+}

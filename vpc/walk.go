@@ -509,14 +509,52 @@ func (w *walk) fromInternet(g *InternetGateway, d *NetworkInterface, b box) spac
 	b[fDstAddr] = Single(addrU32(d.PrimaryIP()))
 	sp := space{b}
 	if rt := w.a.edgeRT[g.InternetGatewayId]; rt != nil {
-		branches, _ := rt.lookup(sp)
-		if len(branches) == 0 || !isLocal(branches[0].route) {
-			w.block(Explanation{ExplanationCode: CodeUnsupported, Component: Component{rt.rt.RouteTableId, typeRT}, RouteTableId: rt.rt.RouteTableId,
-				Message: "moat does not follow gateway route tables that send internet traffic to an appliance yet"})
-		} else {
-			w.add(PathComponent{Component: Component{rt.rt.RouteTableId, typeRT}, RouteTableId: rt.rt.RouteTableId, Route: branches[0].route})
+		if out, ok := w.edge(rt, sp, d); ok {
+			return out
 		}
 	}
 	igw := g.InternetGatewayId
 	return w.arrive("", d, sp, func(r *Route) bool { return r.TargetType == TargetInternetGateway && r.TargetId == igw })
+}
+
+// edge follows an internet gateway's edge route table (ingress routing).
+// It returns ok=false when the table's route is local (the normal path).
+func (w *walk) edge(rt *crt, sp space, d *NetworkInterface) (space, bool) {
+	comp := Component{rt.rt.RouteTableId, typeRT}
+	branches, _ := rt.lookup(sp)
+	if len(branches) == 0 {
+		w.block(Explanation{ExplanationCode: CodeNoRoute, Component: comp, RouteTableId: rt.rt.RouteTableId,
+			Message: "gateway route table " + rt.rt.RouteTableId + " has no route for " + d.PrimaryIP().String()})
+		return sp, false
+	}
+	r := branches[0].route
+	w.add(PathComponent{Component: comp, RouteTableId: rt.rt.RouteTableId, Route: r})
+	switch r.TargetType {
+	case TargetLocal:
+		return nil, false
+	case TargetNetworkInterface, TargetInstance:
+	default:
+		w.block(Explanation{ExplanationCode: CodeUnsupported, Component: comp, RouteTableId: rt.rt.RouteTableId, Route: r,
+			Message: "moat does not follow gateway route table targets of type " + r.TargetType.String() + " yet"})
+		return sp, false
+	}
+	m := w.a.n.Interfaces[r.TargetId]
+	if r.TargetType == TargetInstance {
+		if inst := w.a.n.Instances[r.TargetId]; inst != nil && len(inst.NetworkInterfaceIds) > 0 {
+			m = w.a.n.Interfaces[inst.NetworkInterfaceIds[0]]
+		}
+	}
+	if m == nil {
+		w.block(Explanation{ExplanationCode: CodeBadState, Component: Component{r.TargetId, typeENI},
+			Message: "gateway route target " + r.TargetId + " is missing"})
+		return sp, false
+	}
+	w.middle = true
+	sp = w.leg("", m.SubnetId, branches[0].sp)
+	sp = w.sg(m, false, sp)
+	if m.SourceDestCheck {
+		w.block(Explanation{ExplanationCode: CodeSourceDestCheck, Component: eniComp(m),
+			Message: fmt.Sprintf("%s inspects traffic for others but its source/destination check is enabled", m.NetworkInterfaceId)})
+	}
+	return w.fromENI(m, sp, end{eni: d, ip: d.PrimaryIP(), addr: Single(addrU32(d.PrimaryIP()))}, 1), true
 }
