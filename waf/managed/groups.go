@@ -55,7 +55,7 @@ func knownBadInputs() *group {
 	g.add("JavaDeserializationRCE_BODY", "", "", regex(body("CONTINUE"), "(?i)"+javaDeser, "URL_DECODE_UNI"))
 	g.add("JavaDeserializationRCE_URIPATH", "", "", regex(uriPath, "(?i)"+javaDeser, "URL_DECODE_UNI"))
 	g.add("JavaDeserializationRCE_QUERYSTRING", "", "", regex(queryStr, "(?i)"+javaDeser, "URL_DECODE_UNI"))
-	g.add("Host_localhost_HEADER", "Host_Localhost_Header", "", regex(header("host"), `^(localhost|127\.0\.0\.1|\[::1\])(:\d+)?$`, "LOWERCASE"))
+	g.add("Host_localhost_HEADER", "Host_Localhost_Header", "", regex(header("host"), `^localhost(\.localdomain)?\.?(:\d+)?$`, "LOWERCASE"))
 	g.add("PROPFIND_METHOD", "Propfind_Method", "", exactly(method, "PROPFIND"))
 	g.add("ExploitablePaths_URIPATH", "", "", regex(uriPath, `(web-inf|meta-inf|/\.git/|jmx-console|/invoker/(jmx)?invokerservlet)`, "URL_DECODE_UNI", "LOWERCASE"))
 	g.add("Log4JRCE_HEADER", "", "", regex(headerValues(), "(?i)"+log4j, "URL_DECODE_UNI"))
