@@ -12,7 +12,8 @@ import (
 type gen struct{ r *rand.Rand }
 
 var (
-	genPaths   = []string{"source", "detail-type", "detail.state", "detail.n", "detail.ip", "detail.tags", "detail.sub.k", "region"}
+	genPaths = []string{"source", "detail-type", "detail.state", "detail.n", "detail.ip", "detail.tags", "detail.sub.k", "region",
+		"detail.list.k", "detail.list.m", "detail.list.deep.k"}
 	genStrings = []string{"a", "ab", "abc", "AB", "Ab", "b", "ba", "cab", "10.0.0.1", "10.1.2.3", "2001:db8::1", "", "x*y", "é", "É"}
 	genNumbers = []any{0, 1, 1.5, 5, -3, 100, 6e9, 1e2, 123456789012}
 	genWilds   = []string{"a*", "*b", "a*c", "*", "*b*", "x\\*y", "a*b*c", "ab"}
@@ -125,6 +126,9 @@ func (g gen) pattern() []byte {
 func (g gen) event() []byte {
 	tree := map[string]any{}
 	for _, p := range genPaths {
+		if strings.HasPrefix(p, "detail.list.") {
+			continue
+		}
 		switch g.pick(5) {
 		case 0:
 		case 1:
@@ -136,6 +140,17 @@ func (g gen) event() []byte {
 		default:
 			set(tree, p, g.scalar())
 		}
+	}
+	if g.pick(2) == 0 { // an array of objects, for array consistency
+		list := make([]any, 1+g.pick(3))
+		for i := range list {
+			el := map[string]any{"k": g.scalar(), "m": g.scalar()}
+			if g.pick(2) == 0 {
+				el["deep"] = []any{map[string]any{"k": g.scalar()}, map[string]any{"k": g.scalar()}}
+			}
+			list[i] = el
+		}
+		set(tree, "detail.list", list)
 	}
 	if g.pick(8) == 0 { // an object where a leaf may be expected
 		set(tree, "detail.state", map[string]any{"inner": g.scalar()})

@@ -15,7 +15,9 @@
 // and "Comparison operators for use in event patterns" (EventBridge User
 // Guide): exact values (strings, numbers, true, false, null); arrays in
 // patterns as OR; fields as AND; nested fields; arrays in events (a field
-// matches when any element does; objects inside arrays are flattened);
+// matches when any element does; objects inside arrays are flattened, with
+// Event Ruler's array consistency: a match never uses two leaves from
+// different elements of the same array);
 // prefix and suffix, each also with equals-ignore-case; equals-ignore-case;
 // wildcard ('*', with "\*" and "\\" escapes); anything-but with a string, a
 // number, a list of strings or of numbers, and with prefix, suffix,
@@ -59,7 +61,8 @@
 // hash (exact values, numbers, equals-ignore-case, prefixes and suffixes by
 // operand length, cidr by prefix length, wildcards by their literal head or
 // tail); the branches whose anchor holds are then verified against the
-// recorded leaves. Conditions every rule shares (detail-type, source) cost
+// recorded leaves, searching for leaves that are array-consistent (bounded
+// by maxVerifySteps per branch). Conditions every rule shares (detail-type, source) cost
 // nothing unless a rule's selective condition holds too, so the cost per
 // event follows the event's size and the number of matching candidates, not
 // the number of rules: with 10,000 CloudTrail rules an event costs about
@@ -84,10 +87,7 @@
 //
 // # Not implemented
 //
-// Event Ruler's "array consistency" (a rule testing two fields of objects
-// inside one array matches only when both come from the same element) is
-// not applied: moat flattens arrays, so the fields may come from different
-// elements. Patterns whose wildcards EventBridge would reject as "Rule is
+// Patterns whose wildcards EventBridge would reject as "Rule is
 // too complex" are accepted (AWS does not document the threshold). The
 // "equals" match type of newer Event Ruler versions is not accepted, as
 // EventBridge does not document it. A pattern string that is an IP address

@@ -34,7 +34,14 @@ type scanner struct {
 	str   []byte
 	v     value // the current leaf, passed by pointer without escaping
 	visit visitor
+	arrs  []arrPos // the arrays around the current value, outermost first
+	nArr  int32    // arrays seen so far in this event
 }
+
+// arrPos is an element of an array: which array (numbered in the order
+// they open) and which element. Two leaves are array-consistent when they
+// agree on the element of every array they share.
+type arrPos struct{ id, idx int32 }
 
 func (s *scanner) fail(format string, args ...any) error {
 	l, c := lineCol(s.data, s.pos)
@@ -43,7 +50,7 @@ func (s *scanner) fail(format string, args ...any) error {
 
 // scan reads a whole event, which must be one JSON object.
 func (s *scanner) scan(data []byte) error {
-	s.data, s.pos, s.path = data, 0, s.path[:0]
+	s.data, s.pos, s.path, s.arrs, s.nArr = data, 0, s.path[:0], s.arrs[:0], 0
 	if len(data) > MaxEventSize {
 		return fmt.Errorf("%w: %d bytes, the maximum is %d", ErrEventTooLarge, len(data), MaxEventSize)
 	}
@@ -223,8 +230,13 @@ func (s *scanner) array(depth int, want bool, pi *pathIndex) error {
 		s.pos++
 		return nil
 	}
-	for {
-		if err := s.value(depth, want, pi); err != nil {
+	id := s.nArr
+	s.nArr++
+	for i := int32(0); ; i++ {
+		s.arrs = append(s.arrs, arrPos{id: id, idx: i})
+		err := s.value(depth, want, pi)
+		s.arrs = s.arrs[:len(s.arrs)-1]
+		if err != nil {
 			return err
 		}
 		s.ws()

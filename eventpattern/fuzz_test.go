@@ -79,7 +79,7 @@ func FuzzEvent(f *testing.F) {
 				dup = true // duplicate keys: encoding/json keeps the last
 				continue
 			}
-			if leafTexts(got[p]) != leafTexts(vs) {
+			if leafTexts(got[p]) != nleafTexts(vs) {
 				t.Fatalf("path %q: scanner %v, encoding/json %v", p, got[p], vs)
 			}
 		}
@@ -104,4 +104,12 @@ func leafTexts(vs []value) string {
 	}
 	sort.Strings(out)
 	return strings.Join(out, "\x00")
+}
+
+func nleafTexts(ls []nleaf) string {
+	vs := make([]value, len(ls))
+	for i, l := range ls {
+		vs[i] = l.v
+	}
+	return leafTexts(vs)
 }

@@ -23,6 +23,9 @@ const ec2Event = `{"version":"0","id":"6a7e8feb-b491-4cf7-a9f1-bf3703467718","de
 "sourceIPAddress":"10.0.0.123","ipv6":"2001:db8::1","FileName":"photo.PNG","tags":["a","b"],"flag":true,"none":null,
 "empty":"","nested":{"c1":100},"list":[{"k":"v1"},{"k":"v2"}]}}`
 
+// employees is Event Ruler's array-consistency example.
+const employees = `{"employees":[{"firstName":"John","lastName":"Doe"},{"firstName":"Anna","lastName":"Smith"},{"firstName":"Peter","lastName":"Jones"}]}`
+
 var matchCases = []matchCase{
 	{"exact", `{"source":["aws.ec2"]}`, ec2Event, true},
 	{"exact miss", `{"source":["aws.s3"]}`, ec2Event, false},
@@ -117,6 +120,12 @@ var matchCases = []matchCase{
 	{"mixed array", `{"detail":{"state":["x",{"prefix":"term"},5,null]}}`, ec2Event, true},
 	{"dotted key", `{"a.b":["x"]}`, `{"a":{"b":"x"}}`, true},
 	{"escaped strings", `{"s":["a\"b\u00e9"]}`, `{"s":"a\"b\u00e9"}`, true},
+	{"array consistency same element", `{"employees":{"firstName":["Anna"],"lastName":["Smith"]}}`, employees, true},
+	{"array consistency different elements", `{"employees":{"firstName":["Anna"],"lastName":["Jones"]}}`, employees, false},
+	{"array consistency nested arrays", `{"employees":{"firstName":["John"],"lastName":["Doe"]}}`, `{"employees":[[{"firstName":"John","lastName":"Doe"},{"firstName":"Anna","lastName":"Smith"}],[{"firstName":"Peter","lastName":"Jones"}]]}`, true},
+	{"array consistency nested arrays apart", `{"employees":{"firstName":["John"],"lastName":["Jones"]}}`, `{"employees":[[{"firstName":"John","lastName":"Doe"},{"firstName":"Anna","lastName":"Smith"}],[{"firstName":"Peter","lastName":"Jones"}]]}`, false},
+	{"array consistency with outside field", `{"source":["x"],"employees":{"firstName":["Peter"]}}`, `{"source":"x","employees":[{"firstName":"Anna"},{"firstName":"Peter"}]}`, true},
+	{"array consistency exists false", `{"employees":{"firstName":["Anna"],"age":[{"exists":false}]}}`, employees, true},
 	{"surrogate pair", `{"s":["😀"]}`, `{"s":"\ud83d\ude00"}`, true},
 }
 

@@ -7,38 +7,80 @@ import (
 	"io"
 )
 
+// nleaf is a leaf with the array elements around it.
+type nleaf struct {
+	v    value
+	arrs []arrPos
+}
+
 // naiveMatch is the reference matcher the Set is compared with: it decodes
 // the event with encoding/json (not the Set's scanner), flattens it, and
-// tries every branch of the pattern in turn, each matcher checked directly.
-func naiveMatch(p *Pattern, leaves map[string][]value) bool {
+// tries every branch of the pattern in turn: for each field the leaves that
+// satisfy it (or absence), then every combination, keeping those whose
+// leaves are pairwise array-consistent.
+func naiveMatch(p *Pattern, leaves map[string][]nleaf) bool {
 	for _, b := range p.branches {
+		options := make([][]*nleaf, len(b.fields))
 		ok := true
 		for i := range b.fields {
-			if !naiveField(&b.fields[i], leaves[b.fields[i].path]) {
+			options[i] = naiveOptions(&b.fields[i], leaves[b.fields[i].path])
+			if len(options[i]) == 0 {
 				ok = false
 				break
 			}
 		}
-		if ok {
+		if ok && naiveCombine(options, nil) {
 			return true
 		}
 	}
 	return false
 }
 
-func naiveField(f *field, vals []value) bool {
-	for i := range f.matchers {
-		m := &f.matchers[i]
-		if m.op == opAbsent && len(vals) == 0 {
-			return true
-		}
-		for j := range vals {
-			if m.matchValue(&vals[j], nil) {
-				return true
+// naiveOptions lists the leaves satisfying f; nil stands for "absent".
+func naiveOptions(f *field, vals []nleaf) []*nleaf {
+	var out []*nleaf
+	for j := range vals {
+		for i := range f.matchers {
+			if f.matchers[i].matchValue(&vals[j].v, nil) {
+				out = append(out, &vals[j])
+				break
 			}
 		}
 	}
+	if len(vals) == 0 && f.allowsAbsent() {
+		out = append(out, nil)
+	}
+	return out
+}
+
+func naiveCombine(options [][]*nleaf, picked []*nleaf) bool {
+	if len(options) == 0 {
+		for i, a := range picked {
+			for _, b := range picked[i+1:] {
+				if a != nil && b != nil && !naiveConsistent(a.arrs, b.arrs) {
+					return false
+				}
+			}
+		}
+		return true
+	}
+	for _, o := range options[0] {
+		if naiveCombine(options[1:], append(picked, o)) {
+			return true
+		}
+	}
 	return false
+}
+
+func naiveConsistent(a, b []arrPos) bool {
+	for _, p := range a {
+		for _, q := range b {
+			if p.id == q.id && p.idx != q.idx {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // naiveMatchAll returns the ids of the patterns that match, in id order.
@@ -56,8 +98,8 @@ func naiveMatchAll(ids []string, pats map[string]*Pattern, event []byte) ([]stri
 	return out, nil
 }
 
-// naiveFlatten decodes an event with encoding/json into leaf values by path.
-func naiveFlatten(event []byte) (map[string][]value, error) {
+// naiveFlatten decodes an event with encoding/json into leaves by path.
+func naiveFlatten(event []byte) (map[string][]nleaf, error) {
 	dec := json.NewDecoder(bytes.NewReader(event))
 	dec.UseNumber()
 	var doc any
@@ -71,33 +113,47 @@ func naiveFlatten(event []byte) (map[string][]value, error) {
 	if !ok {
 		return nil, errors.New("not an object")
 	}
-	out := map[string][]value{}
-	naiveWalk(out, "", obj)
-	return out, nil
+	w := &walker{out: map[string][]nleaf{}}
+	w.walk("", obj)
+	return w.out, nil
 }
 
-func naiveWalk(out map[string][]value, path string, v any) {
+type walker struct {
+	out  map[string][]nleaf
+	arrs []arrPos
+	n    int32
+}
+
+func (w *walker) add(path string, v value) {
+	w.out[path] = append(w.out[path], nleaf{v: v, arrs: append([]arrPos(nil), w.arrs...)})
+}
+
+func (w *walker) walk(path string, v any) {
 	switch v := v.(type) {
 	case map[string]any:
 		for k, x := range v {
-			naiveWalk(out, join(path, k), x)
+			w.walk(join(path, k), x)
 		}
 	case []any:
-		for _, x := range v {
-			naiveWalk(out, path, x)
+		id := w.n
+		w.n++
+		for i, x := range v {
+			w.arrs = append(w.arrs, arrPos{id: id, idx: int32(i)})
+			w.walk(path, x)
+			w.arrs = w.arrs[:len(w.arrs)-1]
 		}
 	case string:
-		out[path] = append(out[path], value{kind: String, text: v})
+		w.add(path, value{kind: String, text: v})
 	case json.Number:
-		out[path] = append(out[path], numberValue(string(v)))
+		w.add(path, numberValue(string(v)))
 	case bool:
 		if v {
-			out[path] = append(out[path], value{kind: True, text: "true"})
+			w.add(path, value{kind: True, text: "true"})
 		} else {
-			out[path] = append(out[path], value{kind: False, text: "false"})
+			w.add(path, value{kind: False, text: "false"})
 		}
 	case nil:
-		out[path] = append(out[path], value{kind: Null, text: "null"})
+		w.add(path, value{kind: Null, text: "null"})
 	}
 }
 

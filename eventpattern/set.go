@@ -109,6 +109,9 @@ type matchState struct {
 	leaves     []recorded
 	arena      []byte // decoded strings of recorded leaves
 	cands      []int32
+	arrs       []arrPos // array positions of recorded leaves
+	chosen     []int32  // leaves picked by the consistency search
+	steps      int
 	fold       []byte
 	scratch    []byte
 	out        []string
@@ -118,9 +121,10 @@ type matchState struct {
 // recorded is a leaf of the current event at a tested path, kept for
 // verifying candidates. Strings live in the arena (off, n).
 type recorded struct {
-	next   int32
-	off, n int32
-	v      value
+	next       int32
+	off, n     int32
+	aOff, aEnd int32 // the leaf's arrays in matchState.arrs
+	v          value
 }
 
 func grow(s []uint32, n int) []uint32 {
@@ -152,7 +156,7 @@ func (st *matchState) reset(idx *index) {
 		clear(st.pathSeen)
 		st.epoch = 1
 	}
-	st.leaves, st.arena, st.cands = st.leaves[:0], st.arena[:0], st.cands[:0]
+	st.leaves, st.arena, st.cands, st.arrs = st.leaves[:0], st.arena[:0], st.cands[:0], st.arrs[:0]
 	st.sc.visit = st
 	if st.scratch == nil {
 		st.scratch = make([]byte, 0, 512)
@@ -181,43 +185,84 @@ func (st *matchState) finish() {
 	}
 }
 
-// verify reports whether every field of branch b holds for the event.
+// verify reports whether every field of branch b holds for the event with
+// leaves that are array-consistent: no two of the leaves used come from
+// different elements of the same array (Event Ruler's rulesForJSONEvent).
+// The search is bounded by maxVerifySteps.
 func (st *matchState) verify(b int32) bool {
-	br := st.idx.branches[b]
-	slots := st.idx.fieldSlots[b]
-	for fi := range br.fields {
-		if !st.fieldHolds(&br.fields[fi], slots[fi]) {
-			return false
-		}
-	}
-	return true
+	st.chosen, st.steps = st.chosen[:0], 0
+	return st.search(st.idx.branches[b], st.idx.fieldSlots[b], 0)
 }
 
-func (st *matchState) fieldHolds(f *field, slot int32) bool {
-	present := st.pathSeen[slot] == st.epoch
-	for mi := range f.matchers {
-		m := &f.matchers[mi]
-		if m.op == opAbsent {
-			if !present {
-				return true
-			}
+// maxVerifySteps bounds the search for array-consistent leaves of one
+// branch; past it the branch does not match (moat's limit, reached only by
+// events with large arrays of objects tested by many fields).
+const maxVerifySteps = 1 << 16
+
+func (st *matchState) search(br *branch, slots []int32, fi int) bool {
+	if fi == len(br.fields) {
+		return true
+	}
+	f, slot := &br.fields[fi], slots[fi]
+	if st.pathSeen[slot] != st.epoch {
+		return f.allowsAbsent() && st.search(br, slots, fi+1)
+	}
+	for i := st.slotFirst[slot]; i >= 0; i = st.leaves[i].next {
+		if st.steps++; st.steps > maxVerifySteps {
+			return false
+		}
+		if !st.leafHolds(f, i) || !st.consistent(i) {
 			continue
 		}
-		if !present {
-			continue
+		st.chosen = append(st.chosen, i)
+		if st.search(br, slots, fi+1) {
+			return true
 		}
-		for i := st.slotFirst[slot]; i >= 0; i = st.leaves[i].next {
-			l := &st.leaves[i]
-			v := l.v
-			if v.kind == String {
-				v.text = unsafeString(st.arena[l.off : l.off+l.n])
-			}
-			if m.matchValue(&v, st.scratch[:0]) {
-				return true
-			}
+		st.chosen = st.chosen[:len(st.chosen)-1]
+	}
+	return false
+}
+
+func (f *field) allowsAbsent() bool {
+	for i := range f.matchers {
+		if f.matchers[i].op == opAbsent {
+			return true
 		}
 	}
 	return false
+}
+
+// leafHolds reports whether recorded leaf i satisfies one of f's matchers.
+func (st *matchState) leafHolds(f *field, i int32) bool {
+	l := &st.leaves[i]
+	v := l.v
+	if v.kind == String {
+		v.text = unsafeString(st.arena[l.off : l.off+l.n])
+	}
+	for mi := range f.matchers {
+		if f.matchers[mi].matchValue(&v, st.scratch[:0]) {
+			return true
+		}
+	}
+	return false
+}
+
+// consistent reports whether leaf i is array-consistent with the chosen ones.
+func (st *matchState) consistent(i int32) bool {
+	a := st.arrs[st.leaves[i].aOff:st.leaves[i].aEnd]
+	if len(a) == 0 {
+		return true
+	}
+	for _, j := range st.chosen {
+		for _, q := range st.arrs[st.leaves[j].aOff:st.leaves[j].aEnd] {
+			for _, p := range a {
+				if p.id == q.id && p.idx != q.idx {
+					return false
+				}
+			}
+		}
+	}
+	return true
 }
 
 // record keeps a leaf for verification.
@@ -226,7 +271,9 @@ func (st *matchState) record(pi *pathIndex, v *value) {
 		st.pathSeen[pi.slot] = st.epoch
 		st.slotFirst[pi.slot] = -1
 	}
-	l := recorded{next: st.slotFirst[pi.slot], v: *v}
+	l := recorded{next: st.slotFirst[pi.slot], v: *v, aOff: int32(len(st.arrs))}
+	st.arrs = append(st.arrs, st.sc.arrs...)
+	l.aEnd = int32(len(st.arrs))
 	if v.kind == String {
 		l.off, l.n = int32(len(st.arena)), int32(len(v.text))
 		st.arena = append(st.arena, v.text...)
