@@ -311,3 +311,46 @@ func TestFlowRules(t *testing.T) {
 		t.Fatalf("outbound brute force: %+v", got)
 	}
 }
+
+func TestInstanceCredentialsWithKnownAddresses(t *testing.T) {
+	t.Parallel()
+	inst := "i-0123456789abcdef0"
+	call := func(d *Detector, ip, endpoint string) []*Finding {
+		return d.CloudTrail(mustRecord(t, `{"eventName":"ListBuckets","sourceIPAddress":"`+ip+`","vpcEndpointId":"`+endpoint+`","userIdentity":{"type":"AssumedRole","arn":"arn:aws:sts::1:assumed-role/web/`+inst+`","sessionContext":{"sessionIssuer":{"arn":"arn:aws:iam::1:role/web"}}}}`))
+	}
+	d, _ := New(Options{InstanceAddresses: map[string][]netip.Addr{inst: {netip.MustParseAddr("203.0.113.5")}}})
+	if got := call(d, "203.0.113.5", ""); len(got) != 0 {
+		t.Fatal("the instance's own address flagged")
+	}
+	if got := call(d, "198.51.100.9", "vpce-1"); len(got) != 0 {
+		t.Fatal("a call through a VPC endpoint flagged")
+	}
+	if got := call(d, "198.51.100.9", ""); len(got) != 1 || got[0].Type != TypeInstanceCredExfilOutside {
+		t.Fatalf("%+v", got)
+	}
+	// Learnt from a flow log with instance-id: the instance's public address.
+	d2, _ := New(Options{})
+	r, _ := NewFlowLogReader(strings.NewReader("version instance-id srcaddr dstaddr srcport dstport protocol action log-status flow-direction\n"+
+		"3 "+inst+" 203.0.113.5 192.0.2.1 40000 443 6 ACCEPT OK egress\n"), "f", "")
+	fr, err := r.Next()
+	if err != nil {
+		t.Fatal(err)
+	}
+	d2.FlowLog(fr)
+	if got := call(d2, "203.0.113.5", ""); len(got) != 0 {
+		t.Fatal("address learnt from flow logs flagged")
+	}
+	if got := call(d2, "198.51.100.10", ""); len(got) != 1 {
+		t.Fatal("other address not flagged")
+	}
+	// Without known addresses, an address no person used is not flagged...
+	d3, _ := New(Options{})
+	if got := call(d3, "198.51.100.11", ""); len(got) != 0 {
+		t.Fatal("unknown address flagged without evidence")
+	}
+	// ...until a person calls from it: then the earlier call is raised.
+	got := d3.CloudTrail(mustRecord(t, `{"eventName":"GetUser","sourceIPAddress":"198.51.100.11",`+user+`}`))
+	if len(got) != 1 || got[0].Type != TypeInstanceCredExfilOutside {
+		t.Fatalf("pending call not raised: %+v", got)
+	}
+}
