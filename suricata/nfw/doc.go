@@ -10,7 +10,7 @@
 // decides; aws:pass (no stateful inspection), aws:drop, aws:forward_to_sfe;
 // custom actions are validated but publish no metrics; unmatched packets
 // take StatelessDefaultActions. StatelessFragmentDefaultActions is
-// validated but not applied, since replay does not reassemble fragments.
+// validated but not applied: replay hands the engines reassembled datagrams.
 //
 // Stateful groups: RulesString (Suricata text, parsed in Network Firewall
 // mode so threshold, lua, datasets... are refused as ANF refuses them),

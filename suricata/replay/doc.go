@@ -7,8 +7,10 @@
 // files itself (gopacket's pcapgo needs golang.org/x/net, which moat's
 // go.sum does not carry) and decodes frames with gopacket's layers
 // (Ethernet, 802.1Q, Linux SLL, BSD loopback, raw IPv4/IPv6, TCP, UDP,
-// ICMPv4/v6; GRE-tunnelled packets are decoded to the inner packet). IP
-// fragments are counted and skipped (no reassembly).
+// ICMPv4/v6; GRE-tunnelled packets are decoded to the inner packet). IPv4
+// fragments are reassembled (in any order, first copy of overlapping bytes
+// wins, at most 1024 incomplete datagrams of up to 64 KiB); IPv6 fragments
+// are not.
 //
 // Flows: 5-tuple flows (ICMP by address pair), client = the sender of the
 // SYN, or for sessions picked up mid-stream (the default; Config.NoMidstream

@@ -55,20 +55,22 @@ type Config struct {
 
 // Stats counts what the replay saw, including what it could not parse.
 type Stats struct {
-	Packets     uint64            `json:"packets"`
-	Bytes       uint64            `json:"bytes"`
-	Decoded     uint64            `json:"decoded"`
-	Invalid     uint64            `json:"invalid"`
-	Fragments   uint64            `json:"fragments"`
-	NonIP       uint64            `json:"non_ip"`
-	Flows       uint64            `json:"flows"`
-	Alerts      uint64            `json:"alerts"`
-	Drops       uint64            `json:"drops"`
-	StreamGaps  uint64            `json:"stream_gaps"`
-	Overlaps    uint64            `json:"stream_overlaps"`
-	ParseErrors map[string]uint64 `json:"app_layer_parse_errors"`
-	AppFlows    map[string]uint64 `json:"app_layer_flows"`
-	Truncated   bool              `json:"truncated"`
+	Packets          uint64            `json:"packets"`
+	Bytes            uint64            `json:"bytes"`
+	Decoded          uint64            `json:"decoded"`
+	Invalid          uint64            `json:"invalid"`
+	Fragments        uint64            `json:"fragments"`
+	Reassembled      uint64            `json:"fragments_reassembled"`
+	FragmentsDropped uint64            `json:"fragments_dropped"`
+	NonIP            uint64            `json:"non_ip"`
+	Flows            uint64            `json:"flows"`
+	Alerts           uint64            `json:"alerts"`
+	Drops            uint64            `json:"drops"`
+	StreamGaps       uint64            `json:"stream_gaps"`
+	Overlaps         uint64            `json:"stream_overlaps"`
+	ParseErrors      map[string]uint64 `json:"app_layer_parse_errors"`
+	AppFlows         map[string]uint64 `json:"app_layer_flows"`
+	Truncated        bool              `json:"truncated"`
 }
 
 // TruncatedError reports a capture file that ended in the middle of a
@@ -136,6 +138,7 @@ type replayer struct {
 	first   layers.LinkType
 	parser  *gopacket.DecodingLayerParser
 	parser6 *gopacket.DecodingLayerParser // raw-IP captures carrying IPv6
+	frags   map[fragKey]*fragBuf
 	dec     decoded
 	pkt     suricata.Packet
 	segs    [][]byte
@@ -194,6 +197,7 @@ func newReplayer(cfg Config, lt layers.LinkType, w io.Writer) *replayer {
 	rp.parser = gopacket.NewDecodingLayerParser(first, &d.eth, &d.dot1q, &d.sll, &d.loop, &d.ip4, &d.ip6, &d.tcp, &d.udp, &d.icmp4, &d.icmp6, &d.gre, &d.pl)
 	rp.parser.IgnoreUnsupported = true
 	rp.parser6 = newIPv6Parser(d)
+	rp.frags = map[fragKey]*fragBuf{}
 	return rp
 }
 

@@ -10,6 +10,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/gopacket"
+	"github.com/google/gopacket/layers"
+
 	"github.com/moatdev/moat/suricata"
 	"github.com/moatdev/moat/suricata/pcapgen"
 )
@@ -411,5 +414,48 @@ alert tcp any any -> any any (msg:"start of packet only"; content:"klm"; depth:3
 		if got := count(evs, "alert", "alert.signature_id", sid); got != want {
 			t.Errorf("sid %s: %d alerts, want %d", sid, got, want)
 		}
+	}
+}
+
+func TestReplayIPv4Fragments(t *testing.T) {
+	t.Parallel()
+	src, dst := netip.MustParseAddr("10.0.0.5"), netip.MustParseAddr("127.0.0.1")
+	ip := &layers.IPv4{Version: 4, TTL: 64, Protocol: layers.IPProtocolUDP, SrcIP: src.AsSlice(), DstIP: dst.AsSlice(), Id: 77}
+	udp := &layers.UDP{SrcPort: 4000, DstPort: 5000}
+	if err := udp.SetNetworkLayerForChecksum(ip); err != nil {
+		t.Fatal(err)
+	}
+	body := []byte("0123456789abcdefEVIL-split-payload-across-fragments")
+	ub := gopacket.NewSerializeBuffer()
+	if err := gopacket.SerializeLayers(ub, gopacket.SerializeOptions{FixLengths: true, ComputeChecksums: true}, udp, gopacket.Payload(body)); err != nil {
+		t.Fatal(err)
+	}
+	whole := ub.Bytes()
+	frag := func(w *pcapgen.Writer, off int, part []byte, more bool) error {
+		f := *ip
+		f.FragOffset = uint16(off / 8)
+		if more {
+			f.Flags = layers.IPv4MoreFragments
+		}
+		eth := &layers.Ethernet{SrcMAC: []byte{2, 0, 0, 0, 0, 1}, DstMAC: []byte{2, 0, 0, 0, 0, 2}, EthernetType: layers.EthernetTypeIPv4}
+		b := gopacket.NewSerializeBuffer()
+		if err := gopacket.SerializeLayers(b, gopacket.SerializeOptions{FixLengths: true, ComputeChecksums: true}, eth, &f, gopacket.Payload(part)); err != nil {
+			return err
+		}
+		return w.WritePacket(b.Bytes())
+	}
+	pcap := capture(t, func(w *pcapgen.Writer) error {
+		// Second fragment first, then the first: reassembly does not depend on order.
+		if err := frag(w, 24, whole[24:], false); err != nil {
+			return err
+		}
+		return frag(w, 0, whole[:24], true)
+	})
+	evs, st, err := run(t, `alert udp any any -> any 5000 (msg:"frag"; content:"EVIL-split"; sid:9;)`, pcap, Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Fragments != 2 || st.Reassembled != 1 || count(evs, "alert", "alert.signature_id", "9", "src_port", "4000") != 1 {
+		t.Errorf("stats %+v records %v", st, evs)
 	}
 }
