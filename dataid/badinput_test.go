@@ -132,3 +132,18 @@ func TestZipMemberCRCError(t *testing.T) {
 		t.Fatalf("the CRC error was not reported: %+v", rs)
 	}
 }
+
+func TestEUCKR(t *testing.T) {
+	t.Parallel()
+	// "주민등록번호: 900101-1234567" in EUC-KR: the keyword is found in its
+	// EUC-KR bytes; the post-2020 number (no check digit) needs it.
+	data := append([]byte("\xc1\xd6\xb9\xce\xb5\xee\xb7\xcf\xb9\xf8\xc8\xa3: "), "900101-1234567\n"...)
+	rs := scanAll(t, "old.txt", data, Limits{})
+	if len(rs) != 1 || len(rs[0].Occurrences) != 1 || rs[0].Occurrences[0].Identifier != "KOREA_RESIDENT_REGISTRATION_NUMBER" ||
+		rs[0].Occurrences[0].ByteOffset != 14 {
+		t.Fatalf("EUC-KR: %+v", rs)
+	}
+	if rs[0].Reason != ReasonInvalidUTF8 {
+		t.Errorf("reason %q", rs[0].Reason)
+	}
+}

@@ -77,8 +77,9 @@
 // Parquet, Avro, PDF, .doc/.xls and e-mail (.eml) files are reported as
 // SKIPPED UNSUPPORTED_FILE_TYPE_EXCEPTION (Parquet needs
 // github.com/parquet-go/parquet-go, which is not in go.mod). EUC-KR/CP949
-// text is scanned as bytes (golang.org/x/text is not in go.mod): ASCII
-// identifiers are found, Korean keywords are not. Many of Macie's national
+// text is scanned as bytes (golang.org/x/text is not in go.mod); the Korean
+// keywords are matched in their CP949 bytes as well (cp949.go), so Korean
+// identifiers are found there, with byte-based columns. Many of Macie's national
 // identifiers (driver's licences of 31 countries, tax ids, national ids of
 // Argentina, Brazil, Chile, Colombia, France, Germany, India, Italy, Mexico,
 // Spain; NAME and ADDRESS; PHI) are not implemented yet; see

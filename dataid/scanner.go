@@ -132,10 +132,14 @@ func selectManaged(p Profile, sel Selector) ([]*Managed, error) {
 // keyword with spaces also with '_', '-' or nothing in their place.
 func keywordVariants(k string) []string {
 	k = strings.ToLower(strings.TrimSpace(k))
-	if !strings.Contains(k, " ") {
-		return []string{k}
+	out := []string{k}
+	if strings.Contains(k, " ") {
+		out = append(out, strings.ReplaceAll(k, " ", "_"), strings.ReplaceAll(k, " ", "-"), strings.ReplaceAll(k, " ", ""))
 	}
-	return []string{k, strings.ReplaceAll(k, " ", "_"), strings.ReplaceAll(k, " ", "-"), strings.ReplaceAll(k, " ", "")}
+	if b, ok := cp949Keywords[k]; ok {
+		out = append(out, b)
+	}
+	return out
 }
 
 func (s *Scanner) compile() {
@@ -150,7 +154,7 @@ func (s *Scanner) compile() {
 		if !ok {
 			pi = len(lits)
 			byLit[key] = pi
-			lits = append(lits, strings.ToLower(lit))
+			lits = append(lits, lit) // the automaton folds ASCII case itself; strings.ToLower would mangle CP949 bytes
 			p := pattern{anchor: anchor}
 			if !anchor {
 				p.boundary = [2]bool{isAlnum(lit[0]), isAlnum(lit[len(lit)-1])}
