@@ -96,3 +96,18 @@ func BenchmarkEvaluateManagedACL(b *testing.B) {
 	}
 	waf.ReportCPUForTest(b, cpu)
 }
+
+// FuzzManagedRequest: arbitrary request parts through the managed-group ACL.
+func FuzzManagedRequest(f *testing.F) {
+	w := managedACL(f)
+	f.Add("GET", "/a/../b?x=%u0041&y=..%2f", "Cookie", "a=b; c", "{\"a\":1}")
+	f.Add("POST", "http://h/p#f", "User-Agent", "${jndi:", "x=%3Cscript%3E")
+	f.Add("", "", "", "", "")
+	f.Fuzz(func(t *testing.T, method, uri, hname, hvalue, body string) {
+		var res waf.Result
+		w.Evaluate(&waf.Request{Method: method, URI: uri, Headers: []waf.Header{{Name: hname, Value: hvalue}}, Body: []byte(body)}, &res)
+		if res.TerminatingRuleID == "" {
+			t.Fatal("no terminating rule id")
+		}
+	})
+}

@@ -164,3 +164,29 @@ func TestRules(t *testing.T) {
 		}
 	}
 }
+
+func TestLookupAndCheckCapacity(t *testing.T) {
+	t.Parallel()
+	g, err := waf.LookupManagedRuleGroup("AWS", "AWSManagedRulesSQLiRuleSet")
+	if err != nil || g.Capacity != 200 || len(g.Rules) != 5 {
+		t.Fatalf("lookup: %v %+v", err, g)
+	}
+	labels := g.AvailableLabels()
+	if len(labels) != 5 || labels[0] != "awswaf:managed:aws:sql-database:SQLi_QueryArguments" {
+		t.Fatalf("labels %v", labels)
+	}
+	if _, err := waf.LookupManagedRuleGroup("AWS", "AWSManagedRulesNope"); err == nil {
+		t.Fatal("unknown group found")
+	}
+	f, err := waf.ParseWebACL([]byte(aclUsing("AWSManagedRulesSQLiRuleSet", "AWSManagedRulesLinuxRuleSet")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, err := waf.CheckCapacity(f.Rules, waf.Options{}); err != nil || n != 400 {
+		t.Fatalf("CheckCapacity = %d, %v; want 400", n, err)
+	}
+	bad := append(f.Rules, f.Rules[0])
+	if _, err := waf.CheckCapacity(bad, waf.Options{}); err == nil || !strings.Contains(err.Error(), "Rules[2]") {
+		t.Fatalf("duplicate rule: %v", err)
+	}
+}
