@@ -99,6 +99,10 @@ func TestParseLimits(t *testing.T) {
 	if _, err := ParseLimit([]byte(`{"a":["`+strings.Repeat("x", MaxPatternSize)+`"]}`), 1<<20); err == nil {
 		t.Fatal("the API's 4096 limit is not enforced")
 	}
+	// Characters, not bytes: 2000 two-byte characters fit the 2048 quota.
+	if _, err := Parse([]byte(`{"a":["` + strings.Repeat("é", 2000) + `"]}`)); err != nil {
+		t.Fatalf("multi-byte pattern: %v", err)
+	}
 	deep := strings.Repeat(`{"a":`, MaxPatternDepth+1) + `["x"]` + strings.Repeat(`}`, MaxPatternDepth+1)
 	if _, err := ParseLimit([]byte(deep), MaxPatternSize); err == nil || !strings.Contains(err.Error(), "nested too deeply") {
 		t.Fatalf("depth: %v", err)

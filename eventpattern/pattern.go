@@ -3,6 +3,7 @@ package eventpattern
 import (
 	"errors"
 	"sort"
+	"unicode/utf8"
 )
 
 // Limits. AWS documents the pattern size only; the others are moat's, set far
@@ -10,6 +11,7 @@ import (
 const (
 	// DefaultMaxPatternSize is EventBridge's default "Event pattern" quota:
 	// 2048 characters (adjustable with AWS up to the PutRule API's 4096).
+	// Sizes are counted in characters (runes), as AWS does, not bytes.
 	DefaultMaxPatternSize = 2048
 	// MaxPatternSize is the PutRule API's length constraint on EventPattern.
 	MaxPatternSize = 4096
@@ -66,8 +68,8 @@ func Parse(data []byte) (*Pattern, error) { return ParseLimit(data, DefaultMaxPa
 // quota); maxSize is capped at MaxPatternSize.
 func ParseLimit(data []byte, maxSize int) (*Pattern, error) {
 	maxSize = min(maxSize, MaxPatternSize)
-	if len(data) > maxSize {
-		return nil, &Error{Line: 1, Column: 1, Reason: "Event pattern is too long: " + itoa(len(data)) +
+	if n := utf8.RuneCount(data); n > maxSize { // AWS counts characters
+		return nil, &Error{Line: 1, Column: 1, Reason: "Event pattern is too long: " + itoa(n) +
 			" characters, the maximum is " + itoa(maxSize)}
 	}
 	root, err := parseTree(data, MaxPatternDepth)

@@ -59,7 +59,7 @@ func eventsUsageError(cmd *cobra.Command, msg string) error {
 
 func runTestPattern(cmd *cobra.Command, patternFile, eventFile string) error {
 	errOut := cmd.ErrOrStderr()
-	pdata, err := eventsReadFile(cmd, patternFile, eventpattern.MaxPatternSize)
+	pdata, err := eventsReadFile(cmd, patternFile, 4*eventpattern.MaxPatternSize) // characters of up to 4 bytes
 	if err != nil {
 		fmt.Fprintf(errOut, "moat: %v\n", err)
 		return exitError{code: 2}
