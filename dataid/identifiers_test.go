@@ -1,6 +1,7 @@
 package dataid
 
 import (
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -417,4 +418,75 @@ func TestNationalIdentifiers(t *testing.T) {
 		{"bad month digit", "driving licence MORGA783116SM9IJ", ""},
 		{"no keyword", "n MORGA753116SM9IJ", ""},
 	})
+}
+
+func TestMorePhonesAndPassports(t *testing.T) {
+	t.Parallel()
+	runIDCases(t, "FRANCE_PHONE_NUMBER", []idCase{
+		{"international", "+33 6 12 34 56 78", "+33 6 12 34 56 78"},
+		{"national with keyword", "téléphone 06 12 34 56 78", "06 12 34 56 78"},
+		{"national without keyword", "n 06 12 34 56 78", ""},
+	})
+	runIDCases(t, "GERMANY_PHONE_NUMBER", []idCase{
+		{"international", "+49 30 12345678", "+49 30 12345678"},
+		{"mobile with keyword", "Handy 0151 23456789", "0151 23456789"},
+		{"carrier prefix", "telefon 010 1234 5678", ""},
+	})
+	runIDCases(t, "ITALY_PHONE_NUMBER", []idCase{
+		{"international", "+39 06 1234 5678", "+39 06 1234 5678"},
+		{"mobile with keyword", "cellulare 312 345 6789", "312 345 6789"},
+		{"too long", "telefono 010 1234 56789", ""},
+	})
+	runIDCases(t, "SPAIN_PHONE_NUMBER", []idCase{
+		{"international", "+34 612 34 56 78", "+34 612 34 56 78"},
+		{"national with keyword", "móvil 612 345 678", "612 345 678"},
+		{"bad leading digit", "teléfono 512 345 678", ""},
+	})
+	runIDCases(t, "BRAZIL_PHONE_NUMBER", []idCase{
+		{"international", "+55 11 91234 5678", "+55 11 91234 5678"},
+		{"national with keyword", "celular (11) 91234-5678", "11) 91234-5678"},
+		{"area code 01", "celular (01) 91234-5678", ""},
+	})
+	runIDCases(t, "UK_PASSPORT_NUMBER", []idCase{
+		{"passport", "passport no 123456789", "123456789"},
+		{"no keyword", "ref 123456789", ""},
+		{"too short", "passport 12345678", ""},
+	})
+	runIDCases(t, "CANADA_PASSPORT_NUMBER", []idCase{
+		{"passport", "passeport AB123456", "AB123456"},
+		{"no keyword", "ref AB123456", ""},
+		{"digits only", "passport 12345678", ""},
+	})
+}
+
+// TestIBANCountries plants a valid IBAN for every country Macie lists, then
+// the same with a bad check and with one character too few.
+func TestIBANCountries(t *testing.T) {
+	t.Parallel()
+	if len(ibanCountries) != 52 {
+		t.Fatalf("%d IBAN countries, Macie lists 52", len(ibanCountries))
+	}
+	for _, c := range ibanCountries {
+		bban := strings.Repeat("1234567890", 4)[:c.n-4]
+		iban := c.cc + ibanCheck(c.cc, bban) + bban
+		id := c.id + "_BANK_ACCOUNT_NUMBER"
+		bad := iban[:2] + string('0'+(iban[2]-'0'+1)%10) + iban[3:]
+		runIDCases(t, id, []idCase{
+			{"valid", "x " + iban + " y", iban},
+			{"bad check", "x " + bad + " y", ""},
+			{"short", "x " + iban[:len(iban)-1] + " y", ""},
+		})
+	}
+}
+
+func ibanCheck(cc, bban string) string {
+	r := 0
+	for _, ch := range bban + cc + "00" {
+		if ch >= 'A' {
+			r = (r*100 + int(ch-'A') + 10) % 97
+		} else {
+			r = (r*10 + int(ch-'0')) % 97
+		}
+	}
+	return fmt.Sprintf("%02d", 98-r)
 }
