@@ -11,6 +11,7 @@
 //	f, err := asff.Compile(filters, time.Now()) // *FilterError{Attribute, Index, Message}
 //	if f.Match(&finding) { ... }              // no allocation
 //	f.IndexHints()                            // EQUALS/PREFIX values a store's index can look up
+//	asff.ToOCSF(&finding)                     // OCSF 1.6 (the newer Security Hub, Security Lake)
 //	s, err := asff.CompileSort(criteria); s.Sort(findings)
 //	groups, err := asff.GroupBy(findings, f, "ResourceId")
 //	merged, applied := asff.MergeImport(&stored, &incoming, changed) // re-import of the same Id + ProductArn

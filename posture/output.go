@@ -6,6 +6,8 @@ import (
 	"io"
 	"strings"
 	"time"
+
+	"github.com/moatdev/moat/asff"
 )
 
 // jsonReport is the --format json document.
@@ -99,6 +101,19 @@ func (r *Report) WriteASFF(w io.Writer) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(r.Findings())
+}
+
+// WriteOCSF writes the control findings converted to OCSF Compliance
+// Findings (class 2003), as a JSON array.
+func (r *Report) WriteOCSF(w io.Writer) error {
+	fs := r.Findings()
+	out := make([]asff.OCSFFinding, len(fs))
+	for i := range fs {
+		out[i] = asff.ToOCSF(&fs[i])
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(out)
 }
 
 func fmtScore(s int) string {

@@ -54,7 +54,8 @@ do not count towards the score):
                        get-event-selectors outputs, appended into one file (repeatable)
 
 Formats: table (default), json (the report), asff (control findings for
-aws securityhub batch-import-findings), html (a self-contained report page).
+aws securityhub batch-import-findings), ocsf (the same findings as OCSF 1.6
+Compliance Findings), html (a self-contained report page).
 
 Exit status: 0; 2 when an input cannot be read or parsed; 3 when the summary
 score is below --fail-below (or no control has data); 1 for usage errors.`,
@@ -70,7 +71,7 @@ score is below --fail-below (or no control has data); 1 for usage errors.`,
 	fl.StringVar(&f.in.PasswordPolicy, "password-policy", "", "aws iam get-account-password-policy output")
 	fl.StringVar(&f.in.EC2Dir, "ec2", "", "directory of aws ec2 describe-* outputs (*.json)")
 	fl.StringArrayVar(&f.in.Trails, "trails", nil, "aws cloudtrail describe-trails / get-trail-status / get-event-selectors outputs (repeatable)")
-	fl.StringVar(&f.format, "format", "table", "output format: table, json, asff or html")
+	fl.StringVar(&f.format, "format", "table", "output format: table, json, asff, ocsf or html")
 	fl.StringVarP(&f.output, "output", "o", "", "write the report to this file instead of standard output")
 	fl.IntVar(&f.failBelow, "fail-below", 0, "exit 3 when the summary score (0-100) is below this")
 	fl.StringVar(&f.asOf, "as-of", "", "evaluate as of this RFC 3339 time (default: now); ages of keys and passwords are measured from it")
@@ -81,10 +82,10 @@ score is below --fail-below (or no control has data); 1 for usage errors.`,
 func runPosture(cmd *cobra.Command, f *postureFlags) error {
 	write, ok := map[string]func(*posture.Report, io.Writer) error{
 		"table": (*posture.Report).WriteTable, "json": (*posture.Report).WriteJSON,
-		"asff": (*posture.Report).WriteASFF, "html": (*posture.Report).WriteHTML,
+		"asff": (*posture.Report).WriteASFF, "html": (*posture.Report).WriteHTML, "ocsf": (*posture.Report).WriteOCSF,
 	}[f.format]
 	if !ok {
-		return fmt.Errorf("--format %q: expected table, json, asff or html", f.format)
+		return fmt.Errorf("--format %q: expected table, json, asff, ocsf or html", f.format)
 	}
 	if f.failBelowP && (f.failBelow < 0 || f.failBelow > 100) {
 		return fmt.Errorf("--fail-below %d: expected a score from 0 to 100", f.failBelow)

@@ -41,6 +41,7 @@ func TestPostureCommand(t *testing.T) {
 		{"an empty trail list is data: the gate fails", []string{"posture", "--trails", postureData + "weak/trails.json", "--fail-below", "1", "--format", "json"}, 3, `"Score": 0`, "below --fail-below 1"},
 		{"asff", postureArgs("fixed", "--format", "asff"), 0, `"GeneratorId": "security-control/IAM.4"`, ""},
 		{"html", postureArgs("weak", "--format", "html"), 0, "<!DOCTYPE html>", ""},
+		{"ocsf", postureArgs("weak", "--format", "ocsf"), 0, `"class_name": "Compliance Finding"`, ""},
 		{"bad input names file, line and column", []string{"posture", "--auth-details", badAuth}, 2, "", "bad.json:3:16: invalid JSON"},
 		{"missing file", []string{"posture", "--ec2", filepath.Join(dir, "nope")}, 2, "", "nope"},
 		{"no input", []string{"posture"}, 1, "", "no input"},
@@ -63,8 +64,8 @@ func TestPostureCommand(t *testing.T) {
 			}
 		})
 	}
-	if len(tests) != 15 {
-		t.Fatalf("%d cases, want 15", len(tests))
+	if len(tests) != 16 {
+		t.Fatalf("%d cases, want 16", len(tests))
 	}
 }
 
