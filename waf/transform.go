@@ -550,8 +550,8 @@ func normalizePath(dst, src []byte) []byte {
 		dst = append(dst, '/')
 	}
 	segStart := len(dst)
-	var segs [64]int // output offsets where segments start (bounded, then fall back)
-	nseg := 0
+	var segsBuf [64]int // output offsets where segments start; grows past 64
+	segs := segsBuf[:0]
 	i := 0
 	for i < len(src) {
 		for i < len(src) && src[i] == '/' {
@@ -569,22 +569,19 @@ func normalizePath(dst, src []byte) []byte {
 		case len(seg) == 1 && seg[0] == '.':
 			continue
 		case len(seg) == 2 && seg[0] == '.' && seg[1] == '.':
-			if nseg > 0 && !isDotDot(dst[segs[nseg-1]:]) {
-				nseg--
-				dst = dst[:segs[nseg]]
+			if n := len(segs); n > 0 && !isDotDot(dst[segs[n-1]:]) {
+				dst = dst[:segs[n-1]]
+				segs = segs[:n-1]
 				continue
 			}
-			if abs && nseg == 0 {
+			if abs && len(segs) == 0 {
 				continue // "/../x" cannot go above the root
 			}
 		}
 		if len(dst) > segStart && dst[len(dst)-1] != '/' {
 			dst = append(dst, '/')
 		}
-		if nseg < len(segs) {
-			segs[nseg] = len(dst)
-			nseg++
-		}
+		segs = append(segs, len(dst))
 		dst = append(dst, seg...)
 	}
 	if trailing && len(dst) > start && dst[len(dst)-1] != '/' {

@@ -2,6 +2,7 @@ package waf
 
 import (
 	"crypto/md5"
+	"strings"
 	"testing"
 )
 
@@ -43,6 +44,7 @@ func TestTransforms(t *testing.T) {
 		{"NORMALIZE_PATH", "../../etc/passwd", "../../etc/passwd"},
 		{"NORMALIZE_PATH", "/a/b/../../../etc", "/etc"},
 		{"NORMALIZE_PATH_WIN", `\a\\b\.\c\..\d`, "/a/b/d"},
+		{"NORMALIZE_PATH", strings.Repeat("/x", 70) + strings.Repeat("/..", 69) + "/etc", "/x/etc"},
 		{"REMOVE_NULLS", "a\x00b\x00", "ab"},
 		{"REPLACE_NULLS", "a\x00b", "a b"},
 		{"UTF8_TO_UNICODE", "aé€", "a%u00e9%u20ac"},
