@@ -22,7 +22,7 @@ func newNfwCmd() *cobra.Command {
 		Use:   "nfw",
 		Short: "AWS Network Firewall offline: lint Suricata rules, evaluate pcaps",
 	}
-	cmd.AddCommand(newNfwLintCmd(), newNfwPcapCmd())
+	cmd.AddCommand(newNfwLintCmd(), newNfwPcapCmd(), newNfwRulesCmd())
 	return cmd
 }
 
@@ -326,4 +326,42 @@ func runNfwPcap(cmd *cobra.Command, o pcapOpts) error {
 		return exitError{code: 1}
 	}
 	return nil
+}
+
+func newNfwRulesCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "rules POLICY_FILE",
+		Short: "Print a Network Firewall policy's stateful rule groups as Suricata rules (domain lists and 5-tuple rules rendered)",
+		Long: `Rules reads a policy document (FirewallPolicy and RuleGroups, as for
+moat nfw pcap --policy) and prints each stateful rule group as the Suricata
+rules moat evaluates: RulesString as written, StatefulRules and domain lists
+(RulesSourceList) as generated. Rules that do not load are listed on
+standard error and the exit status is 1.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			src, err := os.ReadFile(args[0])
+			if err != nil {
+				fmt.Fprintf(cmd.ErrOrStderr(), "moat: %v\n", err)
+				return exitError{code: 2}
+			}
+			fw, err := nfw.LoadPolicyDocument(src)
+			if err != nil {
+				return fmt.Errorf("%s: %w", args[0], err)
+			}
+			out := cmd.OutOrStdout()
+			for _, g := range fw.Rendered {
+				fmt.Fprintf(out, "# rule group %s (priority %d)\n%s", g.Name, g.Priority, g.Rules)
+				if !strings.HasSuffix(g.Rules, "\n") {
+					fmt.Fprintln(out)
+				}
+			}
+			for _, e := range fw.RuleErrors {
+				fmt.Fprintf(cmd.ErrOrStderr(), "moat: %s\n", e)
+			}
+			if len(fw.RuleErrors) > 0 {
+				return exitError{code: 1}
+			}
+			return nil
+		},
+	}
 }

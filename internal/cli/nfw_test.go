@@ -170,3 +170,22 @@ func TestNfwPcapErrors(t *testing.T) {
 		t.Errorf("stdin: code %d %s", code, errb.String())
 	}
 }
+
+func TestNfwRules(t *testing.T) {
+	dir := t.TempDir()
+	doc := `{"FirewallPolicy": {"StatelessDefaultActions": ["aws:forward_to_sfe"], "StatelessFragmentDefaultActions": ["aws:forward_to_sfe"],
+  "StatefulRuleGroupReferences": [{"ResourceArn": "arn:aws:network-firewall:us-east-1:111122223333:stateful-rulegroup/d", "Priority": 1}]},
+ "RuleGroups": [{"RuleGroupResponse": {"RuleGroupArn": "arn:aws:network-firewall:us-east-1:111122223333:stateful-rulegroup/d", "RuleGroupName": "d", "Type": "STATEFUL"},
+   "RuleGroup": {"RulesSource": {"RulesSourceList": {"Targets": ["api.example.com"], "TargetTypes": ["TLS_SNI"], "GeneratedRulesType": "DENYLIST"}}}}]}`
+	p := writeNfwFile(t, dir, "p.json", []byte(doc))
+	var out, errb bytes.Buffer
+	code := run([]string{"nfw", "rules", p}, strings.NewReader(""), &out, &errb)
+	want := "# rule group d (priority 1)\ndrop tls $HOME_NET any -> $EXTERNAL_NET any (tls.sni; content:\"api.example.com\"; startswith; endswith; nocase; msg:\"matching TLS denylisted FQDNs\"; flow:to_server, established; sid:1; rev:1;)\n"
+	if code != 0 || out.String() != want {
+		t.Errorf("code %d\n%s\nwant\n%s\nstderr %s", code, out.String(), want, errb.String())
+	}
+	bad := writeNfwFile(t, dir, "bad.json", []byte(strings.Replace(doc, `"DENYLIST"`, `"NOPE"`, 1)))
+	if code := run([]string{"nfw", "rules", bad}, strings.NewReader(""), &out, &errb); code != 1 || !strings.Contains(errb.String(), "GeneratedRulesType") {
+		t.Errorf("bad doc: code %d %s", code, errb.String())
+	}
+}

@@ -119,7 +119,18 @@ type Firewall struct {
 	// RuleErrors lists the stateful rules that did not load (each names
 	// its rule group, line and keyword); the others run.
 	RuleErrors []string
-	dropRule   *suricata.Rule
+	// Rendered holds each stateful group's rules as Suricata text, in
+	// evaluation order of the groups (domain lists and 5-tuple rules as
+	// generated).
+	Rendered []RenderedGroup
+	dropRule *suricata.Rule
+}
+
+// RenderedGroup is one stateful rule group as Suricata text.
+type RenderedGroup struct {
+	Name     string
+	Priority int
+	Rules    string
 }
 
 // LoadPolicyDocument parses and compiles a policy document. Structural
@@ -249,6 +260,7 @@ func (fw *Firewall) compileStateful(fp *FirewallPolicy, groups map[string]*Descr
 		if err != nil {
 			return err
 		}
+		fw.Rendered = append(fw.Rendered, RenderedGroup{Name: g.RuleGroupResponse.RuleGroupName, Priority: ref.Priority, Rules: text})
 		cfg := groupConfig(g, fp)
 		rs := suricata.Parse([]byte(text), cfg)
 		if err := checkCapacity(g, rs.Lines); err != nil {
