@@ -1,11 +1,14 @@
 package cli
 
 import (
+	"bufio"
+	"compress/gzip"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/netip"
+	"os"
 	"strconv"
 	"strings"
 
@@ -27,7 +30,7 @@ func newNetCmd() *cobra.Command {
 in one directory) and answers network questions the way AWS's Reachability
 Analyzer and Network Access Analyzer do, without sending a packet.`,
 	}
-	cmd.AddCommand(newNetReachCmd(), newNetEvalCmd(), newNetExposedCmd(), newNetOverlapsCmd(), newNetStaleCmd())
+	cmd.AddCommand(newNetReachCmd(), newNetEvalCmd(), newNetExposedCmd(), newNetOverlapsCmd(), newNetStaleCmd(), newNetFlowCheckCmd())
 	return cmd
 }
 
@@ -474,4 +477,105 @@ DescribeStaleSecurityGroups does. Such rules match nothing.`,
 	cmd.Flags().StringVar(&dir, "from-files", "", "directory of aws ec2 describe-* JSON outputs")
 	cmd.Flags().BoolVar(&strict, "strict", false, "fail when any input file cannot be read")
 	return cmd
+}
+
+func newNetFlowCheckCmd() *cobra.Command {
+	var dir string
+	var strict, all bool
+	cmd := &cobra.Command{
+		Use:   "flowcheck FILE...",
+		Short: "Check VPC flow log records' ACCEPT/REJECT against the configuration",
+		Long: `Reads VPC flow log files (plain or .gz, as delivered to S3 or exported from
+CloudWatch Logs; a first line of field names sets a custom format, otherwise
+the default version 2 format is assumed) and decides each record at its
+network interface from the configuration in --from-files. Prints every record
+where the logged action and the model's disagree (--all: every record), then
+a summary. The network ACL check is exact; the security group check is "could
+be allowed" because a record does not say which side opened the connection.
+Exit status: 0 no disagreement, 2 disagreements, 1 error.`,
+		Example: `  moat net flowcheck --from-files ./describe 111122223333_vpcflowlogs_us-east-1_fl-0123_20260101T0000Z_hash.log.gz`,
+		Args:    cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			n, err := loadNet(dir, strict, cmd.ErrOrStderr())
+			if err != nil {
+				return err
+			}
+			a := vpc.Compile(n)
+			w := bufio.NewWriter(cmd.OutOrStdout())
+			defer w.Flush()
+			var checked, disagree, skipped, bad int
+			for _, name := range args {
+				c, d, s, b, err := flowCheckFile(a, name, w, cmd.ErrOrStderr(), all)
+				if err != nil {
+					return err
+				}
+				checked, disagree, skipped, bad = checked+c, disagree+d, skipped+s, bad+b
+			}
+			fmt.Fprintf(w, "%d records checked, %d disagree, %d not checkable, %d malformed\n", checked, disagree, skipped, bad)
+			if disagree > 0 {
+				w.Flush()
+				return exitError{exitUnreachable}
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&dir, "from-files", "", "directory of aws ec2 describe-* JSON outputs")
+	cmd.Flags().BoolVar(&all, "all", false, "print every checked record, not only disagreements")
+	cmd.Flags().BoolVar(&strict, "strict", false, "fail when any input file cannot be read")
+	return cmd
+}
+
+func flowCheckFile(a *vpc.Analyzer, name string, w, stderr io.Writer, all bool) (checked, disagree, skipped, bad int, err error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return 0, 0, 0, 0, err
+	}
+	defer f.Close()
+	br := bufio.NewReader(f)
+	var r io.Reader = br
+	if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
+		gz, err := gzip.NewReader(br)
+		if err != nil {
+			return 0, 0, 0, 0, fmt.Errorf("%s: %w", name, err)
+		}
+		defer gz.Close()
+		r = gz
+	}
+	fr := vpc.NewFlowLogReader(r, name)
+	for {
+		rec, err := fr.Next()
+		if errors.Is(err, io.EOF) {
+			return checked, disagree, skipped, bad, nil
+		}
+		var le *vpc.LoadError
+		if errors.As(err, &le) {
+			fmt.Fprintln(stderr, "moat: skipped:", err)
+			bad++
+			if le.Err != nil { // an I/O or gzip error: stop this file
+				return checked, disagree, skipped, bad, nil
+			}
+			continue
+		}
+		if err != nil {
+			return checked, disagree, skipped, bad, err
+		}
+		c := a.CheckFlowLog(rec)
+		if c.Model == "" {
+			skipped++
+			continue
+		}
+		checked++
+		if c.Disagree {
+			disagree++
+		}
+		if c.Disagree || all {
+			verdict := "agrees"
+			if c.Disagree {
+				verdict = "DISAGREES"
+			}
+			fmt.Fprintf(w, "%s:%d: %s %s %s:%s -> %s:%s proto %s: logged %s, model %s (%s)\n", name, rec.Line,
+				rec.Get("interface-id"), verdict, rec.Get("srcaddr"), rec.Get("srcport"), rec.Get("dstaddr"), rec.Get("dstport"),
+				rec.Get("protocol"), c.Logged, c.Model, c.Reason)
+		}
+	}
 }

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"compress/gzip"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -172,5 +173,30 @@ func TestNetStale(t *testing.T) {
 	out, _, code = runNet(t, "stale", "--from-files", dir)
 	if code != 0 || !strings.Contains(out, "sg-1 ingress tcp/22 sg-gone: the referenced group sg-gone does not exist") {
 		t.Fatalf("exit %d\n%s", code, out)
+	}
+}
+
+func TestNetFlowCheck(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	log := "version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status\n" +
+		"2 111122223333 eni-0a1b2c3d4e5f600d1 192.0.2.10 10.0.1.10 40000 22 6 10 840 1764400000 1764400060 ACCEPT OK\n" +
+		"2 111122223333 eni-0a1b2c3d4e5f600d2 192.0.2.10 10.0.1.20 40000 3389 6 1 60 1764400000 1764400060 ACCEPT OK\n" +
+		"garbage line\n"
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	zw.Write([]byte(log))
+	zw.Close()
+	name := filepath.Join(dir, "flow.log.gz")
+	if err := os.WriteFile(name, gz.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, errs, code := runNet(t, "flowcheck", "--from-files", netAccount, name)
+	if code != exitUnreachable || !strings.Contains(out, "flow.log.gz:3: eni-0a1b2c3d4e5f600d2 DISAGREES") ||
+		!strings.Contains(out, "2 records checked, 1 disagree, 0 not checkable, 1 malformed") || !strings.Contains(errs, "flow.log.gz:4") {
+		t.Fatalf("exit %d stderr %q\n%s", code, errs, out)
+	}
+	if _, errs, code := runNet(t, "flowcheck", "--from-files", netAccount, filepath.Join(dir, "missing.log")); code != 1 || !strings.Contains(errs, "missing.log") {
+		t.Fatalf("missing file: exit %d %q", code, errs)
 	}
 }
