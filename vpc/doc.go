@@ -18,6 +18,7 @@
 //	a.Evaluate(vpc.Flow{...})                      // one packet, any protocol
 //	vpc.Overlaps(n)                                // IPAM-style CIDR overlap report
 //	n.StaleReferences()                            // DescribeStaleSecurityGroups
+//	a.CheckFlowLog(rec)                            // a flow log record's ACCEPT/REJECT vs the model
 //
 // # The model and its mutations
 //
@@ -104,6 +105,7 @@
 // balancers, private NAT gateways (reported as MOAT_UNMODELED_COMPONENT),
 // return paths through a middlebox (only the ACLs crossed forward are
 // checked),
-// connection-tracking timeouts and allowances, flow logs, IPAM pools and
-// scopes.
+// connection-tracking timeouts and allowances, IPAM pools and scopes.
+// Flow logs: records are read, formatted and checked against the model
+// (CheckFlowLog); producing and delivering them is the EC2 API's job.
 package vpc
