@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -24,6 +25,7 @@ func newEventsCmd() *cobra.Command {
 
 func newEventsTestPatternCmd() *cobra.Command {
 	var patternFile, eventFile string
+	var explain bool
 	cmd := &cobra.Command{
 		Use:   "test-pattern --pattern FILE --event FILE",
 		Short: "Test whether an EventBridge event pattern matches an event, like aws events test-event-pattern",
@@ -35,7 +37,10 @@ Exit status: 0 the pattern matches, 1 it does not, 2 bad input (an unreadable
 file, an invalid pattern, an event that is not a JSON object). An invalid
 pattern is reported with its line, column and field path, and with the
 message EventBridge answers in InvalidEventPatternException. "-" reads
-standard input (for one of the two files).`,
+standard input (for one of the two files). With --explain, the fields of the
+pattern the event fails are listed on standard error, per $or combination:
+
+  branch 1: detail.state: no value matches (event: "running")`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if patternFile == "" || eventFile == "" {
@@ -44,11 +49,12 @@ standard input (for one of the two files).`,
 			if patternFile == "-" && eventFile == "-" {
 				return eventsUsageError(cmd, "only one of --pattern and --event can be \"-\"")
 			}
-			return runTestPattern(cmd, patternFile, eventFile)
+			return runTestPattern(cmd, patternFile, eventFile, explain)
 		},
 	}
 	cmd.Flags().StringVar(&patternFile, "pattern", "", "file holding the event pattern (JSON)")
 	cmd.Flags().StringVar(&eventFile, "event", "", "file holding the event (JSON)")
+	cmd.Flags().BoolVar(&explain, "explain", false, "list on standard error the fields the event fails")
 	return cmd
 }
 
@@ -57,7 +63,7 @@ func eventsUsageError(cmd *cobra.Command, msg string) error {
 	return exitError{code: 2}
 }
 
-func runTestPattern(cmd *cobra.Command, patternFile, eventFile string) error {
+func runTestPattern(cmd *cobra.Command, patternFile, eventFile string, explain bool) error {
 	errOut := cmd.ErrOrStderr()
 	pdata, err := eventsReadFile(cmd, patternFile, 4*eventpattern.MaxPatternSize) // characters of up to 4 bytes
 	if err != nil {
@@ -93,6 +99,9 @@ func runTestPattern(cmd *cobra.Command, patternFile, eventFile string) error {
 	}
 	matched := len(ids) == 1
 	fmt.Fprintf(cmd.OutOrStdout(), "{\n    \"Result\": %t\n}\n", matched)
+	if explain {
+		printExplanation(errOut, p, edata)
+	}
 	if !matched {
 		return exitError{code: 1}
 	}
@@ -120,4 +129,30 @@ func eventsReadFile(cmd *cobra.Command, file string, limit int) ([]byte, error) 
 		return nil, fmt.Errorf("%s: larger than %d bytes", file, limit)
 	}
 	return data, nil
+}
+
+// printExplanation lists, per branch of the pattern, the fields the event fails.
+func printExplanation(w io.Writer, p *eventpattern.Pattern, event []byte) {
+	ex, err := p.Explain(event)
+	if err != nil {
+		fmt.Fprintf(w, "moat: %v\n", err)
+		return
+	}
+	for i, b := range ex.Branches {
+		if b.Matched {
+			fmt.Fprintf(w, "branch %d: matches\n", i+1)
+			continue
+		}
+		for _, f := range b.Failed {
+			path := f.Path
+			if path != "" {
+				path += ": "
+			}
+			vals := ""
+			if len(f.Values) > 0 {
+				vals = " (event: " + strings.Join(f.Values, ", ") + ")"
+			}
+			fmt.Fprintf(w, "branch %d: %s%s%s\n", i+1, path, f.Reason, vals)
+		}
+	}
 }

@@ -79,3 +79,19 @@ func TestEventsTestPatternBadInput(t *testing.T) {
 		})
 	}
 }
+
+func TestEventsTestPatternExplain(t *testing.T) {
+	t.Parallel()
+	pattern := eventsFile(t, "p.json", `{"$or":[{"detail":{"eventName":["StopLogging"]}},{"source":["aws.signin"],"detail":{"userIdentity":{"type":["IAMUser"]}}}]}`)
+	out, errs, code := runEvents(t, "", "--explain", "--pattern", pattern, "--event", eventsFile(t, "e.json", rootSignIn))
+	want := `branch 1: detail.eventName: no value matches (event: "ConsoleLogin")
+branch 2: detail.userIdentity.type: no value matches (event: "Root")
+`
+	if code != 1 || out != "{\n    \"Result\": false\n}\n" || errs != want {
+		t.Fatalf("exit %d out %q\nstderr:\n%s\nwant:\n%s", code, out, errs, want)
+	}
+	_, errs, code = runEvents(t, "", "--explain", "--pattern", eventsFile(t, "p.json", rootPattern), "--event", eventsFile(t, "e.json", rootSignIn))
+	if code != 0 || errs != "branch 1: matches\n" {
+		t.Fatalf("exit %d stderr %q", code, errs)
+	}
+}
