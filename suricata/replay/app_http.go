@@ -37,6 +37,8 @@ type httpTx struct {
 	respDone    bool
 	respSeen    bool
 	logged      bool
+
+	reqBufs, reqHdrBufs, respBufs []bufVal // prepared sticky buffers
 }
 
 type header struct{ name, value string }
@@ -409,47 +411,77 @@ func (h *httpState) close() []httpEvent {
 	return nil
 }
 
-// setBuffers fills the HTTP sticky buffers of tx for a packet going in the given direction.
+// bufVal is one prepared sticky buffer.
+type bufVal struct {
+	b suricata.Buffer
+	v []byte
+}
+
+// setBuffers fills the HTTP sticky buffers of tx for a packet going in the
+// given direction. The buffers are built once per transaction and side.
 func (tx *httpTx) setBuffers(p *suricata.Packet, toServer bool) {
 	if tx.reqLine != nil {
-		p.SetBuffer(suricata.BufHTTPURI, tx.normURI)
-		p.SetBuffer(suricata.BufHTTPRawURI, tx.uri)
-		p.SetBuffer(suricata.BufHTTPMethod, []byte(tx.method))
-		p.SetBuffer(suricata.BufHTTPRequestLine, tx.reqLine)
-		if host := tx.get(tx.reqHeaders, "Host"); host != "" || hasHeader(tx.reqHeaders, "Host") {
-			p.SetBuffer(suricata.BufHTTPRawHost, []byte(host))
-			p.SetBuffer(suricata.BufHTTPHost, []byte(normHost(host)))
+		if tx.reqBufs == nil {
+			tx.reqBufs = tx.buildRequestBuffers()
 		}
-		setHeaderBuf(p, suricata.BufHTTPUserAgent, tx.reqHeaders, "User-Agent")
-		setHeaderBuf(p, suricata.BufHTTPReferer, tx.reqHeaders, "Referer")
-		setHeaderBuf(p, suricata.BufHTTPAccept, tx.reqHeaders, "Accept")
-		setHeaderBuf(p, suricata.BufHTTPAcceptEnc, tx.reqHeaders, "Accept-Encoding")
-		setHeaderBuf(p, suricata.BufHTTPAcceptLang, tx.reqHeaders, "Accept-Language")
+		for _, bv := range tx.reqBufs {
+			p.SetBuffer(bv.b, bv.v)
+		}
 		if tx.reqDone && len(tx.reqBody) > 0 {
 			p.SetBuffer(suricata.BufHTTPRequestBody, tx.reqBody)
 		}
 	}
-	hs, raw := tx.reqHeaders, tx.reqRaw
-	cookie := "Cookie"
-	if !toServer {
-		hs, raw, cookie = tx.respHeaders, tx.respRaw, "Set-Cookie"
-		if tx.respLine != nil {
-			p.SetBuffer(suricata.BufHTTPStatCode, []byte(strconv.Itoa(tx.status)))
-			p.SetBuffer(suricata.BufHTTPStatMsg, []byte(tx.statusMsg))
-			p.SetBuffer(suricata.BufHTTPResponseLine, tx.respLine)
-			p.SetBuffer(suricata.BufHTTPProtocol, []byte(tx.respProto))
-			setHeaderBuf(p, suricata.BufHTTPServer, tx.respHeaders, "Server")
-			setHeaderBuf(p, suricata.BufHTTPLocation, tx.respHeaders, "Location")
+	if toServer {
+		if tx.reqRaw != nil {
+			if tx.reqHdrBufs == nil {
+				tx.reqHdrBufs = headerBuffers(tx.reqHeaders, tx.reqRaw, "Cookie", tx.protocol)
+			}
+			for _, bv := range tx.reqHdrBufs {
+				p.SetBuffer(bv.b, bv.v)
+			}
 		}
-		if tx.respDone && len(tx.respBody) > 0 {
-			p.SetBuffer(suricata.BufHTTPResponseBody, tx.respBody)
-		}
-	} else if tx.protocol != "" {
-		p.SetBuffer(suricata.BufHTTPProtocol, []byte(tx.protocol))
-	}
-	if raw == nil {
 		return
 	}
+	if tx.respLine == nil {
+		return
+	}
+	if tx.respBufs == nil {
+		tx.respBufs = append(headerBuffers(tx.respHeaders, tx.respRaw, "Set-Cookie", tx.respProto),
+			bufVal{suricata.BufHTTPStatCode, []byte(strconv.Itoa(tx.status))},
+			bufVal{suricata.BufHTTPStatMsg, []byte(tx.statusMsg)},
+			bufVal{suricata.BufHTTPResponseLine, tx.respLine})
+		tx.respBufs = appendHeader(tx.respBufs, suricata.BufHTTPServer, tx.respHeaders, "Server")
+		tx.respBufs = appendHeader(tx.respBufs, suricata.BufHTTPLocation, tx.respHeaders, "Location")
+	}
+	for _, bv := range tx.respBufs {
+		p.SetBuffer(bv.b, bv.v)
+	}
+	if tx.respDone && len(tx.respBody) > 0 {
+		p.SetBuffer(suricata.BufHTTPResponseBody, tx.respBody)
+	}
+}
+
+// buildRequestBuffers prepares the request-line and request-only buffers,
+// which both directions of the transaction see.
+func (tx *httpTx) buildRequestBuffers() []bufVal {
+	out := []bufVal{{suricata.BufHTTPURI, tx.normURI}, {suricata.BufHTTPRawURI, tx.uri},
+		{suricata.BufHTTPMethod, []byte(tx.method)}, {suricata.BufHTTPRequestLine, tx.reqLine}}
+	if hasHeader(tx.reqHeaders, "Host") {
+		host := tx.get(tx.reqHeaders, "Host")
+		out = append(out, bufVal{suricata.BufHTTPRawHost, []byte(host)}, bufVal{suricata.BufHTTPHost, []byte(normHost(host))})
+	}
+	for _, h := range []struct {
+		b    suricata.Buffer
+		name string
+	}{{suricata.BufHTTPUserAgent, "User-Agent"}, {suricata.BufHTTPReferer, "Referer"}, {suricata.BufHTTPAccept, "Accept"},
+		{suricata.BufHTTPAcceptEnc, "Accept-Encoding"}, {suricata.BufHTTPAcceptLang, "Accept-Language"}} {
+		out = appendHeader(out, h.b, tx.reqHeaders, h.name)
+	}
+	return out
+}
+
+// headerBuffers prepares the buffers one side's header block yields.
+func headerBuffers(hs []header, raw []byte, cookie, proto string) []bufVal {
 	var hb, names []byte
 	names = append(names, "\r\n"...)
 	for _, h := range hs {
@@ -464,15 +496,24 @@ func (tx *httpTx) setBuffers(p *suricata.Packet, toServer bool) {
 		names = append(names, "\r\n"...)
 	}
 	names = append(names, "\r\n"...)
-	p.SetBuffer(suricata.BufHTTPHeader, hb)
-	p.SetBuffer(suricata.BufHTTPHeaderNames, names)
-	p.SetBuffer(suricata.BufHTTPRawHeader, raw)
-	start := append(append([]byte(nil), raw...), "\r\n\r\n"...)
-	p.SetBuffer(suricata.BufHTTPStart, start)
-	setHeaderBuf(p, suricata.BufHTTPCookie, hs, cookie)
-	setHeaderBuf(p, suricata.BufHTTPContentType, hs, "Content-Type")
-	setHeaderBuf(p, suricata.BufHTTPContentLen, hs, "Content-Length")
-	setHeaderBuf(p, suricata.BufHTTPConnection, hs, "Connection")
+	out := []bufVal{{suricata.BufHTTPHeader, hb}, {suricata.BufHTTPHeaderNames, names}, {suricata.BufHTTPRawHeader, raw},
+		{suricata.BufHTTPStart, append(append([]byte(nil), raw...), "\r\n\r\n"...)}}
+	if proto != "" {
+		out = append(out, bufVal{suricata.BufHTTPProtocol, []byte(proto)})
+	}
+	out = appendHeader(out, suricata.BufHTTPCookie, hs, cookie)
+	out = appendHeader(out, suricata.BufHTTPContentType, hs, "Content-Type")
+	out = appendHeader(out, suricata.BufHTTPContentLen, hs, "Content-Length")
+	return appendHeader(out, suricata.BufHTTPConnection, hs, "Connection")
+}
+
+func appendHeader(out []bufVal, b suricata.Buffer, hs []header, name string) []bufVal {
+	for _, h := range hs {
+		if strings.EqualFold(h.name, name) {
+			return append(out, bufVal{b, []byte(h.value)})
+		}
+	}
+	return out
 }
 
 func hasHeader(hs []header, name string) bool {
@@ -482,15 +523,6 @@ func hasHeader(hs []header, name string) bool {
 		}
 	}
 	return false
-}
-
-func setHeaderBuf(p *suricata.Packet, b suricata.Buffer, hs []header, name string) {
-	for _, h := range hs {
-		if strings.EqualFold(h.name, name) {
-			p.SetBuffer(b, []byte(h.value))
-			return
-		}
-	}
 }
 
 // normHost lower-cases the Host header and drops the port (http.host).
