@@ -230,6 +230,7 @@ type State struct {
 	dirty    bool   // present has entries set
 	active   []int
 	run      numRun
+	fileBuf  []byte // ScanPaths reads each file into it
 	digits   []byte
 }
 

@@ -116,7 +116,9 @@ func (s *Scanner) scanFile(st *State, file, rel string, lim Limits) []Result {
 		return []Result{{Path: rel, Status: StatusSkipped, Reason: reason, Detail: err.Error()}}
 	}
 	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, lim.MaxFileSize+1))
+	// Read into the worker's reused buffer: no fresh, zeroed allocation per file.
+	data, err := readInto(st.fileBuf[:0], io.LimitReader(f, lim.MaxFileSize+1))
+	st.fileBuf = data
 	if err != nil {
 		return []Result{{Path: rel, Status: StatusSkipped, Reason: ReasonMalformed, Detail: err.Error()}}
 	}
@@ -131,4 +133,22 @@ func (s *Scanner) scanFile(st *State, file, rel string, lim Limits) []Result {
 		out[0].mark(StatusPartial, ReasonSizeLimit, fmt.Sprintf("only the first %d bytes were scanned", lim.MaxFileSize))
 	}
 	return out
+}
+
+// readInto appends all of r to buf, growing it as needed, like io.ReadAll
+// but reusing buf's capacity.
+func readInto(buf []byte, r io.Reader) ([]byte, error) {
+	for {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+		n, err := r.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			return buf, err
+		}
+	}
 }
