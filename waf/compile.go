@@ -110,6 +110,14 @@ func Compile(f *WebACLFile, opts Options) (*WebACL, error) {
 		w.defaultAction = c.action(&RuleAction{Block: f.DefaultAction.Block}, "DefaultAction", f.CustomResponseBodies)
 	}
 	w.rules, w.capacity = c.rules(f.Rules, "Rules", w.namespace, false, f.CustomResponseBodies)
+	w.metric = f.Name
+	if f.VisibilityConfig != nil && f.VisibilityConfig.MetricName != "" {
+		w.metric = f.VisibilityConfig.MetricName
+	}
+	w.ruleMetrics = make(map[string]string, len(w.rules))
+	for _, r := range w.rules {
+		w.ruleMetrics[r.name] = r.metric
+	}
 	if len(c.errs) == 0 && w.capacity > MaxWebACLCapacity {
 		c.errf("Rules", CodeLimitsExceeded, "web ACL needs %d WCUs, more than the maximum %d", w.capacity, MaxWebACLCapacity)
 	}

@@ -57,7 +57,18 @@ type WebACL struct {
 	now               func() time.Time
 	tokenKey          []byte
 	capacity          int64
+	metric            string            // the web ACL's VisibilityConfig.MetricName
+	ruleMetrics       map[string]string // rule name -> its MetricName
 	pool              sync.Pool
+}
+
+// MetricName returns the CloudWatch metric name of a web ACL rule, or of the
+// web ACL itself for "" and Default_Action.
+func (w *WebACL) MetricName(rule string) string {
+	if m, ok := w.ruleMetrics[rule]; ok {
+		return m
+	}
+	return w.metric
 }
 
 // Name returns the web ACL's name.

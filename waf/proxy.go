@@ -39,8 +39,10 @@ type ProxyConfig struct {
 	TokenKey []byte
 	XFF      string
 	// Log receives one AWS log record per request as a JSON line (nil: none).
-	Log    io.Writer
-	Source LogSource
+	Log io.Writer
+	// Sampler, if set, keeps sampled requests for GetSampledRequests.
+	Sampler *Sampler
+	Source  LogSource
 	// Transport reaches the upstream (default http.DefaultTransport).
 	Transport http.RoundTripper
 	Now       func() time.Time
@@ -177,6 +179,9 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	p.Metrics.observe(acl.Name(), &res)
 	if p.cfg.Log != nil {
 		p.writeLog(acl, req, &res)
+	}
+	if p.cfg.Sampler != nil {
+		p.cfg.Sampler.Record(acl, req, &res, p.cfg.Now())
 	}
 	if res.Response != nil && res.Action != Allow && res.Action != Count {
 		writeResponse(w, res.Response)

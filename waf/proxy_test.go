@@ -70,7 +70,8 @@ func TestProxyEndToEnd(t *testing.T) {
 	acl := exampleACL(t, clock, key)
 	up, _ := url.Parse(backend.URL)
 	logs := &syncBuffer{}
-	p, err := NewProxy(ProxyConfig{Upstream: up, ACL: func() *WebACL { return acl }, TokenKey: key, Log: logs, Now: clock.now})
+	sampler := NewSampler()
+	p, err := NewProxy(ProxyConfig{Upstream: up, ACL: func() *WebACL { return acl }, TokenKey: key, Log: logs, Now: clock.now, Sampler: sampler})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -157,6 +158,11 @@ func TestProxyEndToEnd(t *testing.T) {
 	var rec LogRecord
 	if err := json.Unmarshal([]byte(lines[1]), &rec); err != nil || rec.Action != "BLOCK" || rec.TerminatingRuleID != "sqli-query" || rec.HTTPRequest.ClientIP != "127.0.0.1" {
 		t.Fatalf("log record %v: %s", err, lines[1])
+	}
+
+	// sampled requests
+	if got, pop := sampler.Sampled("sqli-query", clock.t.Add(-time.Minute), clock.t, 10); pop != 1 || got[0].Request.URI != "/?id=1%27%20OR%20%271%27%3D%271" || got[0].ResponseCodeSent != 406 {
+		t.Fatalf("sampled requests: %+v (population %d)", got, pop)
 	}
 
 	// metrics
