@@ -96,16 +96,16 @@ func (s *scanner) value(depth int, want bool, pi *pathIndex) error {
 			return err
 		}
 		if want {
-			s.v = value{kind: String, text: unsafeString(str)}
+			s.v = value{kind: kString, text: unsafeString(str)}
 			s.visit.leaf(pi, &s.v)
 		}
 		return nil
 	case 't':
-		return s.literal("true", True, want, pi)
+		return s.literal("true", kTrue, want, pi)
 	case 'f':
-		return s.literal("false", False, want, pi)
+		return s.literal("false", kFalse, want, pi)
 	case 'n':
-		return s.literal("null", Null, want, pi)
+		return s.literal("null", kNull, want, pi)
 	default:
 		if c == '-' || ('0' <= c && c <= '9') {
 			return s.number(want, pi)
@@ -114,7 +114,7 @@ func (s *scanner) value(depth int, want bool, pi *pathIndex) error {
 	}
 }
 
-func (s *scanner) literal(word string, k Kind, want bool, pi *pathIndex) error {
+func (s *scanner) literal(word string, k kind, want bool, pi *pathIndex) error {
 	if len(s.data)-s.pos < len(word) || string(s.data[s.pos:s.pos+len(word)]) != word {
 		return s.fail("invalid literal, expected %s", word)
 	}

@@ -86,7 +86,7 @@ func (st *matchState) explainBranch(b int32) BranchResult {
 
 func (st *matchState) leafText(i int32) string {
 	l := &st.leaves[i]
-	if l.v.kind == String {
+	if l.v.kind == kString {
 		return strconv.Quote(string(st.arena[l.off : l.off+l.n]))
 	}
 	return l.v.text

@@ -74,12 +74,12 @@ type anythingBut struct {
 func (a *anythingBut) excludes(v *value, scratch []byte) bool {
 	switch {
 	case a.nums != nil:
-		if v.kind != Number || !v.numOK {
+		if v.kind != kNumber || !v.numOK {
 			return false
 		}
 		_, ok := a.nums[v.num]
 		return ok
-	case v.kind != String:
+	case v.kind != kString:
 		return false
 	case a.hasPrefix:
 		return strings.HasPrefix(v.text, a.prefix)
@@ -107,15 +107,15 @@ func (a *anythingBut) excludes(v *value, scratch []byte) bool {
 func (m *matcher) matchValue(v *value, scratch []byte) bool {
 	switch m.op {
 	case opExactString:
-		return v.kind == String && v.text == m.text
+		return v.kind == kString && v.text == m.text
 	case opExactNumber:
-		return v.kind == Number && (v.text == m.text || (m.numOK && v.numOK && v.num == m.num))
+		return v.kind == kNumber && (v.text == m.text || (m.numOK && v.numOK && v.num == m.num))
 	case opTrue:
-		return v.kind == True
+		return v.kind == kTrue
 	case opFalse:
-		return v.kind == False
+		return v.kind == kFalse
 	case opNull:
-		return v.kind == Null
+		return v.kind == kNull
 	case opExists:
 		return true
 	case opAbsent:
@@ -123,9 +123,9 @@ func (m *matcher) matchValue(v *value, scratch []byte) bool {
 	case opAnythingBut:
 		return !m.but.excludes(v, scratch)
 	case opNumeric:
-		return v.kind == Number && v.numOK && m.rng.contains(v.num)
+		return v.kind == kNumber && v.numOK && m.rng.contains(v.num)
 	}
-	if v.kind != String {
+	if v.kind != kString {
 		return false
 	}
 	switch m.op {

@@ -143,17 +143,17 @@ func (w *walker) walk(path string, v any) {
 			w.arrs = w.arrs[:len(w.arrs)-1]
 		}
 	case string:
-		w.add(path, value{kind: String, text: v})
+		w.add(path, value{kind: kString, text: v})
 	case json.Number:
 		w.add(path, numberValue(string(v)))
 	case bool:
 		if v {
-			w.add(path, value{kind: True, text: "true"})
+			w.add(path, value{kind: kTrue, text: "true"})
 		} else {
-			w.add(path, value{kind: False, text: "false"})
+			w.add(path, value{kind: kFalse, text: "false"})
 		}
 	case nil:
-		w.add(path, value{kind: Null, text: "null"})
+		w.add(path, value{kind: kNull, text: "null"})
 	}
 }
 

@@ -236,7 +236,7 @@ func (f *field) allowsAbsent() bool {
 func (st *matchState) leafHolds(f *field, i int32) bool {
 	l := &st.leaves[i]
 	v := l.v
-	if v.kind == String {
+	if v.kind == kString {
 		v.text = unsafeString(st.arena[l.off : l.off+l.n])
 	}
 	for mi := range f.matchers {
@@ -274,7 +274,7 @@ func (st *matchState) record(pi *pathIndex, v *value) {
 	l := recorded{next: st.slotFirst[pi.slot], v: *v, aOff: int32(len(st.arrs))}
 	st.arrs = append(st.arrs, st.sc.arrs...)
 	l.aEnd = int32(len(st.arrs))
-	if v.kind == String {
+	if v.kind == kString {
 		l.off, l.n = int32(len(st.arena)), int32(len(v.text))
 		st.arena = append(st.arena, v.text...)
 		l.v.text = ""
@@ -319,18 +319,18 @@ func (st *matchState) leaf(pi *pathIndex, v *value) {
 	st.record(pi, v)
 	st.hitAll(pi.exists)
 	switch v.kind {
-	case String:
+	case kString:
 		st.stringLeaf(pi, v)
-	case Number:
+	case kNumber:
 		if v.numOK {
 			st.hitAll(pi.num[v.num])
 		}
 		st.hitAll(pi.lit[v.text])
-	case True:
+	case kTrue:
 		st.hitAll(pi.tru)
-	case False:
+	case kFalse:
 		st.hitAll(pi.fal)
-	case Null:
+	case kNull:
 		st.hitAll(pi.nul)
 	}
 	for i := range pi.scan {

@@ -8,17 +8,17 @@ import (
 	"unsafe"
 )
 
-// Kind is the JSON type of one leaf value of an event.
-type Kind uint8
+// kind is the JSON type of one leaf value of an event.
+type kind uint8
 
 // The JSON leaf types. Objects and arrays are not leaves: an event is matched
 // through its leaves, arrays flattened (see the package doc).
 const (
-	String Kind = iota + 1
-	Number
-	True
-	False
-	Null
+	kString kind = iota + 1
+	kNumber
+	kTrue
+	kFalse
+	kNull
 )
 
 // NumericLimit is the magnitude AWS documents for numeric matching: "values
@@ -31,7 +31,7 @@ const NumericLimit = 5.0e9
 // numerically and by its literal text, so 123456789012, an account id beyond
 // NumericLimit, still matches exactly).
 type value struct {
-	kind  Kind
+	kind  kind
 	text  string
 	num   int64 // comparable form, valid when numOK
 	numOK bool
@@ -49,7 +49,7 @@ func toComparable(f float64) (int64, bool) {
 
 // numberValue builds a Number value from its literal.
 func numberValue(lit string) value {
-	v := value{kind: Number, text: lit}
+	v := value{kind: kNumber, text: lit}
 	if f, err := strconv.ParseFloat(lit, 64); err == nil {
 		v.num, v.numOK = toComparable(f)
 	}
