@@ -63,6 +63,7 @@ func TestParseErrors(t *testing.T) {
 		{`{"$or":[{"a":["x"]}]}`, "There must have at least 2 Objects in $or relationship.", "", 1, 8},
 		{`{"$or":[{"a":["x"]},"b"]}`, "Only JSON object is allowed in array of $or relationship.", "", 1, 21},
 		{`{"$or":[{"a":["x"]},{"prefix":["y"]}]}`, "prefix is Ruler reserved fieldName which cannot be used inside $or.", "", 1, 22},
+		{`{"$or":[{"a":["x"]},{"b":{"<=":["y"]}}]}`, "<= is Ruler reserved fieldName which cannot be used inside $or.", "b", 1, 27},
 		{"{\"a\":\n  [\"x\",]}", "Invalid JSON: unexpected character ']' looking for beginning of value", "", 2, 8},
 		{`{"a":["x"]`, "Invalid JSON: unexpected end of input", "", 1, 11},
 		{`{"a":["x"]} {}`, "Invalid JSON: unexpected data after the top-level value", "", 1, 13},

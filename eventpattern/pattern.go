@@ -130,10 +130,16 @@ func (c *compiler) err(off int, path, reason string) *Error {
 	return &Error{Line: l, Column: col, Path: path, Reason: reason}
 }
 
-// reservedInOr are the names Event Ruler refuses as field names inside $or.
+// reservedInOr are the names Event Ruler refuses as field names inside $or
+// (Constants.RESERVED_FIELD_NAMES_IN_OR_RELATIONSHIP): its match types,
+// the numeric operators and names it reserves for future operators.
 var reservedInOr = map[string]bool{
-	"anything-but": true, "numeric": true, "prefix": true, "suffix": true, "exists": true,
-	"cidr": true, "equals-ignore-case": true, "wildcard": true,
+	"exactly": true, "equals-ignore-case": true, "prefix": true, "suffix": true, "anything-but": true,
+	"exists": true, "wildcard": true, "numeric": true, "cidr": true,
+	"=": true, "<": true, "<=": true, ">": true, ">=": true,
+	"regex": true, "not-wildcard": true, "not-equals-ignore-case": true,
+	"date-after": true, "date-on-or-after": true, "date-before": true, "date-on-or-before": true, "in-date-range": true,
+	"ip-address-in-range": true, "ip-address-not-in-range": true,
 }
 
 func join(path, key string) string {
