@@ -1,7 +1,6 @@
 package suricata
 
 import (
-	"bytes"
 	"fmt"
 	"net/netip"
 	"slices"
@@ -136,16 +135,16 @@ type Packet struct {
 	SrcPort, DstPort uint16
 	ICMPType         int
 	Payload          []byte
-	// Stream is the TCP data this packet made contiguous (after
-	// reassembly), preceded by up to a few hundred bytes of earlier data of
-	// the same direction; StreamNew is where the new data starts. Payload
-	// checks match the packet payload or, when they end in the new data,
-	// the stream, so patterns split across segments are found. The
-	// prefilter looks for fast patterns that end in the new data, so a rule
-	// whose fast pattern lies wholly in the earlier data is not re-examined.
-	Stream    []byte
-	StreamNew int
-	TCPFlags  uint8 // FIN 0x01 SYN 0x02 RST 0x04 PSH 0x08 ACK 0x10 URG 0x20 ECE 0x40 CWR 0x80
+	// StreamData is the TCP data this packet made contiguous (after
+	// reassembly; usually the payload itself) and StreamPrev up to a few
+	// hundred bytes of earlier data of the same direction. Payload checks
+	// match the packet payload or, when they end in StreamData, the window
+	// StreamPrev+StreamData, so patterns split across segments are found.
+	// The prefilter looks for fast patterns that end in the new data, so a
+	// rule whose fast pattern lies wholly in the earlier data is not
+	// re-examined.
+	StreamPrev, StreamData []byte
+	TCPFlags               uint8 // FIN 0x01 SYN 0x02 RST 0x04 PSH 0x08 ACK 0x10 URG 0x20 ECE 0x40 CWR 0x80
 
 	ToServer    bool // sent by the flow's client
 	Established bool // TCP: after the 3-way handshake (or picked up midstream); UDP: after traffic both ways
@@ -203,6 +202,9 @@ type Verdict struct {
 
 // Scratch is per-goroutine working memory, reused across packets.
 type Scratch struct {
+	win      []byte // StreamPrev+StreamData, built when a stream check needs it
+	winOK    bool
+	bnd      []byte
 	lastNum  uint64
 	pktFired []int32
 	set      []uint64
@@ -245,14 +247,19 @@ func (e *Engine) Inspect(p *Packet, fs *FlowState, th *Thresholds, sc *Scratch) 
 		return v
 	}
 	sc.cand = sc.cand[:0]
+	sc.win, sc.winOK = sc.win[:0], false
 	if m := e.ac[BufPayload]; m != nil {
-		if len(p.Stream) > 0 {
-			// Fast patterns that end in the new data: the new data and the
-			// bytes before it that a pattern crossing the boundary can use.
-			m.scan(p.Stream[max(0, p.StreamNew-e.maxPat+1):], sc)
-		}
-		if len(p.Payload) > 0 && !bytes.HasSuffix(p.Stream, p.Payload) {
+		if len(p.Payload) > 0 {
 			m.scan(p.Payload, sc)
+		}
+		if len(p.StreamData) > 0 && !sameSlice(p.StreamData, p.Payload) {
+			m.scan(p.StreamData, sc)
+		}
+		if len(p.StreamPrev) > 0 && len(p.StreamData) > 0 && e.maxPat > 1 {
+			// Fast patterns crossing into the new data.
+			k := e.maxPat - 1
+			sc.bnd = append(append(sc.bnd[:0], p.StreamPrev[max(0, len(p.StreamPrev)-k):]...), p.StreamData[:min(k, len(p.StreamData))]...)
+			m.scan(sc.bnd, sc)
 		}
 	}
 	for b := Buffer(1); b < NumBuffers; b++ {
@@ -360,10 +367,10 @@ func (e *Engine) matchRule(i int32, r *Rule, p *Packet, fs *FlowState, sc *Scrat
 		if matchChain(c.items, buf, 0, 0, p, &ms) {
 			continue
 		}
-		if c.buf != BufPayload || len(c.transforms) > 0 || len(p.Stream) == 0 {
+		if c.buf != BufPayload || len(c.transforms) > 0 || len(p.StreamPrev) == 0 || len(p.StreamData) == 0 {
 			return false
 		}
-		if !matchStream(c, p) {
+		if !matchStream(c, p, sc) {
 			return false
 		}
 	}
@@ -377,17 +384,26 @@ func matchAddrs(r *Rule, src, dst netip.Addr, sp, dp uint16) bool {
 // matchStream runs a payload chain on the stream window, accepting only
 // matches that end in the new data. A lone unanchored content can only
 // newly match across the boundary, so only the bytes around it are searched.
-func matchStream(c *chain, p *Packet) bool {
+func matchStream(c *chain, p *Packet, sc *Scratch) bool {
+	if !sc.winOK {
+		sc.win = append(append(sc.win[:0], p.StreamPrev...), p.StreamData...)
+		sc.winOK = true
+	}
+	newAt := len(p.StreamPrev)
 	if len(c.items) == 1 {
 		m := c.items[0]
 		if m.Kind == KindContent && !m.Negated && !m.Relative && m.Offset == 0 && m.Depth == 0 && !m.EndsWith {
 			n := len(m.Pattern)
-			lo, hi := max(0, p.StreamNew-n+1), min(len(p.Stream), p.StreamNew+n-1)
-			return lo < hi && m.find(p.Stream[:hi], lo) >= 0
+			lo, hi := max(0, newAt-n+1), min(len(sc.win), newAt+n-1)
+			return lo < hi && m.find(sc.win[:hi], lo) >= 0
 		}
 	}
-	ms := matchState{budget: 1024, minEnd: p.StreamNew}
-	return matchChain(c.items, p.Stream, 0, 0, p, &ms)
+	ms := matchState{budget: 1024, minEnd: newAt}
+	return matchChain(c.items, sc.win, 0, 0, p, &ms)
+}
+
+func sameSlice(a, b []byte) bool {
+	return len(a) == len(b) && (len(a) == 0 || &a[0] == &b[0])
 }
 
 // matchState bounds the work of one chain and, for stream inspection,

@@ -298,3 +298,17 @@ func TestNormalizeURI(t *testing.T) {
 		}
 	}
 }
+
+func TestStreamWindow(t *testing.T) {
+	t.Parallel()
+	e := mustEngine(t, `alert tcp any any -> any any (content:"hijklm"; sid:1;)
+alert tcp any any -> any any (content:"cde"; sid:2;)
+alert tcp any any -> any any (content:"b"; content:"rst"; distance:0; sid:3;)
+alert tcp any any -> any any (content:"klm"; depth:3; sid:4;)
+alert tcp any any -> any any (content:"jk"; depth:2; sid:5;)`, Options{})
+	p := tcpPacket("klmnopqrst")
+	p.StreamPrev, p.StreamData = []byte("abcdefghij"), p.Payload
+	if got := sids(e.Inspect(p, &FlowState{}, nil, e.NewScratch())); got != "1,3,4" {
+		t.Errorf("alerts %q, want 1,3,4 (2 lies wholly in the earlier data; 5 is anchored to the packet)", got)
+	}
+}

@@ -146,6 +146,7 @@ type replayer struct {
 
 	pktEstablished bool // false for the packet that completes the handshake
 	stream         []byte
+	prevTail       []byte
 
 	keepReqBody, keepRespBody bool
 }
@@ -249,7 +250,7 @@ func (rp *replayer) packet(data []byte, ts int64) {
 	}
 	p := &rp.pkt
 	rp.pktEstablished = true
-	p.Have, p.TxID, p.TCPFlags, p.Stream, p.StreamNew = 0, 0, 0, nil, 0
+	p.Have, p.TxID, p.TCPFlags, p.StreamPrev, p.StreamData = 0, 0, 0, nil, nil
 	p.Proto, p.Src, p.Dst, p.SrcPort, p.DstPort = proto, s.Addr(), t.Addr(), sp, dp
 	p.ICMPType, p.Payload, p.ToServer, p.FirstInDir = icmpType, payload, dir == 0, first
 	p.Time, p.FlowKey, p.Num = float64(ts)/1e9, f.id, rp.pcnt
@@ -423,25 +424,33 @@ func (rp *replayer) tcpApp(f *flow, dir int, seq uint32, payload []byte) bool {
 // fit in this window.
 const streamTail = 256
 
-// streamWindow sets Packet.Stream to the tail of the earlier stream data
-// plus the data this packet made contiguous, and keeps the new tail.
+// streamWindow sets Packet.StreamData to the data this packet made
+// contiguous and StreamPrev to the earlier tail, and keeps the new tail.
 func (rp *replayer) streamWindow(f *flow, dir int, gap bool) {
 	p := &rp.pkt
-	p.Stream, p.StreamNew = nil, 0
+	p.StreamPrev, p.StreamData = nil, nil
 	if len(rp.segs) == 0 {
 		return
 	}
 	if gap {
 		f.tail[dir] = f.tail[dir][:0] // data after a gap does not continue the tail
 	}
-	w := append(rp.stream[:0], f.tail[dir]...)
-	for _, seg := range rp.segs {
-		w = append(w, seg...)
+	data := rp.segs[0]
+	if len(rp.segs) > 1 {
+		rp.stream = rp.stream[:0]
+		for _, seg := range rp.segs {
+			rp.stream = append(rp.stream, seg...)
+		}
+		data = rp.stream
 	}
-	rp.stream = w
-	p.Stream, p.StreamNew = w, len(f.tail[dir])
-	keep := w[max(0, len(w)-streamTail):]
-	f.tail[dir] = append(f.tail[dir][:0], keep...)
+	rp.prevTail = append(rp.prevTail[:0], f.tail[dir]...)
+	p.StreamPrev, p.StreamData = rp.prevTail, data
+	if len(data) >= streamTail {
+		f.tail[dir] = append(f.tail[dir][:0], data[len(data)-streamTail:]...)
+		return
+	}
+	keep := max(0, len(f.tail[dir])+len(data)-streamTail)
+	f.tail[dir] = append(f.tail[dir][:copy(f.tail[dir], f.tail[dir][keep:])], data...)
 }
 
 func (rp *replayer) appData(f *flow, dir int, data []byte) bool {
@@ -810,7 +819,7 @@ func (rp *replayer) flowPacket(f *flow, dir int) {
 	}
 	p.Proto, p.Src, p.Dst, p.SrcPort, p.DstPort = f.proto, a.Addr(), b.Addr(), a.Port(), b.Port()
 	p.Payload, p.ToServer, p.FirstInDir, p.Num, p.Established, p.App = nil, dir == 0, false, 0, f.established, f.app
-	p.Have, p.TxID, p.TCPFlags, p.FlowKey, p.Stream = 0, 0, 0, f.id, nil
+	p.Have, p.TxID, p.TCPFlags, p.FlowKey, p.StreamPrev, p.StreamData = 0, 0, 0, f.id, nil, nil
 }
 
 func (rp *replayer) finish() {
