@@ -90,6 +90,5 @@
 // Patterns whose wildcards EventBridge would reject as "Rule is
 // too complex" are accepted (AWS does not document the threshold). The
 // "exactly" match type of newer Event Ruler versions is not accepted, as
-// EventBridge does not document it. A pattern string that is an IP address
-// is matched as text, not as an address.
+// EventBridge does not document it.
 package eventpattern

@@ -126,6 +126,10 @@ var matchCases = []matchCase{
 	{"array consistency nested arrays apart", `{"employees":{"firstName":["John"],"lastName":["Jones"]}}`, `{"employees":[[{"firstName":"John","lastName":"Doe"},{"firstName":"Anna","lastName":"Smith"}],[{"firstName":"Peter","lastName":"Jones"}]]}`, false},
 	{"array consistency with outside field", `{"source":["x"],"employees":{"firstName":["Peter"]}}`, `{"source":"x","employees":[{"firstName":"Anna"},{"firstName":"Peter"}]}`, true},
 	{"array consistency exists false", `{"employees":{"firstName":["Anna"],"age":[{"exists":false}]}}`, employees, true},
+	{"ip address exact", `{"ip":["2001:db8::1"]}`, `{"ip":"2001:DB8:0:0:0:0:0:1"}`, true},
+	{"ip address exact v4", `{"ip":["10.0.0.1"]}`, `{"ip":"10.0.0.1"}`, true},
+	{"ip address exact other", `{"ip":["10.0.0.1"]}`, `{"ip":"10.0.0.2"}`, false},
+	{"ip-like text", `{"t":["08:23"]}`, `{"t":"08:23"}`, true},
 	{"surrogate pair", `{"s":["😀"]}`, `{"s":"\ud83d\ude00"}`, true},
 }
 

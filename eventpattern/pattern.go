@@ -2,6 +2,7 @@ package eventpattern
 
 import (
 	"errors"
+	"net/netip"
 	"sort"
 	"unicode/utf8"
 )
@@ -238,6 +239,11 @@ func (c *compiler) values(path string, n *node) ([]matcher, error) {
 		switch e.kind {
 		case 's':
 			out = append(out, matcher{op: opExactString, text: e.text})
+			// Like Event Ruler, a string that is an IP address also matches
+			// the same address written another way (2001:DB8:0::1).
+			if a, err := netip.ParseAddr(e.text); err == nil && a.Zone() == "" {
+				out = append(out, matcher{op: opCIDR, text: e.text, cidr: netip.PrefixFrom(a, a.BitLen())})
+			}
 		case 'n':
 			v := numberValue(e.text)
 			out = append(out, matcher{op: opExactNumber, text: e.text, num: v.num, numOK: v.numOK})
