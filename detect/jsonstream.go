@@ -249,16 +249,16 @@ func (s *jsonStream) value() ([]byte, error) {
 			c := s.buf[i]
 			if inStr {
 				if !esc {
-					// Jump to the next quote or backslash (most bytes are string content).
-					j := indexQuoteOrBackslash(s.buf[i:])
-					if j < 0 {
-						s.countLines(i, len(s.buf))
-						i = len(s.buf) - 1
+					// Skip string content up to a quote, backslash or newline.
+					buf := s.buf
+					for i < len(buf) && !strStop[buf[i]] {
+						i++
+					}
+					if i == len(buf) {
+						i--
 						continue
 					}
-					s.countLines(i, i+j)
-					i += j
-					c = s.buf[i]
+					c = buf[i]
 				}
 				switch {
 				case esc:
@@ -274,6 +274,9 @@ func (s *jsonStream) value() ([]byte, error) {
 					if depth == 0 {
 						return s.finish(start, i+1), nil
 					}
+				case c == '\n': // invalid in JSON, but it must not skew later positions
+					s.line++
+					s.lineS = s.base + int64(i) + 1
 				}
 				continue
 			}
@@ -324,34 +327,8 @@ func (s *jsonStream) value() ([]byte, error) {
 	}
 }
 
-// indexQuoteOrBackslash returns the index of the first '"' or '\\' in b, or -1.
-func indexQuoteOrBackslash(b []byte) int {
-	q := bytes.IndexByte(b, '"')
-	if q < 0 {
-		q = len(b)
-	}
-	if bs := bytes.IndexByte(b[:q], '\\'); bs >= 0 {
-		return bs
-	}
-	if q == len(b) {
-		return -1
-	}
-	return q
-}
-
-// countLines counts the newlines (invalid inside JSON strings, but they must
-// not skew the positions of later records) in buf[from:to].
-func (s *jsonStream) countLines(from, to int) {
-	for {
-		k := bytes.IndexByte(s.buf[from:to], '\n')
-		if k < 0 {
-			return
-		}
-		from += k + 1
-		s.line++
-		s.lineS = s.base + int64(from)
-	}
-}
+// strStop marks the bytes that end a run of string content for the splitter.
+var strStop = [256]bool{'"': true, '\\': true, '\n': true}
 
 func (s *jsonStream) finish(start, end int) []byte {
 	s.pos = end

@@ -74,6 +74,8 @@ func rebase(old, dup []byte, sub json.RawMessage) json.RawMessage {
 	if off < 0 || off+len(sub) > len(old) || &old[off] != &sub[0] {
 		return cloneBytes(sub)
 	}
+	// old may have a capacity beyond its length (a reader's buffer); cap
+	// arithmetic is then still exact because sub was cut from the same array.
 	return json.RawMessage(dup[off : off+len(sub) : off+len(sub)])
 }
 
