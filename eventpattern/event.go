@@ -90,15 +90,16 @@ func (s *scanner) value(depth int, want bool, pi *pathIndex) error {
 	case '[':
 		return s.array(depth+1, want, pi)
 	case '"':
+		if !want {
+			return s.skipString()
+		}
 		str, err := s.readString(s.str[:0])
 		s.str = str
 		if err != nil {
 			return err
 		}
-		if want {
-			s.v = value{kind: kString, text: unsafeString(str)}
-			s.visit.leaf(pi, &s.v)
-		}
+		s.v = value{kind: kString, text: unsafeString(str)}
+		s.visit.leaf(pi, &s.v)
 		return nil
 	case 't':
 		return s.literal("true", kTrue, want, pi)
@@ -183,12 +184,18 @@ func (s *scanner) object(depth int, want bool, _ *pathIndex) error {
 			return s.fail("expected a string key")
 		}
 		mark := len(s.path)
-		if mark > 0 {
-			s.path = append(s.path, '.')
-		}
-		var err error
-		if s.path, err = s.readString(s.path); err != nil {
-			return err
+		if !want { // no rule reads below: validate only
+			if err := s.skipString(); err != nil {
+				return err
+			}
+		} else {
+			if mark > 0 {
+				s.path = append(s.path, '.')
+			}
+			var err error
+			if s.path, err = s.readString(s.path); err != nil {
+				return err
+			}
 		}
 		s.ws()
 		if s.pos >= len(s.data) || s.data[s.pos] != ':' {
@@ -293,6 +300,35 @@ func (s *scanner) readString(dst []byte) ([]byte, error) {
 			s.pos += n
 		}
 	}
+}
+
+// skipString validates the JSON string at s.pos without decoding it.
+func (s *scanner) skipString() error {
+	s.pos++ // opening quote
+	for s.pos < len(s.data) {
+		c := s.data[s.pos]
+		switch {
+		case c == '"':
+			s.pos++
+			return nil
+		case c == '\\':
+			var err error
+			if s.str, err = s.escape(s.str[:0]); err != nil {
+				return err
+			}
+		case c < 0x20:
+			return s.fail("control character in a string")
+		case c >= utf8.RuneSelf:
+			r, n := utf8.DecodeRune(s.data[s.pos:])
+			if r == utf8.RuneError && n == 1 {
+				return s.fail("invalid UTF-8 in a string")
+			}
+			s.pos += n
+		default:
+			s.pos++
+		}
+	}
+	return s.fail("unterminated string")
 }
 
 var simpleEscapes = [256]byte{'"': '"', '\\': '\\', '/': '/', 'b': '\b', 'f': '\f', 'n': '\n', 'r': '\r', 't': '\t'}
