@@ -160,3 +160,10 @@ func TestUnmodelledTopLevelMembers(t *testing.T) {
 		t.Fatalf("unknown rule member: %v", err)
 	}
 }
+
+func TestByteOrderMark(t *testing.T) {
+	t.Parallel()
+	if _, err := ParseWebACL([]byte("\xef\xbb\xbf" + `{"Name":"a","DefaultAction":{"Allow":{}}}`)); err != nil {
+		t.Fatalf("BOM: %v", err)
+	}
+}

@@ -1,6 +1,7 @@
 package waf
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"strconv"
@@ -79,6 +80,7 @@ func load(data []byte, envelope string, v any) (*doc, error) {
 	if len(data) > MaxDocumentSize {
 		return nil, &Error{Message: fmt.Sprintf("document is %d bytes, more than the %d accepted", len(data), MaxDocumentSize), Code: CodeInvalidParameter}
 	}
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")) // a UTF-8 byte order mark (files saved on Windows)
 	root, err := jsontree.Parse(data)
 	if err != nil {
 		return nil, treeError(err, "")
