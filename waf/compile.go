@@ -97,6 +97,11 @@ func Compile(f *WebACLFile, opts Options) (*WebACL, error) {
 	if f.ChallengeConfig != nil && f.ChallengeConfig.ImmunityTimeProperty != nil {
 		w.challengeImmunity = time.Duration(f.ChallengeConfig.ImmunityTimeProperty.ImmunityTime) * time.Second
 	}
+	switch opts.ResourceType {
+	case "", "CLOUDFRONT", "API_GATEWAY", "COGNITO_USER_POOL", "APP_RUNNER_SERVICE", "VERIFIED_ACCESS_INSTANCE", "AMPLIFY", "APPLICATION_LOAD_BALANCER", "APPSYNC":
+	default:
+		return nil, &Error{Message: fmt.Sprintf("unknown resource type %q (CLOUDFRONT, API_GATEWAY, COGNITO_USER_POOL, APP_RUNNER_SERVICE, VERIFIED_ACCESS_INSTANCE, AMPLIFY, APPLICATION_LOAD_BALANCER, APPSYNC)", opts.ResourceType), Code: CodeInvalidParameter}
+	}
 	w.bodyLimit = bodyLimit(opts.ResourceType, f.AssociationConfig)
 	c.checkBodies(f.CustomResponseBodies)
 	switch {

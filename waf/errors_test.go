@@ -167,3 +167,20 @@ func TestByteOrderMark(t *testing.T) {
 		t.Fatalf("BOM: %v", err)
 	}
 }
+
+func TestBodyLimitByResourceType(t *testing.T) {
+	t.Parallel()
+	acl := `{"Name":"a","DefaultAction":{"Allow":{}},"AssociationConfig":{"RequestBody":{"API_GATEWAY":{"DefaultSizeInspectionLimit":"KB_48"}}}}`
+	for _, c := range []struct {
+		typ  string
+		want int
+	}{{"", 16384}, {"CLOUDFRONT", 16384}, {"API_GATEWAY", 49152}, {"APPLICATION_LOAD_BALANCER", 8192}, {"APPSYNC", 8192}} {
+		if got := compileJSON(t, acl, Options{ResourceType: c.typ}).BodyLimit(); got != c.want {
+			t.Errorf("%q: body limit %d, want %d", c.typ, got, c.want)
+		}
+	}
+	f, _ := ParseWebACL([]byte(acl))
+	if _, err := Compile(f, Options{ResourceType: "ALB"}); err == nil || !strings.Contains(err.Error(), "unknown resource type") {
+		t.Fatalf("bad resource type: %v", err)
+	}
+}
