@@ -25,7 +25,11 @@ type PathQuery struct {
 	Destination   string
 	SourceIp      netip.Addr
 	DestinationIp netip.Addr
-	Protocol      string // "tcp" or "udp" (AWS accepts only these for paths)
+	// DestinationCidr, instead of Destination/DestinationIp, asks about a
+	// range of addresses outside the VPCs (an internet range, a service's
+	// range): the path is found if some address of it is reached.
+	DestinationCidr netip.Prefix
+	Protocol        string // "tcp" or "udp" (AWS accepts only these for paths)
 	// DestinationPorts filters the packet header (zero: all ports).
 	DestinationPorts PortRange
 	// SourcePorts is the client's port range; zero means the ephemeral
@@ -147,6 +151,7 @@ type end struct {
 	igw  *InternetGateway // the internet through this gateway
 	addr Set              // destination addresses when not an ENI
 	vpce *VPCEndpoint
+	cidr bool // a range of addresses (DestinationCidr)
 }
 
 func (a *Analyzer) endpoint(id string, ip netip.Addr, param string) (end, error) {
@@ -205,6 +210,12 @@ func (a *Analyzer) eniEnd(e *NetworkInterface, ip netip.Addr, param string) (end
 func (a *Analyzer) destination(q PathQuery) (end, error) {
 	if q.Destination != "" {
 		return a.endpoint(q.Destination, q.DestinationIp, "Destination")
+	}
+	if q.DestinationCidr.IsValid() {
+		if !q.DestinationCidr.Addr().Is4() {
+			return end{}, errf("InvalidParameterValue", "DestinationCidr %s: moat analyzes IPv4 paths only", q.DestinationCidr)
+		}
+		return end{addr: PrefixSet(q.DestinationCidr), cidr: true}, nil
 	}
 	if !q.DestinationIp.IsValid() || !q.DestinationIp.Is4() {
 		return end{}, errf("MissingParameter", "The request must contain the parameter Destination or an IPv4 DestinationIp")

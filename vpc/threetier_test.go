@@ -276,3 +276,27 @@ func TestThreeTierInternet(t *testing.T) {
 		})
 	}
 }
+
+func TestReachCIDR(t *testing.T) {
+	t.Parallel()
+	x := threeTier(t)
+	a := Compile(x.n)
+	cases := []struct {
+		cidr  string
+		codes string
+	}{
+		{"192.0.2.0/24", ""},
+		{"10.200.0.0/16", CodeNoRoute}, // private, outside the VPC: the NAT/IGW cannot deliver
+		{"0.0.0.0/0", ""},
+	}
+	for _, c := range cases {
+		res := must(a.Reach(PathQuery{Source: x.app.InstanceId, DestinationCidr: netip.MustParsePrefix(c.cidr), Protocol: "tcp", DestinationPorts: PortRange{443, 443}}))
+		var codes []string
+		for _, e := range res.Explanations {
+			codes = append(codes, e.ExplanationCode)
+		}
+		if strings.Join(codes, " ") != c.codes {
+			t.Errorf("%s: codes %v, want %q\n%s", c.cidr, codes, c.codes, messages(res))
+		}
+	}
+}

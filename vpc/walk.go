@@ -236,13 +236,13 @@ func (w *walk) fromENI(s *NetworkInterface, sp space, dst end, depth int) space 
 }
 
 // pick chooses the branch to follow: the only one for a single destination
-// address; for a set of internet addresses, the most specific route that
-// leaves for the internet.
+// address; for a set of addresses (the internet, a CIDR), the most specific
+// route that leaves for the internet, else the most specific one.
 func (w *walk) pick(branches []branch, dst end) *branch {
 	if len(branches) == 0 {
 		return nil
 	}
-	if dst.igw == nil || len(branches) == 1 {
+	if (dst.igw == nil && !dst.cidr) || len(branches) == 1 {
 		return &branches[0]
 	}
 	for i := range branches {
@@ -369,6 +369,15 @@ func (w *walk) viaIGW(s *NetworkInterface, r *Route, sp space, dst end) space {
 			Message: fmt.Sprintf("the route to %s leads to internet gateway %s, not to the destination", sp.field(fDstAddr).AddrString(), r.TargetId)})
 		return w.blockedArrive(s, sp, dst)
 	}
+	if dst.cidr {
+		pub := sp.with(fDstAddr, w.a.internet)
+		if pub.empty() {
+			w.block(Explanation{ExplanationCode: CodeNoRoute, Component: Component{r.TargetId, typeIGW},
+				Message: fmt.Sprintf("%s holds no public address: internet gateway %s cannot deliver to it", sp.field(fDstAddr).AddrString(), r.TargetId)})
+			return sp
+		}
+		sp = pub
+	}
 	sp = w.leg(s.SubnetId, "", sp)
 	g, attached := w.igwFor(r, s.VpcId)
 	if dst.igw != nil && g != nil && dst.igw != g {
@@ -439,7 +448,13 @@ func (w *walk) viaNAT(s *NetworkInterface, r *Route, sp space, dst end) space {
 		return sp
 	}
 	w.add(PathComponent{Component: Component{rt.rt.RouteTableId, typeRT}, RouteTableId: rt.rt.RouteTableId, Route: out.route})
-	sp = w.leg(n.SubnetId, "", out.sp)
+	pub := out.sp.with(fDstAddr, w.a.internet)
+	if pub.empty() {
+		w.block(Explanation{ExplanationCode: CodeNoRoute, Component: Component{out.route.TargetId, typeIGW},
+			Message: fmt.Sprintf("%s holds no public address: internet gateway %s cannot deliver to it", out.sp.field(fDstAddr).AddrString(), out.route.TargetId)})
+		return sp
+	}
+	sp = w.leg(n.SubnetId, "", pub)
 	w.igwFor(out.route, n.VpcId)
 	if !n.PublicIp.IsValid() {
 		w.block(Explanation{ExplanationCode: CodeNoPublicIP, Component: comp, Message: "public NAT gateway " + n.NatGatewayId + " has no Elastic IP address"})

@@ -68,6 +68,12 @@ Exit status: 0 reachable, 2 not reachable, 1 error.`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			q := vpc.PathQuery{Source: from, Destination: to, Protocol: proto}
 			var err error
+			if strings.Contains(to, "/") {
+				if q.DestinationCidr, err = netip.ParsePrefix(to); err != nil {
+					return fmt.Errorf("--to %q is not a CIDR block", to)
+				}
+				q.Destination = ""
+			}
 			if q.DestinationPorts, err = parsePorts("--port", ports); err != nil {
 				return err
 			}
@@ -100,7 +106,7 @@ Exit status: 0 reachable, 2 not reachable, 1 error.`,
 	f := cmd.Flags()
 	f.StringVar(&dir, "from-files", "", "directory of aws ec2 describe-* JSON outputs")
 	f.StringVar(&from, "from", "", "source: i-…, eni-… or igw-…")
-	f.StringVar(&to, "to", "", "destination: i-…, eni-… or igw-… (or use --to-ip)")
+	f.StringVar(&to, "to", "", "destination: i-…, eni-…, igw-… or a CIDR block (or use --to-ip)")
 	f.StringVar(&proto, "proto", "tcp", "tcp or udp")
 	f.StringVar(&ports, "port", "", "destination port or range (N or N-M; default all)")
 	f.StringVar(&srcPorts, "source-port", "", "source port or range (default 1024-65535)")
@@ -221,7 +227,11 @@ func printReach(w io.Writer, q vpc.PathQuery, res *vpc.Analysis, output string) 
 		return fmt.Errorf("--output %q: want text or json", output)
 	}
 	to := q.Destination
-	if to == "" {
+	switch {
+	case to != "":
+	case q.DestinationCidr.IsValid():
+		to = q.DestinationCidr.String()
+	default:
 		to = q.DestinationIp.String()
 	}
 	verdict := "REACHABLE"

@@ -31,6 +31,17 @@ func TestNetReachText(t *testing.T) {
 	}
 }
 
+func TestNetReachCIDR(t *testing.T) {
+	t.Parallel()
+	out, errs, code := runNet(t, "reach", "--from-files", netAccount, "--from", "i-0a1b2c3d4e5f600c2", "--to", "192.0.2.0/24", "--port", "443")
+	if code != 0 || !strings.Contains(out, "-> 192.0.2.0/24 tcp: REACHABLE") {
+		t.Fatalf("exit %d %q\n%s", code, errs, out)
+	}
+	if _, errs, code := runNet(t, "reach", "--from-files", netAccount, "--from", "i-0a1b2c3d4e5f600c2", "--to", "192.0.2.0/33"); code != 1 || !strings.Contains(errs, "not a CIDR") {
+		t.Fatalf("bad CIDR: exit %d %q", code, errs)
+	}
+}
+
 func TestNetReachJSON(t *testing.T) {
 	t.Parallel()
 	out, errs, code := runNet(t, "reach", "--from-files", netAccount, "--from", "i-0a1b2c3d4e5f600c1", "--to", "eni-0a1b2c3d4e5f600e1", "--port", "5432", "--output", "json")
