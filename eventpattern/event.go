@@ -189,7 +189,7 @@ func (s *scanner) object(depth int, want bool, _ *pathIndex) error {
 				return err
 			}
 		} else {
-			if mark > 0 {
+			if depth > 1 { // below the top-level object (an empty key is a name too)
 				s.path = append(s.path, '.')
 			}
 			var err error

@@ -188,7 +188,7 @@ func (idx *index) path(p string) *pathIndex {
 	pi := &pathIndex{slot: int32(len(idx.slots))}
 	idx.slots = append(idx.slots, pi)
 	idx.nodes[p] = pi
-	for i := strings.LastIndexByte(p, '.'); i > 0; i = strings.LastIndexByte(p[:i], '.') {
+	for i := strings.LastIndexByte(p, '.'); i >= 0; i = strings.LastIndexByte(p[:i], '.') {
 		if _, ok := idx.nodes[p[:i]]; !ok {
 			idx.nodes[p[:i]] = nil
 		}

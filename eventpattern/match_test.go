@@ -130,6 +130,9 @@ var matchCases = []matchCase{
 	{"ip address exact v4", `{"ip":["10.0.0.1"]}`, `{"ip":"10.0.0.1"}`, true},
 	{"ip address exact other", `{"ip":["10.0.0.1"]}`, `{"ip":"10.0.0.2"}`, false},
 	{"ip-like text", `{"t":["08:23"]}`, `{"t":"08:23"}`, true},
+	{"empty key", `{"":{"a":["x"]}}`, `{"":{"a":"x"}}`, true},
+	{"empty key is not the top", `{"a":["x"]}`, `{"":{"a":"x"}}`, false},
+	{"empty key in the middle", `{"a":{"":{"b":[1]}}}`, `{"a":{"":{"b":1}}}`, true},
 	{"surrogate pair", `{"s":["😀"]}`, `{"s":"\ud83d\ude00"}`, true},
 }
 

@@ -114,7 +114,9 @@ func naiveFlatten(event []byte) (map[string][]nleaf, error) {
 		return nil, errors.New("not an object")
 	}
 	w := &walker{out: map[string][]nleaf{}}
-	w.walk("", obj)
+	for k, x := range obj {
+		w.walk(k, x)
+	}
 	return w.out, nil
 }
 
@@ -132,7 +134,7 @@ func (w *walker) walk(path string, v any) {
 	switch v := v.(type) {
 	case map[string]any:
 		for k, x := range v {
-			w.walk(join(path, k), x)
+			w.walk(path+"."+k, x)
 		}
 	case []any:
 		id := w.n

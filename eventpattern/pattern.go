@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/netip"
 	"sort"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -143,21 +144,18 @@ var reservedInOr = map[string]bool{
 	"ip-address-in-range": true, "ip-address-not-in-range": true,
 }
 
-func join(path, key string) string {
-	if path == "" {
-		return key
-	}
-	return path + "." + key
-}
-
-func (c *compiler) object(branches *[]map[string]*field, path string, n *node, inOr bool) error {
+// object compiles the fields of an object whose path is prefix ("" at the
+// top, "detail." below detail: an empty key is a name too, so {"": {"a":
+// [1]}} tests the path ".a", as the event scanner builds it).
+func (c *compiler) object(branches *[]map[string]*field, prefix string, n *node, inOr bool) error {
+	path := strings.TrimSuffix(prefix, ".")
 	if len(n.keys) == 0 {
 		return c.err(n.off, path, "Empty objects are not allowed")
 	}
 	for i, key := range n.keys {
 		v, koff := n.vals[i], n.kOffs[i]
 		if key == "$or" {
-			if err := c.or(branches, path, v); err != nil {
+			if err := c.or(branches, prefix, v); err != nil {
 				return err
 			}
 			continue
@@ -165,10 +163,10 @@ func (c *compiler) object(branches *[]map[string]*field, path string, n *node, i
 		if inOr && reservedInOr[key] {
 			return c.err(koff, path, key+" is Ruler reserved fieldName which cannot be used inside $or.")
 		}
-		name := join(path, key)
+		name := prefix + key
 		switch v.kind {
 		case '{':
-			if err := c.object(branches, name, v, inOr); err != nil {
+			if err := c.object(branches, name+".", v, inOr); err != nil {
 				return err
 			}
 		case '[':
@@ -189,7 +187,8 @@ func (c *compiler) object(branches *[]map[string]*field, path string, n *node, i
 	return nil
 }
 
-func (c *compiler) or(branches *[]map[string]*field, path string, v *node) error {
+func (c *compiler) or(branches *[]map[string]*field, prefix string, v *node) error {
+	path := strings.TrimSuffix(prefix, ".")
 	if v.kind != '[' {
 		return c.err(v.off, path, "It must be an Array followed with $or.")
 	}
@@ -206,7 +205,7 @@ func (c *compiler) or(branches *[]map[string]*field, path string, v *node) error
 		if len(fork) == 0 {
 			fork = append(fork, map[string]*field{})
 		}
-		if err := c.object(&fork, path, alt, true); err != nil {
+		if err := c.object(&fork, prefix, alt, true); err != nil {
 			return err
 		}
 		out = append(out, fork...)
