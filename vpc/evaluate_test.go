@@ -41,8 +41,8 @@ func TestEvaluatePackets(t *testing.T) {
 	// Allow ICMP echo within the web group and the echo reply passes.
 	must(n.AuthorizeSecurityGroupIngress(x.webSG.GroupId, []IpPermission{{IpProtocol: "icmp", FromPort: port(8), ToPort: port(-1), UserIdGroupPairs: []ReferencedGroup{{GroupId: x.webSG.GroupId}}}}))
 	res := must(Compile(n).Evaluate(Flow{Protocol: ProtoICMP, SrcAddr: ip(x.web), DstAddr: ip(x.web2), DstPort: 8}))
-	if !res.NetworkPathFound {
-		t.Fatalf("echo after allowing it: %s", messages(res))
+	if !res.NetworkPathFound || res.Example == nil || res.Example.DestinationPort != 8 {
+		t.Fatalf("echo after allowing it: %+v %s", res.Example, messages(res))
 	}
 	res = must(Compile(n).Evaluate(Flow{Protocol: ProtoICMP, SrcAddr: ip(x.web), DstAddr: ip(x.web2), DstPort: 3, SrcPort: 4}))
 	if res.NetworkPathFound {

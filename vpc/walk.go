@@ -78,6 +78,12 @@ func (w *walk) run(src, dst end, b box) {
 		d, _ := bx[fSrcAddr].Min()
 		sp, _ := bx[fDstPort].Min()
 		dp, _ := bx[fSrcPort].Min()
+		if w.proto == ProtoICMP && len(fwd) > 0 { // ports are type and code: show the request's
+			t, _ := fwd[0][fDstPort].Min()
+			c, _ := fwd[0][fSrcPort].Min()
+			dp, sp = t, c
+			w.res.DestinationPorts = fwd.field(fDstPort)
+		}
 		p.SourceIp, p.DestinationIp, p.SourcePort, p.DestinationPort = u32Addr(s), u32Addr(d), int(sp), int(dp)
 		w.res.Example = p
 	}
