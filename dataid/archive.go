@@ -31,7 +31,13 @@ func (d *docScan) readMember(rc io.Reader, compressed int64) (data []byte, trunc
 	if limit <= 0 {
 		return nil, false, ReasonArchiveTotal, fmt.Sprintf("more than %d bytes extracted from this file", d.lim.MaxTotalExtracted)
 	}
-	data, err := io.ReadAll(io.LimitReader(rc, limit+1))
+	// Members at one nesting depth are read one after another and not kept,
+	// so each depth reuses one buffer.
+	for len(d.st.memberBufs) <= d.depth {
+		d.st.memberBufs = append(d.st.memberBufs, nil)
+	}
+	data, err := readInto(d.st.memberBufs[d.depth][:0], io.LimitReader(rc, limit+1))
+	d.st.memberBufs[d.depth] = data
 	d.extracted += int64(len(data))
 	if int64(len(data)) > limit {
 		data = data[:limit]
@@ -75,6 +81,7 @@ func (d *docScan) gzip(p string, data []byte, depth int) {
 		}
 	}
 	member := p + "!" + name
+	d.depth = depth
 	body, truncated, reason, detail := d.readMember(zr, int64(len(data)))
 	if reason != "" && reason != ReasonMalformed {
 		d.skip(member, int64(len(body)), StatusSkipped, reason, detail)
@@ -95,6 +102,7 @@ func (d *docScan) zip(p string, data []byte, depth int) {
 		d.skip(p, int64(len(data)), StatusSkipped, ReasonMalformed, "zip: "+err.Error())
 		return
 	}
+	d.depth = depth // parts of a docx/xlsx are read one at a time into this depth's buffer
 	if d.ooxml(p, zr) {
 		return
 	}
@@ -108,6 +116,7 @@ func (d *docScan) zip(p string, data []byte, depth int) {
 			d.skip(member, int64(f.UncompressedSize64), StatusSkipped, ReasonMalformed, "zip member: "+err.Error())
 			continue
 		}
+		d.depth = depth
 		body, truncated, reason, detail := d.readMember(rc, int64(f.CompressedSize64))
 		rc.Close()
 		if reason != "" && reason != ReasonMalformed {
@@ -140,6 +149,7 @@ func (d *docScan) tar(p string, data []byte, depth int) {
 		}
 		member := p + "!" + h.Name
 		// tar does not compress: the ratio is 1, so the member's own size is the bound.
+		d.depth = depth
 		body, truncated, reason, detail := d.readMember(tr, max(h.Size, 1))
 		if reason != "" && reason != ReasonMalformed {
 			d.skip(member, h.Size, StatusSkipped, reason, detail)

@@ -42,6 +42,7 @@ type docScan struct {
 	st        *State
 	lim       Limits
 	extracted int64
+	depth     int // archive depth of the member being read (selects the reused buffer)
 	emit      func(Result)
 }
 

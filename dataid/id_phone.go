@@ -67,7 +67,7 @@ func init() {
 		p := p
 		register(&Managed{ID: p.id, Category: PersonalInformation, Countries: []string{p.country}, Extended: p.extended,
 			Recommended: !p.extended, Keywords: append(append([]string(nil), phoneKeywords...), p.kw...),
-			KeywordRule: KeywordUnlessStrong, trig: triggerDigits, minDigits: p.p.nsnMin,
+			KeywordRule: KeywordUnlessStrong, trig: triggerDigits, minDigits: p.p.nsnMin, strongGate: phoneStrongGate,
 			findRun: func(b []byte, r *numRun, out []span) []span { return findPhone(b, r, &p.p, out) }})
 	}
 }
@@ -119,6 +119,13 @@ func findPhone(b []byte, r *numRun, p *phonePlan, out []span) []span {
 		it.accept()
 	}
 	return out
+}
+
+// phoneStrongGate: without a keyword only numbers with a country code
+// (+CC or 00CC) count, and the Korean mobile shape 010-NNNN-NNNN.
+func phoneStrongGate(b []byte, r *numRun) bool {
+	s := r.start
+	return s > 0 && b[s-1] == '+' || s+1 < len(b) && b[s] == '0' && (b[s+1] == '0' || b[s+1] == '1')
 }
 
 // nanpOK: area code and exchange both start with 2-9 (North American Numbering Plan).

@@ -86,14 +86,17 @@ type Managed struct {
 	NoKeywordOf string
 
 	trig      trigger
-	minDigits int                                          // triggerDigits: runs with fewer digits are not offered
-	ibanCC    string                                       // IBAN identifiers: offered only runs right after this country code
-	anchors   []string                                     // triggerAnchor: case-insensitive literals
-	findAt    func(b []byte, s, e int, out []span) []span  // triggerAnchor: verify at the anchor [s,e)
-	findRun   func(b []byte, r *numRun, out []span) []span // triggerDigits: verify a digit run
-	re        *regexp.Regexp                               // triggerKeyword: the shape
-	window    int                                          // triggerKeyword: bytes searched on each side of a keyword
-	valid     func(m []byte) (ok, strong bool)             // triggerKeyword: optional check on the shape
+	minDigits int    // triggerDigits: runs with fewer digits are not offered
+	ibanCC    string // IBAN identifiers: offered only runs right after this country code
+	// strongGate, for KeywordUnlessStrong digit identifiers: when no keyword
+	// is present, runs it rejects are not offered (they could only be weak).
+	strongGate func(b []byte, r *numRun) bool
+	anchors    []string                                     // triggerAnchor: case-insensitive literals
+	findAt     func(b []byte, s, e int, out []span) []span  // triggerAnchor: verify at the anchor [s,e)
+	findRun    func(b []byte, r *numRun, out []span) []span // triggerDigits: verify a digit run
+	re         *regexp.Regexp                               // triggerKeyword: the shape
+	window     int                                          // triggerKeyword: bytes searched on each side of a keyword
+	valid      func(m []byte) (ok, strong bool)             // triggerKeyword: optional check on the shape
 }
 
 var registry = map[string]*Managed{}

@@ -1,6 +1,9 @@
 package dataid
 
-import "unicode/utf8"
+import (
+	"bytes"
+	"unicode/utf8"
+)
 
 // Occurrence is one reported occurrence of sensitive data. Positions are
 // within the innermost member: ByteOffset/ByteLength in its bytes (after
@@ -88,11 +91,14 @@ func (x *lineIndex) at(pos int) (line, col int) {
 	if pos < x.off {
 		x.off, x.line, x.from = 0, 1, 0
 	}
-	for i := x.off; i < pos; i++ {
-		if x.b[i] == '\n' {
-			x.line++
-			x.from = i + 1
+	for i := x.off; i < pos; {
+		j := bytes.IndexByte(x.b[i:pos], '\n')
+		if j < 0 {
+			break
 		}
+		x.line++
+		x.from = i + j + 1
+		i = x.from
 	}
 	x.off = pos
 	return x.line, utf8.RuneCount(x.b[x.from:pos]) + 1

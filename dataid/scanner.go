@@ -219,19 +219,22 @@ type ctxEntry struct {
 
 // State is per-goroutine scratch space for Scan; reuse it across calls.
 type State struct {
-	hits     []hit
-	kw       []hit // keyword hits that passed the boundary check
-	spans    []span
-	matches  []Match
-	ctx      []bool // detectors with a keyword in the segment's context
-	ctxCache map[string]ctxEntry
-	present  []bool // detectors with a keyword somewhere in the segment
-	anyCtx   bool   // some detector has a keyword in the context
-	dirty    bool   // present has entries set
-	active   []int
-	run      numRun
-	fileBuf  []byte // ScanPaths reads each file into it
-	digits   []byte
+	hits       []hit
+	kw         []hit // keyword hits that passed the boundary check
+	spans      []span
+	matches    []Match
+	ctx        []bool // detectors with a keyword in the segment's context
+	ctxCache   map[string]ctxEntry
+	present    []bool   // detectors with a keyword somewhere in the segment
+	anyCtx     bool     // some detector has a keyword in the context
+	dirty      bool     // present has entries set
+	near       []uint32 // detector -> stamp of the last digit run with its keyword near
+	stamp      uint32
+	active     []int
+	run        numRun
+	fileBuf    []byte   // ScanPaths reads each file into it
+	memberBufs [][]byte // archive members, one buffer per nesting depth
+	digits     []byte
 }
 
 // NewState returns scratch space for s.
@@ -295,12 +298,40 @@ func (s *Scanner) scan(st *State, b []byte, context []byte, structured bool) []M
 		}
 	}
 	if len(st.active) > 0 || s.ibanDets != nil {
+		if len(st.near) != len(s.dets) {
+			st.near = make([]uint32, len(s.dets))
+		}
+		kwPtr := 0
 		for i, ok := nextRun(b, 0, &st.run); ok; i, ok = nextRun(b, i, &st.run) {
 			digits := st.run.cum[st.run.n]
+			// In text, note which identifiers have a keyword near this run
+			// (a byte window wider than 30 characters; emit checks exactly).
+			nearAny := false
+			if !structured && len(st.kw) > 0 {
+				lo := st.run.start - KeywordDistance*utf8.UTFMax - s.maxKwLen
+				hi := st.run.end + KeywordDistance*utf8.UTFMax
+				for kwPtr < len(st.kw) && st.kw[kwPtr].end < lo {
+					kwPtr++
+				}
+				st.stamp++
+				for k := kwPtr; k < len(st.kw) && st.kw[k].end <= hi+s.maxKwLen; k++ {
+					if st.kw[k].start <= hi {
+						for _, di := range s.pats[st.kw[k].pat].dets {
+							st.near[di] = st.stamp
+						}
+						nearAny = true
+					}
+				}
+			}
 			for _, di := range st.active {
 				m := s.dets[di].managed
 				if digits < m.minDigits {
 					continue
+				}
+				if m.KeywordRule != KeywordNotRequired && !st.ctx[di] &&
+					!(structured && st.present[di] || nearAny && st.near[di] == st.stamp) &&
+					(m.KeywordRule == KeywordRequired || m.strongGate != nil && !m.strongGate(b, &st.run)) {
+					continue // it would need a keyword, and none is near
 				}
 				st.spans = m.findRun(b, &st.run, st.spans[:0])
 				if len(st.spans) > 0 {
