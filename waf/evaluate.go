@@ -88,6 +88,7 @@ type MatchedRule struct {
 	RuleID           string
 	Action           Action
 	OverriddenAction string // the rule's own action when an override changed it
+	Details          *MatchDetail
 }
 
 // GroupResult is one entry of the log's ruleGroupList.
@@ -125,6 +126,8 @@ type Result struct {
 	Response *Response
 	// Matched lists every matching rule (web ACL rule names) in order, for metrics.
 	Matched []string
+	// TerminatingDetails is what a terminating SQLi or XSS statement matched.
+	TerminatingDetails *MatchDetail
 }
 
 func (r *Result) reset() {
@@ -180,6 +183,7 @@ func (w *WebACL) Evaluate(req *Request, res *Result) {
 func (w *WebACL) runRule(ec *evalCtx, r *rule) bool {
 	res := ec.result
 	if r.group == nil {
+		ec.detail = nil
 		if !r.stmt.match(ec) {
 			return false
 		}
@@ -187,10 +191,10 @@ func (w *WebACL) runRule(ec *evalCtx, r *rule) bool {
 		w.noteRate(res, r, "")
 		stop, act := w.apply(ec, r, r.action, "")
 		if stop {
-			res.TerminatingRuleID, res.TerminatingRuleType = r.name, r.typ
+			res.TerminatingRuleID, res.TerminatingRuleType, res.TerminatingDetails = r.name, r.typ, ec.detail
 			return true
 		}
-		res.NonTerminating = append(res.NonTerminating, MatchedRule{RuleID: r.name, Action: act})
+		res.NonTerminating = append(res.NonTerminating, MatchedRule{RuleID: r.name, Action: act, Details: ec.detail})
 		return false
 	}
 	g := r.group
@@ -201,6 +205,7 @@ func (w *WebACL) runRule(ec *evalCtx, r *rule) bool {
 	res.RuleGroups = append(res.RuleGroups, GroupResult{RuleGroupID: g.id})
 	matched := false
 	for _, ir := range g.rules {
+		ec.detail = nil
 		if !ir.stmt.match(ec) {
 			continue
 		}
@@ -218,10 +223,11 @@ func (w *WebACL) runRule(ec *evalCtx, r *rule) bool {
 			a = action{kind: Count}
 		}
 		stop, act := w.apply(ec, ir, a, g.id)
-		m := MatchedRule{RuleID: ir.name, Action: act, OverriddenAction: overridden}
+		m := MatchedRule{RuleID: ir.name, Action: act, OverriddenAction: overridden, Details: ec.detail}
 		if stop {
 			res.RuleGroups[gi].TerminatingRule = &m
 			res.TerminatingRuleID, res.TerminatingRuleType, res.TerminatingGroupRule = r.name, r.typ, ir.name
+			res.TerminatingDetails = ec.detail
 			res.Matched = append(res.Matched, r.name)
 			return true
 		}

@@ -109,6 +109,7 @@ type evalCtx struct {
 	geoRegion     string
 	rateKey       []byte
 	insertHeaders []Header
+	detail        *MatchDetail // set by SQLi/XSS matches, read by the rule that matched
 }
 
 func (ec *evalCtx) reset() {

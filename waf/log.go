@@ -18,7 +18,7 @@ type LogRecord struct {
 	TerminatingRuleID             string             `json:"terminatingRuleId"`
 	TerminatingRuleType           string             `json:"terminatingRuleType"`
 	Action                        string             `json:"action"`
-	TerminatingRuleMatchDetails   []json.RawMessage  `json:"terminatingRuleMatchDetails"`
+	TerminatingRuleMatchDetails   []MatchDetail      `json:"terminatingRuleMatchDetails"`
 	HTTPSourceName                string             `json:"httpSourceName"`
 	HTTPSourceID                  string             `json:"httpSourceId"`
 	RuleGroupList                 []LogRuleGroup     `json:"ruleGroupList"`
@@ -49,10 +49,10 @@ type LogRuleGroup struct {
 // LogMatchedRule is a rule in nonTerminatingMatchingRules or a group's
 // terminatingRule.
 type LogMatchedRule struct {
-	RuleID           string            `json:"ruleId"`
-	Action           string            `json:"action"`
-	OverriddenAction string            `json:"overriddenAction,omitempty"`
-	RuleMatchDetails []json.RawMessage `json:"ruleMatchDetails"`
+	RuleID           string        `json:"ruleId"`
+	Action           string        `json:"action"`
+	OverriddenAction string        `json:"overriddenAction,omitempty"`
+	RuleMatchDetails []MatchDetail `json:"ruleMatchDetails"`
 }
 
 // LogRateBasedRule is an entry of rateBasedRuleList.
@@ -105,7 +105,7 @@ func (w *WebACL) Log(req *Request, res *Result, at time.Time, src LogSource) *Lo
 	rec := &LogRecord{
 		Timestamp: at.UnixMilli(), FormatVersion: 1, WebACLID: w.arn,
 		TerminatingRuleID: res.TerminatingRuleID, TerminatingRuleType: res.TerminatingRuleType,
-		Action: res.Action.String(), TerminatingRuleMatchDetails: []json.RawMessage{},
+		Action: res.Action.String(), TerminatingRuleMatchDetails: []MatchDetail{},
 		HTTPSourceName: src.Name, HTTPSourceID: src.ID,
 		RuleGroupList: []LogRuleGroup{}, RateBasedRuleList: []LogRateBasedRule{},
 		NonTerminatingMatchingRules: []LogMatchedRule{},
@@ -121,6 +121,9 @@ func (w *WebACL) Log(req *Request, res *Result, at time.Time, src LogSource) *Lo
 	}
 	for _, h := range req.Headers {
 		rec.HTTPRequest.Headers = append(rec.HTTPRequest.Headers, LogHeader{Name: h.Name, Value: h.Value})
+	}
+	if res.TerminatingDetails != nil {
+		rec.TerminatingRuleMatchDetails = append(rec.TerminatingRuleMatchDetails, *res.TerminatingDetails)
 	}
 	for _, m := range res.NonTerminating {
 		rec.NonTerminatingMatchingRules = append(rec.NonTerminatingMatchingRules, logRule(m))
@@ -177,5 +180,9 @@ func tokenFailure(res *Result) string {
 }
 
 func logRule(m MatchedRule) LogMatchedRule {
-	return LogMatchedRule{RuleID: m.RuleID, Action: m.Action.String(), OverriddenAction: m.OverriddenAction, RuleMatchDetails: []json.RawMessage{}}
+	l := LogMatchedRule{RuleID: m.RuleID, Action: m.Action.String(), OverriddenAction: m.OverriddenAction, RuleMatchDetails: []MatchDetail{}}
+	if m.Details != nil {
+		l.RuleMatchDetails = append(l.RuleMatchDetails, *m.Details)
+	}
+	return l
 }

@@ -35,11 +35,54 @@ func (in *inspector) run(ec *evalCtx, t tester) bool {
 		return t.test(in.apply(ec, nil))
 	}
 	for i := 0; i < len(ec.vals); i++ {
-		if t.test(in.apply(ec, ec.vals[i])) {
+		if v := in.apply(ec, ec.vals[i]); t.test(v) {
+			if d, ok := t.(detailer); ok {
+				ec.detail = d.detail(in.f.kind, v)
+			}
 			return true
 		}
 	}
 	return false
+}
+
+// MatchDetail is an entry of ruleMatchDetails / terminatingRuleMatchDetails
+// in AWS's log, filled for SQL injection and XSS matches.
+type MatchDetail struct {
+	ConditionType    string   `json:"conditionType"` // SQL_INJECTION or XSS
+	SensitivityLevel string   `json:"sensitivityLevel,omitempty"`
+	Location         string   `json:"location"`
+	MatchedData      []string `json:"matchedData"`
+}
+
+// detailer is a tester that reports what matched.
+type detailer interface {
+	detail(kind fieldKind, v []byte) *MatchDetail
+}
+
+var locations = [...]string{fUriPath: "URI", fQueryString: "QUERY_STRING", fMethod: "METHOD", fSingleHeader: "HEADER",
+	fHeaders: "HEADER", fCookies: "COOKIES", fBody: "BODY", fJsonBody: "BODY", fSingleQueryArgument: "SINGLE_QUERY_ARG",
+	fAllQueryArguments: "ALL_QUERY_ARGS", fHeaderOrder: "HEADER_ORDER", fJA3: "JA3_FINGERPRINT", fJA4: "JA4_FINGERPRINT", fUriFragment: "URI_FRAGMENT"}
+
+// matchedTokens splits the matched value into at most 8 words, as AWS
+// shows matched data (["10", "AND", "1"]); the tokens are moat's.
+func matchedTokens(v []byte) []string {
+	f := strings.FieldsFunc(string(v), func(r rune) bool { return r == ' ' || r == '=' || r == '&' || r == '\t' || r == '\n' })
+	if len(f) > 8 {
+		f = f[:8]
+	}
+	return f
+}
+
+func (n *sqliMatch) detail(kind fieldKind, v []byte) *MatchDetail {
+	sens := "LOW"
+	if n.high {
+		sens = "HIGH"
+	}
+	return &MatchDetail{ConditionType: "SQL_INJECTION", SensitivityLevel: sens, Location: locations[kind], MatchedData: matchedTokens(v)}
+}
+
+func (n *xssMatch) detail(kind fieldKind, v []byte) *MatchDetail {
+	return &MatchDetail{ConditionType: "XSS", Location: locations[kind], MatchedData: matchedTokens(v)}
 }
 
 // apply runs the transformations in priority order, alternating between
