@@ -16,7 +16,7 @@ const stratusDir = "../../shared/datasets/detection/stratus-red-team-detonation-
 // records: source aws.<service>, detail-type "AWS API Call via CloudTrail"
 // (or "AWS Console Sign In via CloudTrail"), detail = the record. The map
 // key is the file name.
-func stratusEvents(t *testing.T) map[string][][]byte {
+func stratusEvents(t testing.TB) map[string][][]byte {
 	t.Helper()
 	files, _ := filepath.Glob(filepath.Join(stratusDir, "*.json"))
 	if len(files) == 0 {
@@ -96,4 +96,20 @@ func TestStratusRecords(t *testing.T) {
 		}
 	}
 	t.Logf("%d records from %d files", n, len(events))
+}
+
+// BenchmarkStratus matches the real CloudTrail records against 10,000
+// rules (skipped without the shared datasets).
+func BenchmarkStratus(b *testing.B) {
+	var events [][]byte
+	for _, evs := range stratusEvents(b) {
+		events = append(events, evs...)
+	}
+	s, _, _ := benchSet(b, 10000)
+	b.ReportAllocs()
+	var dst []string
+	for i := 0; b.Loop(); i++ {
+		dst, _ = s.MatchAppend(dst[:0], events[i%len(events)])
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "events/s")
 }

@@ -97,6 +97,9 @@ func TestParseLimits(t *testing.T) {
 	if _, err := ParseLimit([]byte(big), MaxPatternSize); err != nil {
 		t.Fatalf("raised quota: %v", err)
 	}
+	if _, err := ParseLimit([]byte(big), 0); err != nil {
+		t.Fatalf("ParseLimit 0 means MaxPatternSize: %v", err)
+	}
 	if _, err := ParseLimit([]byte(`{"a":["`+strings.Repeat("x", MaxPatternSize)+`"]}`), 1<<20); err == nil {
 		t.Fatal("the API's 4096 limit is not enforced")
 	}

@@ -67,9 +67,12 @@ func (p *Pattern) Paths() []string {
 func Parse(data []byte) (*Pattern, error) { return ParseLimit(data, DefaultMaxPatternSize) }
 
 // ParseLimit is Parse with another size limit (an account with a raised
-// quota); maxSize is capped at MaxPatternSize.
+// quota); maxSize is capped at MaxPatternSize, and 0 or less means
+// MaxPatternSize.
 func ParseLimit(data []byte, maxSize int) (*Pattern, error) {
-	maxSize = min(maxSize, MaxPatternSize)
+	if maxSize <= 0 || maxSize > MaxPatternSize {
+		maxSize = MaxPatternSize
+	}
 	if n := utf8.RuneCount(data); n > maxSize { // AWS counts characters
 		return nil, &Error{Line: 1, Column: 1, Reason: "Event pattern is too long: " + itoa(n) +
 			" characters, the maximum is " + itoa(maxSize)}

@@ -27,7 +27,7 @@ type Set struct {
 // NewSet returns an empty Set.
 func NewSet() *Set { return &Set{rules: map[string]*Pattern{}} }
 
-// Add adds p under id, replacing any pattern with the same id.
+// Add adds p (not nil) under id, replacing any pattern with the same id.
 func (s *Set) Add(id string, p *Pattern) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
