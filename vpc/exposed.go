@@ -63,7 +63,7 @@ func (a *Analyzer) Exposed() []Exposure {
 		e := a.n.Interfaces[id]
 		g := igwOf[e.VpcId]
 		for _, proto := range []int{ProtoTCP, ProtoUDP} {
-			k := key{e.SubnetId, strings.Join(e.Groups, ","), proto}
+			k := key{e.SubnetId, groupKey(e.Groups), proto}
 			c, ok := cache[k]
 			if !ok {
 				c = cached{a.fromInternetAll(g, e, proto), id}
@@ -126,4 +126,11 @@ func advice(ports []int) string {
 		}
 	}
 	return strings.Join(parts, "; ")
+}
+
+// groupKey is the order-free identity of a set of security groups.
+func groupKey(groups []string) string {
+	g := slices.Clone(groups)
+	slices.Sort(g)
+	return strings.Join(slices.Compact(g), ",")
 }
