@@ -37,7 +37,14 @@
 // AssociationConfig up to 64 KB elsewhere; headers and cookies 8 KB / 200).
 // All 21 TextTransformations, applied in priority order. Capacity (WCU) is
 // computed from AWS's published per-statement costs and checked against
-// the 5,000 WCU maximum.
+// the 5,000 WCU maximum (CheckCapacity for a bare list of rules).
+//
+// Around the evaluator: AWS's log record (WebACL.Log, with match details
+// for SQLi and XSS), sampled requests (Sampler, for GetSampledRequests),
+// moat-signed aws-waf-token cookies for CAPTCHA and Challenge (IssueToken),
+// JA3 and JA4 fingerprints of TLS ClientHellos, and an enforcing reverse
+// proxy (Proxy, with Reloader for ACL files and Metrics in the Prometheus
+// format).
 //
 // # Why hand-written
 //
