@@ -19,6 +19,16 @@ type Files struct {
 
 // CompileFiles reads and compiles the files; errors name the file.
 func CompileFiles(fs Files, opts Options) (*WebACL, error) {
+	// copies, so that the caller's Options are never changed (a Reloader
+	// compiles the same Options again)
+	opts.IPSets = append([]*IPSetDoc(nil), opts.IPSets...)
+	opts.RegexPatternSets = append([]*RegexPatternSetDoc(nil), opts.RegexPatternSets...)
+	opts.RuleGroups = append([]*RuleGroupFile(nil), opts.RuleGroups...)
+	groups := make(map[string]*RuleGroupFile, len(opts.ManagedRuleGroups)+len(fs.RuleGroups))
+	for k, v := range opts.ManagedRuleGroups {
+		groups[k] = v
+	}
+	opts.ManagedRuleGroups = groups
 	for _, name := range fs.IPSets {
 		s, err := readParse(name, ParseIPSet)
 		if err != nil {
@@ -32,9 +42,6 @@ func CompileFiles(fs Files, opts Options) (*WebACL, error) {
 			return nil, err
 		}
 		opts.RegexPatternSets = append(opts.RegexPatternSets, s)
-	}
-	if len(fs.RuleGroups) > 0 && opts.ManagedRuleGroups == nil {
-		opts.ManagedRuleGroups = map[string]*RuleGroupFile{}
 	}
 	for _, name := range fs.RuleGroups {
 		g, err := readParse(name, ParseRuleGroup)
