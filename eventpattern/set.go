@@ -8,12 +8,13 @@ import (
 
 // Set is many patterns compiled together, each under an id (an EventBridge
 // rule). Match answers which of them match an event in time that grows with
-// the event, not with the number of patterns: every pattern's conditions are
-// indexed by field path and value, the event is read once, and each leaf
-// value is looked up in its path's index (hash lookups for exact,
-// prefix, suffix, equals-ignore-case, numeric equality and cidr; a check per
-// condition only for numeric ranges, anything-but and wildcards with no
-// literal prefix or suffix).
+// the event, not with the number of patterns: each pattern is indexed by
+// its most selective field's path and values, the event is read once, each
+// leaf value is looked up in its path's index (hash lookups for exact
+// values, prefixes, suffixes, equals-ignore-case, numeric equality and cidr;
+// a check per condition only for numeric ranges, anything-but and wildcards
+// with no literal head or tail), and the patterns found are verified
+// against the event's recorded leaves (see the package doc).
 //
 // A Set is safe for concurrent use: Add and Remove may run alongside Match.
 // The index is rebuilt on the first Match after a change.
