@@ -90,6 +90,9 @@ func (n *Network) merge(t *Network) {
 	maps.Copy(n.NetworkACLs, t.NetworkACLs)
 	maps.Copy(n.Instances, t.Instances)
 	maps.Copy(n.Endpoints, t.Endpoints)
+	if n.Addresses == nil {
+		n.Addresses = map[string]*Address{}
+	}
 	for id, e := range t.Interfaces {
 		if old := n.Interfaces[id]; old != nil && e.InstanceId == "" {
 			e.InstanceId = old.InstanceId

@@ -33,6 +33,7 @@ type Network struct {
 	Interfaces       map[string]*NetworkInterface
 	Instances        map[string]*Instance
 	Endpoints        map[string]*VPCEndpoint
+	Addresses        map[string]*Address // Elastic IPs by allocation ID
 
 	// OwnerID is the account used for resources created without one.
 	OwnerID string
@@ -50,7 +51,7 @@ func NewNetwork(account string) *Network {
 		Peerings: map[string]*PeeringConnection{}, PrefixLists: map[string]*PrefixList{},
 		SecurityGroups: map[string]*SecurityGroup{}, NetworkACLs: map[string]*NetworkACL{},
 		Interfaces: map[string]*NetworkInterface{}, Instances: map[string]*Instance{},
-		Endpoints: map[string]*VPCEndpoint{}, OwnerID: account,
+		Endpoints: map[string]*VPCEndpoint{}, Addresses: map[string]*Address{}, OwnerID: account,
 	}
 }
 

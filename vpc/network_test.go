@@ -352,3 +352,41 @@ func TestIngressRouting(t *testing.T) {
 		t.Fatalf("found=%v through=%v %s", r.NetworkPathFound, through, messages(r))
 	}
 }
+
+func TestElasticIPs(t *testing.T) {
+	t.Parallel()
+	n := NewNetwork("111122223333")
+	v := must(n.CreateVpc("10.11.0.0/16"))
+	s := must(n.CreateSubnet(v.VpcId, "10.11.1.0/24", "az"))
+	a := must(n.AllocateAddress(netip.Addr{}))
+	b := must(n.AllocateAddress(netip.Addr{}))
+	if a.PublicIp == b.PublicIp || !AddressPool.Contains(a.PublicIp) {
+		t.Fatalf("addresses %s %s", a.PublicIp, b.PublicIp)
+	}
+	if _, err := n.AllocateAddress(a.PublicIp); code(err) != "InvalidIPAddress.InUse" {
+		t.Fatalf("duplicate: %v", err)
+	}
+	if _, err := n.AllocateAddress(netip.MustParseAddr("10.1.1.1")); code(err) != "InvalidParameterValue" {
+		t.Fatalf("private: %v", err)
+	}
+	nat := must(n.CreateNatGatewayWithAllocation(s.SubnetId, a.AllocationId))
+	if nat.PublicIp != a.PublicIp || nat.AllocationId != a.AllocationId {
+		t.Fatalf("nat %+v", nat)
+	}
+	if err := n.ReleaseAddress(a.AllocationId); code(err) != "InvalidIPAddress.InUse" {
+		t.Fatalf("release in use: %v", err)
+	}
+	inst := must(n.RunInstance(s.SubnetId, nil, netip.Addr{}))
+	ok(t, n.AssociateAddress(b.AllocationId, inst.NetworkInterfaceIds[0]))
+	if n.Interfaces[inst.NetworkInterfaceIds[0]].PublicIp != b.PublicIp {
+		t.Fatal("not associated")
+	}
+	if err := n.AssociateAddress(b.AllocationId, inst.NetworkInterfaceIds[0]); code(err) != "Resource.AlreadyAssociated" {
+		t.Fatalf("associate twice: %v", err)
+	}
+	ok(t, n.DisassociateAddress(b.AllocationId))
+	ok(t, n.ReleaseAddress(b.AllocationId))
+	if n.Interfaces[inst.NetworkInterfaceIds[0]].PublicIp.IsValid() || len(n.Addresses) != 1 {
+		t.Fatal("disassociate/release left state behind")
+	}
+}
