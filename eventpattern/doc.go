@@ -66,7 +66,7 @@
 // nothing unless a rule's selective condition holds too, so the cost per
 // event follows the event's size and the number of matching candidates, not
 // the number of rules: with 10,000 CloudTrail rules an event costs
-// 1.5-2x what it costs with one (see BenchmarkCloudTrail). Fields whose only
+// 1.2-2x what it costs with one (see BenchmarkCloudTrail). Fields whose only
 // matchers hold for most values (anything-but, exists, numeric ranges, a
 // wildcard with no literal end) become anchors only when a branch has
 // nothing more selective, and are then checked one by one.
