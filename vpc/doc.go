@@ -24,7 +24,8 @@
 //
 // Network holds every resource by ID, with AWS's field names. Its methods
 // (CreateVpc, CreateSubnet, CreateRoute, AuthorizeSecurityGroupIngress,
-// CreateNetworkAclEntry, DeleteSecurityGroup, CreateVpcEndpoint, ...)
+// CreateNetworkAclEntry, DeleteSecurityGroup, CreateVpcEndpoint,
+// AllocateAddress, CreateNatGatewayWithAllocation, Delete*, ...)
 // validate as EC2 does and return *Error with EC2's error codes
 // (InvalidSubnet.Conflict, InvalidSubnet.Range, InvalidVpc.Range,
 // InvalidPermission.Duplicate, RulesPerSecurityGroupLimitExceeded,
