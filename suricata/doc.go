@@ -45,11 +45,14 @@
 // http.request_line, http.response_line, http.protocol, http.header_names,
 // http.referer, http.accept, http.accept_enc, http.accept_lang,
 // http.connection, http.start, http.server, http.location, tls.sni,
-// tls.version, ja3.hash, ja3.string, dns.query; the legacy content modifiers
+// tls.cert_subject, tls.cert_issuer, tls.cert_serial, tls.cert_fingerprint
+// (first certificate of a TLS 1.2 handshake), ja3.hash, ja3.string,
+// dns.query; the legacy content modifiers
 // (http_uri, http_raw_uri, http_method, http_header, http_raw_header,
 // http_user_agent, http_host, http_raw_host, http_cookie, http_client_body,
 // http_server_body, http_stat_code, http_stat_msg) and the legacy sticky
-// keywords dns_query, tls_sni, ja3_hash, ja3_string; transforms dotprefix,
+// keywords dns_query, tls_sni, tls_cert_subject, tls_cert_issuer,
+// tls_cert_serial, tls_cert_fingerprint, ja3_hash, ja3_string; transforms dotprefix,
 // to_lowercase, to_uppercase, strip_whitespace, compress_whitespace,
 // url_decode; flowbits set, isset, isnotset, unset, toggle, noalert (a|b OR,
 // a&b AND); threshold (limit, threshold, both, backoff; by_src, by_dst,

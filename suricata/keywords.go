@@ -59,13 +59,11 @@ var unsupported = map[string]unsupportedWhy{
 	"flowint":              {"flowint is not implemented", false},
 	"stream_size":          {"stream_size is not implemented", false},
 	"asn1":                 {"asn1 is not implemented", false},
-	"tls.cert_subject":     {"certificate buffers are not implemented (moat parses only the ClientHello)", false},
-	"tls.cert_issuer":      {"certificate buffers are not implemented (moat parses only the ClientHello)", false},
-	"tls.cert_serial":      {"certificate buffers are not implemented (moat parses only the ClientHello)", false},
-	"tls.cert_fingerprint": {"certificate buffers are not implemented (moat parses only the ClientHello)", false},
-	"tls_cert_subject":     {"certificate buffers are not implemented (moat parses only the ClientHello)", false},
-	"tls_cert_issuer":      {"certificate buffers are not implemented (moat parses only the ClientHello)", false},
-	"tls.certs":            {"certificate buffers are not implemented (moat parses only the ClientHello)", false},
+	"tls.certs":            {"tls.certs (every certificate of the chain) is not implemented", false},
+	"tls.version":          {"tls.version (a version comparison keyword) is not implemented", false},
+	"tls.subject":          {"tls.subject is not implemented (use tls.cert_subject)", false},
+	"tls.issuerdn":         {"tls.issuerdn is not implemented (use tls.cert_issuer)", false},
+	"tls.fingerprint":      {"tls.fingerprint is not implemented (use tls.cert_fingerprint)", false},
 	"tls.store":            {"tls.store is not implemented", false},
 	"tls_cert_notafter":    {"certificate checks are not implemented", false},
 	"tls_cert_expired":     {"certificate checks are not implemented", false},
@@ -219,12 +217,15 @@ func init() {
 	for i := Buffer(1); i < NumBuffers; i++ {
 		b := i
 		info := buffers[b]
+		if b == BufTLSVersion {
+			continue // tls.version is a comparison keyword in Suricata, not a buffer
+		}
 		register(info.name, keyword{fn: func(p *ruleParser, _ string) error { p.sticky(b); return nil }, noValue: true})
 		if info.legacy == "" {
 			continue
 		}
 		switch info.legacy {
-		case "tls_sni", "dns_query", "ja3_hash", "ja3_string":
+		case "tls_sni", "dns_query", "ja3_hash", "ja3_string", "tls_cert_subject", "tls_cert_issuer", "tls_cert_serial", "tls_cert_fingerprint":
 			// Keywords that act as sticky buffers in current Suricata.
 			register(info.legacy, keyword{fn: func(p *ruleParser, _ string) error { p.sticky(b); return nil }, noValue: true})
 		default:

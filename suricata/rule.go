@@ -82,6 +82,10 @@ const (
 	BufHTTPLocation
 	BufTLSSNI
 	BufTLSVersion
+	BufTLSCertSubject
+	BufTLSCertIssuer
+	BufTLSCertSerial
+	BufTLSCertFingerprint
 	BufJA3Hash
 	BufJA3String
 	BufDNSQuery
@@ -100,39 +104,43 @@ type bufferInfo struct {
 }
 
 var buffers = [NumBuffers]bufferInfo{
-	BufPayload:          {name: "pkt_data", toSrv: true, toCli: true},
-	BufHTTPURI:          {name: "http.uri", legacy: "http_uri", app: AppHTTP, toSrv: true},
-	BufHTTPRawURI:       {name: "http.uri.raw", legacy: "http_raw_uri", app: AppHTTP, toSrv: true},
-	BufHTTPMethod:       {name: "http.method", legacy: "http_method", app: AppHTTP, toSrv: true},
-	BufHTTPHeader:       {name: "http.header", legacy: "http_header", app: AppHTTP, toSrv: true, toCli: true},
-	BufHTTPRawHeader:    {name: "http.header.raw", legacy: "http_raw_header", app: AppHTTP, toSrv: true, toCli: true},
-	BufHTTPUserAgent:    {name: "http.user_agent", legacy: "http_user_agent", app: AppHTTP, toSrv: true},
-	BufHTTPHost:         {name: "http.host", legacy: "http_host", app: AppHTTP, toSrv: true, lowered: true},
-	BufHTTPRawHost:      {name: "http.host.raw", legacy: "http_raw_host", app: AppHTTP, toSrv: true},
-	BufHTTPCookie:       {name: "http.cookie", legacy: "http_cookie", app: AppHTTP, toSrv: true, toCli: true},
-	BufHTTPRequestBody:  {name: "http.request_body", legacy: "http_client_body", app: AppHTTP, toSrv: true},
-	BufHTTPResponseBody: {name: "http.response_body", legacy: "http_server_body", app: AppHTTP, toCli: true},
-	BufHTTPStatCode:     {name: "http.stat_code", legacy: "http_stat_code", app: AppHTTP, toCli: true},
-	BufHTTPStatMsg:      {name: "http.stat_msg", legacy: "http_stat_msg", app: AppHTTP, toCli: true},
-	BufHTTPContentType:  {name: "http.content_type", app: AppHTTP, toSrv: true, toCli: true},
-	BufHTTPContentLen:   {name: "http.content_len", app: AppHTTP, toSrv: true, toCli: true},
-	BufHTTPRequestLine:  {name: "http.request_line", app: AppHTTP, toSrv: true},
-	BufHTTPResponseLine: {name: "http.response_line", app: AppHTTP, toCli: true},
-	BufHTTPProtocol:     {name: "http.protocol", app: AppHTTP, toSrv: true, toCli: true},
-	BufHTTPHeaderNames:  {name: "http.header_names", app: AppHTTP, toSrv: true, toCli: true},
-	BufHTTPReferer:      {name: "http.referer", app: AppHTTP, toSrv: true},
-	BufHTTPAccept:       {name: "http.accept", app: AppHTTP, toSrv: true},
-	BufHTTPConnection:   {name: "http.connection", app: AppHTTP, toSrv: true, toCli: true},
-	BufHTTPStart:        {name: "http.start", app: AppHTTP, toSrv: true, toCli: true},
-	BufHTTPAcceptEnc:    {name: "http.accept_enc", app: AppHTTP, toSrv: true},
-	BufHTTPAcceptLang:   {name: "http.accept_lang", app: AppHTTP, toSrv: true},
-	BufHTTPServer:       {name: "http.server", app: AppHTTP, toCli: true},
-	BufHTTPLocation:     {name: "http.location", app: AppHTTP, toCli: true},
-	BufTLSSNI:           {name: "tls.sni", legacy: "tls_sni", app: AppTLS, toSrv: true},
-	BufTLSVersion:       {name: "tls.version", app: AppTLS, toSrv: true},
-	BufJA3Hash:          {name: "ja3.hash", legacy: "ja3_hash", app: AppTLS, toSrv: true},
-	BufJA3String:        {name: "ja3.string", legacy: "ja3_string", app: AppTLS, toSrv: true},
-	BufDNSQuery:         {name: "dns.query", legacy: "dns_query", app: AppDNS, toSrv: true},
+	BufPayload:            {name: "pkt_data", toSrv: true, toCli: true},
+	BufHTTPURI:            {name: "http.uri", legacy: "http_uri", app: AppHTTP, toSrv: true},
+	BufHTTPRawURI:         {name: "http.uri.raw", legacy: "http_raw_uri", app: AppHTTP, toSrv: true},
+	BufHTTPMethod:         {name: "http.method", legacy: "http_method", app: AppHTTP, toSrv: true},
+	BufHTTPHeader:         {name: "http.header", legacy: "http_header", app: AppHTTP, toSrv: true, toCli: true},
+	BufHTTPRawHeader:      {name: "http.header.raw", legacy: "http_raw_header", app: AppHTTP, toSrv: true, toCli: true},
+	BufHTTPUserAgent:      {name: "http.user_agent", legacy: "http_user_agent", app: AppHTTP, toSrv: true},
+	BufHTTPHost:           {name: "http.host", legacy: "http_host", app: AppHTTP, toSrv: true, lowered: true},
+	BufHTTPRawHost:        {name: "http.host.raw", legacy: "http_raw_host", app: AppHTTP, toSrv: true},
+	BufHTTPCookie:         {name: "http.cookie", legacy: "http_cookie", app: AppHTTP, toSrv: true, toCli: true},
+	BufHTTPRequestBody:    {name: "http.request_body", legacy: "http_client_body", app: AppHTTP, toSrv: true},
+	BufHTTPResponseBody:   {name: "http.response_body", legacy: "http_server_body", app: AppHTTP, toCli: true},
+	BufHTTPStatCode:       {name: "http.stat_code", legacy: "http_stat_code", app: AppHTTP, toCli: true},
+	BufHTTPStatMsg:        {name: "http.stat_msg", legacy: "http_stat_msg", app: AppHTTP, toCli: true},
+	BufHTTPContentType:    {name: "http.content_type", app: AppHTTP, toSrv: true, toCli: true},
+	BufHTTPContentLen:     {name: "http.content_len", app: AppHTTP, toSrv: true, toCli: true},
+	BufHTTPRequestLine:    {name: "http.request_line", app: AppHTTP, toSrv: true},
+	BufHTTPResponseLine:   {name: "http.response_line", app: AppHTTP, toCli: true},
+	BufHTTPProtocol:       {name: "http.protocol", app: AppHTTP, toSrv: true, toCli: true},
+	BufHTTPHeaderNames:    {name: "http.header_names", app: AppHTTP, toSrv: true, toCli: true},
+	BufHTTPReferer:        {name: "http.referer", app: AppHTTP, toSrv: true},
+	BufHTTPAccept:         {name: "http.accept", app: AppHTTP, toSrv: true},
+	BufHTTPConnection:     {name: "http.connection", app: AppHTTP, toSrv: true, toCli: true},
+	BufHTTPStart:          {name: "http.start", app: AppHTTP, toSrv: true, toCli: true},
+	BufHTTPAcceptEnc:      {name: "http.accept_enc", app: AppHTTP, toSrv: true},
+	BufHTTPAcceptLang:     {name: "http.accept_lang", app: AppHTTP, toSrv: true},
+	BufHTTPServer:         {name: "http.server", app: AppHTTP, toCli: true},
+	BufHTTPLocation:       {name: "http.location", app: AppHTTP, toCli: true},
+	BufTLSSNI:             {name: "tls.sni", legacy: "tls_sni", app: AppTLS, toSrv: true},
+	BufTLSVersion:         {name: "tls.version", app: AppTLS, toSrv: true},
+	BufTLSCertSubject:     {name: "tls.cert_subject", legacy: "tls_cert_subject", app: AppTLS, toCli: true},
+	BufTLSCertIssuer:      {name: "tls.cert_issuer", legacy: "tls_cert_issuer", app: AppTLS, toCli: true},
+	BufTLSCertSerial:      {name: "tls.cert_serial", legacy: "tls_cert_serial", app: AppTLS, toCli: true},
+	BufTLSCertFingerprint: {name: "tls.cert_fingerprint", legacy: "tls_cert_fingerprint", app: AppTLS, toCli: true},
+	BufJA3Hash:            {name: "ja3.hash", legacy: "ja3_hash", app: AppTLS, toSrv: true},
+	BufJA3String:          {name: "ja3.string", legacy: "ja3_string", app: AppTLS, toSrv: true},
+	BufDNSQuery:           {name: "dns.query", legacy: "dns_query", app: AppDNS, toSrv: true},
 }
 
 func (b Buffer) String() string { return buffers[b].name }

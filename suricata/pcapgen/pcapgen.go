@@ -234,3 +234,17 @@ func DNSQuery(id uint16, name string) []byte {
 }
 
 func u16(n int) []byte { return []byte{byte(n >> 8), byte(n)} }
+
+// ServerHelloCertificate returns the server's first TLS 1.2 flight: a
+// ServerHello and a Certificate message carrying der, in one handshake record.
+func ServerHelloCertificate(der []byte) []byte {
+	sh := []byte{0x03, 0x03}
+	sh = append(sh, make([]byte, 32)...)
+	sh = append(sh, 0, 0xc0, 0x2f, 0)
+	msg := append([]byte{2, 0, byte(len(sh) >> 8), byte(len(sh))}, sh...)
+	entry := append([]byte{byte(len(der) >> 16), byte(len(der) >> 8), byte(len(der))}, der...)
+	list := append([]byte{byte(len(entry) >> 16), byte(len(entry) >> 8), byte(len(entry))}, entry...)
+	msg = append(msg, 11, byte(len(list)>>16), byte(len(list)>>8), byte(len(list)))
+	msg = append(msg, list...)
+	return append([]byte{0x16, 0x03, 0x03, byte(len(msg) >> 8), byte(len(msg))}, msg...)
+}

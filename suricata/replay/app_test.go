@@ -1,8 +1,15 @@
 package replay
 
 import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"math/big"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/moatdev/moat/suricata/pcapgen"
 )
@@ -131,5 +138,45 @@ func TestDNSParser(t *testing.T) {
 	}
 	if _, err := parseDNS([]byte{1, 2, 3}); err == nil {
 		t.Error("a 3-byte message parsed")
+	}
+}
+
+func TestTLSServerCertificate(t *testing.T) {
+	t.Parallel()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(0x8001), Subject: pkix.Name{Country: []string{"US"}, Organization: []string{"Example"}, CommonName: "www.example.test"},
+		NotBefore: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), NotAfter: time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC)}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pcap := capture(t, func(w *pcapgen.Writer) error {
+		w.MSS = 100 // the certificate spans several segments
+		c := w.TCP(cli, tlsS)
+		if err := c.Handshake(); err != nil {
+			return err
+		}
+		if err := c.Client(pcapgen.ClientHello("www.example.test")); err != nil {
+			return err
+		}
+		return c.Server(pcapgen.ServerHelloCertificate(der))
+	})
+	rules := `alert tls any any -> any any (msg:"subject"; tls.cert_subject; content:"CN=www.example.test"; sid:1;)
+alert tls any any -> any any (msg:"serial"; tls.cert_serial; content:"00:80:01"; sid:2;)
+alert tls any any -> any any (msg:"sni and issuer"; tls.sni; content:"example"; tls_cert_issuer; content:"O=Example"; sid:3;)`
+	evs, _, err := run(t, rules, pcap, Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, sid := range []string{"1", "2", "3"} {
+		if count(evs, "alert", "alert.signature_id", sid, "tls.subject", "C=US, O=Example, CN=www.example.test") != 1 {
+			t.Errorf("sid %s: %v", sid, evs)
+		}
+	}
+	if count(evs, "tls", "tls.issuerdn", "C=US, O=Example, CN=www.example.test", "tls.serial", "00:80:01", "tls.notafter", "2027-01-01T00:00:00", "tls.sni", "www.example.test") != 1 {
+		t.Errorf("tls record: %v", evs)
 	}
 }

@@ -12,16 +12,16 @@ import (
 // tlsState reassembles TLS handshake records from the client until the
 // ClientHello is complete, then parses it.
 type tlsState struct {
-	buf       []byte // unconsumed record bytes
-	hs        []byte // handshake bytes collected from records
-	done      bool
-	failed    bool
-	sni       string
-	version   string
-	ja3       string
-	ja3Hash   string
-	logged    bool
-	sawServer bool
+	buf     []byte // unconsumed record bytes
+	hs      []byte // handshake bytes collected from records
+	done    bool
+	failed  bool
+	sni     string
+	version string
+	ja3     string
+	ja3Hash string
+	logged  bool
+	server  tlsServer
 }
 
 var errNotTLS = errors.New("not a TLS handshake")

@@ -32,7 +32,9 @@
 // Application layer: HTTP/1.x requests and responses (pipelining,
 // Content-Length, chunked bodies, bodies until close, headers a server
 // never terminated, interim 1xx responses), TLS ClientHello (SNI, version,
-// JA3) reassembled across records and segments, DNS over UDP and TCP.
+// JA3) reassembled across records and segments, the server's first
+// certificate (subject, issuer, serial, SHA-1 fingerprint, validity; TLS 1.3
+// encrypts it), DNS over UDP and TCP.
 // Protocols are detected from the first bytes of each direction. Malformed
 // application data is counted per protocol in the stats record, never
 // fatal.

@@ -55,9 +55,15 @@ type eveHTTP struct {
 }
 
 type eveTLS struct {
-	SNI     string  `json:"sni,omitempty"`
-	Version string  `json:"version,omitempty"`
-	JA3     *eveJA3 `json:"ja3,omitempty"`
+	Subject     string  `json:"subject,omitempty"`
+	IssuerDN    string  `json:"issuerdn,omitempty"`
+	Serial      string  `json:"serial,omitempty"`
+	Fingerprint string  `json:"fingerprint,omitempty"`
+	SNI         string  `json:"sni,omitempty"`
+	Version     string  `json:"version,omitempty"`
+	NotBefore   string  `json:"notbefore,omitempty"`
+	NotAfter    string  `json:"notafter,omitempty"`
+	JA3         *eveJA3 `json:"ja3,omitempty"`
 }
 
 type eveJA3 struct {

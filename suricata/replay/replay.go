@@ -469,14 +469,19 @@ func (rp *replayer) appData(f *flow, dir int, data []byte) bool {
 	case suricata.AppHTTP:
 		return rp.httpData(f, dir, data)
 	case suricata.AppTLS:
-		if dir != 0 {
-			if f.tls != nil {
-				f.tls.sawServer = true
-			}
-			return false
-		}
 		if f.tls == nil {
 			f.tls = &tlsState{}
+		}
+		if dir != 0 {
+			done, err := f.tls.server.feed(data)
+			if err != nil {
+				rp.stats.ParseErrors["tls"]++
+			}
+			if done {
+				rp.tlsCertificate(f)
+				return true
+			}
+			return false
 		}
 		done, err := f.tls.feed(data)
 		if err != nil {
@@ -592,25 +597,60 @@ func httpRecord(tx *httpTx) *eveHTTP {
 	return h
 }
 
-func (rp *replayer) tlsHello(f *flow) {
-	t := f.tls
+// setTLSBuffers sets the TLS sticky buffers known so far.
+func (rp *replayer) setTLSBuffers(t *tlsState) {
 	p := &rp.pkt
 	p.Have = 0
-	if t.sni != "" {
-		p.SetBuffer(suricata.BufTLSSNI, []byte(t.sni))
+	if t.done {
+		if t.sni != "" {
+			p.SetBuffer(suricata.BufTLSSNI, []byte(t.sni))
+		}
+		p.SetBuffer(suricata.BufTLSVersion, []byte(t.version))
+		p.SetBuffer(suricata.BufJA3Hash, []byte(t.ja3Hash))
+		p.SetBuffer(suricata.BufJA3String, []byte(t.ja3))
 	}
-	p.SetBuffer(suricata.BufTLSVersion, []byte(t.version))
-	p.SetBuffer(suricata.BufJA3Hash, []byte(t.ja3Hash))
-	p.SetBuffer(suricata.BufJA3String, []byte(t.ja3))
+	if s := &t.server; s.subject != "" || s.serial != "" {
+		p.SetBuffer(suricata.BufTLSCertSubject, []byte(s.subject))
+		p.SetBuffer(suricata.BufTLSCertIssuer, []byte(s.issuer))
+		p.SetBuffer(suricata.BufTLSCertSerial, []byte(s.serial))
+		p.SetBuffer(suricata.BufTLSCertFingerprint, []byte(s.fingerprint))
+	}
 	p.TxID = 1
+}
+
+func (rp *replayer) tlsHello(f *flow) {
+	rp.setTLSBuffers(f.tls)
 	rp.inspect(f)
-	p.Have, p.TxID = 0, 0
-	if !t.logged {
-		t.logged = true
-		rec := rp.base(f, "tls", true)
-		rec.TLS = &eveTLS{SNI: t.sni, Version: t.version, JA3: &eveJA3{Hash: t.ja3Hash, String: t.ja3}}
-		rp.emit(rec)
+	rp.pkt.Have, rp.pkt.TxID = 0, 0
+}
+
+func (rp *replayer) tlsCertificate(f *flow) {
+	rp.setTLSBuffers(f.tls)
+	rp.inspect(f)
+	rp.pkt.Have, rp.pkt.TxID = 0, 0
+	rp.tlsRecord(f)
+}
+
+// tlsRecord writes the flow's tls record once: when the server certificate
+// is seen, else at the end of the flow.
+func (rp *replayer) tlsRecord(f *flow) {
+	t := f.tls
+	if t == nil || t.logged || (!t.done && t.server.subject == "") {
+		return
 	}
+	t.logged = true
+	rec := rp.base(f, "tls", true)
+	rec.TLS = tlsEVE(t)
+	if t.done {
+		rec.TLS.JA3 = &eveJA3{Hash: t.ja3Hash, String: t.ja3}
+	}
+	rp.emit(rec)
+}
+
+func tlsEVE(t *tlsState) *eveTLS {
+	s := &t.server
+	return &eveTLS{SNI: t.sni, Version: t.version, Subject: s.subject, IssuerDN: s.issuer, Serial: s.serial, Fingerprint: s.fingerprint,
+		NotBefore: s.notBefore, NotAfter: s.notAfter}
 }
 
 func (rp *replayer) dnsMessage(f *flow, dir int, msg []byte) bool {
@@ -687,8 +727,8 @@ func (rp *replayer) inspectWith(f *flow, tx *httpTx) {
 			last := f.http.txs[len(f.http.txs)-1]
 			rec.HTTP = httpRecord(last)
 		}
-		if f.tls != nil && f.tls.done {
-			rec.TLS = &eveTLS{SNI: f.tls.sni, Version: f.tls.version}
+		if f.tls != nil && (f.tls.done || f.tls.server.subject != "") {
+			rec.TLS = tlsEVE(f.tls)
 		}
 		rec.Flow = &eveFlow{PktsToServer: f.pkts[0], PktsToClient: f.pkts[1], BytesToServer: f.bytes[0], BytesToClient: f.bytes[1], Start: eveTime(f.start)}
 		rp.emit(rec)
@@ -805,6 +845,7 @@ func (rp *replayer) endFlow(f *flow, reason string) {
 			rp.httpDone(f, tx)
 		}
 	}
+	rp.tlsRecord(f)
 	rp.flowRecords(f, reason)
 	delete(rp.flows, f.key)
 }
