@@ -170,3 +170,39 @@ func writeBenchTree(tree string, n int) error {
 	}
 	return nil
 }
+
+// BenchmarkRecordDecode compares the record decoder with encoding/json on
+// the same records (already split).
+func BenchmarkRecordDecode(b *testing.B) {
+	doc := benchDoc(b, 2000)
+	var recs [][]byte
+	js := newJSONStream(bytes.NewReader(doc))
+	for {
+		r, err := js.next()
+		if err != nil {
+			break
+		}
+		recs = append(recs, append([]byte(nil), r...))
+	}
+	b.Run("encoding-json", func(b *testing.B) {
+		var r Record
+		cpu0 := processCPU()
+		for i := 0; i < b.N; i++ {
+			if err := parseRecord(recs[i%len(recs)], &r); err != nil {
+				b.Fatal(err)
+			}
+		}
+		reportCPURate(b, cpu0, b.N)
+	})
+	b.Run("fast", func(b *testing.B) {
+		var r Record
+		dec := ctDecoder{intern: map[string]string{}}
+		cpu0 := processCPU()
+		for i := 0; i < b.N; i++ {
+			if err := decodeRecordFast(&dec, recs[i%len(recs)], &r); err != nil {
+				b.Fatal(err)
+			}
+		}
+		reportCPURate(b, cpu0, b.N)
+	})
+}
