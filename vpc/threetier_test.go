@@ -300,3 +300,28 @@ func TestReachCIDR(t *testing.T) {
 		}
 	}
 }
+
+// One compiled Analyzer answers from many goroutines (run with -race).
+func TestAnalyzerConcurrent(t *testing.T) {
+	t.Parallel()
+	x := threeTier(t)
+	a := Compile(x.n)
+	want := must(a.Reach(PathQuery{Source: x.web.InstanceId, Destination: x.app.InstanceId, Protocol: "tcp", DestinationPorts: PortRange{8080, 8080}}))
+	done := make(chan bool)
+	for range 4 {
+		go func() {
+			defer func() { done <- true }()
+			for range 50 {
+				got, err := a.Reach(PathQuery{Source: x.web.InstanceId, Destination: x.app.InstanceId, Protocol: "tcp", DestinationPorts: PortRange{8080, 8080}})
+				if err != nil || got.NetworkPathFound != want.NetworkPathFound || len(got.ForwardPath) != len(want.ForwardPath) {
+					t.Errorf("concurrent reach differs: %v %+v", err, got)
+					return
+				}
+				a.Exposed()
+			}
+		}()
+	}
+	for range 4 {
+		<-done
+	}
+}
