@@ -310,6 +310,12 @@ func TestFlowRules(t *testing.T) {
 	if len(got) != 1 || got[0].Type != TypeSSHBruteForce || got[0].Severity != SeverityHigh || got[0].Service.ResourceRole != "ACTOR" {
 		t.Fatalf("outbound brute force: %+v", got)
 	}
+	for i := 0; i < 20; i++ {
+		got = flow(fmt.Sprintf("2 1 eni-f 198.51.100.50 10.0.0.6 %d 5986 6 5 300 1700000000 1700000060 ACCEPT OK", 40000+i))
+	}
+	if len(got) != 1 || got[0].Type != TypeWinRMBruteForce || got[0].Severity != SeverityLow {
+		t.Fatalf("WinRM brute force: %+v", got)
+	}
 }
 
 func TestInstanceCredentialsWithKnownAddresses(t *testing.T) {

@@ -185,16 +185,24 @@ func (d *Detector) flowThreat(v *flowView) {
 	d.raise(h)
 }
 
-// bruteForce: many connection attempts to SSH (22) or RDP (3389) between one
-// pair of addresses. The instance as target is Low, as source High (GuardDuty).
+// bruteForce: many connection attempts to SSH (22), RDP (3389) or WinRM
+// (5985/5986) between one pair of addresses. The instance as target is Low,
+// as source High (GuardDuty).
 func (d *Detector) bruteForce(v *flowView) {
 	r := v.r
-	if r.Protocol != 6 || (r.DstPort != 22 && r.DstPort != 3389) {
+	if r.Protocol != 6 {
 		return
 	}
-	typ := TypeSSHBruteForce
-	if r.DstPort == 3389 {
+	var typ string
+	switch r.DstPort {
+	case 22:
+		typ = TypeSSHBruteForce
+	case 3389:
 		typ = TypeRDPBruteForce
+	case 5985, 5986:
+		typ = TypeWinRMBruteForce
+	default:
+		return
 	}
 	key := r.SrcAddr.String() + ">" + r.DstAddr.String() + ":" + strconv.Itoa(r.DstPort)
 	w := getWindow(d.flow.brute, key)

@@ -42,6 +42,7 @@ const (
 	TypePortSweep                  = "Impact:EC2/PortSweep"
 	TypeSSHBruteForce              = "UnauthorizedAccess:EC2/SSHBruteForce"
 	TypeRDPBruteForce              = "UnauthorizedAccess:EC2/RDPBruteForce"
+	TypeWinRMBruteForce            = "Impact:EC2/WinRMBruteForce"
 	TypeDoSTcp                     = "Backdoor:EC2/DenialOfService.Tcp"
 	TypeDoSUdp                     = "Backdoor:EC2/DenialOfService.Udp"
 	TypeDoSDNS                     = "Backdoor:EC2/DenialOfService.Dns"
@@ -110,6 +111,7 @@ func init() {
 	register(TypePortSweep, SeverityHigh, "Instance", fl, "EC2 instance %s is probing a port on a large number of IP addresses.")
 	register(TypeSSHBruteForce, SeverityLow, "Instance", fl, "SSH brute force attacks involving EC2 instance %s.")
 	register(TypeRDPBruteForce, SeverityLow, "Instance", fl, "RDP brute force attacks involving EC2 instance %s.")
+	register(TypeWinRMBruteForce, SeverityLow, "Instance", fl, "WinRM brute force attacks involving EC2 instance %s.")
 	register(TypeDoSTcp, SeverityHigh, "Instance", fl, "EC2 instance %s is behaving in a manner that may indicate it is being used to perform a Denial of Service (DoS) attack using the TCP protocol.")
 	register(TypeDoSUdp, SeverityHigh, "Instance", fl, "EC2 instance %s is behaving in a manner that may indicate it is being used to perform a Denial of Service (DoS) attack using the UDP protocol.")
 	register(TypeDoSDNS, SeverityHigh, "Instance", fl, "EC2 instance %s is behaving in a manner that may indicate it is being used to perform a Denial of Service (DoS) attack using the DNS protocol.")
