@@ -69,3 +69,12 @@ func FuzzHTTP(f *testing.F) {
 		h.close()
 	})
 }
+
+func FuzzTLSServer(f *testing.F) {
+	f.Add(pcapgen.ServerHelloCertificate([]byte{0x30, 0x03, 0x02, 0x01, 0x01}))
+	f.Add([]byte{0x16, 0x03, 0x03, 0x00, 0x04, 0x0b, 0x00, 0x00, 0x00})
+	f.Fuzz(func(t *testing.T, b []byte) {
+		var s tlsServer
+		_, _ = s.feed(b)
+	})
+}
