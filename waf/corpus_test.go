@@ -260,9 +260,9 @@ func TestWriteCorpus(t *testing.T) {
 	var b []byte
 	for i, l := range labelledCorpus(1, *corpusN) {
 		tr := TestRequest{ID: l.family + "-" + strconv.Itoa(i), Method: l.req.Method, URI: l.req.URI, Body: string(l.req.Body),
-			ClientIP: l.req.ClientIP.String(), HTTPVersion: l.req.HTTPVersion, Headers: [][2]string{}}
+			ClientIP: l.req.ClientIP.String(), HTTPVersion: l.req.HTTPVersion, Headers: [][]string{}}
 		for _, h := range l.req.Headers {
-			tr.Headers = append(tr.Headers, [2]string{h.Name, h.Value})
+			tr.Headers = append(tr.Headers, []string{h.Name, h.Value})
 		}
 		line, err := json.Marshal(tr)
 		if err != nil {

@@ -24,7 +24,7 @@ type TestRequest struct {
 	ID            string      `json:"id"`
 	Method        string      `json:"method"`
 	URI           string      `json:"uri"`
-	Headers       [][2]string `json:"headers"`
+	Headers       [][]string  `json:"headers"`
 	Body          string      `json:"body"`
 	ClientIP      string      `json:"clientIp"`
 	Timestamp     int64       `json:"timestamp,omitempty"`
@@ -107,7 +107,10 @@ func DecodeTestRequest(b []byte, line int) (*Request, time.Time, error) {
 	if r.URI == "" {
 		return nil, time.Time{}, &LineError{Line: line, ID: tr.ID, Message: `missing "uri"`}
 	}
-	for _, h := range tr.Headers {
+	for i, h := range tr.Headers {
+		if len(h) != 2 {
+			return nil, time.Time{}, &LineError{Line: line, ID: tr.ID, Message: fmt.Sprintf("headers[%d]: expected [name, value], got %d strings", i, len(h))}
+		}
 		r.Headers = append(r.Headers, Header{Name: h[0], Value: h[1]})
 	}
 	if tr.ClientIP != "" {

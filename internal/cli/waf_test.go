@@ -28,6 +28,7 @@ func TestWAFTestContract(t *testing.T) {
 {"id":"admin","method":"GET","uri":"/admin","headers":[["Host","example.com"]],"clientIp":"203.0.113.9"}
 {"id":"broken","uri":
 {"id":"bad-ip-field","uri":"/","clientIp":"not-an-ip"}
+{"id":"bad-header","uri":"/","headers":[["Host"]]}
 {"id":"xss","method":"POST","uri":"/f","headers":[["Content-Type","application/x-www-form-urlencoded"]],"body":"a=%3Cscript%3Ealert(1)%3C%2Fscript%3E","clientIp":"203.0.113.9"}
 `
 	out, errs, code := runWAF(t, in, "test", "--web-acl", filepath.Join(wafTestdata, "webacl.json"), "--ip-set", filepath.Join(wafTestdata, "ipset.json"))
@@ -37,6 +38,7 @@ func TestWAFTestContract(t *testing.T) {
 {"id":"admin","action":"CAPTCHA","terminatingRuleId":"admin-needs-captcha","labels":["awswaf:111122223333:webacl:example-acl:paths:admin","awswaf:managed:token:absent"]}
 {"id":"","error":"line 7: truncated JSON (21 bytes)"}
 {"id":"bad-ip-field","error":"line 8: clientIp: not an IP address: \"not-an-ip\""}
+{"id":"bad-header","error":"line 9: headers[0]: expected [name, value], got 1 strings"}
 {"id":"xss","action":"BLOCK","terminatingRuleId":"xss-body","labels":[]}
 `
 	if code != 0 || out != want {
