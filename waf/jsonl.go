@@ -21,17 +21,17 @@ import (
 // rules and tokens deterministically), "ja3", "ja4", "httpVersion",
 // "bodyTruncated".
 type TestRequest struct {
-	ID            string      `json:"id"`
-	Method        string      `json:"method"`
-	URI           string      `json:"uri"`
-	Headers       [][]string  `json:"headers"`
-	Body          string      `json:"body"`
-	ClientIP      string      `json:"clientIp"`
-	Timestamp     int64       `json:"timestamp,omitempty"`
-	JA3           string      `json:"ja3,omitempty"`
-	JA4           string      `json:"ja4,omitempty"`
-	HTTPVersion   string      `json:"httpVersion,omitempty"`
-	BodyTruncated bool        `json:"bodyTruncated,omitempty"`
+	ID            string     `json:"id"`
+	Method        string     `json:"method"`
+	URI           string     `json:"uri"`
+	Headers       [][]string `json:"headers"`
+	Body          string     `json:"body"`
+	ClientIP      string     `json:"clientIp"`
+	Timestamp     int64      `json:"timestamp,omitempty"`
+	JA3           string     `json:"ja3,omitempty"`
+	JA4           string     `json:"ja4,omitempty"`
+	HTTPVersion   string     `json:"httpVersion,omitempty"`
+	BodyTruncated bool       `json:"bodyTruncated,omitempty"`
 }
 
 // LineError is a bad input line; reading continues after it.
