@@ -2,6 +2,7 @@ package detect
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"io"
 	"net/netip"
@@ -175,7 +176,7 @@ func ParseFlowFormat(format string) ([]string, error) {
 // DefaultFlowFormat) applies.
 type FlowLogReader struct {
 	name    string
-	sc      *bufio.Scanner
+	br      *bufio.Reader
 	fields  []flowField
 	names   []string
 	line    int
@@ -198,8 +199,7 @@ func NewFlowLogReader(r io.Reader, name, format string) (*FlowLogReader, error) 
 		f.fatal = err
 		return f, nil
 	}
-	f.sc = bufio.NewScanner(src)
-	f.sc.Buffer(make([]byte, 64<<10), 1<<20)
+	f.br = bufio.NewReaderSize(src, maxFlowLine)
 	return f, nil
 }
 
@@ -227,9 +227,24 @@ func (f *FlowLogReader) Next() (*FlowRecord, error) {
 		}
 		return nil, &Error{File: f.name, Msg: err.Error(), Err: err}
 	}
-	for f.sc.Scan() {
+	for {
+		raw, err := f.br.ReadSlice('\n')
+		if len(raw) == 0 && err != nil {
+			f.fatal = io.EOF
+			if err != io.EOF {
+				return nil, &Error{File: f.name, Line: f.line + 1, Msg: "read error: " + err.Error(), Err: err}
+			}
+			return nil, io.EOF
+		}
 		f.line++
-		line := strings.TrimRight(f.sc.Text(), "\r")
+		if errors.Is(err, bufio.ErrBufferFull) {
+			// A line longer than any flow record: report it, skip to its end, go on.
+			for errors.Is(err, bufio.ErrBufferFull) {
+				_, err = f.br.ReadSlice('\n')
+			}
+			return nil, &Error{File: f.name, Line: f.line, Column: 1, Msg: fmt.Sprintf("line longer than %d bytes", maxFlowLine)}
+		}
+		line := strings.TrimRight(string(raw), "\r\n")
 		if strings.TrimSpace(line) == "" {
 			continue
 		}
@@ -251,12 +266,10 @@ func (f *FlowLogReader) Next() (*FlowRecord, error) {
 		}
 		return &f.rec, nil
 	}
-	f.fatal = io.EOF
-	if err := f.sc.Err(); err != nil {
-		return nil, &Error{File: f.name, Line: f.line + 1, Msg: "read error: " + err.Error(), Err: err}
-	}
-	return nil, io.EOF
 }
+
+// maxFlowLine bounds one flow-log line; records are a few hundred bytes.
+const maxFlowLine = 64 << 10
 
 func (f *FlowLogReader) parse(line string) error {
 	f.rec = FlowRecord{SrcPort: -1, DstPort: -1, Protocol: -1}

@@ -271,3 +271,25 @@ func TestRecordCloneOwnsItsBytes(t *testing.T) {
 		t.Fatalf("clone changed after the next read: %s %s %s %+v", kept.RequestParameters, kept.ResponseElements, kept.AdditionalEventData, kept.Resources)
 	}
 }
+
+func TestFlowLogReaderLongLine(t *testing.T) {
+	t.Parallel()
+	good := "2 1 eni-1 10.0.0.1 10.0.0.2 1 22 6 1 40 1700000000 1700000060 ACCEPT OK\n"
+	r, _ := NewFlowLogReader(strings.NewReader(good+strings.Repeat("x", 200000)+"\n"+good), "long.log", "")
+	var good2 int
+	var errs []string
+	for {
+		_, err := r.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			errs = append(errs, err.Error())
+			continue
+		}
+		good2++
+	}
+	if good2 != 2 || len(errs) != 1 || !strings.HasPrefix(errs[0], "long.log:2:1: line longer than") {
+		t.Fatalf("records %d errors %q", good2, errs)
+	}
+}
