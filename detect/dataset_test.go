@@ -68,8 +68,7 @@ func typesOf(m map[string]*Finding) []string {
 }
 
 // TestStratusTechniques runs every Stratus Red Team detonation log and checks
-// the findings a user would expect for the technique, and that no other
-// finding is High.
+// that it raises exactly the findings a user would expect for the technique.
 func TestStratusTechniques(t *testing.T) {
 	dir := datasetDir(t, "stratus-red-team-detonation-logs")
 	want := map[string][]string{
@@ -92,15 +91,11 @@ func TestStratusTechniques(t *testing.T) {
 			if len(errs) > 0 {
 				t.Fatalf("read errors: %v", errs)
 			}
-			for _, typ := range want[tech] {
-				if got[typ] == nil {
-					t.Errorf("missing %s; got %v", typ, typesOf(got))
-				}
-			}
-			for typ, f := range got {
-				if f.Severity >= SeverityHigh && !contains(want[tech], typ) {
-					t.Errorf("unexpected High finding %s: %s", typ, f.Title)
-				}
+			// Exactly the expected types: the other techniques raise nothing
+			// without Sigma rules (their API calls need a learnt baseline to
+			// be anomalous; see TestSigmaHQAWSRules for what Sigma adds).
+			if strings.Join(typesOf(got), ",") != strings.Join(want[tech], ",") {
+				t.Errorf("findings %v, want %v", typesOf(got), want[tech])
 			}
 			t.Logf("%s: %d records, findings %v", tech, n, typesOf(got))
 		})
