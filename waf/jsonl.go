@@ -3,6 +3,7 @@ package waf
 import (
 	"bufio"
 	"bytes"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -19,13 +20,15 @@ import (
 //
 // Optional: "timestamp" (milliseconds since the epoch; drives rate-based
 // rules and tokens deterministically), "ja3", "ja4", "httpVersion",
-// "bodyTruncated".
+// "bodyTruncated", and "bodyBase64" instead of "body" for bytes that are
+// not UTF-8 text.
 type TestRequest struct {
 	ID            string     `json:"id"`
 	Method        string     `json:"method"`
 	URI           string     `json:"uri"`
 	Headers       [][]string `json:"headers"`
 	Body          string     `json:"body"`
+	BodyBase64    string     `json:"bodyBase64,omitempty"`
 	ClientIP      string     `json:"clientIp"`
 	Timestamp     int64      `json:"timestamp,omitempty"`
 	JA3           string     `json:"ja3,omitempty"`
@@ -101,6 +104,16 @@ func DecodeTestRequest(b []byte, line int) (*Request, time.Time, error) {
 	}
 	r := &Request{ID: tr.ID, Method: tr.Method, URI: tr.URI, Body: []byte(tr.Body), BodyTruncated: tr.BodyTruncated,
 		JA3: tr.JA3, JA4: tr.JA4, HTTPVersion: tr.HTTPVersion}
+	if tr.BodyBase64 != "" {
+		if tr.Body != "" {
+			return nil, time.Time{}, &LineError{Line: line, ID: tr.ID, Message: `give "body" or "bodyBase64", not both`}
+		}
+		b, err := base64.StdEncoding.DecodeString(tr.BodyBase64)
+		if err != nil {
+			return nil, time.Time{}, &LineError{Line: line, ID: tr.ID, Message: "bodyBase64: " + err.Error()}
+		}
+		r.Body = b
+	}
 	if r.Method == "" {
 		r.Method = "GET"
 	}

@@ -29,6 +29,8 @@ func TestWAFTestContract(t *testing.T) {
 {"id":"broken","uri":
 {"id":"bad-ip-field","uri":"/","clientIp":"not-an-ip"}
 {"id":"bad-header","uri":"/","headers":[["Host"]]}
+{"id":"b64","method":"POST","uri":"/f","bodyBase64":"YT0lM0NzY3JpcHQlM0VhbGVydCgxKSUzQy9zY3JpcHQlM0U=","clientIp":"203.0.113.9"}
+{"id":"b64-bad","method":"POST","uri":"/f","bodyBase64":"!!","clientIp":"203.0.113.9"}
 {"id":"xss","method":"POST","uri":"/f","headers":[["Content-Type","application/x-www-form-urlencoded"]],"body":"a=%3Cscript%3Ealert(1)%3C%2Fscript%3E","clientIp":"203.0.113.9"}
 `
 	out, errs, code := runWAF(t, in, "test", "--web-acl", filepath.Join(wafTestdata, "webacl.json"), "--ip-set", filepath.Join(wafTestdata, "ipset.json"))
@@ -39,6 +41,8 @@ func TestWAFTestContract(t *testing.T) {
 {"id":"","error":"line 7: truncated JSON (21 bytes)"}
 {"id":"bad-ip-field","error":"line 8: clientIp: not an IP address: \"not-an-ip\""}
 {"id":"bad-header","error":"line 9: headers[0]: expected [name, value], got 1 strings"}
+{"id":"b64","action":"BLOCK","terminatingRuleId":"xss-body","labels":[]}
+{"id":"b64-bad","error":"line 11: bodyBase64: illegal base64 data at input byte 0"}
 {"id":"xss","action":"BLOCK","terminatingRuleId":"xss-body","labels":[]}
 `
 	if code != 0 || out != want {
