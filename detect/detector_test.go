@@ -360,3 +360,35 @@ func TestInstanceCredentialsWithKnownAddresses(t *testing.T) {
 		t.Fatalf("pending call not raised: %+v", got)
 	}
 }
+
+func TestNetworkPortUnusual(t *testing.T) {
+	t.Parallel()
+	d, _ := New(Options{Baseline: BaselineOptions{Learning: 24 * time.Hour, MinEvents: 10}})
+	start := int64(1700000000)
+	flow := func(at int64, port int) []*Finding {
+		r, _ := NewFlowLogReader(strings.NewReader(fmt.Sprintf("2 1 eni-u 10.0.0.7 203.0.113.20 40000 %d 6 5 300 %d %d ACCEPT OK\n", port, at, at+60)), "f", "")
+		fr, err := r.Next()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d.FlowLog(fr)
+	}
+	if got := flow(start, 8443); len(got) != 0 { // new port while learning: learnt, not flagged
+		t.Fatalf("learning raised %s", got[0].Type)
+	}
+	for h := int64(0); h < 48; h++ {
+		if got := flow(start+h*3600, 443); len(got) != 0 {
+			t.Fatalf("routine port raised %s", got[0].Type)
+		}
+	}
+	got := flow(start+49*3600, 6667)
+	if len(got) != 1 || got[0].Type != TypeNetworkPortUnusual || got[0].Service.AdditionalInfo["port"] != "6667" {
+		t.Fatalf("%+v", got)
+	}
+	if got := flow(start+50*3600, 8443); len(got) != 0 {
+		t.Fatal("port learnt during learning flagged")
+	}
+	if got := flow(start+50*3600, 60000); len(got) != 0 {
+		t.Fatal("ephemeral remote port flagged")
+	}
+}

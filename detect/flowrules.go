@@ -13,6 +13,15 @@ type flowState struct {
 	rejects  map[netip.Addr]*window
 	spam     map[string]*window
 	volume   map[string]*volBucket
+	ports    map[string]*portProfile // interface → remote server ports it uses
+}
+
+// portProfile is an interface's baseline for NetworkPortUnusual.
+type portProfile struct {
+	first  time.Time
+	flows  int
+	ports  map[int]struct{}
+	learnt bool
 }
 
 type volBucket struct {
@@ -25,6 +34,7 @@ func (s *flowState) init() {
 	s.brute, s.portscan, s.sweep = map[string]*window{}, map[string]*window{}, map[string]*window{}
 	s.rejects, s.spam = map[netip.Addr]*window{}, map[string]*window{}
 	s.volume = map[string]*volBucket{}
+	s.ports = map[string]*portProfile{}
 }
 
 func (s *flowState) expire(cut time.Time) {
@@ -106,6 +116,7 @@ func (d *Detector) FlowLog(r *FlowRecord) []*Finding {
 		d.portscan(&v)
 		d.dos(&v)
 		d.spambot(&v)
+		d.unusualPort(&v)
 	}
 	return d.out
 }
@@ -329,6 +340,47 @@ func (d *Detector) spambot(v *flowView) {
 	if n >= d.th.SpamHosts {
 		h := d.flowHit(v, TypeSpambot, "25")
 		h.info["hostsInWindow"] = itoa(n)
+		d.raise(h)
+	}
+}
+
+// unusualPort (Behavior:EC2/NetworkPortUnusual): after the learning period
+// (BaselineOptions.Learning and MinEvents, as for principals), an accepted
+// outbound connection to a public host on a server port (below 49152, the
+// ephemeral range) the interface never used before.
+func (d *Detector) unusualPort(v *flowView) {
+	r := v.r
+	if r.Action != "ACCEPT" || v.remotePort < 0 || v.remotePort >= 49152 {
+		return
+	}
+	key := r.InterfaceID
+	if key == "" {
+		key = v.local.String()
+	}
+	p := d.flow.ports[key]
+	if p == nil {
+		if len(d.flow.ports) >= maxProfiles {
+			return
+		}
+		p = &portProfile{first: v.at, ports: map[int]struct{}{}}
+		d.flow.ports[key] = p
+	}
+	if v.at.Before(p.first) {
+		p.first = v.at
+	}
+	p.flows++
+	if !p.learnt && p.flows >= d.base.opts.MinEvents && v.at.Sub(p.first) >= d.base.opts.Learning {
+		p.learnt = true
+	}
+	if _, known := p.ports[v.remotePort]; known {
+		return
+	}
+	if len(p.ports) < 1024 {
+		p.ports[v.remotePort] = struct{}{}
+	}
+	if p.learnt {
+		h := d.flowHit(v, TypeNetworkPortUnusual, strconv.Itoa(v.remotePort))
+		h.info["port"] = strconv.Itoa(v.remotePort)
 		d.raise(h)
 	}
 }

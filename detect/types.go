@@ -49,6 +49,7 @@ const (
 	TypeDoSUdpOnTcpPorts           = "Backdoor:EC2/DenialOfService.UdpOnTcpPorts"
 	TypeDoSUnusualProtocol         = "Backdoor:EC2/DenialOfService.UnusualProtocol"
 	TypeSpambot                    = "Backdoor:EC2/Spambot"
+	TypeNetworkPortUnusual         = "Behavior:EC2/NetworkPortUnusual"
 	TypeBitcoinTool                = "CryptoCurrency:EC2/BitcoinTool.B"
 	TypeCnC                        = "Backdoor:EC2/C&CActivity.B"
 	TypeEC2MaliciousIPCustom       = "UnauthorizedAccess:EC2/MaliciousIPCaller.Custom"
@@ -117,6 +118,7 @@ func init() {
 	register(TypeDoSDNS, SeverityHigh, "Instance", fl, "EC2 instance %s is behaving in a manner that may indicate it is being used to perform a Denial of Service (DoS) attack using the DNS protocol.")
 	register(TypeDoSUdpOnTcpPorts, SeverityHigh, "Instance", fl, "EC2 instance %s is behaving in a manner that may indicate it is being used to perform a Denial of Service (DoS) attack using UDP on TCP ports.")
 	register(TypeDoSUnusualProtocol, SeverityHigh, "Instance", fl, "EC2 instance %s is behaving in a manner that may indicate it is being used to perform a Denial of Service (DoS) attack using an unusual protocol.")
+	register(TypeNetworkPortUnusual, SeverityMedium, "Instance", fl, "EC2 instance %s is communicating on an unusual server port.")
 	register(TypeSpambot, SeverityMedium, "Instance", fl, "EC2 instance %s is behaving in a manner that may indicate it is being used to send spam.")
 	register(TypeBitcoinTool, SeverityHigh, "Instance", fl, "EC2 instance %s is communicating with a Bitcoin mining pool.")
 	register(TypeCnC, SeverityHigh, "Instance", fl, "EC2 instance %s is communicating with a command and control server.")
