@@ -25,9 +25,9 @@
 //
 // Header: actions alert, pass, drop, reject (rejectsrc/rejectdst/rejectboth
 // parse as reject); protocols ip, tcp, udp, icmp and the application
-// protocols http, tls and dns (others parse but are refused as
-// unsupported, since moat has no parser for them); addresses and ports
-// with any, CIDRs, dotted netmasks, $VARIABLES (Suricata's default
+// protocols http, tls and dns, plus smtp, smb and ssh (detected, not
+// parsed: only payload checks apply); other application protocols are
+// refused as unsupported; addresses and ports with any, CIDRs, dotted netmasks, $VARIABLES (Suricata's default
 // suricata.yaml values unless overridden), lists, nested lists, ranges
 // (a:b, :b, a:) and negation; directions -> and <>.
 //

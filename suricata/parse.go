@@ -316,9 +316,9 @@ var transportProtos = map[string]int{"ip": 0, "pkthdr": 0, "tcp": 6, "tcp-pkt": 
 
 // appProtos maps app-layer protocol names to what moat parses; the others
 // are accepted by Suricata but moat has no parser for them.
-var appProtos = map[string]AppProto{"http": AppHTTP, "http1": AppHTTP, "tls": AppTLS, "dns": AppDNS}
+var appProtos = map[string]AppProto{"http": AppHTTP, "http1": AppHTTP, "tls": AppTLS, "dns": AppDNS, "smtp": AppSMTP, "smb": AppSMB, "ssh": AppSSH}
 
-var otherAppProtos = map[string]bool{"ftp": true, "ftp-data": true, "smb": true, "dcerpc": true, "ssh": true, "smtp": true, "imap": true,
+var otherAppProtos = map[string]bool{"ftp": true, "ftp-data": true, "dcerpc": true, "imap": true,
 	"pop3": true, "msn": true, "krb5": true, "ikev2": true, "ike": true, "tftp": true, "ntp": true, "dhcp": true, "http2": true, "quic": true,
 	"nfs": true, "snmp": true, "sip": true, "rfb": true, "mqtt": true, "modbus": true, "dnp3": true, "enip": true, "rdp": true, "bittorrent-dht": true,
 	"telnet": true, "websocket": true, "ldap": true, "pgsql": true, "doh2": true, "sctp": true, "ssl": true}

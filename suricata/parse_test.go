@@ -20,7 +20,7 @@ func TestParseErrors(t *testing.T) {
 		{"unclosed", `alert tcp any any -> any any (sid:1;`, nil, "options", 30, RefusedBySuricata, "no closing parenthesis"},
 		{"bad action", `block tcp any any -> any any (sid:1;)`, nil, "action", 1, RefusedBySuricata, `unknown action "block"`},
 		{"bad proto", `alert foo any any -> any any (sid:1;)`, nil, "protocol", 7, RefusedBySuricata, `unknown protocol "foo"`},
-		{"smtp unsupported", `alert smtp any any -> any any (sid:1;)`, nil, "protocol", 7, UnsupportedByMoat, "no smtp parser"},
+		{"ftp unsupported", `alert ftp any any -> any any (sid:1;)`, nil, "protocol", 7, UnsupportedByMoat, "no ftp parser"},
 		{"sctp anf", `alert sctp any any -> any any (sid:1;)`, &Config{NetworkFirewall: true}, "protocol", 7, RefusedByNetworkFirewall, "not supported by Network Firewall"},
 		{"bad address", `alert tcp 10.0.0.300 any -> any any (sid:1;)`, nil, "source", 11, RefusedBySuricata, `bad address "10.0.0.300"`},
 		{"undefined var", `alert tcp $NOPE any -> any any (sid:1;)`, nil, "source", 11, RefusedBySuricata, "$NOPE is not defined"},

@@ -40,10 +40,13 @@ const (
 	AppTLS
 	AppDNS
 	AppFailed
+	AppSMTP // detected only: rules match the payload, no smtp.* buffers
+	AppSMB  // detected only
+	AppSSH  // detected only
 )
 
 func (a AppProto) String() string {
-	return [...]string{"", "http", "tls", "dns", "failed"}[a]
+	return [...]string{"", "http", "tls", "dns", "failed", "smtp", "smb", "ssh"}[a]
 }
 
 // Buffer names the data a content or pcre inspects.

@@ -513,6 +513,20 @@ func (rp *replayer) appData(f *flow, dir int, data []byte) bool {
 var httpMethods = []string{"GET ", "POST ", "HEAD ", "PUT ", "DELETE ", "OPTIONS ", "CONNECT ", "TRACE ", "PATCH ", "PROPFIND ", "MKCOL ", "COPY ", "MOVE ", "LOCK ", "UNLOCK ", "SEARCH "}
 
 func detectApp(data []byte, toServer bool, srvPort uint16) suricata.AppProto {
+	if len(data) >= 4 && string(data[:4]) == "SSH-" {
+		return suricata.AppSSH
+	}
+	if len(data) >= 8 && data[0] == 0 && (string(data[4:8]) == "\xffSMB" || string(data[4:8]) == "\xfeSMB") {
+		return suricata.AppSMB
+	}
+	if toServer && len(data) >= 5 {
+		if v := strings.ToUpper(string(data[:5])); v == "EHLO " || v == "HELO " {
+			return suricata.AppSMTP
+		}
+	}
+	if !toServer && len(data) >= 4 && string(data[:4]) == "220 " && (srvPort == 25 || srvPort == 587 || srvPort == 2525) {
+		return suricata.AppSMTP
+	}
 	if toServer {
 		for _, m := range httpMethods {
 			if len(data) >= len(m) && string(data[:len(m)]) == m || len(data) < len(m) && strings.HasPrefix(m, string(data)) {

@@ -459,3 +459,34 @@ func TestReplayIPv4Fragments(t *testing.T) {
 		t.Errorf("stats %+v records %v", st, evs)
 	}
 }
+
+func TestReplayDetectedOnlyProtocols(t *testing.T) {
+	t.Parallel()
+	pcap := capture(t, func(w *pcapgen.Writer) error {
+		c := w.TCP(cli, netip.MustParseAddrPort("127.0.0.1:25"))
+		if err := c.Handshake(); err != nil {
+			return err
+		}
+		if err := c.Server([]byte("220 mx.test ESMTP\r\n")); err != nil {
+			return err
+		}
+		if err := c.Client([]byte("EHLO me\r\nMAIL FROM:<a@b.test>\r\n")); err != nil {
+			return err
+		}
+		s := w.TCP(netip.MustParseAddrPort("10.0.0.5:40100"), netip.MustParseAddrPort("127.0.0.1:22"))
+		if err := s.Handshake(); err != nil {
+			return err
+		}
+		return s.Client([]byte("SSH-2.0-OpenSSH_9.6\r\n"))
+	})
+	rules := `alert smtp any any -> any 25 (msg:"mail"; flow:to_server,established; content:"MAIL FROM"; sid:1;)
+alert ssh any any -> any any (msg:"ssh"; content:"OpenSSH"; sid:2;)
+alert smb any any -> any any (msg:"smb"; content:"SSH"; sid:3;)`
+	evs, _, err := run(t, rules, pcap, Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if count(evs, "alert", "alert.signature_id", "1", "app_proto", "smtp") != 1 || count(evs, "alert", "alert.signature_id", "2", "app_proto", "ssh") != 1 || count(evs, "alert", "alert.signature_id", "3") != 0 {
+		t.Errorf("records: %v", evs)
+	}
+}
