@@ -27,8 +27,9 @@
 // parse as reject); protocols ip, tcp, udp, icmp and the application
 // protocols http, tls and dns, plus smtp, smb and ssh (detected, not
 // parsed: only payload checks apply); other application protocols are
-// refused as unsupported; addresses and ports with any, CIDRs, dotted netmasks, $VARIABLES (Suricata's default
-// suricata.yaml values unless overridden), lists, nested lists, ranges
+// refused as unsupported; addresses and ports with any, CIDRs, dotted
+// netmasks, $VARIABLES (Suricata's default suricata.yaml values unless
+// overridden), lists, nested lists, ranges
 // (a:b, :b, a:) and negation; directions -> and <>.
 //
 // Options: msg, sid, rev, gid, classtype (built-in classification.config or
