@@ -267,85 +267,9 @@ func (s *Scanner) scan(st *State, b []byte, context []byte, structured bool) []M
 	st.matches = st.matches[:0]
 	s.contextKeywords(st, context)
 	st.hits = s.ac.scan(b, st.hits[:0])
-	st.kw = st.kw[:0]
-	for _, h := range st.hits {
-		p := &s.pats[h.pat]
-		if p.anchor || (p.boundary[0] && h.start > 0 && isAlnum(b[h.start-1])) || (p.boundary[1] && h.end < len(b) && isAlnum(b[h.end])) {
-			continue
-		}
-		st.kw = append(st.kw, h)
-	}
-	s.markPresent(st)
-	for _, h := range st.hits {
-		p := &s.pats[h.pat]
-		if !p.anchor {
-			continue
-		}
-		for _, di := range p.dets {
-			m := s.dets[di].managed
-			st.spans = m.findAt(b, h.start, h.end, st.spans[:0])
-			s.emit(st, b, int(di), st.spans, structured)
-		}
-	}
-	// Identifiers that need a keyword and have none in this segment or its
-	// context are not offered any run: most text has no keywords at all.
-	st.active = append(st.active[:0], s.freeDigits...)
-	if len(st.kw) > 0 || st.anyCtx {
-		for _, di := range s.kwDigits {
-			if st.present[di] || st.ctx[di] {
-				st.active = append(st.active, di)
-			}
-		}
-	}
-	if len(st.active) > 0 || s.ibanDets != nil {
-		if len(st.near) != len(s.dets) {
-			st.near = make([]uint32, len(s.dets))
-		}
-		kwPtr := 0
-		for i, ok := nextRun(b, 0, &st.run); ok; i, ok = nextRun(b, i, &st.run) {
-			digits := st.run.cum[st.run.n]
-			// In text, note which identifiers have a keyword near this run
-			// (a byte window wider than 30 characters; emit checks exactly).
-			nearAny := false
-			if !structured && len(st.kw) > 0 {
-				lo := st.run.start - KeywordDistance*utf8.UTFMax - s.maxKwLen
-				hi := st.run.end + KeywordDistance*utf8.UTFMax
-				for kwPtr < len(st.kw) && st.kw[kwPtr].end < lo {
-					kwPtr++
-				}
-				st.stamp++
-				for k := kwPtr; k < len(st.kw) && st.kw[k].end <= hi+s.maxKwLen; k++ {
-					if st.kw[k].start <= hi {
-						for _, di := range s.pats[st.kw[k].pat].dets {
-							st.near[di] = st.stamp
-						}
-						nearAny = true
-					}
-				}
-			}
-			for _, di := range st.active {
-				m := s.dets[di].managed
-				if digits < m.minDigits {
-					continue
-				}
-				if m.KeywordRule != KeywordNotRequired && !st.ctx[di] &&
-					!(structured && st.present[di] || nearAny && st.near[di] == st.stamp) &&
-					(m.KeywordRule == KeywordRequired || m.strongGate != nil && !m.strongGate(b, &st.run)) {
-					continue // it would need a keyword, and none is near
-				}
-				st.spans = m.findRun(b, &st.run, st.spans[:0])
-				if len(st.spans) > 0 {
-					s.emit(st, b, di, st.spans, structured)
-				}
-			}
-			if s.ibanDets != nil && st.run.start >= 2 && isUpper(b[st.run.start-2]) && isUpper(b[st.run.start-1]) {
-				if di, ok := s.ibanDets[[2]byte{b[st.run.start-2], b[st.run.start-1]}]; ok {
-					st.spans = s.dets[di].managed.findRun(b, &st.run, st.spans[:0])
-					s.emit(st, b, di, st.spans, structured)
-				}
-			}
-		}
-	}
+	s.keywordHits(st, b)
+	s.anchorHits(st, b, structured)
+	s.digitRuns(st, b, structured)
 	if len(st.kw) > 0 || st.anyCtx {
 		for _, di := range s.kwDets {
 			if st.present[di] || st.ctx[di] {
@@ -358,6 +282,106 @@ func (s *Scanner) scan(st *State, b []byte, context []byte, structured bool) []M
 	}
 	st.matches = sortMatches(st.matches)
 	return st.matches
+}
+
+// keywordHits keeps the keyword hits that stand apart from letters and
+// digits (see boundary) and marks which detectors have one.
+func (s *Scanner) keywordHits(st *State, b []byte) {
+	st.kw = st.kw[:0]
+	for _, h := range st.hits {
+		p := &s.pats[h.pat]
+		if p.anchor || (p.boundary[0] && h.start > 0 && isAlnum(b[h.start-1])) || (p.boundary[1] && h.end < len(b) && isAlnum(b[h.end])) {
+			continue
+		}
+		st.kw = append(st.kw, h)
+	}
+	s.markPresent(st)
+}
+
+// anchorHits verifies each literal anchor with its identifiers.
+func (s *Scanner) anchorHits(st *State, b []byte, structured bool) {
+	for _, h := range st.hits {
+		p := &s.pats[h.pat]
+		if !p.anchor {
+			continue
+		}
+		for _, di := range p.dets {
+			m := s.dets[di].managed
+			st.spans = m.findAt(b, h.start, h.end, st.spans[:0])
+			s.emit(st, b, int(di), st.spans, structured)
+		}
+	}
+}
+
+// digitRuns offers every run of digits to the numeric identifiers. Those
+// that need a keyword and have none in the segment, its context or (in text)
+// near the run are skipped: most numbers in most text have no keyword.
+func (s *Scanner) digitRuns(st *State, b []byte, structured bool) {
+	st.active = append(st.active[:0], s.freeDigits...)
+	if len(st.kw) > 0 || st.anyCtx {
+		for _, di := range s.kwDigits {
+			if st.present[di] || st.ctx[di] {
+				st.active = append(st.active, di)
+			}
+		}
+	}
+	if len(st.active) == 0 && s.ibanDets == nil {
+		return
+	}
+	if len(st.near) != len(s.dets) {
+		st.near = make([]uint32, len(s.dets))
+	}
+	kwPtr := 0
+	for i, ok := nextRun(b, 0, &st.run); ok; i, ok = nextRun(b, i, &st.run) {
+		nearAny := false
+		if !structured && len(st.kw) > 0 {
+			kwPtr, nearAny = s.markNear(st, kwPtr)
+		}
+		digits := st.run.cum[st.run.n]
+		for _, di := range st.active {
+			m := s.dets[di].managed
+			if digits < m.minDigits {
+				continue
+			}
+			if m.KeywordRule != KeywordNotRequired && !st.ctx[di] &&
+				!(structured && st.present[di] || nearAny && st.near[di] == st.stamp) &&
+				(m.KeywordRule == KeywordRequired || m.strongGate != nil && !m.strongGate(b, &st.run)) {
+				continue // it would need a keyword, and none is near
+			}
+			st.spans = m.findRun(b, &st.run, st.spans[:0])
+			if len(st.spans) > 0 {
+				s.emit(st, b, di, st.spans, structured)
+			}
+		}
+		if s.ibanDets != nil && st.run.start >= 2 && isUpper(b[st.run.start-2]) && isUpper(b[st.run.start-1]) {
+			if di, ok := s.ibanDets[[2]byte{b[st.run.start-2], b[st.run.start-1]}]; ok {
+				st.spans = s.dets[di].managed.findRun(b, &st.run, st.spans[:0])
+				s.emit(st, b, di, st.spans, structured)
+			}
+		}
+	}
+}
+
+// markNear stamps the detectors with a keyword in a byte window around the
+// current run (wider than 30 characters; emit checks exactly). Runs come in
+// order, so the first candidate hit only moves forward.
+func (s *Scanner) markNear(st *State, kwPtr int) (int, bool) {
+	lo := st.run.start - KeywordDistance*utf8.UTFMax - s.maxKwLen
+	hi := st.run.end + KeywordDistance*utf8.UTFMax
+	for kwPtr < len(st.kw) && st.kw[kwPtr].end < lo {
+		kwPtr++
+	}
+	st.stamp++
+	found := false
+	for k := kwPtr; k < len(st.kw) && st.kw[k].end <= hi+s.maxKwLen; k++ {
+		if st.kw[k].start <= hi {
+			for _, di := range s.pats[st.kw[k].pat].dets {
+				st.near[di] = st.stamp
+			}
+			found = true
+		}
+	}
+	return kwPtr, found
 }
 
 // contextKeywords fills st.ctx for a column name or JSON path, cached per

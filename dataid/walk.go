@@ -12,26 +12,17 @@ import (
 	"sync"
 )
 
-// Options for ScanPaths.
-type Options struct {
-	Limits
-	Workers  int                   // files scanned in parallel (default: the number of CPUs)
-	Progress func(done, total int) // called after each file, from one goroutine at a time
-}
+type job struct{ file, rel string }
 
-// ScanPaths scans files and directories (recursively, symbolic links not
-// followed) and calls emit with each Result in a stable order: files sorted
-// by path, archive members in archive order. A Result's Path is relative to
-// its root directory, or the root as given when the root is a file. Files
-// are scanned in parallel; emit is never called concurrently.
-func (s *Scanner) ScanPaths(roots []string, opt Options, emit func(Result)) error {
-	type job struct{ file, rel string }
+// listFiles expands the roots into files sorted by reported path; unreadable
+// directories are reported through emit and skipped.
+func listFiles(roots []string, emit func(Result)) ([]job, error) {
 	var jobs []job
 	for _, root := range roots {
 		info, err := os.Stat(root)
 		root := root
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if !info.IsDir() {
 			jobs = append(jobs, job{root, filepath.ToSlash(filepath.Clean(root))})
@@ -40,7 +31,7 @@ func (s *Scanner) ScanPaths(roots []string, opt Options, emit func(Result)) erro
 		// A root given as a symbolic link to a directory is walked; links
 		// below the root are not followed.
 		if root, err = filepath.EvalSymlinks(root); err != nil {
-			return err
+			return nil, err
 		}
 		err = filepath.WalkDir(root, func(p string, de fs.DirEntry, err error) error {
 			if err != nil {
@@ -58,11 +49,30 @@ func (s *Scanner) ScanPaths(roots []string, opt Options, emit func(Result)) erro
 			return nil
 		})
 		if err != nil {
-			return err
+			return nil, err
 		}
 	}
 	sort.SliceStable(jobs, func(i, j int) bool { return jobs[i].rel < jobs[j].rel })
+	return jobs, nil
+}
 
+// Options for ScanPaths.
+type Options struct {
+	Limits
+	Workers  int                   // files scanned in parallel (default: the number of CPUs)
+	Progress func(done, total int) // called after each file, from one goroutine at a time
+}
+
+// ScanPaths scans files and directories (recursively, symbolic links not
+// followed) and calls emit with each Result in a stable order: files sorted
+// by path, archive members in archive order. A Result's Path is relative to
+// its root directory, or the root as given when the root is a file. Files
+// are scanned in parallel; emit is never called concurrently.
+func (s *Scanner) ScanPaths(roots []string, opt Options, emit func(Result)) error {
+	jobs, err := listFiles(roots, emit)
+	if err != nil {
+		return err
+	}
 	workers := opt.Workers
 	if workers <= 0 {
 		workers = runtime.NumCPU()
