@@ -26,13 +26,6 @@ func (n *Network) id(prefix string) string {
 	return fmt.Sprintf("%s-%017x", prefix, n.seq)
 }
 
-func (n *Network) owner(o string) string {
-	if o == "" {
-		return n.OwnerID
-	}
-	return o
-}
-
 // parseCIDR parses an IPv4 CIDR as EC2 does for VPC and subnet blocks.
 func parseCIDR(s string) (netip.Prefix, error) {
 	p, err := netip.ParsePrefix(strings.TrimSpace(s))

@@ -3,6 +3,7 @@ package vpc
 import (
 	"errors"
 	"net/netip"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -388,5 +389,118 @@ func TestElasticIPs(t *testing.T) {
 	ok(t, n.ReleaseAddress(b.AllocationId))
 	if n.Interfaces[inst.NetworkInterfaceIds[0]].PublicIp.IsValid() || len(n.Addresses) != 1 {
 		t.Fatal("disassociate/release left state behind")
+	}
+}
+
+func TestLifecycle(t *testing.T) {
+	t.Parallel()
+	x := threeTier(t)
+	n := x.n
+	v := x.vpc.VpcId
+	// Secondary CIDR: local route everywhere, subnets may use it.
+	if err := n.AssociateVpcCidrBlock(v, "10.0.128.0/17"); code(err) != "InvalidVpc.Range" {
+		t.Fatalf("overlapping secondary block: %v", err)
+	}
+	ok(t, n.AssociateVpcCidrBlock(v, "10.1.0.0/16"))
+	s2 := must(n.CreateSubnet(v, "10.1.1.0/24", "az"))
+	for _, rt := range n.RouteTables {
+		if rt.VpcId == v && !slices.ContainsFunc(rt.Routes, func(r Route) bool { return r.Destination() == "10.1.0.0/16" && r.TargetType == TargetLocal }) {
+			t.Fatalf("%s lacks the local route of the new block", rt.RouteTableId)
+		}
+	}
+	// Route table associations.
+	rt := must(n.CreateRouteTable(v))
+	ok(t, n.AssociateRouteTable(rt.RouteTableId, s2.SubnetId))
+	if err := n.DeleteRouteTable(rt.RouteTableId); code(err) != "DependencyViolation" {
+		t.Fatalf("delete associated table: %v", err)
+	}
+	ok(t, n.DisassociateRouteTable(s2.SubnetId))
+	if err := n.DisassociateRouteTable(s2.SubnetId); code(err) != "InvalidAssociationID.NotFound" {
+		t.Fatalf("disassociate twice: %v", err)
+	}
+	ok(t, n.ReplaceMainRouteTable(rt.RouteTableId))
+	if !rt.Main || n.RouteTables[x.vpc.MainRouteTableId] != nil && n.RouteTables[x.vpc.MainRouteTableId] != rt && n.RouteTables[x.vpc.MainRouteTableId].Main {
+		t.Fatal("main route table not replaced")
+	}
+	// Routes.
+	dst := netip.MustParsePrefix("192.0.2.0/24")
+	if err := n.ReplaceRoute(rt.RouteTableId, Route{DestinationCidrBlock: dst, TargetType: TargetInternetGateway, TargetId: x.igw.InternetGatewayId}); code(err) != "InvalidRoute.NotFound" {
+		t.Fatalf("replace missing route: %v", err)
+	}
+	ok(t, n.CreateRoute(rt.RouteTableId, Route{DestinationCidrBlock: dst, TargetType: TargetInternetGateway, TargetId: x.igw.InternetGatewayId}))
+	ok(t, n.ReplaceRoute(rt.RouteTableId, Route{DestinationCidrBlock: dst, TargetType: TargetNatGateway, TargetId: x.nat.NatGatewayId}))
+	ok(t, n.DeleteRoute(rt.RouteTableId, dst.String()))
+	if err := n.DeleteRoute(rt.RouteTableId, dst.String()); code(err) != "InvalidRoute.NotFound" {
+		t.Fatalf("delete twice: %v", err)
+	}
+	// ACL entries.
+	ok(t, n.DeleteNetworkAclEntry(x.webACL.NetworkAclId, 120, true))
+	if err := n.DeleteNetworkAclEntry(x.webACL.NetworkAclId, 32767, true); code(err) != "InvalidNetworkAclEntry.NotFound" {
+		t.Fatalf("delete the * rule: %v", err)
+	}
+	ok(t, n.ReplaceNetworkAclEntry(x.webACL.NetworkAclId, ACL(100, false, ProtoTCP, "deny", "0.0.0.0/0", 443, 443)))
+	if r := must(Compile(n).Reach(PathQuery{Source: x.igw.InternetGatewayId, Destination: x.web.InstanceId, Protocol: "tcp", DestinationPorts: PortRange{443, 443}})); r.NetworkPathFound ||
+		r.Explanations[0].AclRule == nil || r.Explanations[0].AclRule.RuleNumber != 100 {
+		t.Fatalf("rule 100 now denies 443: %s", messages(r))
+	}
+	// Egress rules: revoke the default allow-all of the db group, then db
+	// cannot start connections.
+	ok(t, n.RevokeSecurityGroupPermissions(x.dbSG.GroupId, true, []IpPermission{{IpProtocol: "-1", IpRanges: []string{"0.0.0.0/0"}}}))
+	must(n.AuthorizeSecurityGroupEgress(x.dbSG.GroupId, []IpPermission{tcp(443, 443, "10.0.1.0/24")}))
+	if len(x.dbSG.Egress) != 1 || x.dbSG.Egress[0].FromPort != 443 {
+		t.Fatalf("db egress %+v", x.dbSG.Egress)
+	}
+	// Prefix lists: versions, removal, AWS-managed lists are read-only.
+	pl := must(n.CreateManagedPrefixList("office", "IPv4", 5, []string{"192.0.2.0/24", "198.51.100.0/24"}))
+	ok(t, n.ModifyManagedPrefixList(pl.PrefixListId, []string{"203.0.113.0/24"}, []string{"192.0.2.0/24"}))
+	if pl.Version != 2 || len(pl.Entries) != 2 {
+		t.Fatalf("prefix list %+v", pl)
+	}
+	if err := n.ModifyManagedPrefixList(pl.PrefixListId, nil, []string{"10.9.9.0/24"}); code(err) != "InvalidParameterValue" {
+		t.Fatalf("remove missing entry: %v", err)
+	}
+	s3 := must(n.CreateVpcEndpoint(v, "Gateway", "com.amazonaws.us-east-1.s3", []string{rt.RouteTableId}, nil, nil, ""))
+	for _, l := range n.PrefixLists {
+		if l.OwnerId == "AWS" {
+			if err := n.ModifyManagedPrefixList(l.PrefixListId, []string{"10.0.0.0/8"}, nil); code(err) != "InvalidParameterValue" {
+				t.Fatalf("AWS-managed list modified: %v", err)
+			}
+			if n.ruleWeight(l.PrefixListId) != 1 {
+				t.Fatalf("weight of %s", l.PrefixListName)
+			}
+		}
+	}
+	ok(t, n.DeleteVpcEndpoint(s3.VpcEndpointId))
+	if slices.ContainsFunc(rt.Routes, func(r Route) bool { return r.TargetId == s3.VpcEndpointId }) {
+		t.Fatal("endpoint route left behind")
+	}
+	// Peering: reject, delete (routes become blackholes).
+	other := must(n.CreateVpc("172.20.0.0/16"))
+	p1 := must(n.CreateVpcPeeringConnection(v, other.VpcId))
+	ok(t, n.RejectVpcPeeringConnection(p1.VpcPeeringConnectionId))
+	if err := n.RejectVpcPeeringConnection(p1.VpcPeeringConnectionId); code(err) != "InvalidStateTransition" {
+		t.Fatalf("reject twice: %v", err)
+	}
+	p2 := must(n.CreateVpcPeeringConnection(v, other.VpcId))
+	ok(t, n.AcceptVpcPeeringConnection(p2.VpcPeeringConnectionId))
+	ok(t, n.CreateRoute(rt.RouteTableId, Route{DestinationCidrBlock: netip.MustParsePrefix("172.20.0.0/16"), TargetType: TargetVpcPeeringConnection, TargetId: p2.VpcPeeringConnectionId}))
+	ok(t, n.DeleteVpcPeeringConnection(p2.VpcPeeringConnectionId))
+	if rt.Routes[len(rt.Routes)-1].State != "blackhole" {
+		t.Fatal("route through a deleted peering is not a blackhole")
+	}
+	// Internet gateway detach, instances terminate, groups delete once free.
+	if err := n.DetachInternetGateway(x.igw.InternetGatewayId, other.VpcId); code(err) != "Gateway.NotAttached" {
+		t.Fatalf("detach from the wrong VPC: %v", err)
+	}
+	ok(t, n.DetachInternetGateway(x.igw.InternetGatewayId, v))
+	ok(t, n.DeleteInternetGateway(x.igw.InternetGatewayId))
+	ok(t, n.TerminateInstance(x.db.InstanceId))
+	ok(t, n.TerminateInstance(x.db2.InstanceId))
+	ok(t, n.DeleteSecurityGroup(x.dbSG.GroupId))
+	if err := n.DeleteSubnet(s2.SubnetId); err != nil {
+		t.Fatal(err)
+	}
+	if err := n.TerminateInstance("i-nope"); code(err) != "InvalidInstanceID.NotFound" {
+		t.Fatalf("terminate missing: %v", err)
 	}
 }
