@@ -66,7 +66,7 @@ docs/detection.md.`,
 	f.StringVar(&fl.format, "format", "table", "output: table, json (GuardDuty findings), asff or sarif")
 	f.StringVar(&fl.failOn, "fail-on", "", "exit 1 when a finding at or above this severity exists: low, medium, high, critical or 0-10")
 	f.StringVar(&fl.flowFormat, "flow-format", "", `flow log format for files without a header line, e.g. "${version} ${vpc-id} ..." (default: AWS's default format)`)
-	f.DurationVar(&fl.learning, "learning", 0, "learning period of the per-principal baseline (default 168h)")
+	f.DurationVar(&fl.learning, "learning", 0, "learning period of the per-principal and per-interface baselines (default 168h)")
 	f.StringArrayVar(&fl.disable, "disable", nil, "finding type to turn off (repeatable)")
 	f.IntVar(&fl.workers, "workers", 0, "parsing goroutines (default: number of CPUs)")
 	f.StringVar(&fl.progress, "progress", "auto", "progress on standard error: auto (when a terminal), always or never")
@@ -91,6 +91,11 @@ func runDetect(cmd *cobra.Command, fl detectFlags) error {
 			return fmt.Errorf("--fail-on: %w", err)
 		}
 		failOn = v
+	}
+	switch fl.progress {
+	case "auto", "always", "never":
+	default:
+		return fmt.Errorf("--progress %q: expected auto, always or never", fl.progress)
 	}
 	if fl.flowFormat != "" {
 		if _, err := detect.ParseFlowFormat(fl.flowFormat); err != nil {
