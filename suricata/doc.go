@@ -38,7 +38,8 @@
 // not_established, stateless, only_stream, no_stream); content with nocase,
 // depth, offset, distance (negative too), within, startswith, endswith,
 // fast_pattern, negation and |hex| bytes; uricontent; pcre (see below);
-// bsize, dsize, isdataat, urilen; itype; sticky buffers http.uri,
+// bsize, dsize, isdataat, urilen; itype; stream_size (the sequence span
+// each side has sent, the SYN counting one); sticky buffers http.uri,
 // http.uri.raw, http.method, http.header, http.header.raw, http.user_agent,
 // http.host, http.host.raw, http.cookie, http.request_body,
 // http.response_body (file.data/file_data as HTTP response bodies only),

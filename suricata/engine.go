@@ -144,7 +144,10 @@ type Packet struct {
 	// rule whose fast pattern lies wholly in the earlier data is not
 	// re-examined.
 	StreamPrev, StreamData []byte
-	TCPFlags               uint8 // FIN 0x01 SYN 0x02 RST 0x04 PSH 0x08 ACK 0x10 URG 0x20 ECE 0x40 CWR 0x80
+	// StreamBytes is what each TCP side has sent so far (client, server),
+	// as stream_size counts it.
+	StreamBytes [2]uint64
+	TCPFlags    uint8 // FIN 0x01 SYN 0x02 RST 0x04 PSH 0x08 ACK 0x10 URG 0x20 ECE 0x40 CWR 0x80
 
 	ToServer    bool // sent by the flow's client
 	Established bool // TCP: after the 3-way handshake (or picked up midstream); UDP: after traffic both ways
@@ -352,6 +355,11 @@ func (e *Engine) matchRule(i int32, r *Rule, p *Packet, fs *FlowState, sc *Scrat
 	}
 	if !checkFlowbitsRead(r, fs) {
 		return false
+	}
+	for _, ss := range r.StreamSize {
+		if p.Proto != 6 || !ss.match(p.StreamBytes[0], p.StreamBytes[1]) {
+			return false
+		}
 	}
 	for ci := range e.chains[i] {
 		c := &e.chains[i][ci]

@@ -57,7 +57,6 @@ var unsupported = map[string]unsupportedWhy{
 	"base64_data":          {"base64_data is not implemented", false},
 	"xbits":                {"xbits are not implemented", false},
 	"flowint":              {"flowint is not implemented", false},
-	"stream_size":          {"stream_size is not implemented", false},
 	"asn1":                 {"asn1 is not implemented", false},
 	"tls.certs":            {"tls.certs (every certificate of the chain) is not implemented", false},
 	"tls.version":          {"tls.version (a version comparison keyword) is not implemented", false},
@@ -199,6 +198,7 @@ func init() {
 		p.r.needIcmpTy = n
 		return nil
 	}))
+	register("stream_size", meta(parseStreamSize))
 	register("noalert", keyword{fn: func(p *ruleParser, _ string) error { p.r.NoAlert = true; return nil }, noValue: true})
 	for _, t := range []string{"dotprefix", "to_lowercase", "to_uppercase", "strip_whitespace", "compress_whitespace", "url_decode", "strip_pseudo_headers"} {
 		name := t
@@ -521,5 +521,34 @@ func parseIsdataat(p *ruleParser, v string) error {
 		}
 	}
 	p.r.Matches = append(p.r.Matches, m)
+	return nil
+}
+
+// parseStreamSize parses "stream_size:server|client|both|either,OP,N".
+func parseStreamSize(p *ruleParser, v string) error {
+	parts := strings.Split(v, ",")
+	if len(parts) != 3 {
+		return fmt.Errorf("stream_size %q: want side,operator,bytes", v)
+	}
+	side := strings.TrimSpace(parts[0])
+	switch side {
+	case "server", "client", "both", "either":
+	default:
+		return fmt.Errorf("stream_size side %q: want server, client, both or either", side)
+	}
+	op := strings.TrimSpace(parts[1])
+	switch op {
+	case ">", "<", "=", "!=", ">=", "<=":
+	default:
+		return fmt.Errorf("stream_size operator %q: want >, <, =, !=, >= or <=", op)
+	}
+	n, err := strconv.Atoi(strings.TrimSpace(parts[2]))
+	if err != nil || n < 0 {
+		return fmt.Errorf("stream_size bytes %q: want a number", parts[2])
+	}
+	if op == "!=" {
+		op = "!"
+	}
+	p.r.StreamSize = append(p.r.StreamSize, StreamSize{Side: side, cmp: rangeCmp{op: op, a: n}})
 	return nil
 }

@@ -443,7 +443,7 @@ func (p *ruleParser) finish() *Error {
 			}
 		}
 	}
-	r.ipOnly = len(r.Matches) == 0 && !r.Flow.set && r.Threshold == nil && r.needIcmpTy < 0 &&
+	r.ipOnly = len(r.Matches) == 0 && !r.Flow.set && r.Threshold == nil && r.needIcmpTy < 0 && len(r.StreamSize) == 0 &&
 		r.needApp == AppUnknown && r.protoNum == 0 && r.SrcPorts.any && r.DstPorts.any && onlySetFlowbits(r.Flowbits)
 	r.fbType = flowbitsType(r.Flowbits)
 	r.fastPat = pickFastPattern(r.Matches)

@@ -53,6 +53,8 @@ func TestParseErrors(t *testing.T) {
 		{"bad classtype", `alert tcp any any -> any any (classtype:nope; sid:1;)`, nil, "classtype", 31, RefusedBySuricata, "unknown classtype"},
 		{"bsize without buffer", `alert tcp any any -> any any (bsize:3; sid:1;)`, nil, "bsize", 31, RefusedBySuricata, "must follow a sticky buffer"},
 		{"mixed app buffers", `alert tcp any any -> any any (tls.sni; content:"a"; http.uri; content:"b"; sid:1;)`, nil, "content", 63, RefusedBySuricata, "buffer http.uri (http) in a tls rule"},
+		{"stream_size side", `alert tcp any any -> any any (stream_size:sideways,>,1; sid:1;)`, nil, "stream_size", 31, RefusedBySuricata, `stream_size side "sideways"`},
+		{"stream_size operator", `alert tcp any any -> any any (stream_size:client,~,1; sid:1;)`, nil, "stream_size", 31, RefusedBySuricata, `stream_size operator "~"`},
 		{"dotprefix first", `alert dns any any -> any any (dotprefix; sid:1;)`, nil, "dotprefix", 31, RefusedBySuricata, "must follow a sticky buffer"},
 	}
 	for _, tc := range cases {

@@ -170,10 +170,11 @@ type Rule struct {
 	Reference []string
 	Target    string
 
-	Flow      FlowMatch
-	Flowbits  []Flowbit
-	NoAlert   bool
-	Threshold *Threshold
+	Flow       FlowMatch
+	StreamSize []StreamSize
+	Flowbits   []Flowbit
+	NoAlert    bool
+	Threshold  *Threshold
 
 	// Matches is every payload/buffer check in rule order.
 	Matches []*Match
@@ -199,6 +200,26 @@ type FlowMatch struct {
 	Stateless                   bool
 	OnlyStream, NoStream        bool
 	set                         bool
+}
+
+// StreamSize is one stream_size check: the bytes a TCP side has sent so far
+// (sequence-number span, so the SYN counts one) compared with a number.
+type StreamSize struct {
+	Side string // server, client, both, either
+	cmp  rangeCmp
+}
+
+func (s StreamSize) match(cli, srv uint64) bool {
+	c, v := s.cmp.test(int(cli)), s.cmp.test(int(srv))
+	switch s.Side {
+	case "server":
+		return v
+	case "client":
+		return c
+	case "both":
+		return c && v
+	}
+	return c || v
 }
 
 // Flowbit is one flowbits command.

@@ -75,6 +75,7 @@ func flowID(k flowKey, start int64) uint64 {
 
 // stream reassembles one TCP direction.
 type stream struct {
+	sent    uint64 // sequence span so far: data bytes, plus one for the SYN
 	init    bool
 	next    uint32
 	pending []segment
@@ -122,6 +123,7 @@ func (s *stream) add(seq uint32, data []byte, out [][]byte) [][]byte {
 	}
 	out = append(out, data)
 	s.next += uint32(len(data))
+	s.sent += uint64(len(data))
 	return s.flush(out)
 }
 
@@ -142,6 +144,7 @@ func (s *stream) flush(out [][]byte) [][]byte {
 			}
 			out = append(out, sg.data[d:])
 			s.next += uint32(len(sg.data)) - d
+			s.sent += uint64(len(sg.data)) - uint64(d)
 		}
 	}
 	return out

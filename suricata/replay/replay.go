@@ -250,7 +250,7 @@ func (rp *replayer) packet(data []byte, ts int64) {
 	}
 	p := &rp.pkt
 	rp.pktEstablished = true
-	p.Have, p.TxID, p.TCPFlags, p.StreamPrev, p.StreamData = 0, 0, 0, nil, nil
+	p.Have, p.TxID, p.TCPFlags, p.StreamPrev, p.StreamData, p.StreamBytes = 0, 0, 0, nil, nil, [2]uint64{}
 	p.Proto, p.Src, p.Dst, p.SrcPort, p.DstPort = proto, s.Addr(), t.Addr(), sp, dp
 	p.ICMPType, p.Payload, p.ToServer, p.FirstInDir = icmpType, payload, dir == 0, first
 	p.Time, p.FlowKey, p.Num = float64(ts)/1e9, f.id, rp.pcnt
@@ -397,7 +397,8 @@ func (rp *replayer) tcpApp(f *flow, dir int, seq uint32, payload []byte) bool {
 	}
 	s := f.streams[dir]
 	if t.SYN {
-		s.init, s.next = true, seq+1
+		s.init, s.next, s.sent = true, seq+1, 1
+		rp.setStreamBytes(f)
 		return false
 	}
 	gaps, ovl := s.gaps, s.overlap
@@ -405,6 +406,7 @@ func (rp *replayer) tcpApp(f *flow, dir int, seq uint32, payload []byte) bool {
 	rp.stats.StreamGaps += uint64(s.gaps - gaps)
 	rp.stats.Overlaps += uint64(s.overlap - ovl)
 	rp.streamWindow(f, dir, s.gaps != gaps)
+	rp.setStreamBytes(f)
 	inspected := false
 	for _, seg := range rp.segs {
 		if rp.appData(f, dir, seg) {
@@ -417,6 +419,14 @@ func (rp *replayer) tcpApp(f *flow, dir int, seq uint32, payload []byte) bool {
 		}
 	}
 	return inspected
+}
+
+func (rp *replayer) setStreamBytes(f *flow) {
+	for i, s := range f.streams {
+		if s != nil {
+			rp.pkt.StreamBytes[i] = s.sent
+		}
+	}
 }
 
 // streamTail is how much earlier stream data precedes the new data in

@@ -490,3 +490,29 @@ alert smb any any -> any any (msg:"smb"; content:"SSH"; sid:3;)`
 		t.Errorf("records: %v", evs)
 	}
 }
+
+func TestReplayStreamSize(t *testing.T) {
+	t.Parallel()
+	pcap := capture(t, func(w *pcapgen.Writer) error {
+		c := w.TCP(cli, netip.MustParseAddrPort("127.0.0.1:7001"))
+		if err := c.Handshake(); err != nil {
+			return err
+		}
+		if err := c.Client([]byte("0123456789")); err != nil {
+			return err
+		}
+		return c.Client([]byte("abcdefghij"))
+	})
+	// After the first segment the client has sent 11 (SYN + 10 bytes), after the second 21.
+	rules := `alert tcp any any -> any any (msg:"big"; stream_size:client,>,15; sid:1;)
+alert tcp any any -> any any (msg:"either"; stream_size:either,=,11; sid:2;)
+alert tcp any any -> any any (msg:"server"; stream_size:server,>,1; sid:3;)`
+	evs, _, err := run(t, rules, pcap, Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if count(evs, "alert", "alert.signature_id", "1", "pcap_cnt", "5") != 1 || count(evs, "alert", "alert.signature_id", "1") != 1 ||
+		count(evs, "alert", "alert.signature_id", "2", "pcap_cnt", "4") != 1 || count(evs, "alert", "alert.signature_id", "3") != 0 {
+		t.Errorf("records: %v", evs)
+	}
+}
