@@ -44,6 +44,9 @@ func (a *Analyzer) Exposed() []Exposure {
 	}
 	ids := make([]string, 0, len(a.n.Interfaces))
 	for id, e := range a.n.Interfaces {
+		if inst := a.n.Instances[e.InstanceId]; inst != nil && inst.State != "" && inst.State != "running" {
+			continue // a stopped instance is not reachable now
+		}
 		if e.PublicIp.IsValid() && igwOf[e.VpcId] != nil && e.PrimaryIP().Is4() {
 			ids = append(ids, id)
 		}

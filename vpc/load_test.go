@@ -170,3 +170,32 @@ func TestLoadDirKeepsGoodFiles(t *testing.T) {
 		t.Fatalf("empty dir: %v", errs)
 	}
 }
+
+// Instances described without NetworkInterfaces get a primary interface from
+// their own fields; a stopped instance is BAD_STATE.
+func TestInstanceWithoutInterfaces(t *testing.T) {
+	t.Parallel()
+	n := loadAccount(t)
+	doc := `{"Reservations": [{"Instances": [{"InstanceId": "i-0000000000000000f", "State": {"Name": "stopped"},
+	  "SubnetId": "subnet-0a1b2c3d4e5f60011", "VpcId": "vpc-0a1b2c3d4e5f60001", "PrivateIpAddress": "10.0.1.99",
+	  "PublicIpAddress": "203.0.113.99", "SecurityGroups": [{"GroupId": "sg-0a1b2c3d4e5f60061", "GroupName": "bastion"}]}]}]}`
+	if err := n.Load("trimmed.json", []byte(doc)); err != nil {
+		t.Fatal(err)
+	}
+	e := n.Interfaces["eni-of-i-0000000000000000f"]
+	if e == nil || e.PublicIp.String() != "203.0.113.99" || len(e.Groups) != 1 || !e.SourceDestCheck {
+		t.Fatalf("synthesized interface %+v", e)
+	}
+	res, err := Compile(n).Reach(PathQuery{Source: "igw-0a1b2c3d4e5f60041", Destination: "i-0000000000000000f", Protocol: "tcp", DestinationPorts: PortRange{22, 22}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.NetworkPathFound || len(res.Explanations) != 1 || res.Explanations[0].ExplanationCode != CodeBadState {
+		t.Fatalf("stopped instance: %s", messages(res))
+	}
+	for _, x := range Compile(n).Exposed() {
+		if x.InstanceId == "i-0000000000000000f" {
+			t.Fatal("a stopped instance is reported as exposed")
+		}
+	}
+}

@@ -458,6 +458,9 @@ func (l *loader) reservation(raw json.RawMessage) error {
 		OwnerId   string
 		Instances []struct {
 			InstanceId, ImageId, SubnetId, VpcId string
+			PrivateIpAddress, PublicIpAddress    string
+			SourceDestCheck                      *bool
+			SecurityGroups                       []struct{ GroupId string }
 			State                                struct{ Name string }
 			IamInstanceProfile                   *struct{ Arn string }
 			MetadataOptions                      *struct {
@@ -483,6 +486,19 @@ func (l *loader) reservation(raw json.RawMessage) error {
 			inst.HttpTokens, inst.HttpPutResponseHopLimit = m.HttpTokens, m.HttpPutResponseHopLimit
 		}
 		nis := wi.NetworkInterfaces
+		if len(nis) == 0 && wi.SubnetId != "" && wi.PrivateIpAddress != "" {
+			// Output without NetworkInterfaces (trimmed with --query, or
+			// older): the instance-level fields describe the primary ENI.
+			syn := wENI{NetworkInterfaceId: "eni-of-" + wi.InstanceId, SubnetId: wi.SubnetId, VpcId: wi.VpcId,
+				PrivateIpAddress: wi.PrivateIpAddress, SourceDestCheck: wi.SourceDestCheck}
+			if wi.PublicIpAddress != "" {
+				syn.Association = &struct{ PublicIp string }{wi.PublicIpAddress}
+			}
+			for _, g := range wi.SecurityGroups {
+				syn.Groups = append(syn.Groups, struct{ GroupId string }{g.GroupId})
+			}
+			nis = []wENI{syn}
+		}
 		slices.SortStableFunc(nis, func(a, b wENI) int { return deviceIndex(a) - deviceIndex(b) })
 		for j, wn := range nis {
 			if wn.VpcId == "" {

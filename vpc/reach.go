@@ -151,7 +151,8 @@ type end struct {
 	igw  *InternetGateway // the internet through this gateway
 	addr Set              // destination addresses when not an ENI
 	vpce *VPCEndpoint
-	cidr bool // a range of addresses (DestinationCidr)
+	cidr bool      // a range of addresses (DestinationCidr)
+	inst *Instance // when named by instance ID
 }
 
 func (a *Analyzer) endpoint(id string, ip netip.Addr, param string) (end, error) {
@@ -164,14 +165,19 @@ func (a *Analyzer) endpoint(id string, ip netip.Addr, param string) (end, error)
 		return a.eniEnd(e, ip, param)
 	case strings.HasPrefix(id, "i-"):
 		inst := a.n.Instances[id]
-		if inst == nil || len(inst.NetworkInterfaceIds) == 0 {
+		if inst == nil {
 			return end{}, notFound("i", id)
+		}
+		if len(inst.NetworkInterfaceIds) == 0 {
+			return end{}, errf("InvalidParameterValue", "instance %s has no network interface (state %s)", id, inst.State)
 		}
 		e := a.n.Interfaces[inst.NetworkInterfaceIds[0]]
 		if e == nil {
 			return end{}, notFound("eni", inst.NetworkInterfaceIds[0])
 		}
-		return a.eniEnd(e, ip, param)
+		x, err := a.eniEnd(e, ip, param)
+		x.inst = inst
+		return x, err
 	case strings.HasPrefix(id, "igw-"):
 		g := a.n.InternetGateways[id]
 		if g == nil {

@@ -38,6 +38,12 @@ func (w *walk) onReturn(f func(space) space) { w.ret = append(w.ret, f) }
 
 func (w *walk) run(src, dst end, b box) {
 	w.phase = "forward"
+	for _, x := range []end{src, dst} {
+		if x.inst != nil && x.inst.State != "" && x.inst.State != "running" {
+			w.block(Explanation{ExplanationCode: CodeBadState, Component: Component{x.inst.InstanceId, "AWS::EC2::Instance"},
+				Message: "instance " + x.inst.InstanceId + " is " + x.inst.State + ", not running"})
+		}
+	}
 	var fwd space
 	switch {
 	case src.eni != nil:
