@@ -392,3 +392,23 @@ func TestNetworkPortUnusual(t *testing.T) {
 		t.Fatal("ephemeral remote port flagged")
 	}
 }
+
+func TestReadInstances(t *testing.T) {
+	t.Parallel()
+	doc := `{"Reservations":[{"Instances":[{"InstanceId":"i-0123456789abcdef0","PrivateIpAddress":"10.0.0.5","PublicIpAddress":"203.0.113.5",
+		"NetworkInterfaces":[{"PrivateIpAddresses":[{"PrivateIpAddress":"10.0.0.5","Association":{"PublicIp":"203.0.113.5"}},{"PrivateIpAddress":"10.0.0.6"}],
+		"Ipv6Addresses":[{"Ipv6Address":"2001:db8::5"}]}]}]}]}`
+	m, err := ReadInstances(strings.NewReader(doc), "i.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := fmt.Sprint(m["i-0123456789abcdef0"]); got != "[10.0.0.5 203.0.113.5 10.0.0.5 203.0.113.5 10.0.0.6 2001:db8::5]" {
+		t.Fatalf("%s", got)
+	}
+	if _, err := ReadInstances(strings.NewReader(`{"Reservations":[{"Instances":[{}]}]}`), "x.json"); err == nil || !strings.Contains(err.Error(), "Reservations[0].Instances[0].InstanceId: missing") {
+		t.Fatalf("%v", err)
+	}
+	if _, err := ReadInstances(strings.NewReader(`[`), "y.json"); err == nil || !strings.Contains(err.Error(), "y.json: not describe-instances output") {
+		t.Fatalf("%v", err)
+	}
+}

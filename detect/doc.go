@@ -60,8 +60,9 @@
 //   - The flow side that is "the instance": flow-direction (v5) when present,
 //     else the private address, else the destination.
 //   - InstanceCredentialExfiltration.OutsideAWS: GuardDuty knows each
-//     instance's addresses from EC2. Offline, moat learns them from flow logs
-//     with instance-id and Options.InstanceAddresses; without them, it flags an
+//     instance's addresses from EC2. Offline, moat learns them from
+//     describe-instances output (ReadInstances → Options.InstanceAddresses)
+//     and flow logs with instance-id; without them, it flags an
 //     instance-role session (session name = instance id) used from a public
 //     address that people (IAM users, root, federated users) also call from,
 //     in either order. AWS's own address ranges are not known (no InsideAWS type).

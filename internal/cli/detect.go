@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"strings"
@@ -21,6 +22,7 @@ type detectFlags struct {
 	threatLists               []string
 	trustedList, listFormat   string
 	geoip, sigmaDir           string
+	instances                 []string
 	sshCountries              []string
 	format, failOn            string
 	flowFormat                string
@@ -60,6 +62,7 @@ docs/detection.md.`,
 	f.StringArrayVar(&fl.threatLists, "threat-list", nil, "threat list file, optionally KIND:FILE with KIND custom (default), c2 or mining (repeatable)")
 	f.StringVar(&fl.trustedList, "trusted-list", "", "trusted IP list file")
 	f.StringVar(&fl.listFormat, "list-format", "TXT", "format of the lists: TXT or STIX")
+	f.StringArrayVar(&fl.instances, "instances", nil, "aws ec2 describe-instances output: the instances' addresses, for InstanceCredentialExfiltration (repeatable)")
 	f.StringVar(&fl.geoip, "geoip", "", "GeoIP database (MaxMind DB format: GeoLite2/DB-IP City or Country)")
 	f.StringSliceVar(&fl.sshCountries, "ssh-allowed-countries", nil, "ISO country codes SSH may come from (needs --geoip)")
 	f.StringVar(&fl.sigmaDir, "sigma", "", "directory of Sigma rules for CloudTrail (logsource product aws, service cloudtrail)")
@@ -213,6 +216,18 @@ func detectOptions(fl detectFlags) (detect.Options, func(), error) {
 		opts.GeoIP = db
 		closeFn = func() { db.Close() }
 	}
+	for _, path := range fl.instances {
+		m, err := detectReadInstances(path)
+		if err != nil {
+			return opts, closeFn, err
+		}
+		if opts.InstanceAddresses == nil {
+			opts.InstanceAddresses = map[string][]netip.Addr{}
+		}
+		for id, addrs := range m {
+			opts.InstanceAddresses[id] = append(opts.InstanceAddresses[id], addrs...)
+		}
+	}
 	if fl.sigmaDir != "" {
 		rules, err := detect.LoadSigmaDir(fl.sigmaDir)
 		if err != nil {
@@ -236,6 +251,15 @@ func detectReadList(path string, format detect.ListFormat, kind detect.ThreatKin
 	}
 	defer f.Close()
 	return detect.ReadIPList(f, filepath.Base(path), format, kind)
+}
+
+func detectReadInstances(path string) (map[string][]netip.Addr, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return detect.ReadInstances(f, path)
 }
 
 func detectIsTerminal(w io.Writer) bool {

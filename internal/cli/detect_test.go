@@ -65,6 +65,8 @@ func TestDetectCommand(t *testing.T) {
 	}
 	geoFile := filepath.Join(dir, "geo.mmdb")
 	os.WriteFile(geoFile, geo, 0o600)
+	instances := filepath.Join(dir, "instances.json")
+	os.WriteFile(instances, []byte(`{"Reservations":[{"Instances":[{"InstanceId":"`+detecttest.InstanceID+`","PublicIpAddress":"`+detecttest.AttackerIP+`"}]}]}`), 0o600)
 	badList := filepath.Join(dir, "bad.txt")
 	os.WriteFile(badList, []byte("10.0.0.0/8\nnot an ip\n"), 0o600)
 
@@ -79,6 +81,9 @@ func TestDetectCommand(t *testing.T) {
 			err: []string{"_b.json:3:15: record 2: eventName: expected string, got number", "1 malformed"}},
 		{name: "fail-on high", args: []string{"detect", "--cloudtrail", trail, "--fail-on", "high"}, code: 1,
 			out: []string{"InstanceCredentialExfiltration.OutsideAWS"}},
+		{name: "instance addresses known", args: []string{"detect", "--cloudtrail", trail, "--instances", instances, "--fail-on", "high"}, code: 0,
+			out: []string{"RootCredentialUsage"}},
+		{name: "bad instances file", args: []string{"detect", "--cloudtrail", trail, "--instances", threat}, code: 1, err: []string{"not describe-instances output"}},
 		{name: "fail-on critical passes", args: []string{"detect", "--cloudtrail", trail, "--fail-on", "critical"}, code: 0},
 		{name: "threat list", args: []string{"detect", "--flowlogs", flows, "--threat-list", threat, "--format", "json"}, code: 0,
 			out: []string{`"type": "UnauthorizedAccess:EC2/MaliciousIPCaller.Custom"`, `"threatListName": "threat.txt"`}},
