@@ -13,4 +13,20 @@ var (
 	InvalidEventCategoryException    = Def{"InvalidEventCategoryException", http.StatusBadRequest}
 	UnsupportedOperationException    = Def{"UnsupportedOperationException", http.StatusBadRequest}
 	OperationNotPermittedException   = Def{"OperationNotPermittedException", http.StatusBadRequest}
+
+	// Trails (CreateTrail, UpdateTrail, ... Errors sections).
+	InvalidTrailNameException                 = Def{"InvalidTrailNameException", http.StatusBadRequest}
+	InvalidS3BucketNameException              = Def{"InvalidS3BucketNameException", http.StatusBadRequest}
+	InvalidS3PrefixException                  = Def{"InvalidS3PrefixException", http.StatusBadRequest}
+	InvalidCloudWatchLogsLogGroupArnException = Def{"InvalidCloudWatchLogsLogGroupArnException", http.StatusBadRequest}
+	InvalidParameterCombinationException      = Def{"InvalidParameterCombinationException", http.StatusBadRequest}
+	OrganizationsNotInUseException            = Def{"OrganizationsNotInUseException", http.StatusBadRequest}
+	NotOrganizationMasterAccountException     = Def{"NotOrganizationMasterAccountException", http.StatusBadRequest}
+	MaximumNumberOfTrailsExceededException    = Def{"MaximumNumberOfTrailsExceededException", http.StatusBadRequest}
+	TrailAlreadyExistsException               = Def{"TrailAlreadyExistsException", http.StatusBadRequest}
+	TrailNotFoundException                    = Def{"TrailNotFoundException", http.StatusBadRequest}
+	InvalidHomeRegionException                = Def{"InvalidHomeRegionException", http.StatusBadRequest}
+	InvalidEventSelectorsException            = Def{"InvalidEventSelectorsException", http.StatusBadRequest}
+	InvalidInsightSelectorsException          = Def{"InvalidInsightSelectorsException", http.StatusBadRequest}
+	InsightNotEnabledException                = Def{"InsightNotEnabledException", http.StatusBadRequest}
 )

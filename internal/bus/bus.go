@@ -66,6 +66,10 @@ func (b *Bus) Notify() {
 // OnCommit is Notify with the signature of trail.WithOnCommit.
 func (b *Bus) OnCommit([]store.Event) { b.Notify() }
 
+// Changed returns a channel that is closed at the next Notify, for
+// consumers that read the log themselves (the trail deliverer).
+func (b *Bus) Changed() <-chan struct{} { return b.wait() }
+
 func (b *Bus) wait() <-chan struct{} {
 	b.mu.Lock()
 	defer b.mu.Unlock()

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -52,6 +53,9 @@ SIGTERM stop it gracefully: in-flight requests finish and the store is closed.`,
 	f.BoolVar(&cfg.TLS, "tls", false, "serve HTTPS with a self-signed certificate kept in the data directory")
 	f.BoolVar(&cfg.Explain, "explain", false, "log every authorization decision with the statements that matched (also per request: header X-Moat-Explain: 1)")
 	f.BoolVar(&cfg.SyncNormal, "sync-normal", false, "SQLite synchronous=NORMAL: faster, survives a process crash but not a power loss")
+	f.StringVar(&cfg.TrailDir, "trail-dir", "", "directory standing for the S3 buckets trails deliver to (default <data>/trails)")
+	f.DurationVar(&cfg.TrailInterval, "trail-interval", 5*time.Minute, "how often trails deliver log files (CloudTrail: about every 5 minutes)")
+	f.DurationVar(&cfg.TrailDigestInterval, "trail-digest-interval", time.Hour, "how often trails with log file validation write digest files")
 	f.StringVar(&logLevel, "log-level", "info", "debug, info, warn or error")
 	return cmd
 }

@@ -154,6 +154,23 @@ type scpCache struct {
 	orgs map[string]string // account → organization id ("" outside one)
 }
 
+// orgOf returns the organization account belongs to and its management
+// account ("" outside one).
+func (s *Server) orgOf(ctx context.Context, account string) (orgID, management string) {
+	id, err := s.orgID(ctx, account)
+	if err != nil || id == "" {
+		return "", ""
+	}
+	_ = s.db.View(ctx, func(tx store.Tx) error {
+		b, err := tx.Get(identity.TableOrgMembers, account)
+		if err == nil {
+			management = string(b)
+		}
+		return nil
+	})
+	return id, management
+}
+
 // orgID returns the id of the organization account belongs to, or "".
 func (s *Server) orgID(ctx context.Context, account string) (string, error) {
 	s.scps.mu.Lock()

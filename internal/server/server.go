@@ -63,6 +63,16 @@ type Config struct {
 	Stdout io.Writer
 	// Clock is the server's clock; nil is time.Now.
 	Clock func() time.Time
+	// TrailDir stands for the S3 buckets trails deliver to: a trail's files
+	// go to <TrailDir>/<bucket>/<prefix>/AWSLogs/... Default <DataDir>/trails.
+	TrailDir string
+	// TrailInterval is how often pending records are delivered (default 5
+	// minutes, as CloudTrail), TrailMaxRecords how many trigger a delivery
+	// sooner (default 1000), TrailDigestInterval how often digest files are
+	// written (default one hour).
+	TrailInterval       time.Duration
+	TrailMaxRecords     int
+	TrailDigestInterval time.Duration
 	// Services are served beside the built-in ones (for programs that
 	// embed moat, and tests); a name already served is replaced.
 	Services []*service.Service
@@ -78,6 +88,7 @@ type Server struct {
 	deps       *service.Deps
 	verifier   *sigv4.Verifier
 	trail      *trail.Writer
+	digestKey  *trail.DigestKey
 	bus        *bus.Bus
 	management string
 
@@ -133,7 +144,14 @@ func Open(cfg Config) (*Server, error) {
 	dir := identity.NewDirectory(db)
 	s.deps = &service.Deps{Store: db, Directory: dir, Log: cfg.Log, Clock: cfg.Clock, OnPolicyChange: s.policiesChanged}
 	s.verifier = &sigv4.Verifier{Lookup: dir, Now: cfg.Clock}
-	s.register(iam.New(), sts.New(), cloudtrail.New(), organizations.New())
+	if s.cfg.TrailDir == "" {
+		s.cfg.TrailDir = filepath.Join(cfg.DataDir, "trails")
+	}
+	if s.digestKey, err = trail.LoadOrCreateDigestKey(filepath.Join(cfg.DataDir, "cloudtrail", "digest-key.pem")); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("cloudtrail digest key: %w", err)
+	}
+	s.register(iam.New(), sts.New(), cloudtrail.New(s.digestKey), organizations.New())
 	s.register(cfg.Services...)
 	if cfg.InsecureAllowUnsigned {
 		s.log.Warn("unsigned requests are accepted and act as the root user of the management account (--insecure-allow-unsigned)", "account", s.management)
@@ -188,6 +206,16 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		}
 		ln = tls.NewListener(ln, &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12})
 	}
+	dctx, stopDelivery := context.WithCancel(context.WithoutCancel(ctx))
+	delivered := make(chan struct{})
+	go func() {
+		defer close(delivered)
+		s.deliverer().Run(dctx)
+	}()
+	defer func() {
+		stopDelivery() // after the last request: its records are delivered too
+		<-delivered
+	}()
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	select {
@@ -203,6 +231,15 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		err = serr
 	}
 	return err
+}
+
+// deliverer writes the trails' log and digest files.
+func (s *Server) deliverer() *trail.Deliverer {
+	return &trail.Deliverer{
+		DB: s.db.(trail.Store), Dir: s.cfg.TrailDir, Interval: s.cfg.TrailInterval, MaxRecords: s.cfg.TrailMaxRecords,
+		DigestInterval: s.cfg.TrailDigestInterval, Key: s.digestKey, Clock: s.clock, Log: s.log, Wake: s.bus.Changed,
+		OrgOf: s.orgOf,
+	}
 }
 
 // Close flushes the trail and closes the store.

@@ -1,5 +1,6 @@
 // Package cloudtrail serves the CloudTrail API (json 1.1): LookupEvents over
-// the records moat writes for every call.
+// the records moat writes for every call, and trails (their configuration;
+// internal/trail's Deliverer writes their files).
 package cloudtrail
 
 import (
@@ -10,16 +11,17 @@ import (
 	"github.com/moatdev/moat/internal/trail"
 )
 
-// New returns the CloudTrail service.
-func New() *service.Service {
+// New returns the CloudTrail service. key signs digest files
+// (ListPublicKeys returns its public half); nil: no digests.
+func New(key *trail.DigestKey) *service.Service {
 	return &service.Service{
 		Meta: protocol.Service{
 			Name: "cloudtrail", Protocol: "json", JSONVersion: "1.1",
 			TargetPrefix: "com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101",
 		},
 		EventSource: "cloudtrail.amazonaws.com",
-		Ops: service.Table(
-			service.Op("LookupEvents", "cloudtrail:LookupEvents", lookupEvents, service.ReadOnly[trail.LookupInput]()),
+		Ops: service.Table(append(trailOps(func() *trail.DigestKey { return key }),
+			service.Op("LookupEvents", "cloudtrail:LookupEvents", lookupEvents, service.ReadOnly[trail.LookupInput]()))...,
 		),
 	}
 }
