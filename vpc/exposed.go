@@ -47,6 +47,9 @@ func (a *Analyzer) Exposed() []Exposure {
 		if inst := a.n.Instances[e.InstanceId]; inst != nil && inst.State != "" && inst.State != "running" {
 			continue // a stopped instance is not reachable now
 		}
+		if e.InterfaceType == "nat_gateway" {
+			continue // a NAT gateway accepts no inbound connections
+		}
 		if e.PublicIp.IsValid() && igwOf[e.VpcId] != nil && e.PrimaryIP().Is4() {
 			ids = append(ids, id)
 		}

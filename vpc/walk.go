@@ -122,6 +122,9 @@ func (w *walk) sg(e *NetworkInterface, egress bool, sp space) space {
 	if egress {
 		dir = "egress"
 	}
+	if e.InterfaceType == "nat_gateway" {
+		return sp // security groups do not apply to a NAT gateway's interface
+	}
 	allowed, r := w.a.sgAllow(e.Groups, egress, w.proto, sp)
 	if r != nil {
 		c := PathComponent{Component: Component{r.sg.GroupId, typeSG}, Direction: dir,
