@@ -38,8 +38,10 @@
 // not_established, stateless, only_stream, no_stream); content with nocase,
 // depth, offset, distance (negative too), within, startswith, endswith,
 // fast_pattern, negation and |hex| bytes; uricontent; pcre (see below);
-// bsize, dsize, isdataat, urilen; itype; stream_size (the sequence span
-// each side has sent, the SYN counting one); sticky buffers http.uri,
+// bsize, dsize, isdataat, urilen; itype; ip_proto; byte_test and byte_jump
+// (binary or string numbers, relative, bitmask, multiplier, align,
+// from_beginning/from_end, post_offset; not byte_extract variables or dce);
+// stream_size (the sequence span each side has sent, the SYN counting one); sticky buffers http.uri,
 // http.uri.raw, http.method, http.header, http.header.raw, http.user_agent,
 // http.host, http.host.raw, http.cookie, http.request_body,
 // http.response_body (file.data/file_data as HTTP response bodies only),

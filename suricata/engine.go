@@ -5,6 +5,7 @@ import (
 	"net/netip"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -356,6 +357,11 @@ func (e *Engine) matchRule(i int32, r *Rule, p *Packet, fs *FlowState, sc *Scrat
 	if !checkFlowbitsRead(r, fs) {
 		return false
 	}
+	for _, c := range r.IPProto {
+		if !c.test(int(p.Proto)) {
+			return false
+		}
+	}
 	for _, ss := range r.StreamSize {
 		if p.Proto != 6 || !ss.match(p.StreamBytes[0], p.StreamBytes[1]) {
 			return false
@@ -449,6 +455,8 @@ func matchChain(items []*Match, buf []byte, i, prevEnd int, p *Packet, ms *match
 			return loc == nil && matchChain(items, buf, i+1, prevEnd, p, ms)
 		}
 		return loc != nil && matchChain(items, buf, i+1, start+loc[1], p, ms)
+	case KindByteTest, KindByteJump:
+		return matchByteOp(items, buf, i, prevEnd, p, ms)
 	case KindBsize, KindUrilen:
 		return m.Cmp.test(len(buf)) && matchChain(items, buf, i+1, prevEnd, p, ms)
 	case KindDsize:
@@ -625,4 +633,86 @@ func applyFlowbits(r *Rule, fs *FlowState) {
 			}
 		}
 	}
+}
+
+// readBytes reads b.Bytes at pos as a binary (big or little endian) or
+// string number.
+func (b *ByteOp) read(buf []byte, pos int) (uint64, bool) {
+	if pos < 0 || pos+b.Bytes > len(buf) {
+		return 0, false
+	}
+	raw := buf[pos : pos+b.Bytes]
+	var v uint64
+	if b.Base != 0 {
+		n, err := strconv.ParseUint(strings.TrimSpace(string(raw)), b.Base, 64)
+		if err != nil {
+			return 0, false
+		}
+		v = n
+	} else if b.Little {
+		for i := len(raw) - 1; i >= 0; i-- {
+			v = v<<8 | uint64(raw[i])
+		}
+	} else {
+		for _, c := range raw {
+			v = v<<8 | uint64(c)
+		}
+	}
+	if b.Bitmask != 0 {
+		v &= b.Bitmask
+		for m := b.Bitmask; m != 0 && m&1 == 0; m >>= 1 {
+			v >>= 1
+		}
+	}
+	return v, true
+}
+
+func matchByteOp(items []*Match, buf []byte, i, prevEnd int, p *Packet, ms *matchState) bool {
+	m := items[i]
+	b := m.Byte
+	pos := b.Offset
+	if b.Relative {
+		pos += prevEnd
+	}
+	v, ok := b.read(buf, pos)
+	if !ok {
+		return false
+	}
+	if m.Kind == KindByteTest {
+		var r bool
+		switch b.Op {
+		case "<":
+			r = v < b.Value
+		case ">":
+			r = v > b.Value
+		case "=":
+			r = v == b.Value
+		case "<=":
+			r = v <= b.Value
+		case ">=":
+			r = v >= b.Value
+		case "&":
+			r = v&b.Value != 0
+		case "^":
+			r = v^b.Value != 0
+		}
+		return r != b.Negate && matchChain(items, buf, i+1, prevEnd, p, ms)
+	}
+	// byte_jump: move the cursor past the value read.
+	jump := int(v) * b.Multiplier
+	if b.Align && jump%4 != 0 {
+		jump += 4 - jump%4
+	}
+	next := pos + b.Bytes + jump
+	switch {
+	case b.FromBeginning:
+		next = jump
+	case b.FromEnd:
+		next = len(buf) + jump
+	}
+	next += b.PostOffset
+	if next < 0 || next > len(buf) {
+		return false
+	}
+	return matchChain(items, buf, i+1, next, p, ms)
 }

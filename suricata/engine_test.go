@@ -77,6 +77,15 @@ func TestContentMatching(t *testing.T) {
 		{"dsize miss", `dsize:>5;`, "abcd", false},
 		{"dsize range", `dsize:2<>5;`, "abcd", true},
 		{"escaped", `content:"a\;b\"c\\d\:e";`, `a;b"c\d:e`, true},
+		{"byte_test big endian", `byte_test:2,=,0x4142,0;`, "ABCD", true},
+		{"byte_test little endian", `byte_test:2,=,0x4241,0,little;`, "ABCD", true},
+		{"byte_test relative string", `content:"len="; byte_test:3,>,99,0,relative,string,dec;`, "len=120;", true},
+		{"byte_test negated", `byte_test:1,!=,0x41,0;`, "ABCD", false},
+		{"byte_test bitmask", `byte_test:1,=,4,0,bitmask 0xf0;`, "\x4f", true},
+		{"byte_test out of range", `byte_test:4,>,0,10;`, "ABCD", false},
+		{"byte_jump", `content:"|00|"; byte_jump:1,0,relative; content:"X"; within:1;`, "\x00\x02abX", true},
+		{"byte_jump miss", `content:"|00|"; byte_jump:1,0,relative; content:"X"; within:1;`, "\x00\x01abX", false},
+		{"byte_jump past the end", `byte_jump:1,0;`, "\x09ab", false},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -87,6 +96,21 @@ func TestContentMatching(t *testing.T) {
 				t.Errorf("%s on %q: match %v, want %v", tc.opts, tc.payload, got, tc.want)
 			}
 		})
+	}
+}
+
+func TestIPProto(t *testing.T) {
+	t.Parallel()
+	e := mustEngine(t, `alert ip any any -> any any (ip_proto:tcp; sid:1;)
+alert ip any any -> any any (ip_proto:!6; sid:2;)
+alert ip any any -> any any (ip_proto:>16; sid:3;)`, Options{})
+	p := tcpPacket("x")
+	if got := sids(e.Inspect(p, &FlowState{}, nil, e.NewScratch())); got != "1" {
+		t.Errorf("tcp: %q", got)
+	}
+	p.Proto = 17
+	if got := sids(e.Inspect(p, &FlowState{}, nil, e.NewScratch())); got != "2,3" {
+		t.Errorf("udp: %q", got)
 	}
 }
 

@@ -49,8 +49,6 @@ var unsupported = map[string]unsupportedWhy{
 	"cip_service":          {"ENIP/CIP keywords are not implemented", true},
 	"enip_command":         {"ENIP/CIP keywords are not implemented", true},
 	"geoip":                {"GeoIP is not implemented", true},
-	"byte_test":            {"byte_test is not implemented", false},
-	"byte_jump":            {"byte_jump is not implemented", false},
 	"byte_extract":         {"byte_extract is not implemented", false},
 	"byte_math":            {"byte_math is not implemented", false},
 	"base64_decode":        {"base64_decode is not implemented", false},
@@ -74,7 +72,6 @@ var unsupported = map[string]unsupportedWhy{
 	"dns.opcode":           {"dns.opcode is not implemented", false},
 	"dns.answer.name":      {"DNS answers are not matched", false},
 	"tag":                  {"tagging is not implemented", false},
-	"ip_proto":             {"ip_proto is not implemented", false},
 	"ttl":                  {"ttl is not implemented", false},
 	"tos":                  {"tos is not implemented", false},
 	"id":                   {"id is not implemented", false},
@@ -199,6 +196,9 @@ func init() {
 		return nil
 	}))
 	register("stream_size", meta(parseStreamSize))
+	register("ip_proto", meta(parseIPProto))
+	register("byte_test", meta(func(p *ruleParser, v string) error { return parseByteOp(p, KindByteTest, v) }))
+	register("byte_jump", meta(func(p *ruleParser, v string) error { return parseByteOp(p, KindByteJump, v) }))
 	register("noalert", keyword{fn: func(p *ruleParser, _ string) error { p.r.NoAlert = true; return nil }, noValue: true})
 	for _, t := range []string{"dotprefix", "to_lowercase", "to_uppercase", "strip_whitespace", "compress_whitespace", "url_decode", "strip_pseudo_headers"} {
 		name := t
@@ -550,5 +550,126 @@ func parseStreamSize(p *ruleParser, v string) error {
 		op = "!"
 	}
 	p.r.StreamSize = append(p.r.StreamSize, StreamSize{Side: side, cmp: rangeCmp{op: op, a: n}})
+	return nil
+}
+
+var ipProtoNames = map[string]int{"ip": 0, "icmp": 1, "igmp": 2, "tcp": 6, "udp": 17, "gre": 47, "esp": 50, "ah": 51, "ipv6-icmp": 58, "icmpv6": 58, "sctp": 132}
+
+// parseIPProto parses "ip_proto:[!<>]N" or a protocol name.
+func parseIPProto(p *ruleParser, v string) error {
+	v = strings.TrimSpace(v)
+	op := "="
+	for _, o := range []string{"!", "<", ">"} {
+		if strings.HasPrefix(v, o) {
+			op, v = o, strings.TrimSpace(v[1:])
+			break
+		}
+	}
+	n, ok := ipProtoNames[strings.ToLower(v)]
+	if !ok {
+		var err error
+		if n, err = strconv.Atoi(v); err != nil || n < 0 || n > 255 {
+			return fmt.Errorf("ip_proto %q: want a protocol number or name", v)
+		}
+	}
+	p.r.IPProto = append(p.r.IPProto, rangeCmp{op: op, a: n})
+	return nil
+}
+
+// parseByteOp parses byte_test:N,OP,VALUE,OFFSET[,relative][,big|little][,string,dec|hex|oct][,dce][,bitmask M]
+// and byte_jump:N,OFFSET[,relative][,multiplier M][,big|little][,string,dec|hex|oct][,align][,from_beginning|from_end][,post_offset P][,dce].
+func parseByteOp(p *ruleParser, kind MatchKind, v string) error {
+	parts := strings.Split(v, ",")
+	for i := range parts {
+		parts[i] = strings.TrimSpace(parts[i])
+	}
+	b := &ByteOp{Multiplier: 1}
+	need := 4
+	if kind == KindByteJump {
+		need = 2
+	}
+	if len(parts) < need {
+		return fmt.Errorf("%s %q: too few fields", p.keyword, v)
+	}
+	n, err := strconv.Atoi(parts[0])
+	if err != nil || n < 1 || n > 10 {
+		if _, numErr := strconv.Atoi(parts[0]); numErr != nil {
+			return p.errf(UnsupportedByMoat, "%s bytes %q: byte_extract variables are not supported", p.keyword, parts[0])
+		}
+		return fmt.Errorf("%s bytes %q: want 1 to 10", p.keyword, parts[0])
+	}
+	b.Bytes = n
+	rest := parts[1:]
+	if kind == KindByteTest {
+		op := rest[0]
+		if strings.HasPrefix(op, "!") {
+			b.Negate, op = true, op[1:]
+		}
+		switch op {
+		case "<", ">", "=", "<=", ">=", "&", "^":
+		default:
+			return fmt.Errorf("byte_test operator %q: want <, >, =, <=, >=, & or ^", rest[0])
+		}
+		b.Op = op
+		val, err := strconv.ParseUint(rest[1], 0, 64)
+		if err != nil {
+			return p.errf(UnsupportedByMoat, "byte_test value %q: byte_extract variables are not supported", rest[1])
+		}
+		b.Value = val
+		rest = rest[2:]
+	}
+	off, err := strconv.Atoi(rest[0])
+	if err != nil {
+		return p.errf(UnsupportedByMoat, "%s offset %q: byte_extract variables are not supported", p.keyword, rest[0])
+	}
+	b.Offset = off
+	for i := 1; i < len(rest); i++ {
+		o := rest[i]
+		f := strings.Fields(o)
+		switch {
+		case o == "relative":
+			b.Relative = true
+		case o == "big":
+		case o == "little":
+			b.Little = true
+		case o == "string":
+			b.Base = 10
+		case o == "dec":
+			b.Base = 10
+		case o == "hex":
+			b.Base = 16
+		case o == "oct":
+			b.Base = 8
+		case o == "align":
+			b.Align = true
+		case o == "from_beginning":
+			b.FromBeginning = true
+		case o == "from_end":
+			b.FromEnd = true
+		case o == "dce":
+			return p.errf(UnsupportedByMoat, "the dce option needs DCERPC parsing, which moat does not have")
+		case len(f) == 2 && f[0] == "multiplier" && kind == KindByteJump:
+			if b.Multiplier, err = strconv.Atoi(f[1]); err != nil || b.Multiplier < 1 {
+				return fmt.Errorf("byte_jump multiplier %q: want a positive number", f[1])
+			}
+		case len(f) == 2 && f[0] == "post_offset" && kind == KindByteJump:
+			if b.PostOffset, err = strconv.Atoi(f[1]); err != nil {
+				return fmt.Errorf("byte_jump post_offset %q: want a number", f[1])
+			}
+		case len(f) == 2 && f[0] == "bitmask":
+			m, err := strconv.ParseUint(f[1], 0, 64)
+			if err != nil {
+				return fmt.Errorf("%s bitmask %q: want a number", p.keyword, f[1])
+			}
+			b.Bitmask = m
+		default:
+			return p.errf(UnsupportedByMoat, "%s option %q is not supported", p.keyword, o)
+		}
+	}
+	if b.Base == 0 && b.Bytes > 8 {
+		return fmt.Errorf("%s: binary values are at most 8 bytes", p.keyword)
+	}
+	m := &Match{Kind: kind, Buffer: p.cur, Transforms: p.transforms, Relative: b.Relative, Byte: b, keyword: p.keyword, col: p.col}
+	p.r.Matches = append(p.r.Matches, m)
 	return nil
 }

@@ -55,6 +55,10 @@ func TestParseErrors(t *testing.T) {
 		{"mixed app buffers", `alert tcp any any -> any any (tls.sni; content:"a"; http.uri; content:"b"; sid:1;)`, nil, "content", 63, RefusedBySuricata, "buffer http.uri (http) in a tls rule"},
 		{"stream_size side", `alert tcp any any -> any any (stream_size:sideways,>,1; sid:1;)`, nil, "stream_size", 31, RefusedBySuricata, `stream_size side "sideways"`},
 		{"stream_size operator", `alert tcp any any -> any any (stream_size:client,~,1; sid:1;)`, nil, "stream_size", 31, RefusedBySuricata, `stream_size operator "~"`},
+		{"byte_test operator", `alert tcp any any -> any any (byte_test:2,?,1,0; sid:1;)`, nil, "byte_test", 31, RefusedBySuricata, `byte_test operator "?"`},
+		{"byte_test variable", `alert tcp any any -> any any (byte_test:2,=,myvar,0; sid:1;)`, nil, "byte_test", 31, UnsupportedByMoat, "byte_extract variables are not supported"},
+		{"byte_jump dce", `alert tcp any any -> any any (byte_jump:4,0,dce; sid:1;)`, nil, "byte_jump", 31, UnsupportedByMoat, "dce option"},
+		{"ip_proto bad", `alert ip any any -> any any (ip_proto:nope; sid:1;)`, nil, "ip_proto", 30, RefusedBySuricata, `ip_proto "nope"`},
 		{"dotprefix first", `alert dns any any -> any any (dotprefix; sid:1;)`, nil, "dotprefix", 31, RefusedBySuricata, "must follow a sticky buffer"},
 	}
 	for _, tc := range cases {

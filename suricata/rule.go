@@ -172,6 +172,7 @@ type Rule struct {
 
 	Flow       FlowMatch
 	StreamSize []StreamSize
+	IPProto    []rangeCmp
 	Flowbits   []Flowbit
 	NoAlert    bool
 	Threshold  *Threshold
@@ -250,7 +251,23 @@ const (
 	KindDsize
 	KindIsdataat
 	KindUrilen
+	KindByteTest
+	KindByteJump
 )
+
+// ByteOp is a byte_test or byte_jump.
+type ByteOp struct {
+	Bytes                   int
+	Op                      string // byte_test: < > = <= >= & ^
+	Negate                  bool
+	Value                   uint64
+	Offset                  int
+	Relative, Little, Align bool
+	Base                    int // 0: binary; 8, 10, 16: string
+	FromBeginning, FromEnd  bool
+	Multiplier, PostOffset  int
+	Bitmask                 uint64
+}
 
 // Match is one content, pcre, bsize, dsize, isdataat or urilen check on a buffer.
 type Match struct {
@@ -274,7 +291,8 @@ type Match struct {
 	Regexp *regexp.Regexp // pcre
 	Source string         // pcre source text
 
-	Cmp rangeCmp // bsize, dsize, urilen, isdataat value
+	Cmp  rangeCmp // bsize, dsize, urilen, isdataat value
+	Byte *ByteOp  // byte_test, byte_jump
 
 	lower   []byte // lower-cased pattern for nocase
 	keyword string // keyword that created it, for errors
