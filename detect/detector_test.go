@@ -412,3 +412,29 @@ func TestReadInstances(t *testing.T) {
 		t.Fatalf("%v", err)
 	}
 }
+
+func TestTrafficVolumeUnusual(t *testing.T) {
+	t.Parallel()
+	d, _ := New(Options{Baseline: BaselineOptions{Learning: 24 * time.Hour, MinEvents: 10}})
+	start := int64(1700000000)
+	flow := func(at, bytes int64) []*Finding {
+		r, _ := NewFlowLogReader(strings.NewReader(fmt.Sprintf("2 1 eni-v 10.0.0.8 203.0.113.30 40000 443 6 1000 %d %d %d ACCEPT OK\n", bytes, at, at+60)), "f", "")
+		fr, err := r.Next()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d.FlowLog(fr)
+	}
+	for h := int64(0); h < 30; h++ { // 5 MB an hour while learning
+		if got := flow(start+h*3600, 5<<20); len(got) != 0 {
+			t.Fatalf("learning raised %s", got[0].Type)
+		}
+	}
+	if got := flow(start+40*3600, 40<<20); len(got) != 0 { // 40 MB: under 100 MB
+		t.Fatal("40 MB flagged")
+	}
+	got := flow(start+41*3600, 200<<20)
+	if len(got) != 1 || got[0].Type != TypeTrafficVolumeUnusual || got[0].Service.AdditionalInfo["learntHourlyMax"] != "5242880" {
+		t.Fatalf("%+v", got)
+	}
+}

@@ -36,8 +36,8 @@
 // Recon:EC2/PortProbeUnprotectedPort, Recon:EC2/Portscan, Impact:EC2/PortSweep,
 // UnauthorizedAccess:EC2/SSHBruteForce and RDPBruteForce and Impact:EC2/WinRMBruteForce
 // (Low as target, High as source), Backdoor:EC2/DenialOfService.Tcp|Udp|Dns|UdpOnTcpPorts|UnusualProtocol,
-// Backdoor:EC2/Spambot, Behavior:EC2/NetworkPortUnusual (per-interface port
-// baseline), CryptoCurrency:EC2/BitcoinTool.B and Backdoor:EC2/C&CActivity.B
+// Backdoor:EC2/Spambot, Behavior:EC2/NetworkPortUnusual and TrafficVolumeUnusual
+// (per-interface baselines), CryptoCurrency:EC2/BitcoinTool.B and Backdoor:EC2/C&CActivity.B
 // (threat lists labelled mining or c2), UnauthorizedAccess:EC2/MaliciousIPCaller.Custom,
 // and moat's SSH-from-a-disallowed-country rule (GeoIP).
 //

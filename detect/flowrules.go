@@ -16,13 +16,23 @@ type flowState struct {
 	ports    map[string]*portProfile // interface → remote server ports it uses
 }
 
-// portProfile is an interface's baseline for NetworkPortUnusual.
+// portProfile is an interface's baseline for NetworkPortUnusual and
+// TrafficVolumeUnusual.
 type portProfile struct {
 	first  time.Time
 	flows  int
 	ports  map[int]struct{}
 	learnt bool
+	// bytes sent to each public host in the current hour, and the most sent
+	// to one host in any hour while learning
+	hour    int64
+	perHost map[netip.Addr]int64
+	maxLrnd int64
 }
+
+// minUnusualBytes is the least one host must receive in an hour for
+// TrafficVolumeUnusual (moat's choice: 100 MB), besides 10× the learnt maximum.
+const minUnusualBytes = 100 << 20
 
 type volBucket struct {
 	start   time.Time
@@ -362,7 +372,7 @@ func (d *Detector) unusualPort(v *flowView) {
 		if len(d.flow.ports) >= maxProfiles {
 			return
 		}
-		p = &portProfile{first: v.at, ports: map[int]struct{}{}}
+		p = &portProfile{first: v.at, ports: map[int]struct{}{}, perHost: map[netip.Addr]int64{}}
 		d.flow.ports[key] = p
 	}
 	if v.at.Before(p.first) {
@@ -372,6 +382,7 @@ func (d *Detector) unusualPort(v *flowView) {
 	if !p.learnt && p.flows >= d.base.opts.MinEvents && v.at.Sub(p.first) >= d.base.opts.Learning {
 		p.learnt = true
 	}
+	d.unusualVolume(v, p)
 	if _, known := p.ports[v.remotePort]; known {
 		return
 	}
@@ -381,6 +392,34 @@ func (d *Detector) unusualPort(v *flowView) {
 	if p.learnt {
 		h := d.flowHit(v, TypeNetworkPortUnusual, strconv.Itoa(v.remotePort))
 		h.info["port"] = strconv.Itoa(v.remotePort)
+		d.raise(h)
+	}
+}
+
+// unusualVolume (Behavior:EC2/TrafficVolumeUnusual): after learning, one
+// public host receives in an hour more than 10× the most any host received in
+// an hour while learning, and at least 100 MB.
+func (d *Detector) unusualVolume(v *flowView, p *portProfile) {
+	hr := v.at.Unix() / 3600
+	if hr != p.hour {
+		p.hour = hr
+		clear(p.perHost)
+	}
+	if len(p.perHost) >= 1024 {
+		if _, ok := p.perHost[v.remote]; !ok {
+			return
+		}
+	}
+	p.perHost[v.remote] += v.r.Bytes
+	sent := p.perHost[v.remote]
+	if !p.learnt {
+		p.maxLrnd = max(p.maxLrnd, sent)
+		return
+	}
+	if sent >= minUnusualBytes && sent > 10*p.maxLrnd {
+		h := d.flowHit(v, TypeTrafficVolumeUnusual, v.remote.String())
+		h.info["bytesThisHour"] = strconv.FormatInt(sent, 10)
+		h.info["learntHourlyMax"] = strconv.FormatInt(p.maxLrnd, 10)
 		d.raise(h)
 	}
 }

@@ -146,7 +146,7 @@ func TestParseSeverityAndLabels(t *testing.T) {
 			t.Errorf("%v: %s", sev, SeverityLabel(sev))
 		}
 	}
-	if len(FindingTypes()) != 50 || !IsMoatType(TypeMoatSigma) || IsMoatType(TypePortscan) {
+	if len(FindingTypes()) != 51 || !IsMoatType(TypeMoatSigma) || IsMoatType(TypePortscan) {
 		t.Error("finding type catalogue")
 	}
 }

@@ -50,6 +50,7 @@ const (
 	TypeDoSUnusualProtocol         = "Backdoor:EC2/DenialOfService.UnusualProtocol"
 	TypeSpambot                    = "Backdoor:EC2/Spambot"
 	TypeNetworkPortUnusual         = "Behavior:EC2/NetworkPortUnusual"
+	TypeTrafficVolumeUnusual       = "Behavior:EC2/TrafficVolumeUnusual"
 	TypeBitcoinTool                = "CryptoCurrency:EC2/BitcoinTool.B"
 	TypeCnC                        = "Backdoor:EC2/C&CActivity.B"
 	TypeEC2MaliciousIPCustom       = "UnauthorizedAccess:EC2/MaliciousIPCaller.Custom"
@@ -119,6 +120,7 @@ func init() {
 	register(TypeDoSUdpOnTcpPorts, SeverityHigh, "Instance", fl, "EC2 instance %s is behaving in a manner that may indicate it is being used to perform a Denial of Service (DoS) attack using UDP on TCP ports.")
 	register(TypeDoSUnusualProtocol, SeverityHigh, "Instance", fl, "EC2 instance %s is behaving in a manner that may indicate it is being used to perform a Denial of Service (DoS) attack using an unusual protocol.")
 	register(TypeNetworkPortUnusual, SeverityMedium, "Instance", fl, "EC2 instance %s is communicating on an unusual server port.")
+	register(TypeTrafficVolumeUnusual, SeverityMedium, "Instance", fl, "EC2 instance %s is generating unusually large amounts of network traffic to a remote host.")
 	register(TypeSpambot, SeverityMedium, "Instance", fl, "EC2 instance %s is behaving in a manner that may indicate it is being used to send spam.")
 	register(TypeBitcoinTool, SeverityHigh, "Instance", fl, "EC2 instance %s is communicating with a Bitcoin mining pool.")
 	register(TypeCnC, SeverityHigh, "Instance", fl, "EC2 instance %s is communicating with a command and control server.")
