@@ -13,6 +13,8 @@ func FuzzParse(f *testing.F) {
 		`alert dns any any -> any any (dns_query; content:"evil"; fast_pattern; isdataat:!1,relative; threshold:type both, track by_src, count 2, seconds 60; sid:3;)`,
 		`pass tcp any any -> any :1024 (content:!"a"; content:"b"; distance:-1; within:3; pcre:"/c/R"; dsize:1<>100; flowbits:isset,a|b; sid:4;)`,
 		`alert tcp any any -> any any (content:"|41 4`,
+		`alert tcp any any -> any 445 (content:"|ff|SMB"; byte_test:2,>,100,0,relative,little; byte_jump:4,2,relative,multiplier 2,align,post_offset -1; content:"x"; within:4; stream_size:client,>=,10; ip_proto:tcp; sid:5;)`,
+		`alert tls any any -> any any (tls.cert_subject; content:"CN=a"; tls_cert_serial; content:"00:01"; sid:6;)`,
 	}
 	for _, s := range seeds {
 		f.Add(s)
