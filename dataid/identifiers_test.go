@@ -490,3 +490,52 @@ func ibanCheck(cc, bban string) string {
 	}
 	return fmt.Sprintf("%02d", 98-r)
 }
+
+func TestMoreIdentifiers(t *testing.T) {
+	t.Parallel()
+	runIDCases(t, "FRANCE_PASSPORT_NUMBER", []idCase{
+		{"passeport", "passeport 09AB12345", "09AB12345"},
+		{"no keyword", "n 09AB12345", ""},
+		{"wrong shape", "passeport AB0912345", ""},
+	})
+	runIDCases(t, "GERMANY_PASSPORT_NUMBER", []idCase{
+		{"with check digit", "Reisepass C01X00T478", "C01X00T478"},
+		{"bad check digit", "Reisepass C01X00T479", ""},
+		{"no keyword", "n C01X00T478", ""},
+	})
+	runIDCases(t, "ITALY_PASSPORT_NUMBER", []idCase{
+		{"passaporto", "passaporto YA1234567", "YA1234567"},
+		{"no keyword", "n YA1234567", ""},
+		{"too short", "passaporto YA123456", ""},
+	})
+	runIDCases(t, "SPAIN_PASSPORT_NUMBER", []idCase{
+		{"pasaporte", "pasaporte PAA123456", "PAA123456"},
+		{"no keyword", "n PAA123456", ""},
+		{"digits only", "pasaporte 123456789", ""},
+	})
+	runIDCases(t, "GERMANY_NATIONAL_IDENTIFICATION_NUMBER", []idCase{
+		{"ausweis", "Personalausweis T220001293", "T220001293"},
+		{"bad check digit", "Personalausweis T220001294", ""},
+		{"no keyword", "n T220001293", ""},
+	})
+	runIDCases(t, "GERMANY_TAX_IDENTIFICATION_NUMBER", []idCase{
+		{"steuer-id", "Steuer-ID 86095742719", "86095742719"},
+		{"bad check", "Steuer-ID 86095742718", ""},
+		{"no keyword", "n 86095742719", ""},
+	})
+	runIDCases(t, "FRANCE_TAX_IDENTIFICATION_NUMBER", []idCase{
+		{"spi", "numéro fiscal 30 23 217 600 053", "30 23 217 600 053"},
+		{"bad key", "numéro fiscal 3023217600054", ""},
+		{"no keyword", "n 3023217600053", ""},
+	})
+	runIDCases(t, "UK_TAX_IDENTIFICATION_NUMBER", []idCase{
+		{"utr", "UTR 12345 67890", "12345 67890"},
+		{"no keyword", "n 1234567890", ""},
+		{"too long", "UTR 123456789012", ""},
+	})
+	runIDCases(t, "BRAZIL_CEP_CODE", []idCase{
+		{"cep", "CEP 01310-100", "01310-100"},
+		{"no keyword", "n 01310-100", ""},
+		{"too short", "CEP 0131-100", ""},
+	})
+}
