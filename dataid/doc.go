@@ -80,8 +80,7 @@
 // text is scanned as bytes (golang.org/x/text is not in go.mod); the Korean
 // keywords are matched in their CP949 bytes as well (cp949.go), so Korean
 // identifiers are found there, with byte-based columns. Many of Macie's national
-// identifiers (driver's licences of 31 countries, tax ids, national ids of
-// Argentina, Brazil, Chile, Colombia, France, Germany, India, Italy, Mexico,
-// Spain; NAME and ADDRESS; PHI) are not implemented yet; see
-// docs/data-identifiers.md for the list.
+// Of Macie's managed identifiers, NAME, ADDRESS, most driver's licences,
+// a few national and tax ids and the PHI identifiers are not implemented;
+// docs/data-identifiers.md lists them.
 package dataid
