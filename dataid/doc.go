@@ -79,7 +79,8 @@
 // github.com/parquet-go/parquet-go, which is not in go.mod). EUC-KR/CP949
 // text is scanned as bytes (golang.org/x/text is not in go.mod); the Korean
 // keywords are matched in their CP949 bytes as well (cp949.go), so Korean
-// identifiers are found there, with byte-based columns. Many of Macie's national
+// identifiers are found there, with byte-based columns.
+//
 // Of Macie's managed identifiers, NAME, ADDRESS, most driver's licences,
 // a few national and tax ids and the PHI identifiers are not implemented;
 // docs/data-identifiers.md lists them.
