@@ -539,3 +539,16 @@ func TestMoreIdentifiers(t *testing.T) {
 		{"too short", "CEP 0131-100", ""},
 	})
 }
+
+// TestKeywordDistanceCountsCharacters: Macie's 30 characters are
+// characters, not bytes: 29 Hangul syllables and a space (90 bytes) are
+// within reach, 30 and a space are not.
+func TestKeywordDistanceCountsCharacters(t *testing.T) {
+	t.Parallel()
+	runIDCases(t, "KOREA_RESIDENT_REGISTRATION_NUMBER", []idCase{
+		{"30 characters", "주민번호" + strings.Repeat("가", 29) + " 900101-1234567", "900101-1234567"},
+		{"31 characters", "주민번호" + strings.Repeat("가", 30) + " 900101-1234567", ""},
+		{"keyword after, 30 characters", "900101-1234567 " + strings.Repeat("가", 29) + "주민번호", "900101-1234567"},
+		{"underscore variant", "resident_registration_number=900101-1234567", "900101-1234567"},
+	})
+}
