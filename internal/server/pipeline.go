@@ -51,6 +51,10 @@ type exchange struct {
 // route → authenticate → decode → authorize → execute → encode, with a
 // durable CloudTrail record of every outcome written before the response.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Path == signinPath {
+		s.signin(w, r)
+		return
+	}
 	if r.URL.Path == healthPath {
 		s.health(w, r)
 		return

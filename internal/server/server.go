@@ -139,6 +139,10 @@ func Open(cfg Config) (*Server, error) {
 		db.Close()
 		return nil, err
 	}
+	if err := s.ensureRootPassword(context.Background()); err != nil {
+		db.Close()
+		return nil, err
+	}
 	s.bus = bus.New(db)
 	s.trail = trail.NewWriter(db, trail.WithOnCommit(func([]store.Event) { s.bus.Notify() }))
 	dir := identity.NewDirectory(db)

@@ -108,18 +108,21 @@ func generateCredentialReport(ctx context.Context, c *service.Call, _ *struct{})
 			if err := identity.Decode(identity.TableUsers, k, b, &u); err != nil {
 				return err
 			}
-			pw, changed := "false", "N/A"
+			pw, changed, used := "false", "N/A", "no_information"
 			if lb, err := tx.Get(tableLogin, k); err == nil {
 				var lp loginProfile
 				if identity.Decode(tableLogin, k, lb, &lp) == nil {
-					pw, changed = "true", reportTime(lp.Created)
+					pw, changed = "true", reportTime(lp.Changed())
+					if !lp.LastUsed.IsZero() {
+						used = reportTime(lp.LastUsed)
+					}
 				}
 			}
 			keys, err := keyCols(u.UserName)
 			if err != nil {
 				return err
 			}
-			row := []string{u.UserName, u.ARN(), reportTime(u.Created), pw, "no_information", changed, "N/A", boolText(mfaUsers[strings.ToLower(u.UserName)])}
+			row := []string{u.UserName, u.ARN(), reportTime(u.Created), pw, used, changed, "N/A", boolText(mfaUsers[strings.ToLower(u.UserName)])}
 			return w.Write(append(append(row, keys...), "false", "N/A", "false", "N/A"))
 		})
 		if err != nil {

@@ -33,6 +33,16 @@ type loginProfile struct {
 	Hash          string    `json:"hash"`
 	ResetRequired bool      `json:"resetRequired"`
 	Created       time.Time `json:"created"`
+	PasswordSet   time.Time `json:"passwordSet,omitempty"` // last change (Created when never changed)
+	LastUsed      time.Time `json:"lastUsed,omitempty"`    // last console sign-in
+}
+
+// Changed is when the password was last set.
+func (lp *loginProfile) Changed() time.Time {
+	if !lp.PasswordSet.IsZero() {
+		return lp.PasswordSet
+	}
+	return lp.Created
 }
 
 func loginOps() []*service.Operation {
@@ -117,6 +127,7 @@ func setPassword(ctx context.Context, c *service.Call, in *LoginProfileInput, cr
 				return err
 			}
 			lp.Salt, lp.Hash = hashPassword(*in.Password)
+			lp.PasswordSet = c.Now.UTC().Truncate(time.Second)
 		} else if create {
 			return validationError("Value null at 'password' failed to satisfy constraint: Member must not be null")
 		}
