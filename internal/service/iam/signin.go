@@ -137,7 +137,6 @@ func SignIn(ctx context.Context, st store.Store, in SignInInput, now time.Time) 
 	return out, err
 }
 
-
 // passwordMatches compares in constant time.
 func passwordMatches(lp *loginProfile, pw string) bool {
 	salt, err := base64.StdEncoding.DecodeString(lp.Salt)
