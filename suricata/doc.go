@@ -59,7 +59,8 @@
 // tls_cert_serial, tls_cert_fingerprint, ja3_hash, ja3_string; transforms dotprefix,
 // to_lowercase, to_uppercase, strip_whitespace, compress_whitespace,
 // url_decode; flowbits set, isset, isnotset, unset, toggle, noalert (a|b OR,
-// a&b AND); threshold (limit, threshold, both, backoff; by_src, by_dst,
+// a&b AND); xbits (track ip_src, ip_dst or ip_pair, expire; kept in
+// Thresholds across flows); threshold (limit, threshold, both, backoff; by_src, by_dst,
 // by_rule, by_both, by_flow) and detection_filter (refused in Network
 // Firewall mode, as AWS does).
 //

@@ -281,10 +281,11 @@ func (e *Engine) Inspect(p *Packet, fs *FlowState, th *Thresholds, sc *Scratch) 
 	}
 	for _, i := range cand {
 		r := e.rules[i]
-		if !e.matchRule(i, r, p, fs, sc) {
+		if !e.matchRule(i, r, p, fs, sc) || !th.xbitsRead(r, p) {
 			continue
 		}
 		applyFlowbits(r, fs)
+		th.xbitsWrite(r, p)
 		if r.usesBufs == 0 && p.Num != 0 {
 			if p.Num != sc.lastNum {
 				sc.lastNum, sc.pktFired = p.Num, sc.pktFired[:0]

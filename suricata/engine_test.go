@@ -336,3 +336,27 @@ alert tcp any any -> any any (content:"jk"; depth:2; sid:5;)`, Options{})
 		t.Errorf("alerts %q, want 1,3,4 (2 lies wholly in the earlier data; 5 is anchored to the packet)", got)
 	}
 }
+
+func TestXbitsAcrossFlows(t *testing.T) {
+	t.Parallel()
+	e := mustEngine(t, `alert tcp any any -> any any (content:"login"; xbits:set,seen,track ip_src,expire 60; noalert; sid:1;)
+alert tcp any any -> any any (content:"next"; xbits:isset,seen,track ip_src; sid:2;)
+alert tcp any any -> any any (content:"next"; xbits:isnotset,seen,track ip_dst; sid:3;)`, Options{})
+	th, sc := NewThresholds(), e.NewScratch()
+	login := tcpPacket("login")
+	if got := sids(e.Inspect(login, &FlowState{}, th, sc)); got != "" {
+		t.Errorf("login: %q", got)
+	}
+	next := tcpPacket("next") // another flow, same source
+	next.SrcPort, next.Time = 50000, 10
+	if got := sids(e.Inspect(next, &FlowState{}, th, sc)); got != "2,3" {
+		t.Errorf("within expiry: %q", got)
+	}
+	next.Time = 61
+	if got := sids(e.Inspect(next, &FlowState{}, th, sc)); got != "3" {
+		t.Errorf("after expiry: %q", got)
+	}
+	if _, err := ParseRule(`alert tcp any any -> any any (xbits:set,a,track tx; sid:1;)`, nil); err == nil || err.(*Error).By != UnsupportedByMoat {
+		t.Errorf("track tx: %v", err)
+	}
+}

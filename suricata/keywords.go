@@ -53,7 +53,6 @@ var unsupported = map[string]unsupportedWhy{
 	"byte_math":            {"byte_math is not implemented", false},
 	"base64_decode":        {"base64_decode is not implemented", false},
 	"base64_data":          {"base64_data is not implemented", false},
-	"xbits":                {"xbits are not implemented", false},
 	"flowint":              {"flowint is not implemented", false},
 	"asn1":                 {"asn1 is not implemented", false},
 	"tls.certs":            {"tls.certs (every certificate of the chain) is not implemented", false},
@@ -197,6 +196,7 @@ func init() {
 	}))
 	register("stream_size", meta(parseStreamSize))
 	register("ip_proto", meta(parseIPProto))
+	register("xbits", meta(parseXbits))
 	register("byte_test", meta(func(p *ruleParser, v string) error { return parseByteOp(p, KindByteTest, v) }))
 	register("byte_jump", meta(func(p *ruleParser, v string) error { return parseByteOp(p, KindByteJump, v) }))
 	register("noalert", keyword{fn: func(p *ruleParser, _ string) error { p.r.NoAlert = true; return nil }, noValue: true})
@@ -671,5 +671,56 @@ func parseByteOp(p *ruleParser, kind MatchKind, v string) error {
 	}
 	m := &Match{Kind: kind, Buffer: p.cur, Transforms: p.transforms, Relative: b.Relative, Byte: b, keyword: p.keyword, col: p.col}
 	p.r.Matches = append(p.r.Matches, m)
+	return nil
+}
+
+// parseXbits parses "xbits:set|unset|toggle|isset|isnotset,NAME,track ip_src|ip_dst|ip_pair[,expire N]".
+func parseXbits(p *ruleParser, v string) error {
+	parts := strings.Split(v, ",")
+	for i := range parts {
+		parts[i] = strings.TrimSpace(parts[i])
+	}
+	if len(parts) == 1 && parts[0] == "noalert" {
+		p.r.NoAlert = true
+		return nil
+	}
+	if len(parts) < 3 {
+		return fmt.Errorf("xbits %q: want command,name,track ...", v)
+	}
+	x := Xbit{Cmd: parts[0], Name: parts[1]}
+	switch x.Cmd {
+	case "set", "unset", "toggle", "isset", "isnotset":
+	default:
+		return fmt.Errorf("xbits command %q: want set, unset, toggle, isset or isnotset", x.Cmd)
+	}
+	for _, o := range parts[2:] {
+		f := strings.Fields(o)
+		switch {
+		case len(f) == 2 && f[0] == "track":
+			switch f[1] {
+			case "ip_src", "ip_dst", "ip_pair":
+				x.Track = f[1]
+			case "tx":
+				return p.errf(UnsupportedByMoat, "xbits track tx is not supported")
+			default:
+				return fmt.Errorf("xbits track %q: want ip_src, ip_dst or ip_pair", f[1])
+			}
+		case len(f) == 2 && f[0] == "expire":
+			n, err := strconv.Atoi(f[1])
+			if err != nil || n < 1 {
+				return fmt.Errorf("xbits expire %q: want a positive number of seconds", f[1])
+			}
+			x.Expire = n
+		default:
+			return fmt.Errorf("xbits option %q: want track or expire", o)
+		}
+	}
+	if x.Track == "" {
+		return fmt.Errorf("xbits %q: track is required", v)
+	}
+	if x.Expire == 0 {
+		x.Expire = 30 // Suricata's default when a set has no expire
+	}
+	p.r.Xbits = append(p.r.Xbits, x)
 	return nil
 }

@@ -443,9 +443,12 @@ func (p *ruleParser) finish() *Error {
 			}
 		}
 	}
-	r.ipOnly = len(r.Matches) == 0 && !r.Flow.set && r.Threshold == nil && r.needIcmpTy < 0 && len(r.StreamSize) == 0 &&
+	r.ipOnly = len(r.Matches) == 0 && !r.Flow.set && r.Threshold == nil && r.needIcmpTy < 0 && len(r.StreamSize) == 0 && len(r.Xbits) == 0 &&
 		r.needApp == AppUnknown && r.protoNum == 0 && r.SrcPorts.any && r.DstPorts.any && onlySetFlowbits(r.Flowbits)
 	r.fbType = flowbitsType(r.Flowbits)
+	if t := xbitsType(r.Xbits); t < r.fbType {
+		r.fbType = t
+	}
 	r.fastPat = pickFastPattern(r.Matches)
 	return nil
 }
@@ -481,6 +484,15 @@ func flowbitsType(fb []Flowbit) int {
 		return 2
 	}
 	return 3
+}
+
+// xbitsType orders xbits setters before readers, as flowbits.
+func xbitsType(xs []Xbit) int {
+	fb := make([]Flowbit, len(xs))
+	for i, x := range xs {
+		fb[i] = Flowbit{Cmd: x.Cmd}
+	}
+	return flowbitsType(fb)
 }
 
 // checkFlowbits refuses the inconsequential combinations Suricata 9 reports.

@@ -173,6 +173,7 @@ type Rule struct {
 	Flow       FlowMatch
 	StreamSize []StreamSize
 	IPProto    []rangeCmp
+	Xbits      []Xbit
 	Flowbits   []Flowbit
 	NoAlert    bool
 	Threshold  *Threshold
@@ -221,6 +222,15 @@ func (s StreamSize) match(cli, srv uint64) bool {
 		return c && v
 	}
 	return c || v
+}
+
+// Xbit is one xbits command: a named bit kept per IP address (or pair)
+// across flows, with an expiry.
+type Xbit struct {
+	Cmd    string // set, unset, toggle, isset, isnotset
+	Name   string
+	Track  string // ip_src, ip_dst, ip_pair
+	Expire int    // seconds
 }
 
 // Flowbit is one flowbits command.
