@@ -10,7 +10,7 @@ import (
 
 // Limits bound what one scan reads; zero fields take the defaults.
 type Limits struct {
-	MaxFileSize       int64 // bytes read from one file or member (default 256 MiB); the rest is not scanned
+	MaxFileSize       int64 // bytes read from one file or member (default 256 MiB); the rest is not scanned. Plain text files over 64 MiB on disk are streamed in chunks instead, without a limit
 	MaxArchiveDepth   int   // nested archive levels (default 10, Macie's limit)
 	MaxExpansionRatio int64 // uncompressed/compressed bytes of a member (default 1000)
 	MaxTotalExtracted int64 // bytes extracted from one top-level file (default 4 GiB)

@@ -1,6 +1,7 @@
 package dataid
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -126,6 +127,16 @@ func (s *Scanner) scanFile(st *State, file, rel string, lim Limits) []Result {
 		return []Result{{Path: rel, Status: StatusSkipped, Reason: reason, Detail: err.Error()}}
 	}
 	defer f.Close()
+	if info, err := f.Stat(); err == nil {
+		var head [512]byte
+		n, _ := io.ReadFull(f, head[:])
+		if streamable(rel, head[:n], info.Size()) {
+			return []Result{s.streamText(st, io.MultiReader(bytes.NewReader(head[:n]), f), rel)}
+		}
+		if _, err := f.Seek(0, io.SeekStart); err != nil {
+			return []Result{{Path: rel, Status: StatusSkipped, Reason: ReasonMalformed, Detail: err.Error()}}
+		}
+	}
 	// Read into the worker's reused buffer: no fresh, zeroed allocation per file.
 	data, err := readInto(st.fileBuf[:0], io.LimitReader(f, lim.MaxFileSize+1))
 	st.fileBuf = data
