@@ -50,7 +50,8 @@
 // http.referer, http.accept, http.accept_enc, http.accept_lang,
 // http.connection, http.start, http.server, http.location, tls.sni,
 // tls.cert_subject, tls.cert_issuer, tls.cert_serial, tls.cert_fingerprint
-// (first certificate of a TLS 1.2 handshake), ja3.hash, ja3.string,
+// (first certificate of a TLS 1.2 handshake), tls.certs (each certificate's
+// DER), ja3.hash, ja3.string,
 // dns.query; the legacy content modifiers
 // (http_uri, http_raw_uri, http_method, http_header, http_raw_header,
 // http_user_agent, http_host, http_raw_host, http_cookie, http_client_body,

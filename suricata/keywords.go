@@ -55,7 +55,6 @@ var unsupported = map[string]unsupportedWhy{
 	"base64_data":          {"base64_data is not implemented", false},
 	"flowint":              {"flowint is not implemented", false},
 	"asn1":                 {"asn1 is not implemented", false},
-	"tls.certs":            {"tls.certs (every certificate of the chain) is not implemented", false},
 	"tls.version":          {"tls.version (a version comparison keyword) is not implemented", false},
 	"tls.subject":          {"tls.subject is not implemented (use tls.cert_subject)", false},
 	"tls.issuerdn":         {"tls.issuerdn is not implemented (use tls.cert_issuer)", false},

@@ -89,6 +89,7 @@ const (
 	BufTLSCertIssuer
 	BufTLSCertSerial
 	BufTLSCertFingerprint
+	BufTLSCerts
 	BufJA3Hash
 	BufJA3String
 	BufDNSQuery
@@ -141,6 +142,7 @@ var buffers = [NumBuffers]bufferInfo{
 	BufTLSCertIssuer:      {name: "tls.cert_issuer", legacy: "tls_cert_issuer", app: AppTLS, toCli: true},
 	BufTLSCertSerial:      {name: "tls.cert_serial", legacy: "tls_cert_serial", app: AppTLS, toCli: true},
 	BufTLSCertFingerprint: {name: "tls.cert_fingerprint", legacy: "tls_cert_fingerprint", app: AppTLS, toCli: true},
+	BufTLSCerts:           {name: "tls.certs", app: AppTLS, toCli: true},
 	BufJA3Hash:            {name: "ja3.hash", legacy: "ja3_hash", app: AppTLS, toSrv: true},
 	BufJA3String:          {name: "ja3.string", legacy: "ja3_string", app: AppTLS, toSrv: true},
 	BufDNSQuery:           {name: "dns.query", legacy: "dns_query", app: AppDNS, toSrv: true},

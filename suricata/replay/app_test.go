@@ -166,12 +166,13 @@ func TestTLSServerCertificate(t *testing.T) {
 	})
 	rules := `alert tls any any -> any any (msg:"subject"; tls.cert_subject; content:"CN=www.example.test"; sid:1;)
 alert tls any any -> any any (msg:"serial"; tls.cert_serial; content:"00:80:01"; sid:2;)
-alert tls any any -> any any (msg:"sni and issuer"; tls.sni; content:"example"; tls_cert_issuer; content:"O=Example"; sid:3;)`
+alert tls any any -> any any (msg:"sni and issuer"; tls.sni; content:"example"; tls_cert_issuer; content:"O=Example"; sid:3;)
+alert tls any any -> any any (msg:"raw certificate"; tls.certs; content:"www.example.test"; sid:4;)`
 	evs, _, err := run(t, rules, pcap, Config{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, sid := range []string{"1", "2", "3"} {
+	for _, sid := range []string{"1", "2", "3", "4"} {
 		if count(evs, "alert", "alert.signature_id", sid, "tls.subject", "C=US, O=Example, CN=www.example.test") != 1 {
 			t.Errorf("sid %s: %v", sid, evs)
 		}

@@ -25,6 +25,7 @@ type tlsServer struct {
 	fingerprint string
 	notBefore   string
 	notAfter    string
+	certs       [][]byte // DER of every certificate in the message (tls.certs)
 }
 
 var errServerTLS = errors.New("malformed TLS server handshake")
@@ -81,6 +82,15 @@ func (s *tlsServer) certificate(b []byte) error {
 		return errServerTLS
 	}
 	der := b[6 : 6+l]
+	total := int(b[0])<<16 | int(b[1])<<8 | int(b[2])
+	for rest := b[3:min(len(b), 3+total)]; len(rest) >= 3; {
+		n := int(rest[0])<<16 | int(rest[1])<<8 | int(rest[2])
+		if 3+n > len(rest) {
+			break
+		}
+		s.certs = append(s.certs, rest[3:3+n])
+		rest = rest[3+n:]
+	}
 	c, err := x509.ParseCertificate(der)
 	if err != nil {
 		return errServerTLS

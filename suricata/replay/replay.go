@@ -650,7 +650,16 @@ func (rp *replayer) tlsHello(f *flow) {
 
 func (rp *replayer) tlsCertificate(f *flow) {
 	rp.setTLSBuffers(f.tls)
-	rp.inspect(f)
+	// tls.certs is a multi-buffer: each certificate of the chain is
+	// inspected; a rule fires once for the session.
+	certs := f.tls.server.certs
+	if len(certs) == 0 {
+		rp.inspect(f)
+	}
+	for _, der := range certs {
+		rp.pkt.SetBuffer(suricata.BufTLSCerts, der)
+		rp.inspect(f)
+	}
 	rp.pkt.Have, rp.pkt.TxID = 0, 0
 	rp.tlsRecord(f)
 }
