@@ -75,12 +75,13 @@ func flowID(k flowKey, start int64) uint64 {
 
 // stream reassembles one TCP direction.
 type stream struct {
-	sent    uint64 // sequence span so far: data bytes, plus one for the SYN
-	init    bool
-	next    uint32
-	pending []segment
-	gaps    int
-	overlap int
+	sent         uint64 // sequence span so far: data bytes, plus one for the SYN
+	init         bool
+	next         uint32
+	pending      []segment
+	pendingBytes int
+	gaps         int
+	overlap      int
 }
 
 type segment struct {
@@ -88,7 +89,11 @@ type segment struct {
 	data []byte
 }
 
-const maxPending = 256
+// Bounds on out-of-order data waiting for a gap to fill, per direction.
+const (
+	maxPending      = 256
+	maxPendingBytes = 1 << 20
+)
 
 func seqLess(a, b uint32) bool { return int32(a-b) < 0 }
 
@@ -112,7 +117,8 @@ func (s *stream) add(seq uint32, data []byte, out [][]byte) [][]byte {
 	}
 	if seq != s.next {
 		s.pending = append(s.pending, segment{seq: seq, data: append([]byte(nil), data...)})
-		if len(s.pending) > maxPending {
+		s.pendingBytes += len(data)
+		if len(s.pending) > maxPending || s.pendingBytes > maxPendingBytes {
 			// Give up waiting for the missing bytes: skip the gap.
 			sort.Slice(s.pending, func(i, j int) bool { return seqLess(s.pending[i].seq, s.pending[j].seq) })
 			s.gaps++
@@ -136,6 +142,7 @@ func (s *stream) flush(out [][]byte) [][]byte {
 				continue
 			}
 			s.pending = append(s.pending[:i], s.pending[i+1:]...)
+			s.pendingBytes -= len(sg.data)
 			i--
 			progress = true
 			d := s.next - sg.seq
