@@ -598,14 +598,19 @@ func (rp *replayer) httpDone(f *flow, tx *httpTx) {
 		return
 	}
 	tx.logged = true
-	if rp.cfg.Format == FormatNetworkFirewall {
-		return // Network Firewall has no http log type
+	if rp.cfg.Format != FormatNetworkFirewall { // Network Firewall has no http log type
+		id := tx.id
+		rec := rp.base(f, "http", true)
+		rec.TxID = &id
+		rec.HTTP = httpRecord(tx)
+		rp.emit(rec)
 	}
-	id := tx.id
-	rec := rp.base(f, "http", true)
-	rec.TxID = &id
-	rec.HTTP = httpRecord(tx)
-	rp.emit(rec)
+	if tx.respDone {
+		// The transaction is over: keep only what alert metadata needs, so
+		// long keep-alive connections do not hold every body.
+		tx.reqBody, tx.respBody, tx.reqRaw, tx.respRaw = nil, nil, nil, nil
+		tx.reqBufs, tx.reqHdrBufs, tx.respBufs = nil, nil, nil
+	}
 }
 
 func httpRecord(tx *httpTx) *eveHTTP {
