@@ -23,6 +23,7 @@ import (
 	"github.com/moatdev/moat/internal/protocol"
 	"github.com/moatdev/moat/internal/service"
 	"github.com/moatdev/moat/internal/service/cloudtrail"
+	"github.com/moatdev/moat/internal/service/guardduty"
 	"github.com/moatdev/moat/internal/service/iam"
 	"github.com/moatdev/moat/internal/service/organizations"
 	"github.com/moatdev/moat/internal/service/sts"
@@ -155,7 +156,7 @@ func Open(cfg Config) (*Server, error) {
 		db.Close()
 		return nil, fmt.Errorf("cloudtrail digest key: %w", err)
 	}
-	s.register(iam.New(), sts.New(), cloudtrail.New(s.digestKey), organizations.New())
+	s.register(iam.New(), sts.New(), cloudtrail.New(s.digestKey), organizations.New(), guardduty.New())
 	s.register(cfg.Services...)
 	if cfg.InsecureAllowUnsigned {
 		s.log.Warn("unsigned requests are accepted and act as the root user of the management account (--insecure-allow-unsigned)", "account", s.management)
@@ -216,9 +217,17 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		defer close(delivered)
 		s.deliverer().Run(dctx)
 	}()
+	watched := make(chan struct{})
+	go func() {
+		defer close(watched)
+		if err := guardduty.Watch(dctx, s.bus, s.db, s.log); err != nil {
+			s.log.Error("guardduty detectors stopped", "err", err)
+		}
+	}()
 	defer func() {
 		stopDelivery() // after the last request: its records are delivered too
 		<-delivered
+		<-watched
 	}()
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
