@@ -35,7 +35,8 @@
 // Options: msg, sid, rev, gid, classtype (built-in classification.config or
 // ParseClassification), priority, metadata, reference, target; flow
 // (to_server/from_client, to_client/from_server, established,
-// not_established, stateless, only_stream, no_stream); content with nocase,
+// not_established, stateless, only_stream (packets that carry reassembled
+// TCP data), no_stream (the packet payload only)); content with nocase,
 // depth, offset, distance (negative too), within, startswith, endswith,
 // fast_pattern, negation and |hex| bytes; uricontent; pcre (see below);
 // bsize, dsize, isdataat, urilen; itype; ip_proto; byte_test and byte_jump

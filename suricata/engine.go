@@ -349,6 +349,9 @@ func (e *Engine) matchRule(i int32, r *Rule, p *Packet, fs *FlowState, sc *Scrat
 		return false
 	}
 	f := &r.Flow
+	if f.OnlyStream && len(p.StreamData) == 0 {
+		return false // only_stream: reassembled TCP data only
+	}
 	if f.ToServer && !p.ToServer || f.ToClient && p.ToServer || f.Established && !p.Established || f.NotEstablished && p.Established {
 		return false
 	}
@@ -382,7 +385,7 @@ func (e *Engine) matchRule(i int32, r *Rule, p *Packet, fs *FlowState, sc *Scrat
 		if matchChain(c.items, buf, 0, 0, p, &ms) {
 			continue
 		}
-		if c.buf != BufPayload || len(c.transforms) > 0 || len(p.StreamPrev) == 0 || len(p.StreamData) == 0 {
+		if c.buf != BufPayload || len(c.transforms) > 0 || len(p.StreamPrev) == 0 || len(p.StreamData) == 0 || r.Flow.NoStream {
 			return false
 		}
 		if !matchStream(c, p, sc) {

@@ -337,6 +337,20 @@ alert tcp any any -> any any (content:"jk"; depth:2; sid:5;)`, Options{})
 	}
 }
 
+func TestStreamFlowOptions(t *testing.T) {
+	t.Parallel()
+	e := mustEngine(t, `alert tcp any any -> any any (flow:no_stream; content:"hijklm"; sid:1;)
+alert tcp any any -> any any (flow:only_stream; content:"klm"; sid:2;)`, Options{})
+	p := tcpPacket("klmnopqrst")
+	if got := sids(e.Inspect(p, &FlowState{}, nil, e.NewScratch())); got != "" {
+		t.Errorf("no stream data: %q", got)
+	}
+	p.StreamPrev, p.StreamData = []byte("abcdefghij"), p.Payload
+	if got := sids(e.Inspect(p, &FlowState{}, nil, e.NewScratch())); got != "2" {
+		t.Errorf("with stream data: %q, want 2 (no_stream does not see the window)", got)
+	}
+}
+
 func TestXbitsAcrossFlows(t *testing.T) {
 	t.Parallel()
 	e := mustEngine(t, `alert tcp any any -> any any (content:"login"; xbits:set,seen,track ip_src,expire 60; noalert; sid:1;)
