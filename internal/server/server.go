@@ -220,7 +220,9 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	watched := make(chan struct{})
 	go func() {
 		defer close(watched)
-		if err := guardduty.Watch(dctx, s.bus, s.db, s.log); err != nil {
+		// The detectors poll the log once a second rather than waking at
+		// every commit of the request path.
+		if err := guardduty.Watch(dctx, s.db.(guardduty.Store), time.Second, s.log); err != nil {
 			s.log.Error("guardduty detectors stopped", "err", err)
 		}
 	}()
@@ -250,7 +252,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 func (s *Server) deliverer() *trail.Deliverer {
 	return &trail.Deliverer{
 		DB: s.db.(trail.Store), Dir: s.cfg.TrailDir, Interval: s.cfg.TrailInterval, MaxRecords: s.cfg.TrailMaxRecords,
-		DigestInterval: s.cfg.TrailDigestInterval, Key: s.digestKey, Clock: s.clock, Log: s.log, Wake: s.bus.Changed,
+		DigestInterval: s.cfg.TrailDigestInterval, Key: s.digestKey, Clock: s.clock, Log: s.log,
 		OrgOf: s.orgOf,
 	}
 }

@@ -113,6 +113,8 @@ func (d *Deliverer) Run(ctx context.Context) error {
 		return fmt.Errorf("trail delivery: %w", err)
 	}
 	d.readOff, d.pending = off, map[fileKey]*batch{}
+	// Without Wake the deliverer polls: once a second, or at Interval when
+	// that is shorter. Waking at every commit would cost the request path.
 	tick := time.NewTicker(min(d.Interval, time.Second))
 	defer tick.Stop()
 	for {
@@ -162,13 +164,28 @@ func (d *Deliverer) Run(ctx context.Context) error {
 
 const readBatch = 512
 
-// read buffers the next events for the trails that select them.
+// read buffers the next events for the trails that select them. While no
+// trail is logging it skips the log without reading it: a trail that starts
+// later delivers only what follows its StartLogging.
 func (d *Deliverer) read(ctx context.Context) (int, error) {
-	evs, err := d.DB.ReadEvents(ctx, StreamName, d.readOff, readBatch)
-	if err != nil || len(evs) == 0 {
+	if err := d.loadTrails(ctx); err != nil {
 		return 0, err
 	}
-	if err := d.loadTrails(ctx); err != nil {
+	logging := false
+	for _, t := range d.trails {
+		// A trail stopped moments ago still has its StopLogging record to
+		// deliver.
+		logging = logging || t.Logging || d.now().Sub(t.StopLoggingTime) < 10*time.Second
+	}
+	if !logging && d.count == 0 {
+		latest, err := LatestSeq(ctx, d.DB)
+		if err == nil && latest > d.readOff {
+			d.readOff = latest
+		}
+		return 0, err
+	}
+	evs, err := d.DB.ReadEvents(ctx, StreamName, d.readOff, readBatch)
+	if err != nil || len(evs) == 0 {
 		return 0, err
 	}
 	for i := range evs {

@@ -3,77 +3,149 @@ package guardduty
 import (
 	"context"
 	"encoding/json"
-	"errors"
+	"fmt"
 	"log/slog"
+	"time"
 
 	"github.com/moatdev/moat/detect"
-	"github.com/moatdev/moat/internal/bus"
 	"github.com/moatdev/moat/internal/store"
+	"github.com/moatdev/moat/internal/trail"
 )
 
-// consumer is the bus consumer name of the live detectors.
+// consumer is the event log consumer name of the live detectors.
 const consumer = "guardduty"
 
-// Watch feeds every CloudTrail record on the bus to the detection engine of
-// its account and region, when that account has an enabled detector there,
-// and stores the findings raised or updated, keeping a finding archived once
-// a user archived it. It returns when ctx is done.
+// Store is what Watch needs: transactions and the event log.
+type Store interface {
+	store.Store
+	store.EventLog
+}
+
+// Watch feeds every CloudTrail record to the detection engine of its
+// account and region, when that account has an enabled detector there, and
+// stores the findings raised or updated, keeping a finding archived once a
+// user archived it. It polls the log every interval (findings appear within
+// about that long) and, while no detector is enabled anywhere, skips the log
+// without reading it. It returns when ctx is done.
 //
 // Detectors keep their windows and baselines in memory: after a restart
 // they start learning again, and a repeat updates the stored finding from a
-// count of one (said in docs/detection.md).
-func Watch(ctx context.Context, b *bus.Bus, st store.Store, log *slog.Logger) error {
+// count of one (RATIONALE.md).
+func Watch(ctx context.Context, st Store, interval time.Duration, log *slog.Logger) error {
 	engines := map[string]*detect.Detector{}
-	return b.Subscribe(ctx, consumer, store.StreamCloudTrail, func(ev store.Event) error {
-		key := detectorKey(ev.Account, ev.Region)
-		var d detectorRecord
-		err := st.View(ctx, func(tx store.Tx) error {
-			b, err := tx.Get(TableDetectors, key)
+	off, err := st.Offset(ctx, consumer)
+	if err != nil {
+		return fmt.Errorf("guardduty: %w", err)
+	}
+	tick := time.NewTicker(interval)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-tick.C:
+		}
+		detectors, err := enabledDetectors(ctx, st)
+		if err != nil {
+			log.Warn("guardduty: reading detectors", "err", err)
+			continue
+		}
+		if len(detectors) == 0 {
+			latest, err := trail.LatestSeq(ctx, st)
+			if err == nil && latest > off {
+				off = latest
+				err = st.SetOffset(ctx, consumer, off)
+			}
+			if err != nil && ctx.Err() == nil {
+				log.Warn("guardduty: skipping the log", "err", err)
+			}
+			continue
+		}
+		for ctx.Err() == nil {
+			evs, err := st.ReadEvents(ctx, store.StreamCloudTrail, off, 512)
+			if err != nil {
+				if ctx.Err() == nil {
+					log.Warn("guardduty: reading events", "err", err)
+				}
+				break
+			}
+			for i := range evs {
+				if err := observe(ctx, st, engines, detectors, &evs[i], log); err != nil {
+					log.Warn("guardduty: storing findings", "err", err)
+					break
+				}
+				off = evs[i].Seq
+			}
+			if err := st.SetOffset(context.WithoutCancel(ctx), consumer, off); err != nil {
+				log.Warn("guardduty: storing offset", "err", err)
+			}
+			if len(evs) < 512 {
+				break
+			}
+		}
+	}
+}
+
+// enabledDetectors reads the enabled detectors by account/region.
+func enabledDetectors(ctx context.Context, st store.Store) (map[string]detectorRecord, error) {
+	m := map[string]detectorRecord{}
+	err := st.View(ctx, func(tx store.Tx) error {
+		return tx.Scan(TableDetectors, "", "", 0, func(k string, b []byte) error {
+			var d detectorRecord
+			if err := json.Unmarshal(b, &d); err != nil {
+				return err
+			}
+			if d.Enabled {
+				m[k] = d
+			}
+			return nil
+		})
+	})
+	return m, err
+}
+
+// observe runs one record through its account's engine and stores what it
+// raised.
+func observe(ctx context.Context, st store.Store, engines map[string]*detect.Detector, detectors map[string]detectorRecord, ev *store.Event, log *slog.Logger) error {
+	key := detectorKey(ev.Account, ev.Region)
+	d, ok := detectors[key]
+	if !ok {
+		return nil
+	}
+	eng := engines[key+"/"+d.ID]
+	if eng == nil {
+		var err error
+		if eng, err = detect.New(detect.Options{DetectorID: d.ID, Region: d.Region, AccountID: d.Account}); err != nil {
+			return err
+		}
+		engines[key+"/"+d.ID] = eng
+	}
+	rec, err := detect.ParseRecord(ev.Body)
+	if err != nil {
+		log.Warn("guardduty: a CloudTrail record the engine cannot read", "eventID", ev.ID, "err", err)
+		return nil // never stop the stream on one record
+	}
+	found := eng.CloudTrail(rec)
+	if len(found) == 0 {
+		return nil
+	}
+	return st.Update(context.WithoutCancel(ctx), func(tx store.Tx) error {
+		for _, f := range found {
+			fk := key + "/" + f.ID
+			if old, err := tx.Get(TableFindings, fk); err == nil {
+				var prev storedFinding
+				if json.Unmarshal(old, &prev) == nil && prev.Service.Archived {
+					f.Service.Archived = true
+				}
+			}
+			b, err := json.Marshal(f)
 			if err != nil {
 				return err
 			}
-			return json.Unmarshal(b, &d)
-		})
-		if errors.Is(err, store.ErrNotFound) || (err == nil && !d.Enabled) {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		eng := engines[key+"/"+d.ID]
-		if eng == nil {
-			if eng, err = detect.New(detect.Options{DetectorID: d.ID, Region: d.Region, AccountID: d.Account}); err != nil {
+			if err := tx.Put(TableFindings, fk, b); err != nil {
 				return err
 			}
-			engines[key+"/"+d.ID] = eng
 		}
-		rec, err := detect.ParseRecord(ev.Body)
-		if err != nil {
-			log.Warn("guardduty: a CloudTrail record the engine cannot read", "eventID", ev.ID, "err", err)
-			return nil // never stop the stream on one record
-		}
-		found := eng.CloudTrail(rec)
-		if len(found) == 0 {
-			return nil
-		}
-		return st.Update(ctx, func(tx store.Tx) error {
-			for _, f := range found {
-				fk := key + "/" + f.ID
-				if old, err := tx.Get(TableFindings, fk); err == nil {
-					var prev storedFinding
-					if json.Unmarshal(old, &prev) == nil && prev.Service.Archived {
-						f.Service.Archived = true
-					}
-				}
-				b, err := json.Marshal(f)
-				if err != nil {
-					return err
-				}
-				if err := tx.Put(TableFindings, fk, b); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
+		return nil
 	})
 }
