@@ -73,8 +73,12 @@ type asffResource struct {
 }
 
 // asffType maps a finding type's threat purpose to an ASFF type namespace.
+// ASFF types have at most three parts (namespace/category/classifier), so
+// the slash inside a GuardDuty type becomes a hyphen, as Security Hub shows
+// GuardDuty's types ("TTPs/Discovery/Recon:EC2-PortProbeUnprotectedPort").
 func asffType(typ string) string {
 	purpose := strings.TrimPrefix(typ, MoatPrefix)
+	typ = strings.ReplaceAll(typ, "/", "-")
 	if i := strings.IndexByte(purpose, ':'); i >= 0 {
 		purpose = purpose[:i]
 	}

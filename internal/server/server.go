@@ -26,6 +26,7 @@ import (
 	"github.com/moatdev/moat/internal/service/guardduty"
 	"github.com/moatdev/moat/internal/service/iam"
 	"github.com/moatdev/moat/internal/service/organizations"
+	"github.com/moatdev/moat/internal/service/securityhub"
 	"github.com/moatdev/moat/internal/service/sts"
 	"github.com/moatdev/moat/internal/store"
 	"github.com/moatdev/moat/internal/store/sqlite"
@@ -156,7 +157,7 @@ func Open(cfg Config) (*Server, error) {
 		db.Close()
 		return nil, fmt.Errorf("cloudtrail digest key: %w", err)
 	}
-	s.register(iam.New(), sts.New(), cloudtrail.New(s.digestKey), organizations.New(), guardduty.New())
+	s.register(iam.New(), sts.New(), cloudtrail.New(s.digestKey), organizations.New(), guardduty.New(), securityhub.New())
 	s.register(cfg.Services...)
 	if cfg.InsecureAllowUnsigned {
 		s.log.Warn("unsigned requests are accepted and act as the root user of the management account (--insecure-allow-unsigned)", "account", s.management)

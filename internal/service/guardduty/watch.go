@@ -1,13 +1,16 @@
 package guardduty
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"log/slog"
 	"time"
 
+	"github.com/moatdev/moat/asff"
 	"github.com/moatdev/moat/detect"
+	"github.com/moatdev/moat/internal/service/securityhub"
 	"github.com/moatdev/moat/internal/store"
 	"github.com/moatdev/moat/internal/trail"
 )
@@ -86,6 +89,30 @@ func Watch(ctx context.Context, st Store, interval time.Duration, log *slog.Logg
 	}
 }
 
+// toSecurityHub imports findings into the account's Security Hub, when it
+// is enabled in that region, in the ASFF mapping AWS uses for GuardDuty. A
+// finding Security Hub refuses is logged; only store errors are returned.
+func toSecurityHub(tx store.Tx, account, region string, found []*detect.Finding, log *slog.Logger) error {
+	on, err := securityhub.Enabled(tx, account, region)
+	if err != nil || !on {
+		return err
+	}
+	var buf bytes.Buffer
+	if err := detect.WriteASFF(&buf, found); err != nil {
+		return err
+	}
+	res, err := asff.ParseBatchImport(buf.Bytes())
+	if err != nil {
+		log.Warn("guardduty: a finding's ASFF is not valid", "err", err)
+		return nil
+	}
+	out, err := securityhub.Import(tx, account, region, res)
+	if err == nil && out.FailedCount > 0 {
+		log.Warn("guardduty: Security Hub refused a finding", "id", out.FailedFindings[0].Id, "error", out.FailedFindings[0].ErrorMessage)
+	}
+	return err
+}
+
 // enabledDetectors reads the enabled detectors by account/region.
 func enabledDetectors(ctx context.Context, st store.Store) (map[string]detectorRecord, error) {
 	m := map[string]detectorRecord{}
@@ -130,6 +157,9 @@ func observe(ctx context.Context, st store.Store, engines map[string]*detect.Det
 		return nil
 	}
 	return st.Update(context.WithoutCancel(ctx), func(tx store.Tx) error {
+		if err := toSecurityHub(tx, ev.Account, ev.Region, found, log); err != nil {
+			return err
+		}
 		for _, f := range found {
 			fk := key + "/" + f.ID
 			if old, err := tx.Get(TableFindings, fk); err == nil {
