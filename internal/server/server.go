@@ -23,8 +23,10 @@ import (
 	"github.com/moatdev/moat/internal/protocol"
 	"github.com/moatdev/moat/internal/service"
 	"github.com/moatdev/moat/internal/service/cloudtrail"
+	"github.com/moatdev/moat/internal/service/events"
 	"github.com/moatdev/moat/internal/service/guardduty"
 	"github.com/moatdev/moat/internal/service/iam"
+	"github.com/moatdev/moat/internal/service/logs"
 	"github.com/moatdev/moat/internal/service/organizations"
 	"github.com/moatdev/moat/internal/service/securityhub"
 	"github.com/moatdev/moat/internal/service/sts"
@@ -157,7 +159,7 @@ func Open(cfg Config) (*Server, error) {
 		db.Close()
 		return nil, fmt.Errorf("cloudtrail digest key: %w", err)
 	}
-	s.register(iam.New(), sts.New(), cloudtrail.New(s.digestKey), organizations.New(), guardduty.New(), securityhub.New())
+	s.register(iam.New(), sts.New(), cloudtrail.New(s.digestKey), organizations.New(), guardduty.New(), securityhub.New(), events.New(), logs.New())
 	s.register(cfg.Services...)
 	if cfg.InsecureAllowUnsigned {
 		s.log.Warn("unsigned requests are accepted and act as the root user of the management account (--insecure-allow-unsigned)", "account", s.management)
@@ -227,10 +229,18 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 			s.log.Error("guardduty detectors stopped", "err", err)
 		}
 	}()
+	routed := make(chan struct{})
+	go func() {
+		defer close(routed)
+		if err := events.Run(dctx, s.db.(events.Store), time.Second, s.clock, s.log); err != nil {
+			s.log.Error("eventbridge delivery stopped", "err", err)
+		}
+	}()
 	defer func() {
 		stopDelivery() // after the last request: its records are delivered too
 		<-delivered
 		<-watched
+		<-routed
 	}()
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()

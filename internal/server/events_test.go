@@ -1,0 +1,95 @@
+package server_test
+
+import (
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// "Alert me when root signs in", through the real AWS CLI: an EventBridge
+// rule on the console sign-in event of the root user targets a log group;
+// root signs in and the event arrives there within seconds, with the
+// sign-in record inside. Write API calls reach rules, reads do not, and
+// PutEvents delivers custom events.
+func TestEventBridgeRootSignIn(t *testing.T) {
+	v2 := cliV2(t)
+	t.Parallel()
+	ts := start(t)
+	dir := t.TempDir()
+	creds, err := os.ReadFile(filepath.Join(ts.Data, "credentials"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "credentials"), creds, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "config"), nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	f := &flow{cliRun: cliRun{bin: v2, url: ts.URL, dir: dir, t: t}, t: t}
+	const root = "moat-root"
+	group := func(name string) string { return "arn:aws:logs:us-east-1:" + ts.Account + ":log-group:" + name }
+
+	f.ok(root, "logs", "create-log-group", "--log-group-name", "/moat/alerts")
+	f.denied("ResourceAlreadyExistsException", "", root, "logs", "create-log-group", "--log-group-name", "/moat/alerts")
+	f.denied("InvalidEventPatternException", "Event pattern is not valid", root, "events", "put-rule", "--name", "bad", "--event-pattern", `{"source":"aws.iam"}`)
+	f.denied("ValidationException", "EventPattern or ScheduleExpression", root, "events", "put-rule", "--name", "empty")
+	rule := f.ok(root, "events", "put-rule", "--name", "root-signin", "--event-pattern",
+		`{"detail-type":["AWS Console Sign In via CloudTrail"],"detail":{"userIdentity":{"type":["Root"]}}}`)
+	if str(rule, "RuleArn") != "arn:aws:events:us-east-1:"+ts.Account+":rule/root-signin" {
+		t.Fatalf("put-rule: %v", rule)
+	}
+	if res := f.ok(root, "events", "put-targets", "--rule", "root-signin", "--targets", "Id=alerts,Arn="+group("/moat/alerts")); res["FailedEntryCount"] != float64(0) {
+		t.Fatalf("put-targets: %v", res)
+	}
+	f.denied("ValidationException", "has targets", root, "events", "delete-rule", "--name", "root-signin")
+	if res := f.ok(root, "events", "test-event-pattern", "--event-pattern", `{"source":[{"prefix":"aws."}]}`,
+		"--event", `{"id":"1","source":"aws.iam","detail-type":"x","account":"`+ts.Account+`","time":"2026-11-29T00:00:00Z","region":"us-east-1","resources":[],"detail":{}}`); res["Result"] != true {
+		t.Fatalf("test-event-pattern: %v", res)
+	}
+	f.ok(root, "events", "put-rule", "--name", "user-changes", "--event-pattern", `{"source":["aws.iam"],"detail":{"eventName":["CreateUser","ListUsers"]}}`)
+	f.ok(root, "events", "put-targets", "--rule", "user-changes", "--targets", "Id=log,Arn="+group("/moat/iam"))
+	f.ok(root, "events", "put-rule", "--name", "app", "--event-pattern", `{"source":["my.app"],"detail":{"level":["error"]}}`)
+	f.ok(root, "events", "put-targets", "--rule", "app", "--targets", "Id=log,Arn="+group("/moat/app"), "Id=sns,Arn=arn:aws:sns:us-east-1:"+ts.Account+":not-served-yet")
+
+	// Root signs in on the console endpoint.
+	pw, _ := os.ReadFile(filepath.Join(ts.Data, "root-password"))
+	resp, err := http.Post(ts.URL+"/_moat/signin", "application/json",
+		strings.NewReader(`{"rootEmail":"root@`+ts.Account+`.moat.invalid","password":"`+strings.TrimSpace(string(pw))+`"}`))
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("root sign-in: %v %v", resp, err)
+	}
+	resp.Body.Close()
+	f.ok(root, "iam", "create-user", "--user-name", "watched")
+	f.ok(root, "iam", "list-users")
+	waitFor(t, func() bool {
+		out := f.ok(root, "logs", "filter-log-events", "--log-group-name", "/moat/alerts")
+		evs := out["events"].([]any)
+		return len(evs) == 1 && strings.Contains(str(evs[0].(map[string]any), "message"), `"detail-type":"AWS Console Sign In via CloudTrail"`) &&
+			strings.Contains(str(evs[0].(map[string]any), "message"), `"ConsoleLogin":"Success"`)
+	})
+	waitFor(t, func() bool { // the log group appears with its first event
+		out, _, code := f.run(root, "logs", "filter-log-events", "--log-group-name", "/moat/iam")
+		return code == 0 && strings.Contains(out, `\"eventName\":\"CreateUser\"`)
+	})
+	if msgs := toJSON(f.ok(root, "logs", "filter-log-events", "--log-group-name", "/moat/iam")["events"]); strings.Contains(msgs, `\"eventName\":\"ListUsers\"`) {
+		t.Errorf("a read-only call reached EventBridge: %s", msgs)
+	}
+
+	// Custom events: delivered before PutEvents answers; bad entries refused one by one.
+	res := f.ok(root, "events", "put-events", "--entries",
+		`[{"Source":"my.app","DetailType":"log","Detail":"{\"level\":\"error\",\"msg\":\"disk full\"}"},{"Source":"my.app","DetailType":"log","Detail":"not json"},{"Source":"aws.iam","DetailType":"spoof","Detail":"{}"}]`)
+	if res["FailedEntryCount"] != float64(2) {
+		t.Fatalf("put-events: %v", res)
+	}
+	if msgs := toJSON(f.ok(root, "logs", "filter-log-events", "--log-group-name", "/moat/app")["events"]); !strings.Contains(msgs, "disk full") {
+		t.Errorf("the custom event did not reach its log group: %s", msgs)
+	}
+	f.ok(root, "events", "disable-rule", "--name", "app")
+	if d := f.ok(root, "events", "describe-rule", "--name", "app"); str(d, "State") != "DISABLED" {
+		t.Errorf("describe-rule after disable-rule: %v", d)
+	}
+	f.denied("ResourceNotFoundException", "does not exist", root, "events", "describe-rule", "--name", "nope")
+}

@@ -1,0 +1,679 @@
+// Package events serves EventBridge (json 1.1) on the default bus: rules
+// with event patterns (the eventpattern engine), their targets, PutEvents
+// and TestEventPattern; Run delivers CloudTrail's write events and console
+// sign-ins to the rules that match, as AWS does ("AWS API Call via
+// CloudTrail", "AWS Console Sign In via CloudTrail").
+//
+// Targets delivered today: CloudWatch Logs log groups (internal/service/logs).
+// Other targets (SNS, Lambda, API destinations, ...) are accepted; what is
+// meant for them is kept in a dead-letter table rather than dropped.
+// Schedule expressions are validated and stored but do not fire yet.
+package events
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"regexp"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/moatdev/moat/eventpattern"
+	"github.com/moatdev/moat/internal/awserr"
+	"github.com/moatdev/moat/internal/protocol"
+	"github.com/moatdev/moat/internal/service"
+	"github.com/moatdev/moat/internal/service/logs"
+	"github.com/moatdev/moat/internal/store"
+)
+
+// Tables.
+const (
+	TableRules      = "events.rules"      // account/region/bus/name → rule
+	TableDeadLetter = "events.deadletter" // account/region/time/id → undelivered event and why
+)
+
+// EventBridge's errors.
+var (
+	validation      = awserr.Def{Code: "ValidationException", Status: http.StatusBadRequest}
+	invalidPattern  = awserr.Def{Code: "InvalidEventPatternException", Status: http.StatusBadRequest}
+	notFound        = awserr.Def{Code: "ResourceNotFoundException", Status: http.StatusBadRequest}
+	limitExceeded   = awserr.Def{Code: "LimitExceededException", Status: http.StatusBadRequest}
+	ruleNameRE      = regexp.MustCompile(`^[\.\-_A-Za-z0-9]{1,64}$`)
+	scheduleRE      = regexp.MustCompile(`^(rate\(\d+ (minute|minutes|hour|hours|day|days)\)|cron\(\S+ \S+ \S+ \S+ \S+ \S+\))$`)
+	maxTargetsPerRu = 5
+)
+
+// New returns the EventBridge service.
+func New() *service.Service {
+	ruleRes := func(c *service.Call, bus, name string) string {
+		if bus == "" || bus == "default" {
+			return "arn:aws:events:" + c.Region + ":" + c.Account() + ":rule/" + name
+		}
+		return "arn:aws:events:" + c.Region + ":" + c.Account() + ":rule/" + bus + "/" + name
+	}
+	return &service.Service{
+		Meta:        protocol.Service{Name: "events", Protocol: "json", JSONVersion: "1.1", TargetPrefix: "AWSEvents"},
+		EventSource: "events.amazonaws.com",
+		Ops: service.Table(
+			service.Op("PutRule", "events:PutRule", putRule, service.Resource(func(_ context.Context, c *service.Call, in *PutRuleInput) (string, error) {
+				return ruleRes(c, deref(in.EventBusName), in.Name), nil
+			})),
+			service.Op("DescribeRule", "events:DescribeRule", describeRule, service.ReadOnly[RuleInput](), service.Resource(func(_ context.Context, c *service.Call, in *RuleInput) (string, error) {
+				return ruleRes(c, deref(in.EventBusName), in.Name), nil
+			})),
+			service.Op("ListRules", "events:ListRules", listRules, service.ReadOnly[ListRulesInput]()),
+			service.Op("DeleteRule", "events:DeleteRule", deleteRule, service.Resource(func(_ context.Context, c *service.Call, in *RuleInput) (string, error) {
+				return ruleRes(c, deref(in.EventBusName), in.Name), nil
+			})),
+			service.Op("EnableRule", "events:EnableRule", func(ctx context.Context, c *service.Call, in *RuleInput) (*struct{}, error) {
+				return setState(ctx, c, in, "ENABLED")
+			},
+				service.Resource(func(_ context.Context, c *service.Call, in *RuleInput) (string, error) {
+					return ruleRes(c, deref(in.EventBusName), in.Name), nil
+				})),
+			service.Op("DisableRule", "events:DisableRule", func(ctx context.Context, c *service.Call, in *RuleInput) (*struct{}, error) {
+				return setState(ctx, c, in, "DISABLED")
+			},
+				service.Resource(func(_ context.Context, c *service.Call, in *RuleInput) (string, error) {
+					return ruleRes(c, deref(in.EventBusName), in.Name), nil
+				})),
+			service.Op("PutTargets", "events:PutTargets", putTargets, service.Resource(func(_ context.Context, c *service.Call, in *PutTargetsInput) (string, error) {
+				return ruleRes(c, deref(in.EventBusName), in.Rule), nil
+			})),
+			service.Op("ListTargetsByRule", "events:ListTargetsByRule", listTargets, service.ReadOnly[TargetsInput](), service.Resource(func(_ context.Context, c *service.Call, in *TargetsInput) (string, error) {
+				return ruleRes(c, deref(in.EventBusName), in.Rule), nil
+			})),
+			service.Op("RemoveTargets", "events:RemoveTargets", removeTargets, service.Resource(func(_ context.Context, c *service.Call, in *RemoveTargetsInput) (string, error) {
+				return ruleRes(c, deref(in.EventBusName), in.Rule), nil
+			})),
+			service.Op("PutEvents", "events:PutEvents", putEvents),
+			service.Op("TestEventPattern", "events:TestEventPattern", testEventPattern, service.ReadOnly[TestEventPatternInput]()),
+		),
+	}
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+// Rule is a stored rule.
+type Rule struct {
+	Name               string   `json:"name"`
+	Account            string   `json:"account"`
+	Region             string   `json:"region"`
+	Bus                string   `json:"bus"`
+	EventPattern       string   `json:"eventPattern,omitempty"`
+	ScheduleExpression string   `json:"scheduleExpression,omitempty"`
+	State              string   `json:"state"`
+	Description        string   `json:"description,omitempty"`
+	RoleArn            string   `json:"roleArn,omitempty"`
+	Targets            []Target `json:"targets,omitempty"`
+}
+
+// ARN is the rule's ARN.
+func (r *Rule) ARN() string {
+	if r.Bus == "default" {
+		return "arn:aws:events:" + r.Region + ":" + r.Account + ":rule/" + r.Name
+	}
+	return "arn:aws:events:" + r.Region + ":" + r.Account + ":rule/" + r.Bus + "/" + r.Name
+}
+
+// Target is EventBridge's Target shape (the members moat uses).
+type Target struct {
+	Id        string
+	Arn       string
+	RoleArn   *string `json:",omitempty"`
+	Input     *string `json:",omitempty"`
+	InputPath *string `json:",omitempty"`
+}
+
+func busName(s *string) (string, error) {
+	b := deref(s)
+	if b == "" || b == "default" || strings.HasSuffix(b, ":event-bus/default") {
+		return "default", nil
+	}
+	return "", notFound.New("Event bus %s does not exist.", b)
+}
+
+func ruleKey(account, region, bus, name string) string {
+	return account + "/" + region + "/" + bus + "/" + name
+}
+
+// PutRuleInput is EventBridge's PutRule request.
+type PutRuleInput struct {
+	Name               string `aws:",required"`
+	EventPattern       *string
+	ScheduleExpression *string
+	State              *string
+	Description        *string
+	RoleArn            *string
+	EventBusName       *string
+}
+
+// PutRuleOutput is EventBridge's PutRule response.
+type PutRuleOutput struct{ RuleArn string }
+
+func putRule(ctx context.Context, c *service.Call, in *PutRuleInput) (*PutRuleOutput, error) {
+	if !ruleNameRE.MatchString(in.Name) {
+		return nil, validation.New("1 validation error detected: Value '%s' at 'name' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\.\\-_A-Za-z0-9]+", in.Name)
+	}
+	bus, err := busName(in.EventBusName)
+	if err != nil {
+		return nil, err
+	}
+	if deref(in.EventPattern) == "" && deref(in.ScheduleExpression) == "" {
+		return nil, validation.New("Parameter(s) EventPattern or ScheduleExpression must be specified.")
+	}
+	if p := deref(in.EventPattern); p != "" {
+		if _, err := eventpattern.Parse([]byte(p)); err != nil {
+			var pe *eventpattern.Error
+			if errors.As(err, &pe) {
+				return nil, invalidPattern.New("%s", pe.AWSMessage())
+			}
+			return nil, invalidPattern.New("Event pattern is not valid. Reason: %v", err)
+		}
+	}
+	if s := deref(in.ScheduleExpression); s != "" && !scheduleRE.MatchString(s) {
+		return nil, validation.New("Parameter ScheduleExpression is not valid.")
+	}
+	state := "ENABLED"
+	if in.State != nil {
+		switch *in.State {
+		case "ENABLED", "DISABLED", "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS":
+			state = *in.State
+		default:
+			return nil, validation.New("1 validation error detected: Value '%s' at 'state' failed to satisfy constraint: Member must satisfy enum value set: [ENABLED, DISABLED, ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS]", *in.State)
+		}
+	}
+	r := &Rule{Name: in.Name, Account: c.Account(), Region: c.Region, Bus: bus, EventPattern: deref(in.EventPattern),
+		ScheduleExpression: deref(in.ScheduleExpression), State: state, Description: deref(in.Description), RoleArn: deref(in.RoleArn)}
+	err = c.Deps.Store.Update(ctx, func(tx store.Tx) error {
+		key := ruleKey(r.Account, r.Region, r.Bus, r.Name)
+		if b, err := tx.Get(TableRules, key); err == nil { // PutRule updates; targets stay
+			var old Rule
+			if err := json.Unmarshal(b, &old); err != nil {
+				return err
+			}
+			r.Targets = old.Targets
+		}
+		b, _ := json.Marshal(r)
+		return tx.Put(TableRules, key, b)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &PutRuleOutput{RuleArn: r.ARN()}, nil
+}
+
+// RuleInput names a rule.
+type RuleInput struct {
+	Name         string `aws:",required"`
+	EventBusName *string
+}
+
+func loadRule(tx store.Tx, c *service.Call, busArg *string, name string) (*Rule, error) {
+	bus, err := busName(busArg)
+	if err != nil {
+		return nil, err
+	}
+	b, err := tx.Get(TableRules, ruleKey(c.Account(), c.Region, bus, name))
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, notFound.New("Rule %s does not exist on EventBus %s.", name, bus)
+	}
+	if err != nil {
+		return nil, err
+	}
+	var r Rule
+	return &r, json.Unmarshal(b, &r)
+}
+
+func saveRule(tx store.Tx, r *Rule) error {
+	b, err := json.Marshal(r)
+	if err != nil {
+		return err
+	}
+	return tx.Put(TableRules, ruleKey(r.Account, r.Region, r.Bus, r.Name), b)
+}
+
+// DescribeRuleOutput is EventBridge's DescribeRule response (and ListRules' Rule).
+type DescribeRuleOutput struct {
+	Name               string
+	Arn                string
+	EventPattern       string `aws:",omitempty"`
+	ScheduleExpression string `aws:",omitempty"`
+	State              string
+	Description        string `aws:",omitempty"`
+	RoleArn            string `aws:",omitempty"`
+	EventBusName       string
+	CreatedBy          string `aws:",omitempty"`
+}
+
+func ruleShape(r *Rule) DescribeRuleOutput {
+	return DescribeRuleOutput{Name: r.Name, Arn: r.ARN(), EventPattern: r.EventPattern, ScheduleExpression: r.ScheduleExpression, State: r.State,
+		Description: r.Description, RoleArn: r.RoleArn, EventBusName: r.Bus, CreatedBy: r.Account}
+}
+
+func describeRule(ctx context.Context, c *service.Call, in *RuleInput) (*DescribeRuleOutput, error) {
+	var out DescribeRuleOutput
+	err := c.Deps.Store.View(ctx, func(tx store.Tx) error {
+		r, err := loadRule(tx, c, in.EventBusName, in.Name)
+		if err == nil {
+			out = ruleShape(r)
+		}
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// ListRulesInput is EventBridge's ListRules request.
+type ListRulesInput struct {
+	NamePrefix   *string
+	EventBusName *string
+	Limit        *int32
+	NextToken    *string
+}
+
+// ListRulesOutput is EventBridge's ListRules response.
+type ListRulesOutput struct {
+	Rules     []DescribeRuleOutput
+	NextToken *string
+}
+
+func listRules(ctx context.Context, c *service.Call, in *ListRulesInput) (*ListRulesOutput, error) {
+	bus, err := busName(in.EventBusName)
+	if err != nil {
+		return nil, err
+	}
+	out := &ListRulesOutput{Rules: []DescribeRuleOutput{}}
+	err = c.Deps.Store.View(ctx, func(tx store.Tx) error {
+		return tx.Scan(TableRules, ruleKey(c.Account(), c.Region, bus, deref(in.NamePrefix)), "", 0, func(_ string, b []byte) error {
+			var r Rule
+			if err := json.Unmarshal(b, &r); err != nil {
+				return err
+			}
+			out.Rules = append(out.Rules, ruleShape(&r))
+			return nil
+		})
+	})
+	return out, err
+}
+
+func deleteRule(ctx context.Context, c *service.Call, in *RuleInput) (*struct{}, error) {
+	return &struct{}{}, c.Deps.Store.Update(ctx, func(tx store.Tx) error {
+		r, err := loadRule(tx, c, in.EventBusName, in.Name)
+		if notFound.Is(err) {
+			return nil // DeleteRule of a missing rule succeeds, as in AWS
+		}
+		if err != nil {
+			return err
+		}
+		if len(r.Targets) > 0 {
+			return validation.New("Rule can't be deleted since it has targets.")
+		}
+		return tx.Delete(TableRules, ruleKey(r.Account, r.Region, r.Bus, r.Name))
+	})
+}
+
+func setState(ctx context.Context, c *service.Call, in *RuleInput, state string) (*struct{}, error) {
+	return &struct{}{}, c.Deps.Store.Update(ctx, func(tx store.Tx) error {
+		r, err := loadRule(tx, c, in.EventBusName, in.Name)
+		if err != nil {
+			return err
+		}
+		r.State = state
+		return saveRule(tx, r)
+	})
+}
+
+// PutTargetsInput is EventBridge's PutTargets request.
+type PutTargetsInput struct {
+	Rule         string `aws:",required"`
+	EventBusName *string
+	Targets      []Target `aws:",required"`
+}
+
+// FailedEntry is EventBridge's PutTargetsResultEntry / RemoveTargetsResultEntry.
+type FailedEntry struct{ TargetId, ErrorCode, ErrorMessage string }
+
+// TargetsResult is the PutTargets and RemoveTargets response.
+type TargetsResult struct {
+	FailedEntryCount int32
+	FailedEntries    []FailedEntry
+}
+
+func putTargets(ctx context.Context, c *service.Call, in *PutTargetsInput) (*TargetsResult, error) {
+	out := &TargetsResult{FailedEntries: []FailedEntry{}}
+	err := c.Deps.Store.Update(ctx, func(tx store.Tx) error {
+		r, err := loadRule(tx, c, in.EventBusName, in.Rule)
+		if err != nil {
+			return err
+		}
+		for _, t := range in.Targets {
+			if t.Id == "" || t.Arn == "" || !strings.HasPrefix(t.Arn, "arn:") {
+				out.FailedEntries = append(out.FailedEntries, FailedEntry{TargetId: t.Id, ErrorCode: "ValidationException", ErrorMessage: "Parameter(s) Id and a valid Arn must be specified."})
+				continue
+			}
+			if t.Input != nil && t.InputPath != nil {
+				out.FailedEntries = append(out.FailedEntries, FailedEntry{TargetId: t.Id, ErrorCode: "ValidationException", ErrorMessage: "Only one of Input, InputPath, or InputTransformer must be provided."})
+				continue
+			}
+			replaced := false
+			for i := range r.Targets {
+				if r.Targets[i].Id == t.Id {
+					r.Targets[i], replaced = t, true
+				}
+			}
+			if !replaced {
+				if len(r.Targets) >= maxTargetsPerRu {
+					return limitExceeded.New("The requested resource exceeds the maximum number allowed.")
+				}
+				r.Targets = append(r.Targets, t)
+			}
+		}
+		return saveRule(tx, r)
+	})
+	out.FailedEntryCount = int32(len(out.FailedEntries))
+	return out, err
+}
+
+// TargetsInput names a rule's targets.
+type TargetsInput struct {
+	Rule         string `aws:",required"`
+	EventBusName *string
+}
+
+// ListTargetsOutput is EventBridge's ListTargetsByRule response.
+type ListTargetsOutput struct{ Targets []Target }
+
+func listTargets(ctx context.Context, c *service.Call, in *TargetsInput) (*ListTargetsOutput, error) {
+	out := &ListTargetsOutput{Targets: []Target{}}
+	err := c.Deps.Store.View(ctx, func(tx store.Tx) error {
+		r, err := loadRule(tx, c, in.EventBusName, in.Rule)
+		if err == nil {
+			out.Targets = append(out.Targets, r.Targets...)
+		}
+		return err
+	})
+	return out, err
+}
+
+// RemoveTargetsInput is EventBridge's RemoveTargets request.
+type RemoveTargetsInput struct {
+	Rule         string `aws:",required"`
+	EventBusName *string
+	Ids          []string `aws:",required"`
+}
+
+func removeTargets(ctx context.Context, c *service.Call, in *RemoveTargetsInput) (*TargetsResult, error) {
+	out := &TargetsResult{FailedEntries: []FailedEntry{}}
+	err := c.Deps.Store.Update(ctx, func(tx store.Tx) error {
+		r, err := loadRule(tx, c, in.EventBusName, in.Rule)
+		if err != nil {
+			return err
+		}
+		for _, id := range in.Ids {
+			n := len(r.Targets)
+			r.Targets = removeID(r.Targets, id)
+			if len(r.Targets) == n {
+				out.FailedEntries = append(out.FailedEntries, FailedEntry{TargetId: id, ErrorCode: "ResourceNotFoundException", ErrorMessage: "Target " + id + " does not exist."})
+			}
+		}
+		return saveRule(tx, r)
+	})
+	out.FailedEntryCount = int32(len(out.FailedEntries))
+	return out, err
+}
+
+func removeID(ts []Target, id string) []Target {
+	out := ts[:0]
+	for _, t := range ts {
+		if t.Id != id {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// PutEventsEntry is EventBridge's PutEventsRequestEntry.
+type PutEventsEntry struct {
+	Time         *time.Time
+	Source       *string
+	Resources    []string
+	DetailType   *string
+	Detail       *string
+	EventBusName *string
+}
+
+// PutEventsInput is EventBridge's PutEvents request.
+type PutEventsInput struct {
+	Entries []PutEventsEntry `aws:",required"`
+}
+
+// PutEventsResultEntry is EventBridge's PutEventsResultEntry.
+type PutEventsResultEntry struct {
+	EventId      string `aws:",omitempty"`
+	ErrorCode    string `aws:",omitempty"`
+	ErrorMessage string `aws:",omitempty"`
+}
+
+// PutEventsOutput is EventBridge's PutEvents response.
+type PutEventsOutput struct {
+	FailedEntryCount int32
+	Entries          []PutEventsResultEntry
+}
+
+// putEvents puts custom events on the default bus and delivers them to the
+// matching rules' targets before it answers.
+func putEvents(ctx context.Context, c *service.Call, in *PutEventsInput) (*PutEventsOutput, error) {
+	if len(in.Entries) < 1 || len(in.Entries) > 10 {
+		return nil, validation.New("1 validation error detected: Value at 'entries' failed to satisfy constraint: Member must have length less than or equal to 10")
+	}
+	out := &PutEventsOutput{Entries: []PutEventsResultEntry{}}
+	var accepted [][]byte
+	for _, e := range in.Entries {
+		fail := func(code, msg string) {
+			out.Entries = append(out.Entries, PutEventsResultEntry{ErrorCode: code, ErrorMessage: msg})
+			out.FailedEntryCount++
+		}
+		switch {
+		case deref(e.Source) == "":
+			fail("InvalidArgument", "Parameter Source is not valid. Reason: Source is a required argument.")
+			continue
+		case deref(e.DetailType) == "":
+			fail("InvalidArgument", "Parameter DetailType is not valid. Reason: DetailType is a required argument.")
+			continue
+		case strings.HasPrefix(deref(e.Source), "aws."):
+			fail("NotAuthorizedForSourceException", "Not authorized for the source.")
+			continue
+		}
+		if _, err := busName(e.EventBusName); err != nil {
+			fail("InvalidArgument", "Event bus "+deref(e.EventBusName)+" does not exist.")
+			continue
+		}
+		var detail json.RawMessage = []byte("{}")
+		if d := deref(e.Detail); d != "" {
+			var m map[string]json.RawMessage
+			if json.Unmarshal([]byte(d), &m) != nil {
+				fail("MalformedDetail", "Detail is malformed.")
+				continue
+			}
+			detail = json.RawMessage(d)
+		}
+		t := c.Now.UTC()
+		if e.Time != nil {
+			t = e.Time.UTC()
+		}
+		id := uuid.NewString()
+		ev, _ := json.Marshal(envelope{Version: "0", ID: id, DetailType: *e.DetailType, Source: *e.Source, Account: c.Account(), Time: t.Format(time.RFC3339),
+			Region: c.Region, Resources: nonNil(e.Resources), Detail: detail})
+		if len(ev) > 256*1024 {
+			fail("InvalidArgument", "Total size of the entries in the request is over the limit.")
+			continue
+		}
+		out.Entries = append(out.Entries, PutEventsResultEntry{EventId: id})
+		accepted = append(accepted, ev)
+	}
+	if len(accepted) == 0 {
+		return out, nil
+	}
+	err := c.Deps.Store.Update(ctx, func(tx store.Tx) error {
+		rules, err := rulesOf(tx, c.Account(), c.Region)
+		if err != nil {
+			return err
+		}
+		set := buildSet(rules)
+		for _, ev := range accepted {
+			if err := dispatch(tx, set, rules, c.Account(), c.Region, ev, c.Now); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+// TestEventPatternInput is EventBridge's TestEventPattern request.
+type TestEventPatternInput struct {
+	EventPattern string `aws:",required"`
+	Event        string `aws:",required"`
+}
+
+// TestEventPatternOutput is EventBridge's TestEventPattern response.
+type TestEventPatternOutput struct{ Result bool }
+
+func testEventPattern(_ context.Context, _ *service.Call, in *TestEventPatternInput) (*TestEventPatternOutput, error) {
+	p, err := eventpattern.Parse([]byte(in.EventPattern))
+	if err != nil {
+		var pe *eventpattern.Error
+		if errors.As(err, &pe) {
+			return nil, invalidPattern.New("%s", pe.AWSMessage())
+		}
+		return nil, invalidPattern.New("Event pattern is not valid. Reason: %v", err)
+	}
+	var ev map[string]json.RawMessage
+	if json.Unmarshal([]byte(in.Event), &ev) != nil {
+		return nil, validation.New("Parameter Event is not valid.")
+	}
+	set := eventpattern.NewSet()
+	set.Add("p", p)
+	ids, err := set.Match([]byte(in.Event))
+	if err != nil {
+		return nil, validation.New("Parameter Event is not valid. Reason: %v", err)
+	}
+	return &TestEventPatternOutput{Result: len(ids) > 0}, nil
+}
+
+// envelope is an EventBridge event.
+type envelope struct {
+	Version    string          `json:"version"`
+	ID         string          `json:"id"`
+	DetailType string          `json:"detail-type"`
+	Source     string          `json:"source"`
+	Account    string          `json:"account"`
+	Time       string          `json:"time"`
+	Region     string          `json:"region"`
+	Resources  []string        `json:"resources"`
+	Detail     json.RawMessage `json:"detail"`
+}
+
+// rulesOf reads the enabled pattern rules of an account's default bus.
+func rulesOf(tx store.Tx, account, region string) (map[string]*Rule, error) {
+	rules := map[string]*Rule{}
+	err := tx.Scan(TableRules, ruleKey(account, region, "default", ""), "", 0, func(_ string, b []byte) error {
+		var r Rule
+		if err := json.Unmarshal(b, &r); err != nil {
+			return err
+		}
+		if r.State != "DISABLED" && r.EventPattern != "" {
+			rules[r.Name] = &r
+		}
+		return nil
+	})
+	return rules, err
+}
+
+func buildSet(rules map[string]*Rule) *eventpattern.Set {
+	set := eventpattern.NewSet()
+	for name, r := range rules {
+		if p, err := eventpattern.Parse([]byte(r.EventPattern)); err == nil {
+			set.Add(name, p)
+		}
+	}
+	return set
+}
+
+// dispatch delivers one event to the targets of every rule that matches.
+func dispatch(tx store.Tx, set *eventpattern.Set, rules map[string]*Rule, account, region string, ev []byte, now time.Time) error {
+	names, err := set.Match(ev)
+	if err != nil || len(names) == 0 {
+		return nil
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		for _, t := range rules[name].Targets {
+			msg := string(ev)
+			if t.Input != nil {
+				msg = *t.Input
+			} else if t.InputPath != nil {
+				msg = inputPath(ev, *t.InputPath)
+			}
+			if group, ok := logGroup(t.Arn); ok {
+				if err := logs.Append(tx, account, region, group, "moat-events-"+name, msg, now); err != nil {
+					return err
+				}
+				continue
+			}
+			dl, _ := json.Marshal(map[string]string{"rule": name, "target": t.Arn, "reason": "moat does not deliver to this target type yet", "event": msg})
+			if err := tx.Put(TableDeadLetter, account+"/"+region+"/"+now.UTC().Format(time.RFC3339Nano)+"/"+uuid.NewString(), dl); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// logGroup reads a CloudWatch Logs log group ARN.
+func logGroup(arn string) (string, bool) {
+	parts := strings.SplitN(arn, ":", 7)
+	if len(parts) < 7 || parts[2] != "logs" || parts[5] != "log-group" {
+		return "", false
+	}
+	return strings.TrimSuffix(parts[6], ":*"), true
+}
+
+// inputPath extracts a JSONPath of the simple form $.a.b from the event.
+func inputPath(ev []byte, path string) string {
+	var v any
+	if json.Unmarshal(ev, &v) != nil {
+		return string(ev)
+	}
+	for _, part := range strings.Split(strings.TrimPrefix(strings.TrimPrefix(path, "$"), "."), ".") {
+		if part == "" {
+			continue
+		}
+		m, ok := v.(map[string]any)
+		if !ok {
+			return "null"
+		}
+		v = m[part]
+	}
+	b, _ := json.Marshal(v)
+	return string(b)
+}
