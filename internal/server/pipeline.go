@@ -55,6 +55,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.signin(w, r)
 		return
 	}
+	if strings.HasPrefix(r.URL.Path, "/_moat/sns/") {
+		s.snsLink(w, r)
+		return
+	}
 	if r.URL.Path == healthPath {
 		s.health(w, r)
 		return

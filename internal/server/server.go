@@ -29,6 +29,7 @@ import (
 	"github.com/moatdev/moat/internal/service/logs"
 	"github.com/moatdev/moat/internal/service/organizations"
 	"github.com/moatdev/moat/internal/service/securityhub"
+	"github.com/moatdev/moat/internal/service/sns"
 	"github.com/moatdev/moat/internal/service/sts"
 	"github.com/moatdev/moat/internal/store"
 	"github.com/moatdev/moat/internal/store/sqlite"
@@ -93,6 +94,7 @@ type Server struct {
 	verifier   *sigv4.Verifier
 	trail      *trail.Writer
 	digestKey  *trail.DigestKey
+	sns        *sns.Deliverer
 	bus        *bus.Bus
 	management string
 
@@ -159,7 +161,12 @@ func Open(cfg Config) (*Server, error) {
 		db.Close()
 		return nil, fmt.Errorf("cloudtrail digest key: %w", err)
 	}
-	s.register(iam.New(), sts.New(), cloudtrail.New(s.digestKey), organizations.New(), guardduty.New(), securityhub.New(), events.New(), logs.New())
+	if s.sns, err = sns.NewDeliverer(filepath.Join(cfg.DataDir, "sns"), db, s.endpointURL(), s.log, s.clock); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("sns signing key: %w", err)
+	}
+	s.register(iam.New(), sts.New(), cloudtrail.New(s.digestKey), organizations.New(), guardduty.New(), securityhub.New(),
+		events.New(s.publishAsEvents), logs.New(), sns.New(s.sns))
 	s.register(cfg.Services...)
 	if cfg.InsecureAllowUnsigned {
 		s.log.Warn("unsigned requests are accepted and act as the root user of the management account (--insecure-allow-unsigned)", "account", s.management)
@@ -229,10 +236,11 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 			s.log.Error("guardduty detectors stopped", "err", err)
 		}
 	}()
+	go s.sns.Run(dctx)
 	routed := make(chan struct{})
 	go func() {
 		defer close(routed)
-		if err := events.Run(dctx, s.db.(events.Store), time.Second, s.clock, s.log); err != nil {
+		if err := events.Run(dctx, s.db.(events.Store), s.publishAsEvents, time.Second, s.clock, s.log); err != nil {
 			s.log.Error("eventbridge delivery stopped", "err", err)
 		}
 	}()
@@ -257,6 +265,11 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		err = serr
 	}
 	return err
+}
+
+// publishAsEvents publishes to an SNS topic for an EventBridge rule.
+func (s *Server) publishAsEvents(ctx context.Context, topicARN, ruleARN, account, message string) error {
+	return sns.PublishFromService(ctx, s.db, s.sns, topicARN, "events.amazonaws.com", ruleARN, account, message)
 }
 
 // deliverer writes the trails' log and digest files.

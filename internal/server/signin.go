@@ -13,6 +13,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/moatdev/moat/internal/service/iam"
+	"github.com/moatdev/moat/internal/service/sns"
 	"github.com/moatdev/moat/internal/store"
 	"github.com/moatdev/moat/internal/trail"
 )
@@ -131,4 +132,33 @@ func (s *Server) recordSignIn(r *http.Request, in iam.SignInInput, out iam.SignI
 	ctx, cancel := context.WithTimeout(context.Background(), recordTimeout)
 	defer cancel()
 	return s.trail.Record(ctx, rec)
+}
+
+// snsLink answers the links SNS messages carry: the signing certificate,
+// SubscribeURL and UnsubscribeURL. Like AWS's, they need no signature: the
+// token (or the subscription ARN) is the authority.
+func (s *Server) snsLink(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	switch r.URL.Path {
+	case sns.CertPath:
+		w.Header().Set("Content-Type", "application/x-pem-file")
+		_, _ = w.Write(s.sns.CertPEM)
+	case sns.ConfirmPath:
+		arn, err := sns.ConfirmToken(r.Context(), s.db, q.Get("TopicArn"), q.Get("Token"))
+		if err != nil {
+			http.Error(w, "Invalid token", http.StatusBadRequest)
+			return
+		}
+		w.Header().Set("Content-Type", "text/xml")
+		fmt.Fprintf(w, `<ConfirmSubscriptionResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><ConfirmSubscriptionResult><SubscriptionArn>%s</SubscriptionArn></ConfirmSubscriptionResult></ConfirmSubscriptionResponse>`, arn)
+	case sns.UnsubscribePath:
+		if err := sns.UnsubscribeLink(r.Context(), s.db, q.Get("SubscriptionArn")); err != nil {
+			http.Error(w, "Subscription does not exist", http.StatusNotFound)
+			return
+		}
+		w.Header().Set("Content-Type", "text/xml")
+		fmt.Fprint(w, `<UnsubscribeResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><ResponseMetadata/></UnsubscribeResponse>`)
+	default:
+		http.NotFound(w, r)
+	}
 }

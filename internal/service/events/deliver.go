@@ -29,7 +29,7 @@ type Store interface {
 // console sign-ins as "AWS Console Sign In via CloudTrail". It polls the log
 // every interval and skips it while no rule exists. It returns when ctx is
 // done.
-func Run(ctx context.Context, st Store, interval time.Duration, clock func() time.Time, log *slog.Logger) error {
+func Run(ctx context.Context, st Store, publish Publish, interval time.Duration, clock func() time.Time, log *slog.Logger) error {
 	off, err := st.Offset(ctx, consumer)
 	if err != nil {
 		return fmt.Errorf("eventbridge: %w", err)
@@ -59,15 +59,20 @@ func Run(ctx context.Context, st Store, interval time.Duration, clock func() tim
 			if err != nil {
 				break
 			}
+			var pubs []snsPub
 			err = st.Update(context.WithoutCancel(ctx), func(tx store.Tx) error {
+				pubs = pubs[:0]
 				sets := map[string]*ruleSet{}
 				for i := range evs {
-					if err := deliverRecord(tx, sets, &evs[i], clock()); err != nil {
+					if err := deliverRecord(tx, sets, &evs[i], clock(), &pubs); err != nil {
 						return err
 					}
 				}
 				return nil
 			})
+			if err == nil {
+				err = sendAll(context.WithoutCancel(ctx), st, publish, pubs, "", clock())
+			}
 			if err != nil {
 				log.Warn("eventbridge: delivering", "err", err)
 				break // retried at the next tick: at least once
@@ -100,7 +105,7 @@ func anyRule(ctx context.Context, st store.Store) (bool, error) {
 
 // deliverRecord turns one CloudTrail record into its EventBridge event and
 // dispatches it.
-func deliverRecord(tx store.Tx, sets map[string]*ruleSet, ev *store.Event, now time.Time) error {
+func deliverRecord(tx store.Tx, sets map[string]*ruleSet, ev *store.Event, now time.Time, pubs *[]snsPub) error {
 	var rec struct {
 		EventSource        string `json:"eventSource"`
 		EventType          string `json:"eventType"`
@@ -138,5 +143,5 @@ func deliverRecord(tx store.Tx, sets map[string]*ruleSet, ev *store.Event, now t
 	if err != nil {
 		return err
 	}
-	return dispatch(tx, rs.set, rs.rules, rec.RecipientAccountID, rec.AwsRegion, e, now)
+	return dispatch(tx, rs.set, rs.rules, rec.RecipientAccountID, rec.AwsRegion, e, now, pubs)
 }

@@ -4,9 +4,10 @@
 // sign-ins to the rules that match, as AWS does ("AWS API Call via
 // CloudTrail", "AWS Console Sign In via CloudTrail").
 //
-// Targets delivered today: CloudWatch Logs log groups (internal/service/logs).
-// Other targets (SNS, Lambda, API destinations, ...) are accepted; what is
-// meant for them is kept in a dead-letter table rather than dropped.
+// Targets delivered today: SNS topics (their topic policy must let
+// events.amazonaws.com publish, as in AWS) and CloudWatch Logs log groups.
+// Other targets (Lambda, API destinations, ...) are accepted; what is meant
+// for them is kept in a dead-letter table rather than dropped.
 // Schedule expressions are validated and stored but do not fire yet.
 package events
 
@@ -47,8 +48,8 @@ var (
 	maxTargetsPerRu = 5
 )
 
-// New returns the EventBridge service.
-func New() *service.Service {
+// New returns the EventBridge service; publish delivers to SNS targets.
+func New(publish Publish) *service.Service {
 	ruleRes := func(c *service.Call, bus, name string) string {
 		if bus == "" || bus == "default" {
 			return "arn:aws:events:" + c.Region + ":" + c.Account() + ":rule/" + name
@@ -90,7 +91,9 @@ func New() *service.Service {
 			service.Op("RemoveTargets", "events:RemoveTargets", removeTargets, service.Resource(func(_ context.Context, c *service.Call, in *RemoveTargetsInput) (string, error) {
 				return ruleRes(c, deref(in.EventBusName), in.Rule), nil
 			})),
-			service.Op("PutEvents", "events:PutEvents", putEvents),
+			service.Op("PutEvents", "events:PutEvents", func(ctx context.Context, c *service.Call, in *PutEventsInput) (*PutEventsOutput, error) {
+				return putEvents(ctx, c, in, publish)
+			}),
 			service.Op("TestEventPattern", "events:TestEventPattern", testEventPattern, service.ReadOnly[TestEventPatternInput]()),
 		),
 	}
@@ -474,7 +477,7 @@ type PutEventsOutput struct {
 
 // putEvents puts custom events on the default bus and delivers them to the
 // matching rules' targets before it answers.
-func putEvents(ctx context.Context, c *service.Call, in *PutEventsInput) (*PutEventsOutput, error) {
+func putEvents(ctx context.Context, c *service.Call, in *PutEventsInput, publish Publish) (*PutEventsOutput, error) {
 	if len(in.Entries) < 1 || len(in.Entries) > 10 {
 		return nil, validation.New("1 validation error detected: Value at 'entries' failed to satisfy constraint: Member must have length less than or equal to 10")
 	}
@@ -526,20 +529,46 @@ func putEvents(ctx context.Context, c *service.Call, in *PutEventsInput) (*PutEv
 	if len(accepted) == 0 {
 		return out, nil
 	}
+	var pubs []snsPub
 	err := c.Deps.Store.Update(ctx, func(tx store.Tx) error {
+		pubs = pubs[:0]
 		rules, err := rulesOf(tx, c.Account(), c.Region)
 		if err != nil {
 			return err
 		}
 		set := buildSet(rules)
 		for _, ev := range accepted {
-			if err := dispatch(tx, set, rules, c.Account(), c.Region, ev, c.Now); err != nil {
+			if err := dispatch(tx, set, rules, c.Account(), c.Region, ev, c.Now, &pubs); err != nil {
 				return err
 			}
 		}
 		return nil
 	})
-	return out, err
+	if err != nil {
+		return nil, err
+	}
+	return out, sendAll(ctx, c.Deps.Store, publish, pubs, c.Region, c.Now)
+}
+
+// sendAll makes the SNS deliveries of a dispatch; one refused (topic
+// policy, missing topic) goes to the dead-letter table.
+func sendAll(ctx context.Context, st store.Store, publish Publish, pubs []snsPub, region string, now time.Time) error {
+	for _, p := range pubs {
+		err := errors.New("no SNS publisher")
+		if publish != nil {
+			err = publish(ctx, p.topic, p.rule, p.account, p.msg)
+		}
+		if err == nil {
+			continue
+		}
+		dl, _ := json.Marshal(map[string]string{"rule": p.rule, "target": p.topic, "reason": err.Error(), "event": p.msg})
+		if err := st.Update(ctx, func(tx store.Tx) error {
+			return tx.Put(TableDeadLetter, p.account+"/"+region+"/"+now.UTC().Format(time.RFC3339Nano)+"/"+uuid.NewString(), dl)
+		}); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func nonNil(s []string) []string {
@@ -619,8 +648,16 @@ func buildSet(rules map[string]*Rule) *eventpattern.Set {
 	return set
 }
 
-// dispatch delivers one event to the targets of every rule that matches.
-func dispatch(tx store.Tx, set *eventpattern.Set, rules map[string]*Rule, account, region string, ev []byte, now time.Time) error {
+// Publish sends a message to an SNS topic as events.amazonaws.com, for
+// the rule sourceARN (sns.PublishFromService).
+type Publish func(ctx context.Context, topicARN, sourceARN, sourceAccount, message string) error
+
+// snsPub is an SNS delivery decided inside a transaction and made after it.
+type snsPub struct{ topic, rule, account, msg string }
+
+// dispatch delivers one event to the targets of every rule that matches;
+// SNS deliveries are added to pubs, to be sent after the transaction.
+func dispatch(tx store.Tx, set *eventpattern.Set, rules map[string]*Rule, account, region string, ev []byte, now time.Time, pubs *[]snsPub) error {
 	names, err := set.Match(ev)
 	if err != nil || len(names) == 0 {
 		return nil
@@ -638,6 +675,10 @@ func dispatch(tx store.Tx, set *eventpattern.Set, rules map[string]*Rule, accoun
 				if err := logs.Append(tx, account, region, group, "moat-events-"+name, msg, now); err != nil {
 					return err
 				}
+				continue
+			}
+			if strings.HasPrefix(t.Arn, "arn:aws:sns:") {
+				*pubs = append(*pubs, snsPub{topic: t.Arn, rule: rules[name].ARN(), account: account, msg: msg})
 				continue
 			}
 			dl, _ := json.Marshal(map[string]string{"rule": name, "target": t.Arn, "reason": "moat does not deliver to this target type yet", "event": msg})
