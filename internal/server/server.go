@@ -166,7 +166,7 @@ func Open(cfg Config) (*Server, error) {
 		return nil, fmt.Errorf("sns signing key: %w", err)
 	}
 	s.register(iam.New(), sts.New(), cloudtrail.New(s.digestKey), organizations.New(), guardduty.New(), securityhub.New(),
-		events.New(s.publishAsEvents), logs.New(), sns.New(s.sns))
+		events.New(events.Targets{Publish: s.publishAsEvents, Automate: s.automate}), logs.New(), sns.New(s.sns))
 	s.register(cfg.Services...)
 	if cfg.InsecureAllowUnsigned {
 		s.log.Warn("unsigned requests are accepted and act as the root user of the management account (--insecure-allow-unsigned)", "account", s.management)
@@ -240,7 +240,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	routed := make(chan struct{})
 	go func() {
 		defer close(routed)
-		if err := events.Run(dctx, s.db.(events.Store), s.publishAsEvents, time.Second, s.clock, s.log); err != nil {
+		if err := events.Run(dctx, s.db.(events.Store), events.Targets{Publish: s.publishAsEvents, Automate: s.automate}, time.Second, s.clock, s.log); err != nil {
 			s.log.Error("eventbridge delivery stopped", "err", err)
 		}
 	}()

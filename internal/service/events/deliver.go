@@ -29,7 +29,10 @@ type Store interface {
 // console sign-ins as "AWS Console Sign In via CloudTrail". It polls the log
 // every interval and skips it while no rule exists. It returns when ctx is
 // done.
-func Run(ctx context.Context, st Store, publish Publish, interval time.Duration, clock func() time.Time, log *slog.Logger) error {
+//
+// Each tick also fires the scheduled rules that are due (rate and cron, by
+// clock), sending their targets an "Scheduled Event".
+func Run(ctx context.Context, st Store, to Targets, interval time.Duration, clock func() time.Time, log *slog.Logger) error {
 	off, err := st.Offset(ctx, consumer)
 	if err != nil {
 		return fmt.Errorf("eventbridge: %w", err)
@@ -47,6 +50,11 @@ func Run(ctx context.Context, st Store, publish Publish, interval time.Duration,
 			log.Warn("eventbridge: reading rules", "err", err)
 			continue
 		}
+		if has {
+			if err := fireSchedules(context.WithoutCancel(ctx), st, to, clock()); err != nil {
+				log.Warn("eventbridge: scheduled rules", "err", err)
+			}
+		}
 		if !has {
 			if latest, err := trail.LatestSeq(ctx, st); err == nil && latest > off {
 				off = latest
@@ -59,19 +67,19 @@ func Run(ctx context.Context, st Store, publish Publish, interval time.Duration,
 			if err != nil {
 				break
 			}
-			var pubs []snsPub
+			var p pending
 			err = st.Update(context.WithoutCancel(ctx), func(tx store.Tx) error {
-				pubs = pubs[:0]
+				p = pending{}
 				sets := map[string]*ruleSet{}
 				for i := range evs {
-					if err := deliverRecord(tx, sets, &evs[i], clock(), &pubs); err != nil {
+					if err := deliverRecord(tx, sets, &evs[i], clock(), &p); err != nil {
 						return err
 					}
 				}
 				return nil
 			})
 			if err == nil {
-				err = sendAll(context.WithoutCancel(ctx), st, publish, pubs, "", clock())
+				err = sendAll(context.WithoutCancel(ctx), st, to, &p, "", clock())
 			}
 			if err != nil {
 				log.Warn("eventbridge: delivering", "err", err)
@@ -105,7 +113,7 @@ func anyRule(ctx context.Context, st store.Store) (bool, error) {
 
 // deliverRecord turns one CloudTrail record into its EventBridge event and
 // dispatches it.
-func deliverRecord(tx store.Tx, sets map[string]*ruleSet, ev *store.Event, now time.Time, pubs *[]snsPub) error {
+func deliverRecord(tx store.Tx, sets map[string]*ruleSet, ev *store.Event, now time.Time, out *pending) error {
 	var rec struct {
 		EventSource        string `json:"eventSource"`
 		EventType          string `json:"eventType"`
@@ -143,5 +151,59 @@ func deliverRecord(tx store.Tx, sets map[string]*ruleSet, ev *store.Event, now t
 	if err != nil {
 		return err
 	}
-	return dispatch(tx, rs.set, rs.rules, rec.RecipientAccountID, rec.AwsRegion, e, now, pubs)
+	return dispatch(tx, rs.set, rs.rules, rec.RecipientAccountID, rec.AwsRegion, e, now, out)
+}
+
+// fireSchedules sends a Scheduled Event to the targets of every enabled
+// scheduled rule that is due, and records when it fired.
+func fireSchedules(ctx context.Context, st store.Store, to Targets, now time.Time) error {
+	var p pending
+	err := st.Update(ctx, func(tx store.Tx) error {
+		p = pending{}
+		var due []Rule
+		err := tx.Scan(TableRules, "", "", 0, func(_ string, b []byte) error {
+			var r Rule
+			if err := json.Unmarshal(b, &r); err != nil {
+				return err
+			}
+			if r.ScheduleExpression == "" || r.State == "DISABLED" {
+				return nil
+			}
+			s, err := parseSchedule(r.ScheduleExpression)
+			if err != nil {
+				return nil // stored before moat checked it as now
+			}
+			last := r.LastFired
+			if last.IsZero() {
+				last = r.Created
+			}
+			if s.due(last, now) {
+				due = append(due, r)
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		for i := range due {
+			r := &due[i]
+			r.LastFired = now.UTC()
+			if err := saveRule(tx, r); err != nil {
+				return err
+			}
+			ev, err := json.Marshal(envelope{Version: "0", ID: uuid.NewString(), DetailType: "Scheduled Event", Source: "aws.events", Account: r.Account,
+				Time: now.UTC().Format(time.RFC3339), Region: r.Region, Resources: []string{r.ARN()}, Detail: json.RawMessage("{}")})
+			if err != nil {
+				return err
+			}
+			if err := deliverTargets(tx, r, r.Account, r.Region, ev, now, &p); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return sendAll(ctx, st, to, &p, "", now)
 }

@@ -44,12 +44,12 @@ var (
 	notFound        = awserr.Def{Code: "ResourceNotFoundException", Status: http.StatusBadRequest}
 	limitExceeded   = awserr.Def{Code: "LimitExceededException", Status: http.StatusBadRequest}
 	ruleNameRE      = regexp.MustCompile(`^[\.\-_A-Za-z0-9]{1,64}$`)
-	scheduleRE      = regexp.MustCompile(`^(rate\(\d+ (minute|minutes|hour|hours|day|days)\)|cron\(\S+ \S+ \S+ \S+ \S+ \S+\))$`)
 	maxTargetsPerRu = 5
 )
 
-// New returns the EventBridge service; publish delivers to SNS targets.
-func New(publish Publish) *service.Service {
+// New returns the EventBridge service; to makes its SNS and automation
+// deliveries.
+func New(to Targets) *service.Service {
 	ruleRes := func(c *service.Call, bus, name string) string {
 		if bus == "" || bus == "default" {
 			return "arn:aws:events:" + c.Region + ":" + c.Account() + ":rule/" + name
@@ -92,7 +92,7 @@ func New(publish Publish) *service.Service {
 				return ruleRes(c, deref(in.EventBusName), in.Rule), nil
 			})),
 			service.Op("PutEvents", "events:PutEvents", func(ctx context.Context, c *service.Call, in *PutEventsInput) (*PutEventsOutput, error) {
-				return putEvents(ctx, c, in, publish)
+				return putEvents(ctx, c, in, to)
 			}),
 			service.Op("TestEventPattern", "events:TestEventPattern", testEventPattern, service.ReadOnly[TestEventPatternInput]()),
 		),
@@ -108,16 +108,18 @@ func deref(s *string) string {
 
 // Rule is a stored rule.
 type Rule struct {
-	Name               string   `json:"name"`
-	Account            string   `json:"account"`
-	Region             string   `json:"region"`
-	Bus                string   `json:"bus"`
-	EventPattern       string   `json:"eventPattern,omitempty"`
-	ScheduleExpression string   `json:"scheduleExpression,omitempty"`
-	State              string   `json:"state"`
-	Description        string   `json:"description,omitempty"`
-	RoleArn            string   `json:"roleArn,omitempty"`
-	Targets            []Target `json:"targets,omitempty"`
+	Name               string    `json:"name"`
+	Account            string    `json:"account"`
+	Region             string    `json:"region"`
+	Bus                string    `json:"bus"`
+	EventPattern       string    `json:"eventPattern,omitempty"`
+	ScheduleExpression string    `json:"scheduleExpression,omitempty"`
+	State              string    `json:"state"`
+	Description        string    `json:"description,omitempty"`
+	RoleArn            string    `json:"roleArn,omitempty"`
+	Targets            []Target  `json:"targets,omitempty"`
+	Created            time.Time `json:"created"`
+	LastFired          time.Time `json:"lastFired,omitempty"` // schedules
 }
 
 // ARN is the rule's ARN.
@@ -183,8 +185,13 @@ func putRule(ctx context.Context, c *service.Call, in *PutRuleInput) (*PutRuleOu
 			return nil, invalidPattern.New("Event pattern is not valid. Reason: %v", err)
 		}
 	}
-	if s := deref(in.ScheduleExpression); s != "" && !scheduleRE.MatchString(s) {
-		return nil, validation.New("Parameter ScheduleExpression is not valid.")
+	if s := deref(in.ScheduleExpression); s != "" {
+		if _, err := parseSchedule(s); err != nil {
+			return nil, validation.New("Parameter ScheduleExpression is not valid: %v.", err)
+		}
+		if bus != "default" {
+			return nil, validation.New("ScheduleExpression is supported only on the default event bus.")
+		}
 	}
 	state := "ENABLED"
 	if in.State != nil {
@@ -196,7 +203,7 @@ func putRule(ctx context.Context, c *service.Call, in *PutRuleInput) (*PutRuleOu
 		}
 	}
 	r := &Rule{Name: in.Name, Account: c.Account(), Region: c.Region, Bus: bus, EventPattern: deref(in.EventPattern),
-		ScheduleExpression: deref(in.ScheduleExpression), State: state, Description: deref(in.Description), RoleArn: deref(in.RoleArn)}
+		ScheduleExpression: deref(in.ScheduleExpression), State: state, Description: deref(in.Description), RoleArn: deref(in.RoleArn), Created: c.Now.UTC()}
 	err = c.Deps.Store.Update(ctx, func(tx store.Tx) error {
 		key := ruleKey(r.Account, r.Region, r.Bus, r.Name)
 		if b, err := tx.Get(TableRules, key); err == nil { // PutRule updates; targets stay
@@ -204,7 +211,7 @@ func putRule(ctx context.Context, c *service.Call, in *PutRuleInput) (*PutRuleOu
 			if err := json.Unmarshal(b, &old); err != nil {
 				return err
 			}
-			r.Targets = old.Targets
+			r.Targets, r.Created, r.LastFired = old.Targets, old.Created, old.LastFired
 		}
 		b, _ := json.Marshal(r)
 		return tx.Put(TableRules, key, b)
@@ -477,7 +484,7 @@ type PutEventsOutput struct {
 
 // putEvents puts custom events on the default bus and delivers them to the
 // matching rules' targets before it answers.
-func putEvents(ctx context.Context, c *service.Call, in *PutEventsInput, publish Publish) (*PutEventsOutput, error) {
+func putEvents(ctx context.Context, c *service.Call, in *PutEventsInput, to Targets) (*PutEventsOutput, error) {
 	if len(in.Entries) < 1 || len(in.Entries) > 10 {
 		return nil, validation.New("1 validation error detected: Value at 'entries' failed to satisfy constraint: Member must have length less than or equal to 10")
 	}
@@ -529,16 +536,16 @@ func putEvents(ctx context.Context, c *service.Call, in *PutEventsInput, publish
 	if len(accepted) == 0 {
 		return out, nil
 	}
-	var pubs []snsPub
+	var p pending
 	err := c.Deps.Store.Update(ctx, func(tx store.Tx) error {
-		pubs = pubs[:0]
+		p = pending{}
 		rules, err := rulesOf(tx, c.Account(), c.Region)
 		if err != nil {
 			return err
 		}
 		set := buildSet(rules)
 		for _, ev := range accepted {
-			if err := dispatch(tx, set, rules, c.Account(), c.Region, ev, c.Now, &pubs); err != nil {
+			if err := dispatch(tx, set, rules, c.Account(), c.Region, ev, c.Now, &p); err != nil {
 				return err
 			}
 		}
@@ -547,23 +554,43 @@ func putEvents(ctx context.Context, c *service.Call, in *PutEventsInput, publish
 	if err != nil {
 		return nil, err
 	}
-	return out, sendAll(ctx, c.Deps.Store, publish, pubs, c.Region, c.Now)
+	return out, sendAll(ctx, c.Deps.Store, to, &p, c.Region, c.Now)
 }
 
-// sendAll makes the SNS deliveries of a dispatch; one refused (topic
-// policy, missing topic) goes to the dead-letter table.
-func sendAll(ctx context.Context, st store.Store, publish Publish, pubs []snsPub, region string, now time.Time) error {
-	for _, p := range pubs {
+// Targets are the deliveries made outside the store: SNS, automations.
+type Targets struct {
+	Publish  Publish
+	Automate func(ctx context.Context, a Automation) error
+}
+
+// sendAll makes the deliveries a dispatch left for after its transaction;
+// one refused (topic policy, missing topic, a failed automation) goes to the
+// dead-letter table.
+func sendAll(ctx context.Context, st store.Store, to Targets, p *pending, region string, now time.Time) error {
+	type failure struct{ rule, target, account, reason, event string }
+	var failed []failure
+	for _, pub := range p.pubs {
 		err := errors.New("no SNS publisher")
-		if publish != nil {
-			err = publish(ctx, p.topic, p.rule, p.account, p.msg)
+		if to.Publish != nil {
+			err = to.Publish(ctx, pub.topic, pub.rule, pub.account, pub.msg)
 		}
-		if err == nil {
-			continue
+		if err != nil {
+			failed = append(failed, failure{pub.rule, pub.topic, pub.account, err.Error(), pub.msg})
 		}
-		dl, _ := json.Marshal(map[string]string{"rule": p.rule, "target": p.topic, "reason": err.Error(), "event": p.msg})
+	}
+	for _, a := range p.autos {
+		err := errors.New("no automation runner")
+		if to.Automate != nil {
+			err = to.Automate(ctx, a)
+		}
+		if err != nil {
+			failed = append(failed, failure{a.Rule, AutomationPrefix + a.Target, a.Account, err.Error(), string(a.Event)})
+		}
+	}
+	for _, f := range failed {
+		dl, _ := json.Marshal(map[string]string{"rule": f.rule, "target": f.target, "reason": f.reason, "event": f.event})
 		if err := st.Update(ctx, func(tx store.Tx) error {
-			return tx.Put(TableDeadLetter, p.account+"/"+region+"/"+now.UTC().Format(time.RFC3339Nano)+"/"+uuid.NewString(), dl)
+			return tx.Put(TableDeadLetter, f.account+"/"+region+"/"+now.UTC().Format(time.RFC3339Nano)+"/"+uuid.NewString(), dl)
 		}); err != nil {
 			return err
 		}
@@ -656,35 +683,66 @@ type Publish func(ctx context.Context, topicARN, sourceARN, sourceAccount, messa
 type snsPub struct{ topic, rule, account, msg string }
 
 // dispatch delivers one event to the targets of every rule that matches;
-// SNS deliveries are added to pubs, to be sent after the transaction.
-func dispatch(tx store.Tx, set *eventpattern.Set, rules map[string]*Rule, account, region string, ev []byte, now time.Time, pubs *[]snsPub) error {
+// SNS deliveries and automations are added to out, to be made after the
+// transaction.
+func dispatch(tx store.Tx, set *eventpattern.Set, rules map[string]*Rule, account, region string, ev []byte, now time.Time, out *pending) error {
 	names, err := set.Match(ev)
 	if err != nil || len(names) == 0 {
 		return nil
 	}
 	sort.Strings(names)
 	for _, name := range names {
-		for _, t := range rules[name].Targets {
-			msg := string(ev)
-			if t.Input != nil {
-				msg = *t.Input
-			} else if t.InputPath != nil {
-				msg = inputPath(ev, *t.InputPath)
-			}
-			if group, ok := logGroup(t.Arn); ok {
-				if err := logs.Append(tx, account, region, group, "moat-events-"+name, msg, now); err != nil {
-					return err
-				}
-				continue
-			}
-			if strings.HasPrefix(t.Arn, "arn:aws:sns:") {
-				*pubs = append(*pubs, snsPub{topic: t.Arn, rule: rules[name].ARN(), account: account, msg: msg})
-				continue
-			}
-			dl, _ := json.Marshal(map[string]string{"rule": name, "target": t.Arn, "reason": "moat does not deliver to this target type yet", "event": msg})
-			if err := tx.Put(TableDeadLetter, account+"/"+region+"/"+now.UTC().Format(time.RFC3339Nano)+"/"+uuid.NewString(), dl); err != nil {
+		if err := deliverTargets(tx, rules[name], account, region, ev, now, out); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// pending are the deliveries made after a dispatch's transaction.
+type pending struct {
+	pubs  []snsPub
+	autos []Automation
+}
+
+// Automation is a run of a moat automation target: the rule that fired,
+// the role the target names (RoleArn), its Input and the event.
+type Automation struct {
+	Rule, Target, RoleArn, Input, Account, Region string
+	Event                                         []byte
+}
+
+// AutomationPrefix starts the ARN of moat's built-in automation targets
+// ("arn:moat:automation:::key-expiry"); they are moat's, not AWS's.
+const AutomationPrefix = "arn:moat:automation:::"
+
+// deliverTargets delivers one event to one rule's targets.
+func deliverTargets(tx store.Tx, r *Rule, account, region string, ev []byte, now time.Time, out *pending) error {
+	for _, t := range r.Targets {
+		msg := string(ev)
+		if t.Input != nil {
+			msg = *t.Input
+		} else if t.InputPath != nil {
+			msg = inputPath(ev, *t.InputPath)
+		}
+		if group, ok := logGroup(t.Arn); ok {
+			if err := logs.Append(tx, account, region, group, "moat-events-"+r.Name, msg, now); err != nil {
 				return err
 			}
+			continue
+		}
+		if strings.HasPrefix(t.Arn, "arn:aws:sns:") {
+			out.pubs = append(out.pubs, snsPub{topic: t.Arn, rule: r.ARN(), account: account, msg: msg})
+			continue
+		}
+		if strings.HasPrefix(t.Arn, AutomationPrefix) {
+			out.autos = append(out.autos, Automation{Rule: r.ARN(), Target: strings.TrimPrefix(t.Arn, AutomationPrefix), RoleArn: deref(t.RoleArn),
+				Input: deref(t.Input), Account: account, Region: region, Event: ev})
+			continue
+		}
+		dl, _ := json.Marshal(map[string]string{"rule": r.Name, "target": t.Arn, "reason": "moat does not deliver to this target type yet", "event": msg})
+		if err := tx.Put(TableDeadLetter, account+"/"+region+"/"+now.UTC().Format(time.RFC3339Nano)+"/"+uuid.NewString(), dl); err != nil {
+			return err
 		}
 	}
 	return nil

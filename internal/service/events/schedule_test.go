@@ -1,0 +1,37 @@
+package events
+
+import (
+	"testing"
+	"time"
+)
+
+func TestScheduleExpressions(t *testing.T) {
+	at := func(s string) time.Time { v, _ := time.Parse(time.RFC3339, s); return v }
+	for _, tc := range []struct {
+		expr      string
+		last, now string
+		due       bool
+	}{
+		{"rate(1 day)", "2026-01-01T00:00:00Z", "2026-01-01T23:59:00Z", false},
+		{"rate(1 day)", "2026-01-01T00:00:00Z", "2026-01-02T00:00:00Z", true},
+		{"rate(5 minutes)", "2026-01-01T00:00:00Z", "2026-01-01T00:05:00Z", true},
+		{"cron(0 12 * * ? *)", "2026-01-01T11:00:00Z", "2026-01-01T11:59:00Z", false},
+		{"cron(0 12 * * ? *)", "2026-01-01T11:00:00Z", "2026-01-01T12:00:30Z", true},
+		{"cron(0/15 * ? * MON-FRI *)", "2026-01-03T10:01:00Z", "2026-01-03T10:20:00Z", false}, // a Saturday
+		{"cron(0/15 * ? * MON-FRI *)", "2026-01-05T10:01:00Z", "2026-01-05T10:20:00Z", true},  // a Monday, 10:15
+		{"cron(30 8 1 JAN ? 2027)", "2026-12-31T00:00:00Z", "2027-01-01T08:30:00Z", true},
+	} {
+		s, err := parseSchedule(tc.expr)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.expr, err)
+		}
+		if got := s.due(at(tc.last), at(tc.now)); got != tc.due {
+			t.Errorf("%s from %s to %s: due %v, want %v", tc.expr, tc.last, tc.now, got, tc.due)
+		}
+	}
+	for _, bad := range []string{"rate(0 days)", "rate(1 days)", "rate(2 day)", "rate(5 weeks)", "cron(0 12 * * * *)", "cron(0 12 * *)", "cron(61 * * * ? *)", "cron(0 12 ? * FUNDAY *)", "every day"} {
+		if _, err := parseSchedule(bad); err == nil {
+			t.Errorf("%q: accepted", bad)
+		}
+	}
+}
