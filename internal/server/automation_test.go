@@ -118,7 +118,9 @@ func TestKeyExpiryAutomation(t *testing.T) {
 	if code != 200 {
 		t.Fatalf("LookupEvents: %d %s", code, body)
 	}
-	var out struct{ Events []struct{ CloudTrailEvent string } }
+	var out struct {
+		Events []struct{ CloudTrailEvent string }
+	}
 	if err := json.Unmarshal([]byte(body), &out); err != nil || len(out.Events) != 1 {
 		t.Fatalf("LookupEvents UpdateAccessKey: %v %s", err, body)
 	}
