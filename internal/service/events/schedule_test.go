@@ -35,3 +35,19 @@ func TestScheduleExpressions(t *testing.T) {
 		}
 	}
 }
+
+// FuzzParseSchedule: any expression is either refused or gives a schedule
+// whose due check terminates.
+func FuzzParseSchedule(f *testing.F) {
+	for _, s := range []string{"rate(1 day)", "rate(5 minutes)", "cron(0 12 * * ? *)", "cron(0/15 * ? * MON-FRI *)", "cron(30 8 1 JAN ? 2027)", "cron(1-5,7 */2 ? * SUN#2 *)", "rate(", "cron()"} {
+		f.Add(s)
+	}
+	last, now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2026, 1, 2, 0, 0, 0, 0, time.UTC)
+	f.Fuzz(func(t *testing.T, expr string) {
+		s, err := parseSchedule(expr)
+		if err != nil {
+			return
+		}
+		_ = s.due(last, now)
+	})
+}
