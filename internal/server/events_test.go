@@ -44,6 +44,8 @@ func TestEventBridgeRootSignIn(t *testing.T) {
 	if res := f.ok(root, "events", "put-targets", "--rule", "root-signin", "--targets", "Id=alerts,Arn="+group("/moat/alerts")); res["FailedEntryCount"] != float64(0) {
 		t.Fatalf("put-targets: %v", res)
 	}
+	f.ok(root, "events", "put-targets", "--rule", "root-signin", "--targets",
+		`[{"Id":"summary","Arn":"`+group("/moat/summary")+`","InputTransformer":{"InputPathsMap":{"who":"$.detail.userIdentity.arn"},"InputTemplate":"\"<who> signed in\""}}]`)
 	f.denied("ValidationException", "has targets", root, "events", "delete-rule", "--name", "root-signin")
 	if res := f.ok(root, "events", "test-event-pattern", "--event-pattern", `{"source":[{"prefix":"aws."}]}`,
 		"--event", `{"id":"1","source":"aws.iam","detail-type":"x","account":"`+ts.Account+`","time":"2026-11-29T00:00:00Z","region":"us-east-1","resources":[],"detail":{}}`); res["Result"] != true {
@@ -69,6 +71,10 @@ func TestEventBridgeRootSignIn(t *testing.T) {
 		evs := out["events"].([]any)
 		return len(evs) == 1 && strings.Contains(str(evs[0].(map[string]any), "message"), `"detail-type":"AWS Console Sign In via CloudTrail"`) &&
 			strings.Contains(str(evs[0].(map[string]any), "message"), `"ConsoleLogin":"Success"`)
+	})
+	waitFor(t, func() bool {
+		out, _, code := f.run(root, "logs", "filter-log-events", "--log-group-name", "/moat/summary")
+		return code == 0 && strings.Contains(out, `arn:aws:iam::`+ts.Account+`:root signed in`)
 	})
 	waitFor(t, func() bool { // the log group appears with its first event
 		out, _, code := f.run(root, "logs", "filter-log-events", "--log-group-name", "/moat/iam")

@@ -132,11 +132,44 @@ func (r *Rule) ARN() string {
 
 // Target is EventBridge's Target shape (the members moat uses).
 type Target struct {
-	Id        string
-	Arn       string
-	RoleArn   *string `json:",omitempty"`
-	Input     *string `json:",omitempty"`
-	InputPath *string `json:",omitempty"`
+	Id               string
+	Arn              string
+	RoleArn          *string           `json:",omitempty"`
+	Input            *string           `json:",omitempty"`
+	InputPath        *string           `json:",omitempty"`
+	InputTransformer *InputTransformer `json:",omitempty"`
+}
+
+// InputTransformer is EventBridge's InputTransformer shape.
+type InputTransformer struct {
+	InputPathsMap map[string]string `json:",omitempty"`
+	InputTemplate string
+}
+
+// transform renders an InputTransformer for an event: each <name> of the
+// template is the value of its path; a string is inserted without its
+// quotes (escaped when the template is JSON), anything else as JSON, as
+// EventBridge does. <aws.events.event> is the whole event and
+// <aws.events.rule-name> the rule's name.
+func (it *InputTransformer) transform(ev []byte, rule string) string {
+	jsonTemplate := strings.HasPrefix(strings.TrimSpace(it.InputTemplate), "{") || strings.HasPrefix(strings.TrimSpace(it.InputTemplate), "[")
+	out := it.InputTemplate
+	values := map[string]string{"aws.events.event": string(ev), "aws.events.rule-name": rule}
+	for name, path := range it.InputPathsMap {
+		values[name] = inputPath(ev, path)
+	}
+	for name, v := range values {
+		var str string
+		if json.Unmarshal([]byte(v), &str) == nil && strings.HasPrefix(v, `"`) {
+			if jsonTemplate {
+				b, _ := json.Marshal(str)
+				str = string(b[1 : len(b)-1])
+			}
+			v = str
+		}
+		out = strings.ReplaceAll(out, "<"+name+">", v)
+	}
+	return out
 }
 
 func busName(s *string) (string, error) {
@@ -373,7 +406,7 @@ func putTargets(ctx context.Context, c *service.Call, in *PutTargetsInput) (*Tar
 				out.FailedEntries = append(out.FailedEntries, FailedEntry{TargetId: t.Id, ErrorCode: "ValidationException", ErrorMessage: "Parameter(s) Id and a valid Arn must be specified."})
 				continue
 			}
-			if t.Input != nil && t.InputPath != nil {
+			if n := btoi(t.Input != nil) + btoi(t.InputPath != nil) + btoi(t.InputTransformer != nil); n > 1 {
 				out.FailedEntries = append(out.FailedEntries, FailedEntry{TargetId: t.Id, ErrorCode: "ValidationException", ErrorMessage: "Only one of Input, InputPath, or InputTransformer must be provided."})
 				continue
 			}
@@ -720,10 +753,13 @@ const AutomationPrefix = "arn:moat:automation:::"
 func deliverTargets(tx store.Tx, r *Rule, account, region string, ev []byte, now time.Time, out *pending) error {
 	for _, t := range r.Targets {
 		msg := string(ev)
-		if t.Input != nil {
+		switch {
+		case t.Input != nil:
 			msg = *t.Input
-		} else if t.InputPath != nil {
+		case t.InputPath != nil:
 			msg = inputPath(ev, *t.InputPath)
+		case t.InputTransformer != nil:
+			msg = t.InputTransformer.transform(ev, r.Name)
 		}
 		if group, ok := logGroup(t.Arn); ok {
 			if err := logs.Append(tx, account, region, group, "moat-events-"+r.Name, msg, now); err != nil {
@@ -775,4 +811,11 @@ func inputPath(ev []byte, path string) string {
 	}
 	b, _ := json.Marshal(v)
 	return string(b)
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }

@@ -51,3 +51,21 @@ func FuzzParseSchedule(f *testing.F) {
 		_ = s.due(last, now)
 	})
 }
+
+func TestInputTransformer(t *testing.T) {
+	ev := []byte(`{"detail-type":"AWS Console Sign In via CloudTrail","account":"111122223333","detail":{"userIdentity":{"type":"Root","arn":"arn:aws:iam::111122223333:root"},"sourceIPAddress":"203.0.113.9","n":3}}`)
+	for _, tc := range []struct {
+		it   InputTransformer
+		want string
+	}{
+		{InputTransformer{InputPathsMap: map[string]string{"who": "$.detail.userIdentity.arn", "ip": "$.detail.sourceIPAddress"}, InputTemplate: `"<who> signed in from <ip>"`},
+			`"arn:aws:iam::111122223333:root signed in from 203.0.113.9"`},
+		{InputTransformer{InputPathsMap: map[string]string{"n": "$.detail.n", "type": "$.detail.userIdentity.type"}, InputTemplate: `{"count": <n>, "type": "<type>", "rule": "<aws.events.rule-name>"}`},
+			`{"count": 3, "type": "Root", "rule": "root-signin"}`},
+		{InputTransformer{InputPathsMap: map[string]string{"x": "$.detail.missing"}, InputTemplate: `{"x": <x>}`}, `{"x": null}`},
+	} {
+		if got := tc.it.transform(ev, "root-signin"); got != tc.want {
+			t.Errorf("transform(%q) = %s, want %s", tc.it.InputTemplate, got, tc.want)
+		}
+	}
+}
