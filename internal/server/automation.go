@@ -36,6 +36,7 @@ import (
 // keyExpiryInput is the key-expiry automation's Input (JSON).
 type keyExpiryInput struct {
 	MaxAgeDays int    `json:"maxAgeDays"` // keys older than this (default 90)
+	UnusedDays int    `json:"unusedDays"` // or not used for this long (0: not checked)
 	Action     string `json:"action"`     // "deactivate" (default) or "delete"
 }
 
@@ -50,8 +51,8 @@ func (s *Server) automate(ctx context.Context, a events.Automation) error {
 			return fmt.Errorf("key-expiry Input: %w", err)
 		}
 	}
-	if in.MaxAgeDays < 1 || (in.Action != "deactivate" && in.Action != "delete") {
-		return fmt.Errorf("key-expiry Input: maxAgeDays must be at least 1 and action deactivate or delete")
+	if in.MaxAgeDays < 1 || in.UnusedDays < 0 || (in.Action != "deactivate" && in.Action != "delete") {
+		return fmt.Errorf("key-expiry Input: maxAgeDays must be at least 1, unusedDays not negative, and action deactivate or delete")
 	}
 	creds, err := s.assumeForService(ctx, a.RoleArn, "events.amazonaws.com", "moat-key-expiry")
 	if err != nil {
@@ -76,7 +77,20 @@ func (s *Server) automate(ctx context.Context, a events.Automation) error {
 				if err := identity.Decode(identity.TableAccessKeys, id, kb, &ak); err != nil {
 					return err
 				}
-				if ak.Status == "Active" && now.Sub(ak.Created) > time.Duration(in.MaxAgeDays)*24*time.Hour {
+				if ak.Status != "Active" {
+					return nil
+				}
+				tooOld := now.Sub(ak.Created) > time.Duration(in.MaxAgeDays)*24*time.Hour
+				if in.UnusedDays > 0 && !tooOld {
+					// Last use as GetAccessKeyLastUsed knows it (since the
+					// server started); a key never seen counts from its creation.
+					last := ak.Created
+					if u, ok := s.deps.Directory.LastUsedOf(id); ok && u.Time.After(last) {
+						last = u.Time
+					}
+					tooOld = now.Sub(last) > time.Duration(in.UnusedDays)*24*time.Hour
+				}
+				if tooOld {
 					old = append(old, key{u.UserName, id})
 				}
 				return nil

@@ -137,3 +137,59 @@ func TestKeyExpiryAutomation(t *testing.T) {
 		t.Errorf("the UpdateAccessKey record: %+v", rec)
 	}
 }
+
+// unusedDays: a key not used for that long is deactivated; one used lately
+// is kept, however old.
+func TestKeyExpiryUnused(t *testing.T) {
+	v2 := cliV2(t)
+	ts := start(t)
+	ctx := context.Background()
+	root := iam.NewFromConfig(ts.config(ts.Root))
+	trust := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"events.amazonaws.com"},"Action":"sts:AssumeRole"}]}`
+	role, err := root.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String("key-janitor"), AssumeRolePolicyDocument: aws.String(trust)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := root.PutRolePolicy(ctx, &iam.PutRolePolicyInput{RoleName: aws.String("key-janitor"), PolicyName: aws.String("janitor"),
+		PolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["iam:UpdateAccessKey","iam:TagUser"],"Resource":"*"}]}`)}); err != nil {
+		t.Fatal(err)
+	}
+	keys := map[string]aws.Credentials{}
+	for _, u := range []string{"idle", "busy"} {
+		if _, err := root.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String(u)}); err != nil {
+			t.Fatal(err)
+		}
+		k, err := root.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: aws.String(u)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		keys[u] = aws.Credentials{AccessKeyID: aws.ToString(k.AccessKey.AccessKeyId), SecretAccessKey: aws.ToString(k.AccessKey.SecretAccessKey)}
+	}
+	dir := t.TempDir()
+	creds, _ := os.ReadFile(filepath.Join(ts.Data, "credentials"))
+	_ = os.WriteFile(filepath.Join(dir, "credentials"), creds, 0o600)
+	_ = os.WriteFile(filepath.Join(dir, "config"), nil, 0o600)
+	f := &flow{cliRun: cliRun{bin: v2, url: ts.URL, dir: dir, t: t}, t: t}
+	f.ok("moat-root", "events", "put-rule", "--name", "expire-idle-keys", "--schedule-expression", "rate(1 day)")
+	f.ok("moat-root", "events", "put-targets", "--rule", "expire-idle-keys", "--targets",
+		`[{"Id":"janitor","Arn":"arn:moat:automation:::key-expiry","RoleArn":"`+aws.ToString(role.Role.Arn)+`","Input":"{\"maxAgeDays\":365,\"unusedDays\":30}"}]`)
+
+	ts.Clock.set(20 * 24 * time.Hour) // busy's key is used on day 20
+	defer ts.Clock.set(0)
+	if code, body := ts.signedPost(t, keys["busy"], "sts", "Action=GetCallerIdentity&Version=2011-06-15", ts.Clock.now()); code != 200 {
+		t.Fatalf("busy's call: %d %s", code, body)
+	}
+	time.Sleep(1500 * time.Millisecond)
+	ts.Clock.set(40 * 24 * time.Hour)
+	status := func(user string) string {
+		code, body := ts.signedPost(t, ts.Root, "iam", "Action=ListAccessKeys&Version=2010-05-08&UserName="+user, ts.Clock.now())
+		if code != 200 {
+			t.Fatalf("ListAccessKeys %s: %d %s", user, code, body)
+		}
+		return between(body, "<Status>", "<")
+	}
+	waitFor(t, func() bool { return status("idle") == "Inactive" })
+	if s := status("busy"); s != "Active" {
+		t.Errorf("the key used 20 days ago is %s", s)
+	}
+}
