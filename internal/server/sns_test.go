@@ -16,6 +16,9 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
+
+	"github.com/moatdev/moat/internal/cli"
 )
 
 // snsMessage is what an SNS HTTP endpoint receives.
@@ -166,4 +169,86 @@ func TestSNSRootSignInAlert(t *testing.T) {
 	waitFor(t, func() bool { return sub.find("Notification", "this is a drill") != nil })
 	sub.find("Notification", "this is a drill").verify(t)
 	f.denied("NotFound", "", root, "sns", "publish", "--topic-arn", "arn:aws:sns:us-east-1:"+ts.Account+":nope", "--message", "x")
+}
+
+// What cannot be delivered is kept, never dropped: an endpoint that answers
+// 500 gets its retries and then the message goes to the dead letters; a
+// subscriber that never confirms receives nothing; a rule whose topic policy
+// refuses EventBridge leaves the event there too. `moat dead-letters` lists
+// them and `moat logs tail` shows a log group.
+func TestDeliveryFailures(t *testing.T) {
+	v2 := cliV2(t)
+	t.Parallel()
+	ts := start(t)
+	dir := t.TempDir()
+	creds, _ := os.ReadFile(filepath.Join(ts.Data, "credentials"))
+	_ = os.WriteFile(filepath.Join(dir, "credentials"), creds, 0o600)
+	_ = os.WriteFile(filepath.Join(dir, "config"), nil, 0o600)
+	f := &flow{cliRun: cliRun{bin: v2, url: ts.URL, dir: dir, t: t}, t: t}
+	const root = "moat-root"
+
+	var mu sync.Mutex
+	var token string
+	failing := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var m snsMessage
+		_ = json.NewDecoder(r.Body).Decode(&m)
+		if m.Type == "SubscriptionConfirmation" {
+			mu.Lock()
+			token = m.Token
+			mu.Unlock()
+			return
+		}
+		http.Error(w, "down for maintenance", http.StatusInternalServerError)
+	}))
+	defer failing.Close()
+	silent := newSubscriber(t) // never confirms
+
+	topic := str(f.ok(root, "sns", "create-topic", "--name", "ops"), "TopicArn")
+	f.ok(root, "sns", "subscribe", "--topic-arn", topic, "--protocol", "http", "--notification-endpoint", failing.URL)
+	f.ok(root, "sns", "subscribe", "--topic-arn", topic, "--protocol", "http", "--notification-endpoint", silent.srv.URL)
+	waitFor(t, func() bool { mu.Lock(); defer mu.Unlock(); return token != "" })
+	mu.Lock()
+	tok := token
+	mu.Unlock()
+	f.denied("InvalidParameter", "", root, "sns", "confirm-subscription", "--topic-arn", topic, "--token", "not-the-token")
+	f.ok(root, "sns", "confirm-subscription", "--topic-arn", topic, "--token", tok)
+	attrs := f.ok(root, "sns", "get-topic-attributes", "--topic-arn", topic)["Attributes"].(map[string]any)
+	if attrs["SubscriptionsConfirmed"] != "1" || attrs["SubscriptionsPending"] != "1" {
+		t.Fatalf("topic attributes: %v", attrs)
+	}
+	f.ok(root, "sns", "publish", "--topic-arn", topic, "--message", "disk full")
+
+	// A rule to a topic whose (default) policy does not let EventBridge publish.
+	f.ok(root, "events", "put-rule", "--name", "to-ops", "--event-pattern", `{"source":["my.app"]}`)
+	f.ok(root, "events", "put-targets", "--rule", "to-ops", "--targets", "Id=ops,Arn="+topic, "Id=log,Arn=arn:aws:logs:us-east-1:"+ts.Account+":log-group:/moat/app")
+	f.ok(root, "events", "put-events", "--entries", `[{"Source":"my.app","DetailType":"d","Detail":"{\"k\":\"v\"}"}]`)
+
+	deadLetters := func() string {
+		var out, errb strings.Builder
+		if code := cli.Run([]string{"dead-letters", "--data", ts.Data}, nil, &out, &errb); code != 0 {
+			t.Fatalf("moat dead-letters: exit %d %s", code, errb.String())
+		}
+		return out.String()
+	}
+	waitFor := func(cond func() bool) { // the retries take about 6 seconds
+		deadline := time.Now().Add(20 * time.Second)
+		for !cond() {
+			if time.Now().After(deadline) {
+				t.Fatalf("not within 20s; dead letters:\n%s", deadLetters())
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+	}
+	waitFor(func() bool {
+		dl := deadLetters()
+		return strings.Contains(dl, `"source":"sns"`) && strings.Contains(dl, "endpoint answered 500") &&
+			strings.Contains(dl, `"source":"eventbridge"`) && strings.Contains(dl, "does not allow events.amazonaws.com to publish")
+	})
+	if silent.find("Notification", "") != nil {
+		t.Errorf("a subscriber that never confirmed received a notification")
+	}
+	var out, errb strings.Builder
+	if code := cli.Run([]string{"logs", "tail", "/moat/app", "--data", ts.Data}, nil, &out, &errb); code != 0 || !strings.Contains(out.String(), `"source":"my.app"`) {
+		t.Errorf("moat logs tail: exit %d\n%s%s", code, out.String(), errb.String())
+	}
 }
