@@ -93,6 +93,25 @@ func TestEventBridgeRootSignIn(t *testing.T) {
 	if msgs := toJSON(f.ok(root, "logs", "filter-log-events", "--log-group-name", "/moat/app")["events"]); !strings.Contains(msgs, "disk full") {
 		t.Errorf("the custom event did not reach its log group: %s", msgs)
 	}
+	// A custom bus: its rules see only its events.
+	if out := f.ok(root, "events", "create-event-bus", "--name", "apps"); str(out, "EventBusArn") != "arn:aws:events:us-east-1:"+ts.Account+":event-bus/apps" {
+		t.Fatalf("create-event-bus: %v", out)
+	}
+	f.denied("ResourceAlreadyExistsException", "", root, "events", "create-event-bus", "--name", "apps")
+	f.denied("ValidationException", "", root, "events", "delete-event-bus", "--name", "default")
+	f.ok(root, "events", "put-rule", "--name", "orders", "--event-bus-name", "apps", "--event-pattern", `{"source":["shop"]}`)
+	f.ok(root, "events", "put-targets", "--rule", "orders", "--event-bus-name", "apps", "--targets", "Id=log,Arn="+group("/moat/orders"))
+	f.ok(root, "events", "put-events", "--entries", `[{"Source":"shop","DetailType":"order","Detail":"{\"id\":\"on-default\"}"}]`)
+	res = f.ok(root, "events", "put-events", "--entries", `[{"Source":"shop","DetailType":"order","Detail":"{\"id\":\"on-apps\"}","EventBusName":"apps"},{"Source":"shop","DetailType":"order","Detail":"{}","EventBusName":"nope"}]`)
+	if res["FailedEntryCount"] != float64(1) {
+		t.Fatalf("put-events to a custom bus: %v", res)
+	}
+	if msgs := toJSON(f.ok(root, "logs", "filter-log-events", "--log-group-name", "/moat/orders")["events"]); !strings.Contains(msgs, "on-apps") || strings.Contains(msgs, "on-default") {
+		t.Errorf("the custom bus's rule got: %s", msgs)
+	}
+	if buses := f.ok(root, "events", "list-event-buses"); len(buses["EventBuses"].([]any)) != 2 {
+		t.Errorf("list-event-buses: %v", buses)
+	}
 	f.ok(root, "events", "disable-rule", "--name", "app")
 	if d := f.ok(root, "events", "describe-rule", "--name", "app"); str(d, "State") != "DISABLED" {
 		t.Errorf("describe-rule after disable-rule: %v", d)

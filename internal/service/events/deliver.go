@@ -135,7 +135,7 @@ func deliverRecord(tx store.Tx, sets map[string]*ruleSet, ev *store.Event, now t
 	key := rec.RecipientAccountID + "/" + rec.AwsRegion
 	rs := sets[key]
 	if rs == nil {
-		rules, err := rulesOf(tx, rec.RecipientAccountID, rec.AwsRegion)
+		rules, err := rulesOf(tx, rec.RecipientAccountID, rec.AwsRegion, "default")
 		if err != nil {
 			return err
 		}

@@ -59,7 +59,7 @@ func New(to Targets) *service.Service {
 	return &service.Service{
 		Meta:        protocol.Service{Name: "events", Protocol: "json", JSONVersion: "1.1", TargetPrefix: "AWSEvents"},
 		EventSource: "events.amazonaws.com",
-		Ops: service.Table(
+		Ops: service.Table(append(busOps(),
 			service.Op("PutRule", "events:PutRule", putRule, service.Resource(func(_ context.Context, c *service.Call, in *PutRuleInput) (string, error) {
 				return ruleRes(c, deref(in.EventBusName), in.Name), nil
 			})),
@@ -94,7 +94,7 @@ func New(to Targets) *service.Service {
 			service.Op("PutEvents", "events:PutEvents", func(ctx context.Context, c *service.Call, in *PutEventsInput) (*PutEventsOutput, error) {
 				return putEvents(ctx, c, in, to)
 			}),
-			service.Op("TestEventPattern", "events:TestEventPattern", testEventPattern, service.ReadOnly[TestEventPatternInput]()),
+			service.Op("TestEventPattern", "events:TestEventPattern", testEventPattern, service.ReadOnly[TestEventPatternInput]()))...,
 		),
 	}
 }
@@ -172,12 +172,25 @@ func (it *InputTransformer) transform(ev []byte, rule string) string {
 	return out
 }
 
-func busName(s *string) (string, error) {
+// TableBuses holds custom event buses by account/region/name.
+const TableBuses = "events.buses"
+
+// busName resolves a bus name or ARN to a bus of the caller that exists.
+func busName(tx store.Tx, account, region string, s *string) (string, error) {
 	b := deref(s)
-	if b == "" || b == "default" || strings.HasSuffix(b, ":event-bus/default") {
+	if i := strings.LastIndex(b, ":event-bus/"); i >= 0 {
+		b = b[i+len(":event-bus/"):]
+	}
+	if b == "" || b == "default" {
 		return "default", nil
 	}
-	return "", notFound.New("Event bus %s does not exist.", b)
+	if _, err := tx.Get(TableBuses, account+"/"+region+"/"+b); err != nil {
+		if errors.Is(err, store.ErrNotFound) {
+			return "", notFound.New("Event bus %s does not exist.", b)
+		}
+		return "", err
+	}
+	return b, nil
 }
 
 func ruleKey(account, region, bus, name string) string {
@@ -202,10 +215,6 @@ func putRule(ctx context.Context, c *service.Call, in *PutRuleInput) (*PutRuleOu
 	if !ruleNameRE.MatchString(in.Name) {
 		return nil, validation.New("1 validation error detected: Value '%s' at 'name' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\.\\-_A-Za-z0-9]+", in.Name)
 	}
-	bus, err := busName(in.EventBusName)
-	if err != nil {
-		return nil, err
-	}
 	if deref(in.EventPattern) == "" && deref(in.ScheduleExpression) == "" {
 		return nil, validation.New("Parameter(s) EventPattern or ScheduleExpression must be specified.")
 	}
@@ -222,9 +231,6 @@ func putRule(ctx context.Context, c *service.Call, in *PutRuleInput) (*PutRuleOu
 		if _, err := parseSchedule(s); err != nil {
 			return nil, validation.New("Parameter ScheduleExpression is not valid: %v.", err)
 		}
-		if bus != "default" {
-			return nil, validation.New("ScheduleExpression is supported only on the default event bus.")
-		}
 	}
 	state := "ENABLED"
 	if in.State != nil {
@@ -235,9 +241,17 @@ func putRule(ctx context.Context, c *service.Call, in *PutRuleInput) (*PutRuleOu
 			return nil, validation.New("1 validation error detected: Value '%s' at 'state' failed to satisfy constraint: Member must satisfy enum value set: [ENABLED, DISABLED, ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS]", *in.State)
 		}
 	}
-	r := &Rule{Name: in.Name, Account: c.Account(), Region: c.Region, Bus: bus, EventPattern: deref(in.EventPattern),
+	r := &Rule{Name: in.Name, Account: c.Account(), Region: c.Region, EventPattern: deref(in.EventPattern),
 		ScheduleExpression: deref(in.ScheduleExpression), State: state, Description: deref(in.Description), RoleArn: deref(in.RoleArn), Created: c.Now.UTC()}
-	err = c.Deps.Store.Update(ctx, func(tx store.Tx) error {
+	err := c.Deps.Store.Update(ctx, func(tx store.Tx) error {
+		bus, err := busName(tx, c.Account(), c.Region, in.EventBusName)
+		if err != nil {
+			return err
+		}
+		if bus != "default" && r.ScheduleExpression != "" {
+			return validation.New("ScheduleExpression is supported only on the default event bus.")
+		}
+		r.Bus = bus
 		key := ruleKey(r.Account, r.Region, r.Bus, r.Name)
 		if b, err := tx.Get(TableRules, key); err == nil { // PutRule updates; targets stay
 			var old Rule
@@ -262,7 +276,7 @@ type RuleInput struct {
 }
 
 func loadRule(tx store.Tx, c *service.Call, busArg *string, name string) (*Rule, error) {
-	bus, err := busName(busArg)
+	bus, err := busName(tx, c.Account(), c.Region, busArg)
 	if err != nil {
 		return nil, err
 	}
@@ -333,12 +347,12 @@ type ListRulesOutput struct {
 }
 
 func listRules(ctx context.Context, c *service.Call, in *ListRulesInput) (*ListRulesOutput, error) {
-	bus, err := busName(in.EventBusName)
-	if err != nil {
-		return nil, err
-	}
 	out := &ListRulesOutput{Rules: []DescribeRuleOutput{}}
-	err = c.Deps.Store.View(ctx, func(tx store.Tx) error {
+	err := c.Deps.Store.View(ctx, func(tx store.Tx) error {
+		bus, err := busName(tx, c.Account(), c.Region, in.EventBusName)
+		if err != nil {
+			return err
+		}
 		return tx.Scan(TableRules, ruleKey(c.Account(), c.Region, bus, deref(in.NamePrefix)), "", 0, func(_ string, b []byte) error {
 			var r Rule
 			if err := json.Unmarshal(b, &r); err != nil {
@@ -522,7 +536,11 @@ func putEvents(ctx context.Context, c *service.Call, in *PutEventsInput, to Targ
 		return nil, validation.New("1 validation error detected: Value at 'entries' failed to satisfy constraint: Member must have length less than or equal to 10")
 	}
 	out := &PutEventsOutput{Entries: []PutEventsResultEntry{}}
-	var accepted [][]byte
+	type accept struct {
+		bus string
+		ev  []byte
+	}
+	var accepted []accept
 	for _, e := range in.Entries {
 		fail := func(code, msg string) {
 			out.Entries = append(out.Entries, PutEventsResultEntry{ErrorCode: code, ErrorMessage: msg})
@@ -539,7 +557,12 @@ func putEvents(ctx context.Context, c *service.Call, in *PutEventsInput, to Targ
 			fail("NotAuthorizedForSourceException", "Not authorized for the source.")
 			continue
 		}
-		if _, err := busName(e.EventBusName); err != nil {
+		var bus string
+		if err := c.Deps.Store.View(ctx, func(tx store.Tx) error {
+			var err error
+			bus, err = busName(tx, c.Account(), c.Region, e.EventBusName)
+			return err
+		}); err != nil {
 			fail("InvalidArgument", "Event bus "+deref(e.EventBusName)+" does not exist.")
 			continue
 		}
@@ -564,7 +587,7 @@ func putEvents(ctx context.Context, c *service.Call, in *PutEventsInput, to Targ
 			continue
 		}
 		out.Entries = append(out.Entries, PutEventsResultEntry{EventId: id})
-		accepted = append(accepted, ev)
+		accepted = append(accepted, accept{bus, ev})
 	}
 	if len(accepted) == 0 {
 		return out, nil
@@ -572,13 +595,12 @@ func putEvents(ctx context.Context, c *service.Call, in *PutEventsInput, to Targ
 	var p pending
 	err := c.Deps.Store.Update(ctx, func(tx store.Tx) error {
 		p = pending{}
-		rules, err := rulesOf(tx, c.Account(), c.Region)
-		if err != nil {
-			return err
-		}
-		set := buildSet(rules)
-		for _, ev := range accepted {
-			if err := dispatch(tx, set, rules, c.Account(), c.Region, ev, c.Now, &p); err != nil {
+		for _, a := range accepted {
+			rules, err := rulesOf(tx, c.Account(), c.Region, a.bus)
+			if err != nil {
+				return err
+			}
+			if err := dispatch(tx, buildSet(rules), rules, c.Account(), c.Region, a.ev, c.Now, &p); err != nil {
 				return err
 			}
 		}
@@ -682,10 +704,10 @@ type envelope struct {
 	Detail     json.RawMessage `json:"detail"`
 }
 
-// rulesOf reads the enabled pattern rules of an account's default bus.
-func rulesOf(tx store.Tx, account, region string) (map[string]*Rule, error) {
+// rulesOf reads the enabled pattern rules of an account's bus.
+func rulesOf(tx store.Tx, account, region, bus string) (map[string]*Rule, error) {
 	rules := map[string]*Rule{}
-	err := tx.Scan(TableRules, ruleKey(account, region, "default", ""), "", 0, func(_ string, b []byte) error {
+	err := tx.Scan(TableRules, ruleKey(account, region, bus, ""), "", 0, func(_ string, b []byte) error {
 		var r Rule
 		if err := json.Unmarshal(b, &r); err != nil {
 			return err
