@@ -1,10 +1,13 @@
 package server_test
 
 import (
+	"io"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -117,4 +120,53 @@ func TestEventBridgeRootSignIn(t *testing.T) {
 		t.Errorf("describe-rule after disable-rule: %v", d)
 	}
 	f.denied("ResourceNotFoundException", "does not exist", root, "events", "describe-rule", "--name", "nope")
+}
+
+// API destinations: an HTTP endpoint called with the connection's API key,
+// retried with backoff when it answers 500.
+func TestEventBridgeAPIDestination(t *testing.T) {
+	v2 := cliV2(t)
+	t.Parallel()
+	ts := start(t)
+	dir := t.TempDir()
+	creds, _ := os.ReadFile(filepath.Join(ts.Data, "credentials"))
+	_ = os.WriteFile(filepath.Join(dir, "credentials"), creds, 0o600)
+	_ = os.WriteFile(filepath.Join(dir, "config"), nil, 0o600)
+	f := &flow{cliRun: cliRun{bin: v2, url: ts.URL, dir: dir, t: t}, t: t}
+	const root = "moat-root"
+
+	var mu sync.Mutex
+	var calls []string
+	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		mu.Lock()
+		defer mu.Unlock()
+		calls = append(calls, r.Header.Get("x-api-key")+" "+string(b))
+		if len(calls) < 3 {
+			http.Error(w, "try again", http.StatusInternalServerError)
+		}
+	}))
+	defer hook.Close()
+
+	f.denied("ValidationException", "", root, "events", "create-connection", "--name", "bad", "--authorization-type", "API_KEY",
+		"--auth-parameters", `{"BasicAuthParameters":{"Username":"u","Password":"p"}}`)
+	conn := f.ok(root, "events", "create-connection", "--name", "hooks", "--authorization-type", "API_KEY",
+		"--auth-parameters", `{"ApiKeyAuthParameters":{"ApiKeyName":"x-api-key","ApiKeyValue":"s3cret"}}`)
+	if d := toJSON(f.ok(root, "events", "describe-connection", "--name", "hooks")); strings.Contains(d, "s3cret") {
+		t.Errorf("describe-connection returned the key: %s", d)
+	}
+	dest := f.ok(root, "events", "create-api-destination", "--name", "hook", "--connection-arn", str(conn, "ConnectionArn"),
+		"--invocation-endpoint", hook.URL+"/events", "--http-method", "POST")
+	f.ok(root, "events", "put-rule", "--name", "to-hook", "--event-pattern", `{"source":["my.app"]}`)
+	f.ok(root, "events", "put-targets", "--rule", "to-hook", "--targets",
+		"Id=hook,Arn="+str(dest, "ApiDestinationArn")+",RoleArn=arn:aws:iam::"+ts.Account+":role/events-invoke")
+	f.ok(root, "events", "put-events", "--entries", `[{"Source":"my.app","DetailType":"d","Detail":"{\"order\":\"42\"}"}]`)
+	waitFor(t, func() bool { mu.Lock(); defer mu.Unlock(); return len(calls) == 3 })
+	mu.Lock()
+	defer mu.Unlock()
+	for _, c := range calls {
+		if !strings.HasPrefix(c, "s3cret ") || !strings.Contains(c, `"order":"42"`) {
+			t.Errorf("call to the API destination: %s", c)
+		}
+	}
 }

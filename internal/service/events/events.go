@@ -59,7 +59,7 @@ func New(to Targets) *service.Service {
 	return &service.Service{
 		Meta:        protocol.Service{Name: "events", Protocol: "json", JSONVersion: "1.1", TargetPrefix: "AWSEvents"},
 		EventSource: "events.amazonaws.com",
-		Ops: service.Table(append(busOps(),
+		Ops: service.Table(append(append(busOps(), apiDestOps()...),
 			service.Op("PutRule", "events:PutRule", putRule, service.Resource(func(_ context.Context, c *service.Call, in *PutRuleInput) (string, error) {
 				return ruleRes(c, deref(in.EventBusName), in.Name), nil
 			})),
@@ -622,6 +622,9 @@ type Targets struct {
 // one refused (topic policy, missing topic, a failed automation) goes to the
 // dead-letter table.
 func sendAll(ctx context.Context, st store.Store, to Targets, p *pending, region string, now time.Time) error {
+	for _, c := range p.calls {
+		callAPI(st, c, now)
+	}
 	type failure struct{ rule, target, account, reason, event string }
 	var failed []failure
 	for _, pub := range p.pubs {
@@ -758,6 +761,7 @@ func dispatch(tx store.Tx, set *eventpattern.Set, rules map[string]*Rule, accoun
 type pending struct {
 	pubs  []snsPub
 	autos []Automation
+	calls []apiCall
 }
 
 // Automation is a run of a moat automation target: the rule that fired,
@@ -791,6 +795,10 @@ func deliverTargets(tx store.Tx, r *Rule, account, region string, ev []byte, now
 		}
 		if strings.HasPrefix(t.Arn, "arn:aws:sns:") {
 			out.pubs = append(out.pubs, snsPub{topic: t.Arn, rule: r.ARN(), account: account, msg: msg})
+			continue
+		}
+		if strings.Contains(t.Arn, ":api-destination/") {
+			out.calls = append(out.calls, apiCall{dest: t.Arn, rule: r.ARN(), account: account, region: region, msg: msg})
 			continue
 		}
 		if strings.HasPrefix(t.Arn, AutomationPrefix) {
