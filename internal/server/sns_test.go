@@ -129,7 +129,27 @@ func TestSNSRootSignInAlert(t *testing.T) {
 	policy := `{"Version":"2012-10-17","Statement":[{"Sid":"owner","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::` + ts.Account + `:root"},"Action":"sns:*","Resource":"` + topic + `"},` +
 		`{"Sid":"events","Effect":"Allow","Principal":{"Service":"events.amazonaws.com"},"Action":"sns:Publish","Resource":"` + topic + `"}]}`
 	f.ok(root, "sns", "set-topic-attributes", "--topic-arn", topic, "--attribute-name", "Policy", "--attribute-value", policy)
-	f.denied("InvalidParameter", "", root, "sns", "subscribe", "--topic-arn", topic, "--protocol", "email", "--notification-endpoint", "ops@example.com")
+	f.denied("InvalidParameter", "", root, "sns", "subscribe", "--topic-arn", topic, "--protocol", "sms", "--notification-endpoint", "+15555550100")
+	f.denied("InvalidParameter", "", root, "sns", "subscribe", "--topic-arn", topic, "--protocol", "email", "--notification-endpoint", "not an address")
+
+	// E-mail goes to the mailbox directory: the confirmation link, then the notification.
+	f.ok(root, "sns", "subscribe", "--topic-arn", topic, "--protocol", "email", "--notification-endpoint", "ops@example.com")
+	box := filepath.Join(ts.Data, "sns", "mailbox", "ops@example.com")
+	var confirmMail string
+	waitFor(t, func() bool {
+		entries, _ := os.ReadDir(box)
+		if len(entries) == 0 {
+			return false
+		}
+		b, _ := os.ReadFile(filepath.Join(box, entries[0].Name()))
+		confirmMail = string(b)
+		return true
+	})
+	link := confirmMail[strings.Index(confirmMail, ts.URL+"/_moat/sns/confirm?"):]
+	link = link[:strings.IndexAny(link, "\r\n")]
+	if resp, err := http.Get(link); err != nil || resp.StatusCode != 200 {
+		t.Fatalf("the e-mail's confirmation link %s: %v %v", link, resp, err)
+	}
 	if out := f.ok(root, "sns", "subscribe", "--topic-arn", topic, "--protocol", "http", "--notification-endpoint", sub.srv.URL+"/hook"); str(out, "SubscriptionArn") != "pending confirmation" {
 		t.Fatalf("subscribe: %v", out)
 	}
@@ -142,8 +162,14 @@ func TestSNSRootSignInAlert(t *testing.T) {
 	}
 	resp.Body.Close()
 	subs := f.ok(root, "sns", "list-subscriptions-by-topic", "--topic-arn", topic)
-	if list := subs["Subscriptions"].([]any); len(list) != 1 || !strings.HasPrefix(str(list[0].(map[string]any), "SubscriptionArn"), topic+":") {
+	list := subs["Subscriptions"].([]any)
+	if len(list) != 2 {
 		t.Fatalf("after confirmation: %v", subs)
+	}
+	for _, x := range list {
+		if !strings.HasPrefix(str(x.(map[string]any), "SubscriptionArn"), topic+":") {
+			t.Fatalf("a subscription is still pending: %v", subs)
+		}
 	}
 
 	f.ok(root, "events", "put-rule", "--name", "root-signin", "--event-pattern",
@@ -169,6 +195,15 @@ func TestSNSRootSignInAlert(t *testing.T) {
 	waitFor(t, func() bool { return sub.find("Notification", "this is a drill") != nil })
 	sub.find("Notification", "this is a drill").verify(t)
 	f.denied("NotFound", "", root, "sns", "publish", "--topic-arn", "arn:aws:sns:us-east-1:"+ts.Account+":nope", "--message", "x")
+	waitFor(t, func() bool {
+		entries, _ := os.ReadDir(box)
+		for _, e := range entries {
+			if b, _ := os.ReadFile(filepath.Join(box, e.Name())); strings.Contains(string(b), "Subject: drill") && strings.Contains(string(b), "this is a drill") {
+				return true
+			}
+		}
+		return false
+	})
 }
 
 // What cannot be delivered is kept, never dropped: an endpoint that answers

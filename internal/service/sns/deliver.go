@@ -51,6 +51,9 @@ var retryDelays = []time.Duration{200 * time.Millisecond, time.Second, 5 * time.
 type Deliverer struct {
 	Store   store.Store
 	BaseURL string // moat's endpoint, for SigningCertURL, SubscribeURL, UnsubscribeURL
+	// Mailbox is where e-mail subscriptions' messages are written, one
+	// .eml file per message under <Mailbox>/<address>/ (no SMTP yet).
+	Mailbox string
 	Client  *http.Client
 	Log     *slog.Logger
 	Clock   func() time.Time
@@ -63,7 +66,12 @@ type Deliverer struct {
 type job struct {
 	endpoint, kind, topic, sub, id string
 	body                           []byte
+	email                          *emailMessage // email and email-json subscriptions
 }
+
+// emailMessage is an e-mail SNS sends: written to the mailbox directory
+// (moat has no SMTP client yet).
+type emailMessage struct{ to, subject, body string }
 
 // NewDeliverer loads (or creates, mode 0600) the signing key and its
 // self-signed certificate in dir.
@@ -105,7 +113,7 @@ func NewDeliverer(dir string, st store.Store, baseURL string, log *slog.Logger, 
 	if err != nil {
 		return nil, err
 	}
-	return &Deliverer{Store: st, BaseURL: baseURL, Client: &http.Client{Timeout: 15 * time.Second}, Log: log, Clock: clock,
+	return &Deliverer{Store: st, BaseURL: baseURL, Mailbox: filepath.Join(dir, "mailbox"), Client: &http.Client{Timeout: 15 * time.Second}, Log: log, Clock: clock,
 		key: key, CertPEM: cert, queue: make(chan job, 4096)}, nil
 }
 
@@ -130,6 +138,12 @@ func (d *Deliverer) enqueue(j job) {
 }
 
 func (d *Deliverer) send(ctx context.Context, j job) {
+	if j.email != nil {
+		if err := d.mail(j); err != nil {
+			d.deadLetter(j, err.Error())
+		}
+		return
+	}
 	for attempt := 0; ; attempt++ {
 		req, err := http.NewRequestWithContext(ctx, http.MethodPost, j.endpoint, bytes.NewReader(j.body))
 		if err != nil {
@@ -218,8 +232,34 @@ func (d *Deliverer) sign(m *message) {
 	m.SignatureVersion, m.Signature, m.SigningCertURL = "1", base64.StdEncoding.EncodeToString(sig), d.BaseURL+CertPath
 }
 
-// Confirm sends the SubscriptionConfirmation of a new http(s) subscription.
+// mail writes an e-mail message to the mailbox directory, one
+// <address>/<time>-<message id>.eml file per message.
+func (d *Deliverer) mail(j job) error {
+	if d.Mailbox == "" {
+		return errors.New("no mailbox directory")
+	}
+	dir := filepath.Join(d.Mailbox, j.email.to)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err
+	}
+	msg := "From: AWS Notifications <no-reply@sns.amazonaws.com>\r\nTo: " + j.email.to + "\r\nSubject: " + j.email.subject +
+		"\r\nDate: " + d.Clock().UTC().Format(time.RFC1123Z) + "\r\nMessage-ID: <" + j.id + "@sns.moat.invalid>\r\nContent-Type: text/plain; charset=UTF-8\r\n\r\n" + j.email.body + "\r\n"
+	return os.WriteFile(filepath.Join(dir, d.Clock().UTC().Format("20060102T150405.000000000Z")+"-"+j.id+".eml"), []byte(msg), 0o600)
+}
+
+// Confirm sends the SubscriptionConfirmation of a new subscription.
 func (d *Deliverer) Confirm(t *topic, s *subscription) {
+	if s.Protocol == "email" || s.Protocol == "email-json" {
+		id := uuid.NewString()
+		link := d.BaseURL + ConfirmPath + "?Action=ConfirmSubscription&TopicArn=" + url.QueryEscape(t.ARN) + "&Token=" + s.Token
+		body := "You have chosen to subscribe to the topic:\r\n" + t.ARN + "\r\n\r\nTo confirm this subscription, click or visit the link below:\r\n" + link + "\r\n"
+		name := t.DisplayName
+		if name == "" {
+			name = "AWS Notification"
+		}
+		d.enqueue(job{endpoint: s.Endpoint, kind: "SubscriptionConfirmation", topic: t.ARN, id: id, email: &emailMessage{to: s.Endpoint, subject: name + " - Subscription Confirmation", body: body}})
+		return
+	}
 	m := message{Type: "SubscriptionConfirmation", MessageId: uuid.NewString(), Token: s.Token, TopicArn: t.ARN,
 		Message:      "You have chosen to subscribe to the topic " + t.ARN + ".\nTo confirm the subscription, visit the SubscribeURL included in this message.",
 		SubscribeURL: d.BaseURL + ConfirmPath + "?Action=ConfirmSubscription&TopicArn=" + url.QueryEscape(t.ARN) + "&Token=" + s.Token,
@@ -249,6 +289,20 @@ func (d *Deliverer) Publish(ctx context.Context, t *topic, subject, msg string) 
 	}
 	id := uuid.NewString()
 	for _, s := range subs {
+		if s.Protocol == "email" || s.Protocol == "email-json" {
+			subj := subject
+			if subj == "" {
+				subj = "AWS Notification Message"
+			}
+			body := msg
+			if s.Protocol == "email-json" {
+				b, _ := json.Marshal(map[string]string{"Type": "Notification", "MessageId": id, "TopicArn": t.ARN, "Subject": subject, "Message": msg,
+					"Timestamp": d.Clock().UTC().Format("2006-01-02T15:04:05.000Z")})
+				body = string(b)
+			}
+			d.enqueue(job{endpoint: s.Endpoint, kind: "Notification", topic: t.ARN, sub: s.ARN, id: id, email: &emailMessage{to: s.Endpoint, subject: subj, body: body}})
+			continue
+		}
 		m := message{Type: "Notification", MessageId: id, TopicArn: t.ARN, Subject: subject, Message: msg,
 			Timestamp:      d.Clock().UTC().Format("2006-01-02T15:04:05.000Z"),
 			UnsubscribeURL: d.BaseURL + UnsubscribePath + "?Action=Unsubscribe&SubscriptionArn=" + url.QueryEscape(s.ARN)}

@@ -14,6 +14,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"net/mail"
 	"net/url"
 	"regexp"
 	"sort"
@@ -330,12 +331,18 @@ type SubscribeInput struct {
 type SubscribeOutput struct{ SubscriptionArn string }
 
 func subscribe(ctx context.Context, c *service.Call, d *Deliverer, in *SubscribeInput) (*SubscribeOutput, error) {
-	if in.Protocol != "http" && in.Protocol != "https" {
-		return nil, invalidParam.New("Invalid parameter: Amazon SNS does not support this protocol string: %s (moat delivers http and https only)", in.Protocol)
-	}
-	u, err := url.Parse(deref(in.Endpoint))
-	if err != nil || u.Scheme != in.Protocol || u.Host == "" {
-		return nil, invalidParam.New("Invalid parameter: Endpoint must match the specified protocol")
+	switch in.Protocol {
+	case "http", "https":
+		u, err := url.Parse(deref(in.Endpoint))
+		if err != nil || u.Scheme != in.Protocol || u.Host == "" {
+			return nil, invalidParam.New("Invalid parameter: Endpoint must match the specified protocol")
+		}
+	case "email", "email-json":
+		if a, err := mail.ParseAddress(deref(in.Endpoint)); err != nil || a.Address != deref(in.Endpoint) {
+			return nil, invalidParam.New("Invalid parameter: Email address")
+		}
+	default:
+		return nil, invalidParam.New("Invalid parameter: Amazon SNS does not support this protocol string: %s (moat delivers http, https, email and email-json)", in.Protocol)
 	}
 	t, err := loadTopic(ctx, c.Deps.Store, in.TopicArn)
 	if err != nil {
