@@ -9,6 +9,9 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
+
+	"github.com/moatdev/moat/internal/server"
 )
 
 // "Alert me when root signs in", through the real AWS CLI: an EventBridge
@@ -168,5 +171,36 @@ func TestEventBridgeAPIDestination(t *testing.T) {
 		if !strings.HasPrefix(c, "s3cret ") || !strings.Contains(c, `"order":"42"`) {
 			t.Errorf("call to the API destination: %s", c)
 		}
+	}
+}
+
+// A restart between an event and its delivery: the event reaches its rule
+// after the restart, once.
+func TestEventBridgeRestart(t *testing.T) {
+	v2 := cliV2(t)
+	t.Parallel()
+	data := t.TempDir()
+	ts := start(t, dataDir(data), func(c *server.Config) { c.PollInterval = time.Hour }) // never delivers before it stops
+	dir := t.TempDir()
+	creds, _ := os.ReadFile(filepath.Join(ts.Data, "credentials"))
+	_ = os.WriteFile(filepath.Join(dir, "credentials"), creds, 0o600)
+	_ = os.WriteFile(filepath.Join(dir, "config"), nil, 0o600)
+	f := &flow{cliRun: cliRun{bin: v2, url: ts.URL, dir: dir, t: t}, t: t}
+	const root = "moat-root"
+	f.ok(root, "events", "put-rule", "--name", "users", "--event-pattern", `{"source":["aws.iam"],"detail":{"eventName":["CreateUser"]}}`)
+	f.ok(root, "events", "put-targets", "--rule", "users", "--targets", "Id=log,Arn=arn:aws:logs:us-east-1:"+ts.Account+":log-group:/moat/users")
+	f.ok(root, "iam", "create-user", "--user-name", "before-restart")
+	ts.close()
+
+	ts2 := start(t, dataDir(data))
+	f.url = ts2.URL
+	waitFor(t, func() bool {
+		out, _, code := f.run(root, "logs", "filter-log-events", "--log-group-name", "/moat/users")
+		return code == 0 && strings.Contains(out, "before-restart")
+	})
+	time.Sleep(1500 * time.Millisecond) // another poll: nothing is delivered twice
+	out := f.ok(root, "logs", "filter-log-events", "--log-group-name", "/moat/users")
+	if n := len(out["events"].([]any)); n != 1 {
+		t.Errorf("%d deliveries of one event", n)
 	}
 }

@@ -78,6 +78,9 @@ type Config struct {
 	TrailInterval       time.Duration
 	TrailMaxRecords     int
 	TrailDigestInterval time.Duration
+	// PollInterval is how often EventBridge and the GuardDuty detectors read
+	// new CloudTrail records (default one second).
+	PollInterval time.Duration
 	// Services are served beside the built-in ones (for programs that
 	// embed moat, and tests); a name already served is replaced.
 	Services []*service.Service
@@ -232,7 +235,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		defer close(watched)
 		// The detectors poll the log once a second rather than waking at
 		// every commit of the request path.
-		if err := guardduty.Watch(dctx, s.db.(guardduty.Store), time.Second, s.log); err != nil {
+		if err := guardduty.Watch(dctx, s.db.(guardduty.Store), s.pollInterval(), s.log); err != nil {
 			s.log.Error("guardduty detectors stopped", "err", err)
 		}
 	}()
@@ -240,7 +243,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	routed := make(chan struct{})
 	go func() {
 		defer close(routed)
-		if err := events.Run(dctx, s.db.(events.Store), events.Targets{Publish: s.publishAsEvents, Automate: s.automate}, time.Second, s.clock, s.log); err != nil {
+		if err := events.Run(dctx, s.db.(events.Store), events.Targets{Publish: s.publishAsEvents, Automate: s.automate}, s.pollInterval(), s.clock, s.log); err != nil {
 			s.log.Error("eventbridge delivery stopped", "err", err)
 		}
 	}()
@@ -265,6 +268,13 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		err = serr
 	}
 	return err
+}
+
+func (s *Server) pollInterval() time.Duration {
+	if s.cfg.PollInterval > 0 {
+		return s.cfg.PollInterval
+	}
+	return time.Second
 }
 
 // publishAsEvents publishes to an SNS topic for an EventBridge rule.
