@@ -18,6 +18,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
 	cttypes "github.com/aws/aws-sdk-go-v2/service/cloudtrail/types"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/organizations"
+	orgtypes "github.com/aws/aws-sdk-go-v2/service/organizations/types"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
 
 	"github.com/moatdev/moat/internal/cli"
 	"github.com/moatdev/moat/internal/server"
@@ -287,4 +290,58 @@ func TestTrailDeliveryError(t *testing.T) {
 	}
 	_, err := ct.GetTrailStatus(ctx, &cloudtrail.GetTrailStatusInput{Name: aws.String("blocked")})
 	apiError(t, err, "TrailNotFoundException")
+}
+
+// An organization trail in the management account delivers the member
+// accounts' events too, under AWSLogs/<org id>/<account>/.
+func TestOrganizationTrail(t *testing.T) {
+	trailDir := t.TempDir()
+	ts := start(t, func(c *server.Config) { c.TrailDir, c.TrailInterval = trailDir, 50*time.Millisecond })
+	ctx := context.Background()
+	org := organizations.NewFromConfig(ts.config(ts.Root))
+	o, err := org.CreateOrganization(ctx, &organizations.CreateOrganizationInput{FeatureSet: orgtypes.OrganizationFeatureSetAll})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ca, err := org.CreateAccount(ctx, &organizations.CreateAccountInput{Email: aws.String("m@example.com"), AccountName: aws.String("member")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	member := aws.ToString(ca.CreateAccountStatus.AccountId)
+	ct := cloudtrail.NewFromConfig(ts.config(ts.Root))
+	if _, err := ct.CreateTrail(ctx, &cloudtrail.CreateTrailInput{Name: aws.String("org"), S3BucketName: aws.String("org-audit"), IsOrganizationTrail: aws.Bool(true)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ct.StartLogging(ctx, &cloudtrail.StartLoggingInput{Name: aws.String("org")}); err != nil {
+		t.Fatal(err)
+	}
+	root := iam.NewFromConfig(ts.config(ts.Root))
+	if _, err := root.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("ops")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := root.AttachUserPolicy(ctx, &iam.AttachUserPolicyInput{UserName: aws.String("ops"), PolicyArn: aws.String("arn:aws:iam::aws:policy/AdministratorAccess")}); err != nil {
+		t.Fatal(err)
+	}
+	k, err := root.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: aws.String("ops")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ops := aws.Credentials{AccessKeyID: aws.ToString(k.AccessKey.AccessKeyId), SecretAccessKey: aws.ToString(k.AccessKey.SecretAccessKey)}
+	ar, err := sts.NewFromConfig(ts.config(ops)).AssumeRole(ctx, &sts.AssumeRoleInput{RoleArn: aws.String("arn:aws:iam::" + member + ":role/OrganizationAccountAccessRole"), RoleSessionName: aws.String("ops")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	inMember := iam.NewFromConfig(ts.config(aws.Credentials{AccessKeyID: aws.ToString(ar.Credentials.AccessKeyId), SecretAccessKey: aws.ToString(ar.Credentials.SecretAccessKey), SessionToken: aws.ToString(ar.Credentials.SessionToken)}))
+	if _, err := inMember.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("in-member")}); err != nil {
+		t.Fatal(err)
+	}
+	prefix := filepath.Join(trailDir, "org-audit", "AWSLogs", aws.ToString(o.Organization.Id), member, "CloudTrail") + string(filepath.Separator)
+	waitFor(t, func() bool {
+		for p, names := range logFiles(t, trailDir) {
+			if strings.HasPrefix(p, prefix) && strings.Contains(" "+strings.Join(names, " ")+" ", " CreateUser ") {
+				return true
+			}
+		}
+		return false
+	})
 }
