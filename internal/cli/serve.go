@@ -56,6 +56,7 @@ SIGTERM stop it gracefully: in-flight requests finish and the store is closed.`,
 	f.StringVar(&cfg.TrailDir, "trail-dir", "", "directory standing for the S3 buckets trails deliver to (default <data>/trails)")
 	f.DurationVar(&cfg.TrailInterval, "trail-interval", 5*time.Minute, "how often trails deliver log files (CloudTrail: about every 5 minutes)")
 	f.DurationVar(&cfg.TrailDigestInterval, "trail-digest-interval", time.Hour, "how often trails with log file validation write digest files")
+	f.StringVar(&cfg.SMTP, "smtp", "", "host:port of an SMTP relay for SNS e-mail (default: write .eml files to <data>/sns/mailbox)")
 	f.StringVar(&logLevel, "log-level", "info", "debug, info, warn or error")
 	return cmd
 }

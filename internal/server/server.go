@@ -78,6 +78,9 @@ type Config struct {
 	TrailInterval       time.Duration
 	TrailMaxRecords     int
 	TrailDigestInterval time.Duration
+	// SMTP ("host:port") sends SNS e-mail through that server; without it
+	// e-mail goes to <DataDir>/sns/mailbox.
+	SMTP string
 	// PollInterval is how often EventBridge and the GuardDuty detectors read
 	// new CloudTrail records (default one second).
 	PollInterval time.Duration
@@ -168,6 +171,7 @@ func Open(cfg Config) (*Server, error) {
 		db.Close()
 		return nil, fmt.Errorf("sns signing key: %w", err)
 	}
+	s.sns.SMTP = cfg.SMTP
 	s.register(iam.New(), sts.New(), cloudtrail.New(s.digestKey), organizations.New(), guardduty.New(), securityhub.New(),
 		events.New(events.Targets{Publish: s.publishAsEvents, Automate: s.automate}), logs.New(), sns.New(s.sns))
 	s.register(cfg.Services...)

@@ -18,6 +18,7 @@ import (
 	"log/slog"
 	"math/big"
 	"net/http"
+	"net/smtp"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -52,11 +53,14 @@ type Deliverer struct {
 	Store   store.Store
 	BaseURL string // moat's endpoint, for SigningCertURL, SubscribeURL, UnsubscribeURL
 	// Mailbox is where e-mail subscriptions' messages are written, one
-	// .eml file per message under <Mailbox>/<address>/ (no SMTP yet).
+	// .eml file per message under <Mailbox>/<address>/, unless SMTP is set.
 	Mailbox string
-	Client  *http.Client
-	Log     *slog.Logger
-	Clock   func() time.Time
+	// SMTP, "host:port", sends e-mail through that server instead
+	// (plain SMTP without authentication: a local relay or test server).
+	SMTP   string
+	Client *http.Client
+	Log    *slog.Logger
+	Clock  func() time.Time
 
 	key     *rsa.PrivateKey
 	CertPEM []byte
@@ -235,6 +239,11 @@ func (d *Deliverer) sign(m *message) {
 // mail writes an e-mail message to the mailbox directory, one
 // <address>/<time>-<message id>.eml file per message.
 func (d *Deliverer) mail(j job) error {
+	msg := "From: AWS Notifications <no-reply@sns.amazonaws.com>\r\nTo: " + j.email.to + "\r\nSubject: " + j.email.subject +
+		"\r\nDate: " + d.Clock().UTC().Format(time.RFC1123Z) + "\r\nMessage-ID: <" + j.id + "@sns.moat.invalid>\r\nContent-Type: text/plain; charset=UTF-8\r\n\r\n" + j.email.body + "\r\n"
+	if d.SMTP != "" {
+		return smtp.SendMail(d.SMTP, nil, "no-reply@sns.amazonaws.com", []string{j.email.to}, []byte(msg))
+	}
 	if d.Mailbox == "" {
 		return errors.New("no mailbox directory")
 	}
@@ -242,8 +251,6 @@ func (d *Deliverer) mail(j job) error {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return err
 	}
-	msg := "From: AWS Notifications <no-reply@sns.amazonaws.com>\r\nTo: " + j.email.to + "\r\nSubject: " + j.email.subject +
-		"\r\nDate: " + d.Clock().UTC().Format(time.RFC1123Z) + "\r\nMessage-ID: <" + j.id + "@sns.moat.invalid>\r\nContent-Type: text/plain; charset=UTF-8\r\n\r\n" + j.email.body + "\r\n"
 	return os.WriteFile(filepath.Join(dir, d.Clock().UTC().Format("20060102T150405.000000000Z")+"-"+j.id+".eml"), []byte(msg), 0o600)
 }
 
