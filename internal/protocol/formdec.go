@@ -149,13 +149,21 @@ func (d *formDec) mapping(v reflect.Value, f *field, key, path string) bool {
 	elem := &field{name: f.name, timestamp: f.timestamp}
 	for _, n := range idx {
 		ns := strconv.Itoa(n)
-		k, ok := d.lookup(prefix + ns + ".key")
+		// Most query maps name their parts key and value; some members
+		// (SNS's MessageAttributes) use Name and Value.
+		keyPart, valuePart := ".key", ".value"
+		k, ok := d.lookup(prefix + ns + keyPart)
+		if !ok {
+			if k, ok = d.lookup(prefix + ns + ".Name"); ok {
+				keyPart, valuePart = ".Name", ".Value"
+			}
+		}
 		if !ok {
 			d.v.addMissing(path+"."+ns+".key", "key")
 			continue
 		}
 		ev := reflect.New(v.Type().Elem()).Elem()
-		if !d.value(ev, elem, prefix+ns+".value", path+"."+ns+".value") {
+		if !d.value(ev, elem, prefix+ns+valuePart, path+"."+ns+strings.ToLower(valuePart)) {
 			d.v.addMissing(path+"."+ns+".value", "value")
 		}
 		kv := reflect.New(v.Type().Key()).Elem()

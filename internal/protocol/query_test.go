@@ -84,6 +84,23 @@ func TestQueryDecodeInline(t *testing.T) {
 			t.Errorf("got %v", in.Attributes)
 		}
 	})
+	t.Run("SNS map with Name and Value parts", func(t *testing.T) {
+		type attr struct {
+			DataType    string
+			StringValue *string
+		}
+		var in struct {
+			Message           string
+			MessageAttributes map[string]attr
+		}
+		req := formRequest("Action=Publish&Message=m&MessageAttributes.entry.1.Name=env&MessageAttributes.entry.1.Value.DataType=String&MessageAttributes.entry.1.Value.StringValue=prod")
+		if err := New(snsSvc).Decode(req, &in); err != nil {
+			t.Fatal(err)
+		}
+		if a, ok := in.MessageAttributes["env"]; !ok || a.DataType != "String" || a.StringValue == nil || *a.StringValue != "prod" {
+			t.Errorf("got %+v", in.MessageAttributes)
+		}
+	})
 	t.Run("nested struct list and timestamps", func(t *testing.T) {
 		var in struct {
 			PolicyArns []PolicyDescriptor

@@ -25,6 +25,7 @@ import (
 type snsMessage struct {
 	Type, MessageId, Token, TopicArn, Subject, Message, SubscribeURL, Timestamp string
 	SignatureVersion, Signature, SigningCertURL, UnsubscribeURL                 string
+	MessageAttributes                                                           map[string]struct{ Type, Value string }
 }
 
 // verify checks the message's signature the way SNS's documentation tells
@@ -191,9 +192,15 @@ func TestSNSRootSignInAlert(t *testing.T) {
 	}
 
 	// Publishing directly, and SNS's errors.
-	f.ok(root, "sns", "publish", "--topic-arn", topic, "--subject", "drill", "--message", "this is a drill")
+	f.ok(root, "sns", "publish", "--topic-arn", topic, "--subject", "drill", "--message", "this is a drill",
+		"--message-attributes", `{"env":{"DataType":"String","StringValue":"prod"}}`)
 	waitFor(t, func() bool { return sub.find("Notification", "this is a drill") != nil })
-	sub.find("Notification", "this is a drill").verify(t)
+	drill := sub.find("Notification", "this is a drill")
+	drill.verify(t)
+	if a := drill.MessageAttributes["env"]; a.Type != "String" || a.Value != "prod" {
+		t.Errorf("message attributes: %+v", drill.MessageAttributes)
+	}
+	f.denied("InvalidParameter", "", root, "sns", "publish", "--topic-arn", topic, "--message", "x", "--message-attributes", `{"env":{"DataType":"Bogus","StringValue":"x"}}`)
 	f.denied("NotFound", "", root, "sns", "publish", "--topic-arn", "arn:aws:sns:us-east-1:"+ts.Account+":nope", "--message", "x")
 	waitFor(t, func() bool {
 		entries, _ := os.ReadDir(box)

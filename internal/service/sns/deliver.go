@@ -205,6 +205,8 @@ type message struct {
 	Signature        string
 	SigningCertURL   string
 	UnsubscribeURL   string `json:",omitempty"`
+	// MessageAttributes are not part of the signed string (SNS's rule).
+	MessageAttributes map[string]Attribute `json:",omitempty"`
 }
 
 // sign fills Signature (SignatureVersion 1) over SNS's canonical string.
@@ -276,8 +278,11 @@ func (d *Deliverer) Confirm(t *topic, s *subscription) {
 	d.enqueue(job{endpoint: s.Endpoint, kind: m.Type, topic: t.ARN, id: m.MessageId, body: b})
 }
 
+// Attribute is a message attribute as SNS's HTTP messages carry it.
+type Attribute struct{ Type, Value string }
+
 // Publish sends a Notification to every confirmed subscription of t.
-func (d *Deliverer) Publish(ctx context.Context, t *topic, subject, msg string) (string, error) {
+func (d *Deliverer) Publish(ctx context.Context, t *topic, subject, msg string, attrs map[string]Attribute) (string, error) {
 	var subs []subscription
 	err := d.Store.View(ctx, func(tx store.Tx) error {
 		return tx.Scan(TableSubs, t.ARN+":", "", 0, func(_ string, b []byte) error {
@@ -310,7 +315,7 @@ func (d *Deliverer) Publish(ctx context.Context, t *topic, subject, msg string) 
 			d.enqueue(job{endpoint: s.Endpoint, kind: "Notification", topic: t.ARN, sub: s.ARN, id: id, email: &emailMessage{to: s.Endpoint, subject: subj, body: body}})
 			continue
 		}
-		m := message{Type: "Notification", MessageId: id, TopicArn: t.ARN, Subject: subject, Message: msg,
+		m := message{Type: "Notification", MessageId: id, TopicArn: t.ARN, Subject: subject, Message: msg, MessageAttributes: attrs,
 			Timestamp:      d.Clock().UTC().Format("2006-01-02T15:04:05.000Z"),
 			UnsubscribeURL: d.BaseURL + UnsubscribePath + "?Action=Unsubscribe&SubscriptionArn=" + url.QueryEscape(s.ARN)}
 		d.sign(&m)

@@ -11,6 +11,7 @@ package sns
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -19,6 +20,7 @@ import (
 	"regexp"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -493,10 +495,18 @@ func listSubscriptionsByTopic(ctx context.Context, c *service.Call, in *ListSubs
 
 // PublishInput is SNS's Publish request.
 type PublishInput struct {
-	TopicArn  *string
-	TargetArn *string
-	Message   string `aws:",required"`
-	Subject   *string
+	TopicArn          *string
+	TargetArn         *string
+	Message           string `aws:",required"`
+	Subject           *string
+	MessageAttributes map[string]MessageAttributeValue
+}
+
+// MessageAttributeValue is SNS's MessageAttributeValue shape.
+type MessageAttributeValue struct {
+	DataType    string
+	StringValue *string
+	BinaryValue []byte
 }
 
 // PublishOutput is SNS's Publish response.
@@ -520,11 +530,29 @@ func publish(ctx context.Context, c *service.Call, d *Deliverer, in *PublishInpu
 	if s := deref(in.Subject); len(s) > 100 {
 		return nil, invalidParam.New("Invalid parameter: Subject")
 	}
+	if len(in.MessageAttributes) > 10 {
+		return nil, invalidParam.New("Invalid parameter: MessageAttributes Reason: Number of message attributes [%d] exceeds the allowed maximum [10].", len(in.MessageAttributes))
+	}
+	attrs := map[string]Attribute{}
+	for name, a := range in.MessageAttributes {
+		base, _, _ := strings.Cut(a.DataType, ".")
+		switch {
+		case base == "String" || base == "Number":
+			if a.StringValue == nil {
+				return nil, invalidParam.New("Invalid parameter: MessageAttributes Reason: The message attribute '%s' must contain non-empty message attribute value for message attribute type '%s'.", name, a.DataType)
+			}
+			attrs[name] = Attribute{Type: a.DataType, Value: *a.StringValue}
+		case base == "Binary":
+			attrs[name] = Attribute{Type: a.DataType, Value: base64.StdEncoding.EncodeToString(a.BinaryValue)}
+		default:
+			return nil, invalidParam.New("Invalid parameter: MessageAttributes Reason: The message attribute '%s' has an invalid message attribute type, the set of supported type prefixes is Binary, Number, and String.", name)
+		}
+	}
 	t, err := loadTopic(ctx, c.Deps.Store, arn)
 	if err != nil {
 		return nil, err
 	}
-	id, err := d.Publish(ctx, t, deref(in.Subject), in.Message)
+	id, err := d.Publish(ctx, t, deref(in.Subject), in.Message, attrs)
 	if err != nil {
 		return nil, err
 	}
@@ -556,7 +584,7 @@ func PublishFromService(ctx context.Context, st store.Store, d *Deliverer, topic
 	if res := authz.Evaluate(req, pols); res.Decision != authz.Allowed {
 		return authzError.New("The topic policy of %s does not allow %s to publish", t.ARN, servicePrincipal)
 	}
-	_, err = d.Publish(ctx, t, "", message)
+	_, err = d.Publish(ctx, t, "", message, nil)
 	return err
 }
 
