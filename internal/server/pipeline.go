@@ -141,7 +141,11 @@ func (s *Server) finish(w http.ResponseWriter, x *exchange) {
 	if x.err != nil && x.err.Status >= 500 {
 		s.log.Error("request failed", "requestId", x.requestID, "service", x.svc.Meta.Name, "operation", x.opName, "error", x.err.Err)
 	}
-	if err := s.record(x); err != nil {
+	if internalRead(x.http) {
+		// moat's own read-only evaluation of an account's state (Security
+		// Hub's controls): AWS's services read configuration without
+		// CloudTrail records of the customer's root user, so moat does too.
+	} else if err := s.record(x); err != nil {
 		s.log.Error("cloudtrail record not written", "requestId", x.requestID, "error", err)
 		x.out = nil
 		x.err = awserr.ServiceUnavailable.New("Service is unable to handle request.")

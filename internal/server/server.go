@@ -244,6 +244,11 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		}
 	}()
 	go s.sns.Run(dctx)
+	controlsDone := make(chan struct{})
+	go func() {
+		defer close(controlsDone)
+		s.watchControls(dctx)
+	}()
 	routed := make(chan struct{})
 	go func() {
 		defer close(routed)
@@ -256,6 +261,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		<-delivered
 		<-watched
 		<-routed
+		<-controlsDone
 	}()
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()

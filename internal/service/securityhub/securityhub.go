@@ -24,6 +24,7 @@ import (
 	"github.com/moatdev/moat/internal/protocol"
 	"github.com/moatdev/moat/internal/service"
 	"github.com/moatdev/moat/internal/store"
+	"github.com/moatdev/moat/posture"
 )
 
 // Tables.
@@ -48,6 +49,10 @@ func New() *service.Service {
 		{Method: "POST", Path: "/findings/import", Op: "BatchImportFindings"},
 		{Method: "POST", Path: "/findings", Op: "GetFindings"},
 		{Method: "PATCH", Path: "/findings/batchupdate", Op: "BatchUpdateFindings"},
+		{Method: "GET", Path: "/standards", Op: "DescribeStandards"},
+		{Method: "POST", Path: "/standards/get", Op: "GetEnabledStandards"},
+		{Method: "POST", Path: "/standards/register", Op: "BatchEnableStandards"},
+		{Method: "POST", Path: "/standards/deregister", Op: "BatchDisableStandards"},
 	}
 	hubARN := func(_ context.Context, c *service.Call) string {
 		return "arn:aws:securityhub:" + c.Region + ":" + c.Account() + ":hub/default"
@@ -56,7 +61,7 @@ func New() *service.Service {
 		Meta:        protocol.Service{Name: "securityhub", Protocol: "rest-json"},
 		EventSource: "securityhub.amazonaws.com",
 		Router:      protocol.NewRouter(routes),
-		Ops: service.Table(
+		Ops: service.Table(append(standardsOps(),
 			service.Op("EnableSecurityHub", "securityhub:EnableSecurityHub", enable,
 				service.Resource(func(ctx context.Context, c *service.Call, _ *EnableInput) (string, error) { return hubARN(ctx, c), nil })),
 			service.Op("DescribeHub", "securityhub:DescribeHub", describe, service.ReadOnly[DescribeHubInput](),
@@ -70,13 +75,14 @@ func New() *service.Service {
 			service.Op("GetFindings", "securityhub:GetFindings", getFindings, service.ReadOnly[RawInput](),
 				service.Resource(func(ctx context.Context, c *service.Call, _ *RawInput) (string, error) { return hubARN(ctx, c), nil })),
 			service.Op("BatchUpdateFindings", "securityhub:BatchUpdateFindings", batchUpdate,
-				service.Resource(func(ctx context.Context, c *service.Call, _ *RawInput) (string, error) { return hubARN(ctx, c), nil })),
+				service.Resource(func(ctx context.Context, c *service.Call, _ *RawInput) (string, error) { return hubARN(ctx, c), nil })))...,
 		),
 	}
 }
 
 type hub struct {
 	SubscribedAt time.Time `json:"subscribedAt"`
+	Standards    []string  `json:"standards,omitempty"` // enabled, as posture's ids
 }
 
 func hubKey(account, region string) string { return account + "/" + region }
@@ -98,8 +104,12 @@ type EnableInput struct {
 	Tags                    map[string]string `aws:"Tags"`
 }
 
-func enable(ctx context.Context, c *service.Call, _ *EnableInput) (*struct{}, error) {
-	b, _ := json.Marshal(hub{SubscribedAt: c.Now.UTC()})
+func enable(ctx context.Context, c *service.Call, in *EnableInput) (*struct{}, error) {
+	h := hub{SubscribedAt: c.Now.UTC()}
+	if in.EnableDefaultStandards == nil || *in.EnableDefaultStandards {
+		h.Standards = []string{posture.StandardFSBP, posture.StandardCIS300}
+	}
+	b, _ := json.Marshal(h)
 	return &struct{}{}, c.Deps.Store.Update(ctx, func(tx store.Tx) error {
 		err := tx.Insert(TableHubs, hubKey(c.Account(), c.Region), b)
 		if errors.Is(err, store.ErrExists) {

@@ -1,0 +1,211 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/iam/types"
+
+	"github.com/moatdev/moat/asff"
+	"github.com/moatdev/moat/internal/identity"
+	"github.com/moatdev/moat/internal/service/securityhub"
+	"github.com/moatdev/moat/internal/store"
+	"github.com/moatdev/moat/internal/trail"
+	"github.com/moatdev/moat/posture"
+)
+
+// Security Hub's controls on moat's live state: for every account with
+// Security Hub and its standards enabled, moat exports the account the way
+// `moat posture` reads a real one (authorization details, credential
+// report, password policy, trails), evaluates every control, and imports
+// the control findings. It re-evaluates whenever the event log has grown
+// since the last evaluation (a write may have changed what a control
+// reads), at most once per poll interval.
+
+type internalKey struct{}
+
+// internalRead reports whether a request is one of moat's own in-process
+// reads (a context value no client can set).
+func internalRead(r *http.Request) bool { return r.Context().Value(internalKey{}) != nil }
+
+// inProcess is an http.RoundTripper that answers through the server itself.
+type inProcess struct{ s *Server }
+
+func (t inProcess) RoundTrip(r *http.Request) (*http.Response, error) {
+	r = r.WithContext(context.WithValue(r.Context(), internalKey{}, true))
+	r.RemoteAddr = "securityhub.amazonaws.com"
+	w := httptest.NewRecorder()
+	t.s.ServeHTTP(w, r)
+	return w.Result(), nil
+}
+
+// rootSession gives moat's evaluator a short session of an account's root
+// user (never handed out, never recorded).
+func (s *Server) rootSession(ctx context.Context, account string) (aws.Credentials, error) {
+	now := s.clock().UTC().Truncate(time.Second)
+	sess := &identity.Session{AccessKeyID: identity.NewID("ASIA", 16), SecretAccessKey: identity.NewSecret(), SessionToken: identity.NewSessionToken(),
+		Issued: now, Expires: now.Add(15 * time.Minute), Account: account}
+	err := s.db.Update(ctx, func(tx store.Tx) error {
+		return tx.Insert(identity.TableSessions, sess.AccessKeyID, identity.Encode(sess))
+	})
+	return aws.Credentials{AccessKeyID: sess.AccessKeyID, SecretAccessKey: sess.SecretAccessKey, SessionToken: sess.SessionToken}, err
+}
+
+// liveAccount exports an account's state for the posture engine.
+func (s *Server) liveAccount(ctx context.Context, account, region string) (*posture.Account, error) {
+	creds, err := s.rootSession(ctx, account)
+	if err != nil {
+		return nil, err
+	}
+	cfg := aws.Config{Region: region, Credentials: aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) { return creds, nil }),
+		HTTPClient: &http.Client{Transport: inProcess{s}}, BaseEndpoint: aws.String(s.endpointURL()), RetryMaxAttempts: 1}
+	ic := iam.NewFromConfig(cfg)
+	a := &posture.Account{AccountID: account, Region: region, Now: s.clock().UTC()}
+
+	details := map[string]any{}
+	var users, groups, roles, policies []any
+	p := iam.NewGetAccountAuthorizationDetailsPaginator(ic, &iam.GetAccountAuthorizationDetailsInput{})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, x := range page.UserDetailList {
+			users = append(users, x)
+		}
+		for _, x := range page.GroupDetailList {
+			groups = append(groups, x)
+		}
+		for _, x := range page.RoleDetailList {
+			roles = append(roles, x)
+		}
+		for _, x := range page.Policies {
+			policies = append(policies, x)
+		}
+	}
+	details["UserDetailList"], details["GroupDetailList"], details["RoleDetailList"], details["Policies"] = nonNilList(users), nonNilList(groups), nonNilList(roles), nonNilList(policies)
+	b, _ := json.Marshal(details)
+	if a.Auth, err = posture.ParseAuthDetails("live authorization details", b); err != nil {
+		return nil, err
+	}
+	if _, err := ic.GenerateCredentialReport(ctx, &iam.GenerateCredentialReportInput{}); err == nil {
+		if rep, err := ic.GetCredentialReport(ctx, &iam.GetCredentialReportInput{}); err == nil {
+			if a.Credentials, err = posture.ParseCredentialReport("live credential report", rep.Content); err != nil {
+				return nil, err
+			}
+		}
+	}
+	var noPolicy *types.NoSuchEntityException
+	if pp, err := ic.GetAccountPasswordPolicy(ctx, &iam.GetAccountPasswordPolicyInput{}); err == nil {
+		b, _ := json.Marshal(map[string]any{"PasswordPolicy": pp.PasswordPolicy})
+		if a.PasswordPolicy, err = posture.ParsePasswordPolicy("live password policy", b); err != nil {
+			return nil, err
+		}
+	} else if errors.As(err, &noPolicy) {
+		a.PasswordPolicy = &posture.PasswordPolicy{} // none set: the controls that need one fail
+	} else {
+		return nil, err
+	}
+	ct := cloudtrail.NewFromConfig(cfg)
+	trails, err := ct.DescribeTrails(ctx, &cloudtrail.DescribeTrailsInput{})
+	if err != nil {
+		return nil, err
+	}
+	a.Trails = &posture.Trails{}
+	b, _ = json.Marshal(map[string]any{"trailList": trails.TrailList})
+	if err := a.Trails.ParseTrails("live describe-trails", b); err != nil {
+		return nil, err
+	}
+	for _, t := range trails.TrailList {
+		st, err := ct.GetTrailStatus(ctx, &cloudtrail.GetTrailStatusInput{Name: t.TrailARN})
+		if err != nil {
+			return nil, err
+		}
+		b, _ := json.Marshal(st)
+		if err := a.Trails.ParseTrails("live get-trail-status "+aws.ToString(t.Name), withTrailARN(b, aws.ToString(t.TrailARN))); err != nil {
+			return nil, err
+		}
+		sel, err := ct.GetEventSelectors(ctx, &cloudtrail.GetEventSelectorsInput{TrailName: t.TrailARN})
+		if err != nil {
+			return nil, err
+		}
+		b, _ = json.Marshal(sel)
+		if err := a.Trails.ParseTrails("live get-event-selectors "+aws.ToString(t.Name), b); err != nil {
+			return nil, err
+		}
+	}
+	return a, nil
+}
+
+func nonNilList(l []any) []any {
+	if l == nil {
+		return []any{}
+	}
+	return l
+}
+
+// withTrailARN adds the trail's ARN to a get-trail-status document (the CLI
+// output has none; posture takes it when a stream names it).
+func withTrailARN(b []byte, arn string) []byte {
+	var m map[string]any
+	if json.Unmarshal(b, &m) != nil {
+		return b
+	}
+	m["TrailARN"] = arn
+	out, _ := json.Marshal(m)
+	return out
+}
+
+// evaluateControls runs every control for each account whose Security Hub
+// has standards enabled, when the log has grown since the last run.
+func (s *Server) evaluateControls(ctx context.Context, last *int64) {
+	latest, err := trail.LatestSeq(ctx, s.db.(store.EventLog))
+	if err != nil || latest == *last {
+		return
+	}
+	hubs, err := securityhub.HubsWithStandards(ctx, s.db)
+	if err != nil {
+		s.log.Warn("security hub: reading hubs", "err", err)
+		return
+	}
+	for _, h := range hubs {
+		acct, err := s.liveAccount(ctx, h.Account, h.Region)
+		if err != nil {
+			s.log.Warn("security hub: exporting the account", "account", h.Account, "err", err)
+			continue
+		}
+		rep := posture.Evaluate(acct)
+		findings := rep.Findings()
+		err = s.db.Update(ctx, func(tx store.Tx) error {
+			_, err := securityhub.Import(tx, h.Account, h.Region, &asff.ImportResult{Findings: findings})
+			return err
+		})
+		if err != nil {
+			s.log.Warn("security hub: importing control findings", "account", h.Account, "err", err)
+		}
+	}
+	*last = latest
+}
+
+// watchControls re-evaluates controls until ctx is done.
+func (s *Server) watchControls(ctx context.Context) {
+	tick := time.NewTicker(s.pollInterval())
+	defer tick.Stop()
+	var last int64 = -1
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+			s.evaluateControls(ctx, &last)
+		}
+	}
+}
