@@ -6,6 +6,7 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"sync"
 
 	"time"
 
@@ -47,16 +48,38 @@ func (t inProcess) RoundTrip(r *http.Request) (*http.Response, error) {
 	return w.Result(), nil
 }
 
+// evalSessions keeps the evaluator's root sessions, one per data directory
+// and account, reused until they near expiry (evaluations do not pile up
+// sessions).
+var evalSessions = struct {
+	sync.Mutex
+	m map[string]aws.Credentials
+}{m: map[string]aws.Credentials{}}
+
 // rootSession gives moat's evaluator a short session of an account's root
 // user (never handed out, never recorded).
 func (s *Server) rootSession(ctx context.Context, account string) (aws.Credentials, error) {
 	now := s.clock().UTC().Truncate(time.Second)
+	key := s.cfg.DataDir + "/" + account
+	evalSessions.Lock()
+	c, ok := evalSessions.m[key]
+	evalSessions.Unlock()
+	if ok && c.Expires.After(now.Add(5*time.Minute)) {
+		return c, nil
+	}
 	sess := &identity.Session{AccessKeyID: identity.NewID("ASIA", 16), SecretAccessKey: identity.NewSecret(), SessionToken: identity.NewSessionToken(),
 		Issued: now, Expires: now.Add(15 * time.Minute), Account: account}
 	err := s.db.Update(ctx, func(tx store.Tx) error {
 		return tx.Insert(identity.TableSessions, sess.AccessKeyID, identity.Encode(sess))
 	})
-	return aws.Credentials{AccessKeyID: sess.AccessKeyID, SecretAccessKey: sess.SecretAccessKey, SessionToken: sess.SessionToken}, err
+	if err != nil {
+		return aws.Credentials{}, err
+	}
+	c = aws.Credentials{AccessKeyID: sess.AccessKeyID, SecretAccessKey: sess.SecretAccessKey, SessionToken: sess.SessionToken, CanExpire: true, Expires: sess.Expires}
+	evalSessions.Lock()
+	evalSessions.m[key] = c
+	evalSessions.Unlock()
+	return c, nil
 }
 
 // liveAccount exports an account's state for the posture engine.
