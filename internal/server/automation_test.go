@@ -7,8 +7,6 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -66,15 +64,7 @@ func TestKeyExpiryAutomation(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	dir := t.TempDir()
-	creds, _ := os.ReadFile(filepath.Join(ts.Data, "credentials"))
-	if err := os.WriteFile(filepath.Join(dir, "credentials"), creds, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, "config"), nil, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	f := &flow{cliRun: cliRun{bin: v2, url: ts.URL, dir: dir, t: t}, t: t}
+	f := newFlow(t, ts, v2)
 	f.denied("ValidationException", "ScheduleExpression is not valid", "moat-root", "events", "put-rule", "--name", "bad", "--schedule-expression", "cron(0 12 * * * *)")
 	f.ok("moat-root", "events", "put-rule", "--name", "expire-keys", "--schedule-expression", "rate(1 day)")
 	f.ok("moat-root", "events", "put-targets", "--rule", "expire-keys", "--targets",
@@ -165,11 +155,7 @@ func TestKeyExpiryUnused(t *testing.T) {
 		}
 		keys[u] = aws.Credentials{AccessKeyID: aws.ToString(k.AccessKey.AccessKeyId), SecretAccessKey: aws.ToString(k.AccessKey.SecretAccessKey)}
 	}
-	dir := t.TempDir()
-	creds, _ := os.ReadFile(filepath.Join(ts.Data, "credentials"))
-	_ = os.WriteFile(filepath.Join(dir, "credentials"), creds, 0o600)
-	_ = os.WriteFile(filepath.Join(dir, "config"), nil, 0o600)
-	f := &flow{cliRun: cliRun{bin: v2, url: ts.URL, dir: dir, t: t}, t: t}
+	f := newFlow(t, ts, v2)
 	f.ok("moat-root", "events", "put-rule", "--name", "expire-idle-keys", "--schedule-expression", "rate(1 day)")
 	f.ok("moat-root", "events", "put-targets", "--rule", "expire-idle-keys", "--targets",
 		`[{"Id":"janitor","Arn":"arn:moat:automation:::key-expiry","RoleArn":"`+aws.ToString(role.Role.Arn)+`","Input":"{\"maxAgeDays\":365,\"unusedDays\":30}"}]`)

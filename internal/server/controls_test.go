@@ -1,8 +1,6 @@
 package server_test
 
 import (
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -14,11 +12,7 @@ func TestSecurityHubLiveControls(t *testing.T) {
 	v2 := cliV2(t)
 	t.Parallel()
 	ts := start(t)
-	dir := t.TempDir()
-	creds, _ := os.ReadFile(filepath.Join(ts.Data, "credentials"))
-	_ = os.WriteFile(filepath.Join(dir, "credentials"), creds, 0o600)
-	_ = os.WriteFile(filepath.Join(dir, "config"), nil, 0o600)
-	f := &flow{cliRun: cliRun{bin: v2, url: ts.URL, dir: dir, t: t}, t: t}
+	f := newFlow(t, ts, v2)
 	const root = "moat-root"
 
 	f.ok(root, "securityhub", "enable-security-hub")

@@ -23,18 +23,7 @@ func TestEventBridgeRootSignIn(t *testing.T) {
 	v2 := cliV2(t)
 	t.Parallel()
 	ts := start(t)
-	dir := t.TempDir()
-	creds, err := os.ReadFile(filepath.Join(ts.Data, "credentials"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, "credentials"), creds, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, "config"), nil, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	f := &flow{cliRun: cliRun{bin: v2, url: ts.URL, dir: dir, t: t}, t: t}
+	f := newFlow(t, ts, v2)
 	const root = "moat-root"
 	group := func(name string) string { return "arn:aws:logs:us-east-1:" + ts.Account + ":log-group:" + name }
 
@@ -131,11 +120,7 @@ func TestEventBridgeAPIDestination(t *testing.T) {
 	v2 := cliV2(t)
 	t.Parallel()
 	ts := start(t)
-	dir := t.TempDir()
-	creds, _ := os.ReadFile(filepath.Join(ts.Data, "credentials"))
-	_ = os.WriteFile(filepath.Join(dir, "credentials"), creds, 0o600)
-	_ = os.WriteFile(filepath.Join(dir, "config"), nil, 0o600)
-	f := &flow{cliRun: cliRun{bin: v2, url: ts.URL, dir: dir, t: t}, t: t}
+	f := newFlow(t, ts, v2)
 	const root = "moat-root"
 
 	var mu sync.Mutex
@@ -181,11 +166,7 @@ func TestEventBridgeRestart(t *testing.T) {
 	t.Parallel()
 	data := t.TempDir()
 	ts := start(t, dataDir(data), func(c *server.Config) { c.PollInterval = time.Hour }) // never delivers before it stops
-	dir := t.TempDir()
-	creds, _ := os.ReadFile(filepath.Join(ts.Data, "credentials"))
-	_ = os.WriteFile(filepath.Join(dir, "credentials"), creds, 0o600)
-	_ = os.WriteFile(filepath.Join(dir, "config"), nil, 0o600)
-	f := &flow{cliRun: cliRun{bin: v2, url: ts.URL, dir: dir, t: t}, t: t}
+	f := newFlow(t, ts, v2)
 	const root = "moat-root"
 	f.ok(root, "events", "put-rule", "--name", "users", "--event-pattern", `{"source":["aws.iam"],"detail":{"eventName":["CreateUser"]}}`)
 	f.ok(root, "events", "put-targets", "--rule", "users", "--targets", "Id=log,Arn=arn:aws:logs:us-east-1:"+ts.Account+":log-group:/moat/users")

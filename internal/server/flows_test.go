@@ -13,6 +13,24 @@ import (
 	"github.com/moatdev/moat/internal/identity"
 )
 
+// newFlow gives the CLI a fresh configuration directory holding the
+// server's root credentials (profile moat-root) and an empty config file.
+func newFlow(t *testing.T, ts *testServer, bin string) *flow {
+	t.Helper()
+	dir := t.TempDir()
+	creds, err := os.ReadFile(filepath.Join(ts.Data, "credentials"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "credentials"), creds, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "config"), nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return &flow{cliRun: cliRun{bin: bin, url: ts.URL, dir: dir, t: t}, t: t}
+}
+
 // cliV2 is an AWS CLI v2 binary (Debian's awscli package).
 func cliV2(t *testing.T) string {
 	t.Helper()
@@ -123,18 +141,8 @@ func TestAWSCLIEverydayFlows(t *testing.T) {
 	v2 := cliV2(t)
 	t.Parallel() // a CLI call is a Python start: let the package's other tests overlap
 	ts := start(t)
-	dir := t.TempDir()
-	creds, err := os.ReadFile(filepath.Join(ts.Data, "credentials"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, "credentials"), creds, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, "config"), nil, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	f := &flow{cliRun: cliRun{bin: v2, url: ts.URL, dir: dir, t: t}, t: t}
+	f := newFlow(t, ts, v2)
+	dir := f.dir
 	const root = "moat-root"
 	acct := ts.Account
 	arn := func(kind, name string) string { return "arn:aws:iam::" + acct + ":" + kind + "/" + name }

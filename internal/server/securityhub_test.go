@@ -3,8 +3,6 @@ package server_test
 import (
 	"context"
 	"encoding/json"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -21,18 +19,7 @@ func TestSecurityHubCLI(t *testing.T) {
 	v2 := cliV2(t)
 	t.Parallel()
 	ts := start(t)
-	dir := t.TempDir()
-	creds, err := os.ReadFile(filepath.Join(ts.Data, "credentials"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, "credentials"), creds, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, "config"), nil, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	f := &flow{cliRun: cliRun{bin: v2, url: ts.URL, dir: dir, t: t}, t: t}
+	f := newFlow(t, ts, v2)
 	const root = "moat-root"
 
 	f.denied("InvalidAccessException", "is not subscribed to AWS Security Hub", root, "securityhub", "get-findings")

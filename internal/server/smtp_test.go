@@ -96,11 +96,7 @@ func TestSNSEmailOverSMTP(t *testing.T) {
 	t.Parallel()
 	sink := newSMTPSink(t)
 	ts := start(t, func(c *server.Config) { c.SMTP = sink.ln.Addr().String() })
-	dir := t.TempDir()
-	creds, _ := os.ReadFile(filepath.Join(ts.Data, "credentials"))
-	_ = os.WriteFile(filepath.Join(dir, "credentials"), creds, 0o600)
-	_ = os.WriteFile(filepath.Join(dir, "config"), nil, 0o600)
-	f := &flow{cliRun: cliRun{bin: v2, url: ts.URL, dir: dir, t: t}, t: t}
+	f := newFlow(t, ts, v2)
 	topic := str(f.ok("moat-root", "sns", "create-topic", "--name", "mail"), "TopicArn")
 	f.ok("moat-root", "sns", "subscribe", "--topic-arn", topic, "--protocol", "email", "--notification-endpoint", "ops@example.com")
 	waitFor(t, func() bool { return sink.find("Subscription Confirmation") && sink.find("To: ops@example.com") })

@@ -108,18 +108,7 @@ func TestSNSRootSignInAlert(t *testing.T) {
 	v2 := cliV2(t)
 	t.Parallel()
 	ts := start(t)
-	dir := t.TempDir()
-	creds, err := os.ReadFile(filepath.Join(ts.Data, "credentials"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, "credentials"), creds, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, "config"), nil, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	f := &flow{cliRun: cliRun{bin: v2, url: ts.URL, dir: dir, t: t}, t: t}
+	f := newFlow(t, ts, v2)
 	const root = "moat-root"
 	sub := newSubscriber(t)
 
@@ -222,11 +211,7 @@ func TestDeliveryFailures(t *testing.T) {
 	v2 := cliV2(t)
 	t.Parallel()
 	ts := start(t)
-	dir := t.TempDir()
-	creds, _ := os.ReadFile(filepath.Join(ts.Data, "credentials"))
-	_ = os.WriteFile(filepath.Join(dir, "credentials"), creds, 0o600)
-	_ = os.WriteFile(filepath.Join(dir, "config"), nil, 0o600)
-	f := &flow{cliRun: cliRun{bin: v2, url: ts.URL, dir: dir, t: t}, t: t}
+	f := newFlow(t, ts, v2)
 	const root = "moat-root"
 
 	var mu sync.Mutex
