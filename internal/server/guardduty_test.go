@@ -3,6 +3,8 @@ package server_test
 import (
 	"context"
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -38,6 +40,29 @@ func TestGuardDutyLive(t *testing.T) {
 	_, err = gd.GetDetector(ctx, &guardduty.GetDetectorInput{DetectorId: aws.String("0123456789abcdef0123456789abcdef")})
 	apiError(t, err, "BadRequestException")
 
+	// A threat list naming the address this test calls from.
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.txt")
+	_ = os.WriteFile(bad, []byte("127.0.0.1\nnot-an-address!\n"), 0o600)
+	_, err = gd.CreateThreatIntelSet(ctx, &guardduty.CreateThreatIntelSetInput{DetectorId: aws.String(id), Name: aws.String("bad"), Format: gdtypes.ThreatIntelSetFormatTxt,
+		Location: aws.String(bad), Activate: aws.Bool(true)})
+	apiError(t, err, "BadRequestException")
+	threats := filepath.Join(dir, "threats.txt")
+	_ = os.WriteFile(threats, []byte("# moat test\n127.0.0.1\n198.51.100.0/24\n"), 0o600)
+	ts1, err := gd.CreateThreatIntelSet(ctx, &guardduty.CreateThreatIntelSetInput{DetectorId: aws.String(id), Name: aws.String("lab"), Format: gdtypes.ThreatIntelSetFormatTxt,
+		Location: aws.String("file://" + threats), Activate: aws.Bool(true)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sets, err := gd.ListThreatIntelSets(ctx, &guardduty.ListThreatIntelSetsInput{DetectorId: aws.String(id)})
+	if err != nil || len(sets.ThreatIntelSetIds) != 1 || sets.ThreatIntelSetIds[0] != aws.ToString(ts1.ThreatIntelSetId) {
+		t.Fatalf("ListThreatIntelSets: %+v %v", sets, err)
+	}
+	got1, err := gd.GetThreatIntelSet(ctx, &guardduty.GetThreatIntelSetInput{DetectorId: aws.String(id), ThreatIntelSetId: ts1.ThreatIntelSetId})
+	if err != nil || got1.Status != gdtypes.ThreatIntelSetStatusActive {
+		t.Fatalf("GetThreatIntelSet: %+v %v", got1, err)
+	}
+
 	// Root at work, and a trail stopped.
 	if _, err := iam.NewFromConfig(ts.config(ts.Root)).CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("ops")}); err != nil {
 		t.Fatal(err)
@@ -69,7 +94,8 @@ func TestGuardDutyLive(t *testing.T) {
 				t.Errorf("finding shape: %+v", f)
 			}
 		}
-		return types["Policy:IAMUser/RootCredentialUsage"] != "" && types["Stealth:IAMUser/CloudTrailLoggingDisabled"] != ""
+		return types["Policy:IAMUser/RootCredentialUsage"] != "" && types["Stealth:IAMUser/CloudTrailLoggingDisabled"] != "" &&
+			types["UnauthorizedAccess:IAMUser/MaliciousIPCaller.Custom"] != ""
 	})
 
 	// Filter by type, archive, and filter on archived.

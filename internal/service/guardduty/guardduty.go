@@ -48,6 +48,14 @@ func New() *service.Service {
 		{Method: "POST", Path: "/detector/{detectorId}/findings/get", Op: "GetFindings"},
 		{Method: "POST", Path: "/detector/{detectorId}/findings/archive", Op: "ArchiveFindings"},
 		{Method: "POST", Path: "/detector/{detectorId}/findings/unarchive", Op: "UnarchiveFindings"},
+		{Method: "POST", Path: "/detector/{detectorId}/ipset", Op: "CreateIPSet"},
+		{Method: "GET", Path: "/detector/{detectorId}/ipset", Op: "ListIPSets"},
+		{Method: "GET", Path: "/detector/{detectorId}/ipset/{ipSetId}", Op: "GetIPSet"},
+		{Method: "DELETE", Path: "/detector/{detectorId}/ipset/{ipSetId}", Op: "DeleteIPSet"},
+		{Method: "POST", Path: "/detector/{detectorId}/threatintelset", Op: "CreateThreatIntelSet"},
+		{Method: "GET", Path: "/detector/{detectorId}/threatintelset", Op: "ListThreatIntelSets"},
+		{Method: "GET", Path: "/detector/{detectorId}/threatintelset/{threatIntelSetId}", Op: "GetThreatIntelSet"},
+		{Method: "DELETE", Path: "/detector/{detectorId}/threatintelset/{threatIntelSetId}", Op: "DeleteThreatIntelSet"},
 	}
 	detRes := func(c *service.Call, id string) string {
 		return "arn:aws:guardduty:" + c.Region + ":" + c.Account() + ":detector/" + id
@@ -56,7 +64,7 @@ func New() *service.Service {
 		Meta:        protocol.Service{Name: "guardduty", Protocol: "rest-json"},
 		EventSource: "guardduty.amazonaws.com",
 		Router:      protocol.NewRouter(routes),
-		Ops: service.Table(
+		Ops: service.Table(append(listOps(),
 			service.Op("CreateDetector", "guardduty:CreateDetector", createDetector),
 			service.Op("ListDetectors", "guardduty:ListDetectors", listDetectors, service.ReadOnly[ListDetectorsInput]()),
 			service.Op("GetDetector", "guardduty:GetDetector", getDetector, service.ReadOnly[DetectorInput](),
@@ -88,7 +96,7 @@ func New() *service.Service {
 				return archive(ctx, c, in, false)
 			}, service.Resource(func(_ context.Context, c *service.Call, in *GetFindingsInput) (string, error) {
 				return detRes(c, in.DetectorID), nil
-			})),
+			})))...,
 		),
 	}
 }

@@ -139,13 +139,24 @@ func observe(ctx context.Context, st store.Store, engines map[string]*detect.Det
 	if !ok {
 		return nil
 	}
-	eng := engines[key+"/"+d.ID]
-	if eng == nil {
+	var trusted *detect.IPList
+	var threats []*detect.IPList
+	var version string
+	err := st.View(ctx, func(tx store.Tx) error {
 		var err error
-		if eng, err = detect.New(detect.Options{DetectorID: d.ID, Region: d.Region, AccountID: d.Account}); err != nil {
+		trusted, threats, version, err = activeLists(tx, ev.Account, ev.Region)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	ek := key + "/" + d.ID + "/" + version // a list change gives a new engine (its windows restart)
+	eng := engines[ek]
+	if eng == nil {
+		if eng, err = detect.New(detect.Options{DetectorID: d.ID, Region: d.Region, AccountID: d.Account, TrustedList: trusted, ThreatLists: threats}); err != nil {
 			return err
 		}
-		engines[key+"/"+d.ID] = eng
+		engines[ek] = eng
 	}
 	rec, err := detect.ParseRecord(ev.Body)
 	if err != nil {
