@@ -72,8 +72,9 @@ func Watch(ctx context.Context, st Store, interval time.Duration, log *slog.Logg
 				}
 				break
 			}
+			lists := map[string]*listSet{}
 			for i := range evs {
-				if err := observe(ctx, st, engines, detectors, &evs[i], log); err != nil {
+				if err := observe(ctx, st, engines, detectors, lists, &evs[i], log); err != nil {
 					log.Warn("guardduty: storing findings", "err", err)
 					break
 				}
@@ -133,24 +134,35 @@ func enabledDetectors(ctx context.Context, st store.Store) (map[string]detectorR
 
 // observe runs one record through its account's engine and stores what it
 // raised.
-func observe(ctx context.Context, st store.Store, engines map[string]*detect.Detector, detectors map[string]detectorRecord, ev *store.Event, log *slog.Logger) error {
+// listSet is an account's active lists, read once per batch.
+type listSet struct {
+	trusted *detect.IPList
+	threats []*detect.IPList
+	version string
+}
+
+func observe(ctx context.Context, st store.Store, engines map[string]*detect.Detector, detectors map[string]detectorRecord, lists map[string]*listSet, ev *store.Event, log *slog.Logger) error {
 	key := detectorKey(ev.Account, ev.Region)
 	d, ok := detectors[key]
 	if !ok {
 		return nil
 	}
-	var trusted *detect.IPList
-	var threats []*detect.IPList
-	var version string
-	err := st.View(ctx, func(tx store.Tx) error {
-		var err error
-		trusted, threats, version, err = activeLists(tx, ev.Account, ev.Region)
-		return err
-	})
-	if err != nil {
-		return err
+	ls := lists[key]
+	if ls == nil { // once per batch: list files are read and parsed here
+		ls = &listSet{}
+		err := st.View(ctx, func(tx store.Tx) error {
+			var err error
+			ls.trusted, ls.threats, ls.version, err = activeLists(tx, ev.Account, ev.Region)
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		lists[key] = ls
 	}
-	ek := key + "/" + d.ID + "/" + version // a list change gives a new engine (its windows restart)
+	trusted, threats := ls.trusted, ls.threats
+	var err error
+	ek := key + "/" + d.ID + "/" + ls.version // a list change gives a new engine (its windows restart)
 	eng := engines[ek]
 	if eng == nil {
 		if eng, err = detect.New(detect.Options{DetectorID: d.ID, Region: d.Region, AccountID: d.Account, TrustedList: trusted, ThreatLists: threats}); err != nil {
