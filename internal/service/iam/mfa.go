@@ -204,20 +204,32 @@ type ListMFADevicesResult struct {
 	IsTruncated bool
 }
 
+// userMFADevices returns the MFA devices enabled for a user of acct (user
+// names compare without case, as IAM's).
+func userMFADevices(tx store.Tx, acct, user string) ([]identity.MFADevice, error) {
+	var out []identity.MFADevice
+	err := tx.Scan(identity.TableMFA, "arn:aws:iam::"+acct+":mfa/", "", 0, func(k string, b []byte) error {
+		var d identity.MFADevice
+		if err := identity.Decode(identity.TableMFA, k, b, &d); err != nil {
+			return err
+		}
+		if d.UserName != "" && strings.EqualFold(d.UserName, user) {
+			out = append(out, d)
+		}
+		return nil
+	})
+	return out, err
+}
+
 func listMFADevices(ctx context.Context, c *service.Call, in *ListAccessKeysInput) (*ListMFADevicesResult, error) {
 	name := deref(in.UserName, c.Principal.UserName)
 	out := &ListMFADevicesResult{MFADevices: []MFADevice{}}
 	err := c.Deps.Store.View(ctx, func(tx store.Tx) error {
-		return tx.Scan(identity.TableMFA, "arn:aws:iam::"+c.Account()+":mfa/", "", 0, func(k string, b []byte) error {
-			var d identity.MFADevice
-			if err := identity.Decode(identity.TableMFA, k, b, &d); err != nil {
-				return err
-			}
-			if d.UserName != "" && strings.EqualFold(d.UserName, name) {
-				out.MFADevices = append(out.MFADevices, MFADevice{UserName: d.UserName, SerialNumber: d.SerialNumber, EnableDate: d.Enabled})
-			}
-			return nil
-		})
+		devices, err := userMFADevices(tx, c.Account(), name)
+		for _, d := range devices {
+			out.MFADevices = append(out.MFADevices, MFADevice{UserName: d.UserName, SerialNumber: d.SerialNumber, EnableDate: d.Enabled})
+		}
+		return err
 	})
 	return out, err
 }

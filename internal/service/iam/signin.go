@@ -154,20 +154,11 @@ func passwordMatches(lp *loginProfile, pw string) bool {
 // checkMFA requires a valid code when the user has an MFA device; used
 // reports whether one was checked.
 func checkMFA(tx store.Tx, account, user, code string, now time.Time) (used, ok bool, err error) {
-	var dev *identity.MFADevice
-	err = tx.Scan(identity.TableMFA, "arn:aws:iam::"+account+":mfa/", "", 0, func(k string, b []byte) error {
-		var d identity.MFADevice
-		if err := identity.Decode(identity.TableMFA, k, b, &d); err != nil {
-			return err
-		}
-		if d.UserName != "" && strings.EqualFold(d.UserName, user) {
-			dev = &d
-		}
-		return nil
-	})
-	if err != nil || dev == nil {
+	devices, err := userMFADevices(tx, account, user)
+	if err != nil || len(devices) == 0 {
 		return false, err == nil, err
 	}
+	dev := &devices[len(devices)-1]
 	step, match := dev.Match(code, now)
 	if !match {
 		return true, false, nil

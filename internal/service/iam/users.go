@@ -295,17 +295,7 @@ func renameUserRecords(tx store.Tx, acct, oldName, newName string) error {
 			return err
 		}
 	}
-	var devices []identity.MFADevice
-	err = tx.Scan(identity.TableMFA, "arn:aws:iam::"+acct+":mfa/", "", 0, func(k string, b []byte) error {
-		var d identity.MFADevice
-		if err := identity.Decode(identity.TableMFA, k, b, &d); err != nil {
-			return err
-		}
-		if d.UserName != "" && strings.EqualFold(d.UserName, oldName) {
-			devices = append(devices, d)
-		}
-		return nil
-	})
+	devices, err := userMFADevices(tx, acct, oldName)
 	if err != nil {
 		return err
 	}
@@ -347,16 +337,6 @@ func rekey(tx store.Tx, table, oldPrefix, newPrefix string) error {
 
 // userHasMFA reports whether an MFA device is enabled for the user.
 func userHasMFA(tx store.Tx, acct, name string) (bool, error) {
-	found := false
-	err := tx.Scan(identity.TableMFA, "arn:aws:iam::"+acct+":mfa/", "", 0, func(k string, b []byte) error {
-		var d identity.MFADevice
-		if err := identity.Decode(identity.TableMFA, k, b, &d); err != nil {
-			return err
-		}
-		if d.UserName != "" && strings.EqualFold(d.UserName, name) {
-			found = true
-		}
-		return nil
-	})
-	return found, err
+	devices, err := userMFADevices(tx, acct, name)
+	return len(devices) > 0, err
 }
