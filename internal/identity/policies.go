@@ -129,3 +129,25 @@ func lastSlash(s string) int {
 	}
 	return -1
 }
+
+// ServiceAllowed reports whether a resource-based policy (an SNS topic
+// policy, a role's trust policy) lets an AWS service principal
+// ("events.amazonaws.com") do action on resource in account: the decision
+// AWS makes when one of its services acts on a customer's resource. ctx
+// holds the request's keys (aws:SourceArn, aws:SourceAccount); nil for none.
+func ServiceAllowed(doc string, kind policy.Kind, service, action, resource, account string, ctx *policy.Context) (bool, error) {
+	parsed, err := policy.Parse([]byte(doc))
+	if err != nil {
+		return false, err
+	}
+	compiled, err := policy.Compile(parsed, kind)
+	if err != nil {
+		return false, err
+	}
+	if ctx == nil {
+		ctx = policy.NewContext()
+	}
+	req := &authz.Request{Caller: &policy.Caller{Kind: policy.ServicePrincipal, ARN: service}, Action: action, Resource: resource, ResourceAccount: account, Context: ctx}
+	pols := &authz.Policies{Resource: &authz.Policy{Name: "resource policy", ARN: resource, Compiled: compiled}, ResourceKind: authz.ResourceKindFor(action, resource)}
+	return authz.Evaluate(req, pols).Decision == authz.Allowed, nil
+}

@@ -17,7 +17,6 @@ import (
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 
 	"github.com/moatdev/moat/arn"
-	"github.com/moatdev/moat/authz"
 	"github.com/moatdev/moat/internal/identity"
 	"github.com/moatdev/moat/internal/service/events"
 	iamsvc "github.com/moatdev/moat/internal/service/iam"
@@ -138,16 +137,11 @@ func (s *Server) assumeForService(ctx context.Context, roleARN, servicePrincipal
 	if err != nil {
 		return aws.Credentials{}, fmt.Errorf("target role %s: %w", roleARN, err)
 	}
-	parsed, err := policy.Parse([]byte(role.AssumeRolePolicyDocument))
+	allowed, err := identity.ServiceAllowed(role.AssumeRolePolicyDocument, policy.Trust, servicePrincipal, "sts:AssumeRole", role.ARN(), role.Account, nil)
 	if err != nil {
 		return aws.Credentials{}, err
 	}
-	trust, err := policy.Compile(parsed, policy.Trust)
-	if err != nil {
-		return aws.Credentials{}, err
-	}
-	req := &authz.Request{Caller: &policy.Caller{Kind: policy.ServicePrincipal, ARN: servicePrincipal}, Action: "sts:AssumeRole", Resource: role.ARN(), ResourceAccount: role.Account, Context: policy.NewContext()}
-	if res := authz.Evaluate(req, &authz.Policies{Resource: &authz.Policy{Name: "trust policy", ARN: role.ARN(), Compiled: trust}, ResourceKind: authz.RoleTrust}); res.Decision != authz.Allowed {
+	if !allowed {
 		return aws.Credentials{}, fmt.Errorf("the trust policy of %s does not let %s assume it", role.ARN(), servicePrincipal)
 	}
 	now := s.clock().UTC().Truncate(time.Second)

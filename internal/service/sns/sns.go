@@ -25,8 +25,8 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/moatdev/moat/authz"
 	"github.com/moatdev/moat/internal/awserr"
+	"github.com/moatdev/moat/internal/identity"
 	"github.com/moatdev/moat/internal/protocol"
 	"github.com/moatdev/moat/internal/service"
 	"github.com/moatdev/moat/internal/store"
@@ -568,20 +568,14 @@ func PublishFromService(ctx context.Context, st store.Store, d *Deliverer, topic
 	if err != nil {
 		return err
 	}
-	p, err := policy.Parse([]byte(t.Policy))
-	if err != nil {
-		return err
-	}
-	compiled, err := policy.Compile(p, policy.Resource)
-	if err != nil {
-		return err
-	}
 	cx := policy.NewContext()
 	cx.Set("aws:SourceArn", sourceARN)
 	cx.Set("aws:SourceAccount", sourceAccount)
-	req := &authz.Request{Caller: &policy.Caller{Kind: policy.ServicePrincipal, ARN: servicePrincipal}, Action: "sns:Publish", Resource: t.ARN, ResourceAccount: t.Account, Context: cx}
-	pols := &authz.Policies{Resource: &authz.Policy{Name: "topic policy", ARN: t.ARN, Compiled: compiled}, ResourceKind: authz.ResourceKindFor("sns:Publish", t.ARN)}
-	if res := authz.Evaluate(req, pols); res.Decision != authz.Allowed {
+	allowed, err := identity.ServiceAllowed(t.Policy, policy.Resource, servicePrincipal, "sns:Publish", t.ARN, t.Account, cx)
+	if err != nil {
+		return err
+	}
+	if !allowed {
 		return authzError.New("The topic policy of %s does not allow %s to publish", t.ARN, servicePrincipal)
 	}
 	_, err = d.Publish(ctx, t, "", message, nil)
