@@ -10,7 +10,11 @@ func TestServiceAllowed(t *testing.T) {
 	topic := "arn:aws:sns:us-east-1:111122223333:alerts"
 	doc := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"events.amazonaws.com"},"Action":"sns:Publish","Resource":"` + topic + `",
 	  "Condition":{"StringEquals":{"aws:SourceAccount":"111122223333"}}}]}`
-	ctx := func(acct string) *policy.Context { c := policy.NewContext(); c.Set("aws:SourceAccount", acct); return c }
+	ctx := func(acct string) *policy.Context {
+		c := policy.NewContext()
+		c.Set("aws:SourceAccount", acct)
+		return c
+	}
 	for _, tc := range []struct {
 		service, action string
 		ctx             *policy.Context
