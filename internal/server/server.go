@@ -174,12 +174,23 @@ func Open(cfg Config) (*Server, error) {
 	s.sns.SMTP = cfg.SMTP
 	s.register(iam.New(), sts.New(), cloudtrail.New(s.digestKey), organizations.New(), guardduty.New(), securityhub.New(),
 		events.New(events.Targets{Publish: s.publishAsEvents, Automate: s.automate}), logs.New(), sns.New(s.sns))
+	for _, build := range plugged {
+		s.register(build(s))
+	}
 	s.register(cfg.Services...)
 	if cfg.InsecureAllowUnsigned {
 		s.log.Warn("unsigned requests are accepted and act as the root user of the management account (--insecure-allow-unsigned)", "account", s.management)
 	}
 	return s, nil
 }
+
+// plugged builds the services that register themselves from a file of their
+// own in this package (svc_<name>.go), so that adding a service touches no
+// shared line.
+var plugged []func(*Server) *service.Service
+
+// plug adds a service to every server; call it from an init function.
+func plug(build func(*Server) *service.Service) { plugged = append(plugged, build) }
 
 func (s *Server) register(svcs ...*service.Service) {
 	if s.services == nil {
