@@ -12,11 +12,11 @@ import (
 func TestRouterPriority(t *testing.T) {
 	t.Parallel()
 	rt := NewRouter([]Route{
-		{"GET", "/findings/{Id}", "GetFinding"},
-		{"GET", "/findings/list", "ListFindings"},
-		{"GET", "/{Bucket}/{Key+}", "GetObject"},
-		{"GET", "/{Bucket}/{Key}/acl", "GetThingAcl"},
-		{"GET", "/{Bucket}/{Key}", "GetThing"},
+		{Method: "GET", Path: "/findings/{Id}", Op: "GetFinding"},
+		{Method: "GET", Path: "/findings/list", Op: "ListFindings"},
+		{Method: "GET", Path: "/{Bucket}/{Key+}", Op: "GetObject"},
+		{Method: "GET", Path: "/{Bucket}/{Key}/acl", Op: "GetThingAcl"},
+		{Method: "GET", Path: "/{Bucket}/{Key}", Op: "GetThing"},
 	})
 	cases := map[string]string{
 		"/findings/list": "ListFindings",
@@ -182,6 +182,34 @@ func TestTimestampFormats(t *testing.T) {
 	for _, bad := range []string{"", "yesterday", "1e999", "2026-13-01T00:00:00Z"} {
 		if _, ok := parseTime(bad); ok {
 			t.Errorf("parseTime(%q) accepted", bad)
+		}
+	}
+}
+
+// A route that needs a header wins over the same template without it, and
+// is skipped when the header is absent (S3's CopyObject vs PutObject).
+func TestRouterHeader(t *testing.T) {
+	t.Parallel()
+	rt := NewRouter([]Route{
+		{Method: "PUT", Path: "/{Bucket}/{Key+}", Op: "PutObject"},
+		{Method: "PUT", Path: "/{Bucket}/{Key+}", Op: "CopyObject", Header: "X-Amz-Copy-Source"},
+		{Method: "PUT", Path: "/{Bucket}/{Key+}?partNumber&uploadId", Op: "UploadPart"},
+		{Method: "PUT", Path: "/{Bucket}/{Key+}?partNumber&uploadId", Op: "UploadPartCopy", Header: "X-Amz-Copy-Source"},
+	})
+	for _, c := range []struct {
+		target, copySource, want string
+	}{
+		{"/b/k", "", "PutObject"},
+		{"/b/k", "src/obj", "CopyObject"},
+		{"/b/k?partNumber=1&uploadId=u", "", "UploadPart"},
+		{"/b/k?partNumber=1&uploadId=u", "src/obj", "UploadPartCopy"},
+	} {
+		r := httptest.NewRequest("PUT", c.target, nil)
+		if c.copySource != "" {
+			r.Header.Set("x-amz-copy-source", c.copySource)
+		}
+		if op, _, _ := rt.Match(r); op != c.want {
+			t.Errorf("%s (copy source %q): got %q, want %q", c.target, c.copySource, op, c.want)
 		}
 	}
 }

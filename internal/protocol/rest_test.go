@@ -9,27 +9,27 @@ import (
 )
 
 var gdRoutes = []Route{
-	{"GET", "/detector", "ListDetectors"},
-	{"POST", "/detector", "CreateDetector"},
-	{"GET", "/detector/{DetectorId}", "GetDetector"},
-	{"DELETE", "/detector/{DetectorId}", "DeleteDetector"},
-	{"POST", "/detector/{DetectorId}/findings/get", "GetFindings"},
-	{"GET", "/detector/{DetectorId}/filter/{FilterName}", "GetFilter"},
+	{Method: "GET", Path: "/detector", Op: "ListDetectors"},
+	{Method: "POST", Path: "/detector", Op: "CreateDetector"},
+	{Method: "GET", Path: "/detector/{DetectorId}", Op: "GetDetector"},
+	{Method: "DELETE", Path: "/detector/{DetectorId}", Op: "DeleteDetector"},
+	{Method: "POST", Path: "/detector/{DetectorId}/findings/get", Op: "GetFindings"},
+	{Method: "GET", Path: "/detector/{DetectorId}/filter/{FilterName}", Op: "GetFilter"},
 }
 
 var s3Routes = []Route{
-	{"GET", "/", "ListBuckets"},
-	{"PUT", "/{Bucket}", "CreateBucket"},
-	{"GET", "/{Bucket}", "ListObjects"},
-	{"GET", "/{Bucket}?list-type=2", "ListObjectsV2"},
-	{"PUT", "/{Bucket}?policy", "PutBucketPolicy"},
-	{"GET", "/{Bucket}?policy", "GetBucketPolicy"},
-	{"DELETE", "/{Bucket}?policy", "DeleteBucketPolicy"},
-	{"PUT", "/{Bucket}?tagging", "PutBucketTagging"},
-	{"PUT", "/{Bucket}/{Key+}", "PutObject"},
-	{"GET", "/{Bucket}/{Key+}", "GetObject"},
-	{"HEAD", "/{Bucket}/{Key+}", "HeadObject"},
-	{"PUT", "/{Bucket}/{Key+}?tagging", "PutObjectTagging"},
+	{Method: "GET", Path: "/", Op: "ListBuckets"},
+	{Method: "PUT", Path: "/{Bucket}", Op: "CreateBucket"},
+	{Method: "GET", Path: "/{Bucket}", Op: "ListObjects"},
+	{Method: "GET", Path: "/{Bucket}?list-type=2", Op: "ListObjectsV2"},
+	{Method: "PUT", Path: "/{Bucket}?policy", Op: "PutBucketPolicy"},
+	{Method: "GET", Path: "/{Bucket}?policy", Op: "GetBucketPolicy"},
+	{Method: "DELETE", Path: "/{Bucket}?policy", Op: "DeleteBucketPolicy"},
+	{Method: "PUT", Path: "/{Bucket}?tagging", Op: "PutBucketTagging"},
+	{Method: "PUT", Path: "/{Bucket}/{Key+}", Op: "PutObject"},
+	{Method: "GET", Path: "/{Bucket}/{Key+}", Op: "GetObject"},
+	{Method: "HEAD", Path: "/{Bucket}/{Key+}", Op: "HeadObject"},
+	{Method: "PUT", Path: "/{Bucket}/{Key+}?tagging", Op: "PutObjectTagging"},
 }
 
 func TestRouterMatch(t *testing.T) {

@@ -14,6 +14,10 @@ import (
 // "/{Bucket}?list-type=2").
 type Route struct {
 	Method, Path, Op string
+	// Header, when set, is a header the request must carry (S3's CopyObject
+	// is a PUT of the object with x-amz-copy-source); it counts as one more
+	// required key when routes compete.
+	Header string
 }
 
 type segment struct {
@@ -105,6 +109,9 @@ func (r *Router) Match(req *http.Request) (op string, params map[string]string, 
 		if cr.Method != req.Method {
 			continue
 		}
+		if cr.Header != "" && req.Header.Get(cr.Header) == "" {
+			continue
+		}
 		p, matched := cr.match(segs, trailing, query)
 		if !matched {
 			continue
@@ -120,8 +127,8 @@ func (r *Router) Match(req *http.Request) (op string, params map[string]string, 
 }
 
 func (cr *compiledRoute) better(o *compiledRoute) bool {
-	if len(cr.query) != len(o.query) {
-		return len(cr.query) > len(o.query)
+	if a, b := cr.required(), o.required(); a != b {
+		return a > b
 	}
 	if cr.literals != o.literals {
 		return cr.literals > o.literals
@@ -130,6 +137,15 @@ func (cr *compiledRoute) better(o *compiledRoute) bool {
 		return !cr.greedy
 	}
 	return len(cr.segs) > len(o.segs)
+}
+
+// required counts the query keys and header a route needs.
+func (cr *compiledRoute) required() int {
+	n := len(cr.query)
+	if cr.Header != "" {
+		n++
+	}
+	return n
 }
 
 func (cr *compiledRoute) match(segs []string, trailing bool, query url.Values) (map[string]string, bool) {
