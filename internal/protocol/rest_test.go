@@ -120,7 +120,7 @@ func TestNewRouterPanicsOnBadTemplate(t *testing.T) {
 					t.Errorf("%s: no panic", p)
 				}
 			}()
-			NewRouter([]Route{{"GET", p, "X"}})
+			NewRouter([]Route{{Method: "GET", Path: p, Op: "X"}})
 		}()
 	}
 }
