@@ -123,6 +123,6 @@ func TestGuardDutyLive(t *testing.T) {
 		t.Fatalf("archived finding: %s %v", b, err)
 	}
 	_, err = gd.ListFindings(ctx, &guardduty.ListFindingsInput{DetectorId: aws.String(id), FindingCriteria: &gdtypes.FindingCriteria{
-		Criterion: map[string]gdtypes.Condition{"resource.instanceDetails.instanceId": {Equals: []string{"i-1"}}}}})
+		Criterion: map[string]gdtypes.Condition{"resource.instanceDetails.colour": {Equals: []string{"blue"}}}}})
 	apiError(t, err, "BadRequestException")
 }

@@ -1,11 +1,38 @@
 // Package guardduty serves the GuardDuty API (rest-json) over the findings
 // moat's detection engine (detect/) raises on the live CloudTrail stream:
-// detectors, ListFindings/GetFindings and archiving. Watch (below) is the bus
-// consumer that feeds each account's records to its detector.
+// detectors; ListFindings (FindingCriteria on every attribute the API
+// reference lists, every operator, SortCriteria, paging) and GetFindings;
+// Archive/UnarchiveFindings; filters and suppression rules
+// (Create/Get/List/Update/DeleteFilter, filters.go); GetFindingsStatistics
+// (COUNT_BY_SEVERITY and groupBy ACCOUNT, DATE, FINDING_TYPE, RESOURCE,
+// SEVERITY) and CreateSampleFindings (stats.go); IP sets and threat intel
+// sets (lists.go). Watch (watch.go) is the bus consumer that feeds each
+// account's records to its detector.
 //
-// Not served yet: IP sets and threat intel sets, filters, statistics,
-// sample findings and FindingCriteria beyond type, severity and archived
-// (`moat detect` has the lists offline).
+// Where AWS is silent, moat chooses and says so:
+//   - A criterion on an attribute the API reference does not list is refused
+//     with BadRequestException naming it; numeric operators on a string
+//     attribute and matches/notMatches outside filters likewise. The exact
+//     wording of GuardDuty's messages is not documented; moat's name the field.
+//   - equals on severity with a whole number matches that whole band ("8"
+//     matches 8.0 to 8.9), as the documented Low/Medium/High lists imply.
+//   - An ARCHIVE filter applies to findings raised or updated after it is
+//     saved, never retroactively; suppressed findings are not imported into
+//     Security Hub.
+//   - GetFindingsStatistics DATE groups by the day of updatedAt, and its
+//     severity is the day's highest; RESOURCE names the access key (or user),
+//     instance (or interface) or bucket; groups are ordered by count, ties by
+//     value. CountBySeverity keys are severities with one decimal ("8.0").
+//   - Sample findings get fresh ids on every call and use GuardDuty's
+//     "GeneratedFinding..." placeholders; with no findingTypes, one of each
+//     type moat's engine can raise (moat: types included).
+//   - GetFindings returns service.additionalInfo in the API's shape
+//     ({"value": JSON string, "type": "default"}); the stored finding keeps
+//     the export shape EventBridge carries.
+//
+// Not served: members and organisations, publishing destinations, malware
+// protection, UpdateFindingsFeedback, tagging operations (filter tags are
+// stored and returned by GetFilter).
 package guardduty
 
 import (
@@ -16,7 +43,6 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/moatdev/moat/internal/awserr"
@@ -48,6 +74,13 @@ func New() *service.Service {
 		{Method: "POST", Path: "/detector/{detectorId}/findings/get", Op: "GetFindings"},
 		{Method: "POST", Path: "/detector/{detectorId}/findings/archive", Op: "ArchiveFindings"},
 		{Method: "POST", Path: "/detector/{detectorId}/findings/unarchive", Op: "UnarchiveFindings"},
+		{Method: "POST", Path: "/detector/{detectorId}/findings/statistics", Op: "GetFindingsStatistics"},
+		{Method: "POST", Path: "/detector/{detectorId}/findings/create", Op: "CreateSampleFindings"},
+		{Method: "POST", Path: "/detector/{detectorId}/filter", Op: "CreateFilter"},
+		{Method: "GET", Path: "/detector/{detectorId}/filter", Op: "ListFilters"},
+		{Method: "GET", Path: "/detector/{detectorId}/filter/{filterName}", Op: "GetFilter"},
+		{Method: "POST", Path: "/detector/{detectorId}/filter/{filterName}", Op: "UpdateFilter"},
+		{Method: "DELETE", Path: "/detector/{detectorId}/filter/{filterName}", Op: "DeleteFilter"},
 		{Method: "POST", Path: "/detector/{detectorId}/ipset", Op: "CreateIPSet"},
 		{Method: "GET", Path: "/detector/{detectorId}/ipset", Op: "ListIPSets"},
 		{Method: "GET", Path: "/detector/{detectorId}/ipset/{ipSetId}", Op: "GetIPSet"},
@@ -64,7 +97,7 @@ func New() *service.Service {
 		Meta:        protocol.Service{Name: "guardduty", Protocol: "rest-json"},
 		EventSource: "guardduty.amazonaws.com",
 		Router:      protocol.NewRouter(routes),
-		Ops: service.Table(append(listOps(),
+		Ops: service.Table(append(append(append(listOps(), filterOps()...), statsOps()...),
 			service.Op("CreateDetector", "guardduty:CreateDetector", createDetector),
 			service.Op("ListDetectors", "guardduty:ListDetectors", listDetectors, service.ReadOnly[ListDetectorsInput]()),
 			service.Op("GetDetector", "guardduty:GetDetector", getDetector, service.ReadOnly[DetectorInput](),
@@ -290,12 +323,15 @@ func deleteDetector(ctx context.Context, c *service.Call, in *DetectorInput) (*s
 				return err
 			}
 		}
+		if err := deleteFilters(tx, d.Account, d.Region); err != nil {
+			return err
+		}
 		return tx.Delete(TableDetectors, detectorKey(d.Account, d.Region))
 	})
 }
 
-// storedFinding is the part of a stored finding the API filters and sorts
-// on; the whole JSON is returned as it is.
+// storedFinding is the part of a stored finding the live detectors read
+// back when a finding is raised again.
 type storedFinding struct {
 	ID        string  `json:"id"`
 	Type      string  `json:"type"`
@@ -306,27 +342,17 @@ type storedFinding struct {
 	} `json:"service"`
 }
 
-// Condition is GuardDuty's Condition shape (the operators moat applies).
-type Condition struct {
-	Eq                 []string `aws:"eq"`
-	Neq                []string `aws:"neq"`
-	Equals             []string `aws:"equals"`
-	NotEquals          []string `aws:"notEquals"`
-	GreaterThanOrEqual *int64   `aws:"greaterThanOrEqual"`
-	GreaterThan        *int64   `aws:"greaterThan"`
-	LessThan           *int64   `aws:"lessThan"`
-	LessThanOrEqual    *int64   `aws:"lessThanOrEqual"`
-}
-
-// FindingCriteria is GuardDuty's FindingCriteria shape.
-type FindingCriteria struct {
-	Criterion map[string]Condition `aws:"criterion"`
+// SortCriteria is GuardDuty's SortCriteria shape.
+type SortCriteria struct {
+	AttributeName *string `aws:"attributeName"`
+	OrderBy       *string `aws:"orderBy"`
 }
 
 // ListFindingsInput is GuardDuty's ListFindings request.
 type ListFindingsInput struct {
 	DetectorID      string           `aws:"detectorId,location=uri"`
 	FindingCriteria *FindingCriteria `aws:"findingCriteria"`
+	SortCriteria    *SortCriteria    `aws:"sortCriteria"`
 	MaxResults      *int32           `aws:"maxResults"`
 	NextToken       *string          `aws:"nextToken"`
 }
@@ -337,111 +363,93 @@ type ListFindingsOutput struct {
 	NextToken  *string  `aws:"nextToken"`
 }
 
-// matches applies the criteria moat supports: type, severity and
-// service.archived; another attribute is refused rather than ignored.
-func matches(f *storedFinding, crit *FindingCriteria) (bool, error) {
-	if crit == nil {
-		return true, nil
-	}
-	for attr, cond := range crit.Criterion {
-		var s string
-		var n float64
-		switch attr {
-		case "type":
-			s = f.Type
-		case "severity":
-			n = f.Severity
-		case "service.archived":
-			s = strconv.FormatBool(f.Service.Archived)
-		case "id":
-			s = f.ID
-		default:
-			return false, badRequest.New("The request is rejected because moat does not filter findings on %q (supported: type, severity, service.archived, id).", attr)
-		}
-		eq := append(append([]string(nil), cond.Eq...), cond.Equals...)
-		neq := append(append([]string(nil), cond.Neq...), cond.NotEquals...)
-		if len(eq) > 0 && !contains(eq, s, n, attr) {
-			return false, nil
-		}
-		if len(neq) > 0 && contains(neq, s, n, attr) {
-			return false, nil
-		}
-		if g := cond.GreaterThanOrEqual; g != nil && !(n >= float64(*g)) {
-			return false, nil
-		}
-		if g := cond.GreaterThan; g != nil && !(n > float64(*g)) {
-			return false, nil
-		}
-		if l := cond.LessThan; l != nil && !(n < float64(*l)) {
-			return false, nil
-		}
-		if l := cond.LessThanOrEqual; l != nil && !(n <= float64(*l)) {
-			return false, nil
-		}
-	}
-	return true, nil
+func invalidValue() error {
+	return badRequest.New("The request is rejected because an invalid or out-of-range value is specified as an input parameter.")
 }
 
-func contains(list []string, s string, n float64, attr string) bool {
-	for _, v := range list {
-		if attr == "severity" {
-			if x, err := strconv.ParseFloat(v, 64); err == nil && x == n {
-				return true
-			}
-			continue
+// scanFindings calls fn with every stored finding of the caller's detector
+// in region that matches crit, decoded once.
+func scanFindings(tx store.Tx, c *service.Call, crit *criteria, fn func(key string, f map[string]any, raw []byte) error) error {
+	prefix := c.Account() + "/" + c.Region + "/"
+	return tx.Scan(TableFindings, prefix, "", 0, func(k string, b []byte) error {
+		f, err := decodeFinding(b)
+		if err != nil {
+			return err
 		}
-		if strings.EqualFold(v, s) {
-			return true
+		if !crit.Match(f) {
+			return nil
 		}
-	}
-	return false
+		return fn(k, f, b)
+	})
 }
 
 func listFindings(ctx context.Context, c *service.Call, in *ListFindingsInput) (*ListFindingsOutput, error) {
 	limit := 50
 	if in.MaxResults != nil {
 		if *in.MaxResults < 1 || *in.MaxResults > 50 {
-			return nil, badRequest.New("The request is rejected because an invalid or out-of-range value is specified as an input parameter.")
+			return nil, invalidValue()
 		}
 		limit = int(*in.MaxResults)
 	}
-	after := ""
+	start := 0
 	if in.NextToken != nil && *in.NextToken != "" {
-		after = *in.NextToken
+		n, err := strconv.Atoi(*in.NextToken)
+		if err != nil || n < 0 {
+			return nil, badRequest.New("The request is rejected because the nextToken is not valid.")
+		}
+		start = n
 	}
-	out := &ListFindingsOutput{FindingIDs: []string{}}
-	err := c.Deps.Store.View(ctx, func(tx store.Tx) error {
+	crit, err := compileCriteria(in.FindingCriteria, false)
+	if err != nil {
+		return nil, err
+	}
+	var sortFd critField
+	sorted, desc := false, false
+	if sc := in.SortCriteria; sc != nil && sc.AttributeName != nil {
+		var ok bool
+		if sortFd, ok = sortField(*sc.AttributeName); !ok {
+			return nil, badRequest.New("The request is rejected because the sortCriteria attributeName %q is not a valid attribute.", *sc.AttributeName)
+		}
+		sorted = true
+		if sc.OrderBy != nil {
+			switch *sc.OrderBy {
+			case "ASC":
+			case "DESC":
+				desc = true
+			default:
+				return nil, invalidValue()
+			}
+		}
+	}
+	var all []sortable
+	err = c.Deps.Store.View(ctx, func(tx store.Tx) error {
 		if _, err := loadDetector(tx, c, in.DetectorID); err != nil {
 			return err
 		}
-		prefix := c.Account() + "/" + c.Region + "/"
-		if after != "" {
-			after = prefix + after
-		}
-		errStop := errors.New("stop")
-		err := tx.Scan(TableFindings, prefix, after, 0, func(k string, b []byte) error {
-			var f storedFinding
-			if err := json.Unmarshal(b, &f); err != nil {
-				return err
+		return scanFindings(tx, c, crit, func(_ string, f map[string]any, _ []byte) error {
+			s := sortable{id: asString(f["id"])}
+			if sorted {
+				s.n, s.s, s.has = sortKey(sortFd, f)
 			}
-			ok, err := matches(&f, in.FindingCriteria)
-			if err != nil || !ok {
-				return err
-			}
-			if len(out.FindingIDs) == limit {
-				next := out.FindingIDs[limit-1]
-				out.NextToken = &next
-				return errStop
-			}
-			out.FindingIDs = append(out.FindingIDs, f.ID)
+			all = append(all, s)
 			return nil
 		})
-		if errors.Is(err, errStop) {
-			return nil
-		}
-		return err
 	})
-	return out, err
+	if err != nil {
+		return nil, err
+	}
+	if sorted {
+		sortFindings(all, sortFd.kind == kNumber || sortFd.kind == kTime, desc)
+	}
+	out := &ListFindingsOutput{FindingIDs: []string{}}
+	for i := start; i < len(all) && i < start+limit; i++ {
+		out.FindingIDs = append(out.FindingIDs, all[i].id)
+	}
+	if start+limit < len(all) {
+		next := strconv.Itoa(start + limit)
+		out.NextToken = &next
+	}
+	return out, nil
 }
 
 // GetFindingsInput is GuardDuty's GetFindings (and Archive/UnarchiveFindings) request.
@@ -473,11 +481,37 @@ func getFindings(ctx context.Context, c *service.Call, in *GetFindingsInput) (*G
 			if err != nil {
 				return err
 			}
-			out.Findings = append(out.Findings, json.RawMessage(b))
+			out.Findings = append(out.Findings, apiFinding(b))
 		}
 		return nil
 	})
 	return out, err
+}
+
+// apiFinding turns a stored finding (GuardDuty's export shape, as
+// EventBridge carries it) into GetFindings' shape: there
+// service.additionalInfo is {"value": <that object as a JSON string>,
+// "type": "default"} (API reference, ServiceAdditionalInfo).
+func apiFinding(b []byte) json.RawMessage {
+	var m map[string]any
+	if json.Unmarshal(b, &m) != nil {
+		return b
+	}
+	svc, _ := m["service"].(map[string]any)
+	info, ok := svc["additionalInfo"].(map[string]any)
+	if !ok {
+		return b
+	}
+	if _, done := info["value"].(string); done {
+		return b
+	}
+	v, _ := json.Marshal(info)
+	svc["additionalInfo"] = map[string]any{"value": string(v), "type": "default"}
+	nb, err := json.Marshal(m)
+	if err != nil {
+		return b
+	}
+	return nb
 }
 
 func archive(ctx context.Context, c *service.Call, in *GetFindingsInput, archived bool) (*struct{}, error) {

@@ -180,25 +180,67 @@ func observe(ctx context.Context, st store.Store, engines map[string]*detect.Det
 		return nil
 	}
 	return st.Update(context.WithoutCancel(ctx), func(tx store.Tx) error {
-		if err := toSecurityHub(tx, ev.Account, ev.Region, found, log); err != nil {
+		return storeFindings(tx, ev.Account, ev.Region, found, nil, log)
+	})
+}
+
+// storeFindings stores findings raised or updated for account in region,
+// in the caller's transaction: a finding a user archived stays archived, an
+// ARCHIVE filter archives a matching one (suppression), and the findings not
+// suppressed go on to Security Hub. extra, when set, patches a finding's
+// JSON before it is stored (sample findings' additionalInfo).
+func storeFindings(tx store.Tx, account, region string, found []*detect.Finding, extra func(m map[string]any), log *slog.Logger) error {
+	sup, err := loadSuppressor(tx, account, region)
+	if err != nil {
+		return err
+	}
+	key := detectorKey(account, region)
+	var onward []*detect.Finding
+	for _, f := range found {
+		fk := key + "/" + f.ID
+		if old, err := tx.Get(TableFindings, fk); err == nil {
+			var prev storedFinding
+			if json.Unmarshal(old, &prev) == nil && prev.Service.Archived {
+				f.Service.Archived = true
+			}
+		}
+		b, err := json.Marshal(f)
+		if err != nil {
 			return err
 		}
-		for _, f := range found {
-			fk := key + "/" + f.ID
-			if old, err := tx.Get(TableFindings, fk); err == nil {
-				var prev storedFinding
-				if json.Unmarshal(old, &prev) == nil && prev.Service.Archived {
-					f.Service.Archived = true
-				}
-			}
-			b, err := json.Marshal(f)
-			if err != nil {
+		if extra != nil {
+			var m map[string]any
+			if err := json.Unmarshal(b, &m); err != nil {
 				return err
 			}
-			if err := tx.Put(TableFindings, fk, b); err != nil {
+			extra(m)
+			if b, err = json.Marshal(m); err != nil {
 				return err
 			}
 		}
+		suppressed := sup.suppresses(b)
+		if suppressed && !f.Service.Archived {
+			f.Service.Archived = true
+			var m map[string]any
+			if err := json.Unmarshal(b, &m); err != nil {
+				return err
+			}
+			if svc, ok := m["service"].(map[string]any); ok {
+				svc["archived"] = true
+			}
+			if b, err = json.Marshal(m); err != nil {
+				return err
+			}
+		}
+		if err := tx.Put(TableFindings, fk, b); err != nil {
+			return err
+		}
+		if !suppressed {
+			onward = append(onward, f)
+		}
+	}
+	if len(onward) == 0 {
 		return nil
-	})
+	}
+	return toSecurityHub(tx, account, region, onward, log)
 }
