@@ -1,0 +1,173 @@
+package server_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/networkfirewall"
+	nfwtypes "github.com/aws/aws-sdk-go-v2/service/networkfirewall/types"
+)
+
+const nfwRules = `# outbound web
+pass tls $HOME_NET any -> $EXTERNAL_NET 443 (tls.sni; content:"example.com"; endswith; msg:"example"; sid:1; rev:1;)
+drop tcp $HOME_NET any -> $EXTERNAL_NET 23 (msg:"telnet"; sid:2; rev:1;)
+`
+
+// Rule groups over the real SDK: a stateful group from Suricata text,
+// one from Rules, a domain list and a stateless group; Suricata errors
+// name the line; capacity, names and UpdateToken locking as AWS.
+func TestNetworkFirewallRuleGroups(t *testing.T) {
+	ts := start(t)
+	ctx := context.Background()
+	nf := networkfirewall.NewFromConfig(ts.config(ts.Root))
+	arnPrefix := "arn:aws:network-firewall:us-east-1:" + ts.Account + ":"
+
+	created, err := nf.CreateRuleGroup(ctx, &networkfirewall.CreateRuleGroupInput{RuleGroupName: aws.String("web"), Type: nfwtypes.RuleGroupTypeStateful,
+		Capacity: aws.Int32(100), Description: aws.String("outbound web"),
+		RuleGroup: &nfwtypes.RuleGroup{RulesSource: &nfwtypes.RulesSource{RulesString: aws.String(nfwRules)},
+			RuleVariables: &nfwtypes.RuleVariables{IPSets: map[string]nfwtypes.IPSet{"HOME_NET": {Definition: []string{"10.0.0.0/16"}}}}},
+		Tags: []nfwtypes.Tag{{Key: aws.String("team"), Value: aws.String("net")}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := created.RuleGroupResponse
+	if aws.ToString(r.RuleGroupArn) != arnPrefix+"stateful-rulegroup/web" || r.Type != nfwtypes.RuleGroupTypeStateful || aws.ToInt32(r.Capacity) != 100 ||
+		aws.ToInt32(r.ConsumedCapacity) != 2 || r.RuleGroupStatus != nfwtypes.ResourceStatusActive || len(aws.ToString(r.RuleGroupId)) != 36 ||
+		aws.ToInt32(r.NumberOfAssociations) != 0 || len(r.Tags) != 1 || aws.ToString(created.UpdateToken) == "" {
+		t.Fatalf("CreateRuleGroup: %+v", r)
+	}
+	desc, err := nf.DescribeRuleGroup(ctx, &networkfirewall.DescribeRuleGroupInput{RuleGroupName: aws.String("web"), Type: nfwtypes.RuleGroupTypeStateful})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if aws.ToString(desc.RuleGroup.RulesSource.RulesString) != nfwRules || desc.RuleGroup.StatefulRuleOptions.RuleOrder != nfwtypes.RuleOrderDefaultActionOrder ||
+		desc.RuleGroup.RuleVariables.IPSets["HOME_NET"].Definition[0] != "10.0.0.0/16" || aws.ToString(desc.UpdateToken) != aws.ToString(created.UpdateToken) {
+		t.Fatalf("DescribeRuleGroup: %+v %+v", desc.RuleGroup, desc.RuleGroupResponse)
+	}
+	// By ARN too.
+	if _, err := nf.DescribeRuleGroup(ctx, &networkfirewall.DescribeRuleGroupInput{RuleGroupArn: r.RuleGroupArn}); err != nil {
+		t.Fatal(err)
+	}
+
+	// Rules given directly become RuleGroup.RulesSource.RulesString.
+	if _, err := nf.CreateRuleGroup(ctx, &networkfirewall.CreateRuleGroupInput{RuleGroupName: aws.String("direct"), Type: nfwtypes.RuleGroupTypeStateful,
+		Capacity: aws.Int32(10), Rules: aws.String(`alert http any any -> any any (http.host; content:"evil.example"; msg:"evil"; sid:7;)`)}); err != nil {
+		t.Fatal(err)
+	}
+	d2, err := nf.DescribeRuleGroup(ctx, &networkfirewall.DescribeRuleGroupInput{RuleGroupArn: aws.String(arnPrefix + "stateful-rulegroup/direct")})
+	if err != nil || !strings.Contains(aws.ToString(d2.RuleGroup.RulesSource.RulesString), "sid:7") || aws.ToInt32(d2.RuleGroupResponse.ConsumedCapacity) != 1 {
+		t.Fatalf("Rules: %+v %v", d2, err)
+	}
+
+	// A domain list (one per domain and target type) and a stateless group.
+	dl, err := nf.CreateRuleGroup(ctx, &networkfirewall.CreateRuleGroupInput{RuleGroupName: aws.String("domains"), Type: nfwtypes.RuleGroupTypeStateful, Capacity: aws.Int32(10),
+		RuleGroup: &nfwtypes.RuleGroup{RulesSource: &nfwtypes.RulesSource{RulesSourceList: &nfwtypes.RulesSourceList{
+			Targets: []string{".example.com", "aws.amazon.com"}, TargetTypes: []nfwtypes.TargetType{nfwtypes.TargetTypeTlsSni, nfwtypes.TargetTypeHttpHost},
+			GeneratedRulesType: nfwtypes.GeneratedRulesTypeAllowlist}}}})
+	if err != nil || aws.ToInt32(dl.RuleGroupResponse.ConsumedCapacity) != 4 {
+		t.Fatalf("domain list: %+v %v", dl, err)
+	}
+	sl, err := nf.CreateRuleGroup(ctx, &networkfirewall.CreateRuleGroupInput{RuleGroupName: aws.String("web"), Type: nfwtypes.RuleGroupTypeStateless, Capacity: aws.Int32(10),
+		RuleGroup: &nfwtypes.RuleGroup{RulesSource: &nfwtypes.RulesSource{StatelessRulesAndCustomActions: &nfwtypes.StatelessRulesAndCustomActions{
+			StatelessRules: []nfwtypes.StatelessRule{{Priority: aws.Int32(1), RuleDefinition: &nfwtypes.RuleDefinition{Actions: []string{"aws:forward_to_sfe"},
+				MatchAttributes: &nfwtypes.MatchAttributes{Protocols: []int32{6, 17}, Sources: []nfwtypes.Address{{AddressDefinition: aws.String("10.0.0.0/8")}}}}}}}}}})
+	if err != nil || aws.ToString(sl.RuleGroupResponse.RuleGroupArn) != arnPrefix+"stateless-rulegroup/web" || aws.ToInt32(sl.RuleGroupResponse.ConsumedCapacity) != 2 {
+		t.Fatalf("stateless: %+v %v", sl, err)
+	}
+
+	// Suricata errors name the line and the keyword; nothing is written.
+	bad := func(name, rules, code, want string) {
+		t.Helper()
+		_, err := nf.CreateRuleGroup(ctx, &networkfirewall.CreateRuleGroupInput{RuleGroupName: aws.String(name), Type: nfwtypes.RuleGroupTypeStateful,
+			Capacity: aws.Int32(10), Rules: aws.String(rules)})
+		ae := apiError(t, err, code)
+		t.Logf("%s: %s", name, ae.ErrorMessage())
+		if !strings.Contains(ae.ErrorMessage(), want) {
+			t.Errorf("%s: message %q does not contain %q", name, ae.ErrorMessage(), want)
+		}
+		_, err = nf.DescribeRuleGroup(ctx, &networkfirewall.DescribeRuleGroupInput{RuleGroupName: aws.String(name), Type: nfwtypes.RuleGroupTypeStateful})
+		apiError(t, err, "ResourceNotFoundException")
+	}
+	bad("syntax", "alert tcp any any -> any any (msg:\"ok\"; sid:1;)\n\nalert tcp any any -> any any (msg:\"broken\" sid:2;\n", "InvalidRequestException", "line 3:")
+	bad("keyword", "alert tcp any any -> any any (msg:\"x\"; frobnicate:1; sid:1;)", "InvalidRequestException", `unknown rule keyword "frobnicate"`)
+	bad("anf", "alert tcp any any -> any any (msg:\"x\"; threshold:type limit, track by_src, count 1, seconds 60; sid:1;)", "InvalidRequestException", "refused by AWS Network Firewall")
+	bad("dupsid", "alert tcp any any -> any any (msg:\"a\"; sid:5;)\nalert udp any any -> any any (msg:\"b\"; sid:5;)", "InvalidRequestException", "line 2:")
+	_, err = nf.CreateRuleGroup(ctx, &networkfirewall.CreateRuleGroupInput{RuleGroupName: aws.String("small"), Type: nfwtypes.RuleGroupTypeStateful,
+		Capacity: aws.Int32(1), Rules: aws.String(nfwRules)})
+	if ae := apiError(t, err, "InvalidRequestException"); !strings.Contains(ae.ErrorMessage(), "need capacity 2") {
+		t.Errorf("capacity message: %s", ae.ErrorMessage())
+	}
+	_, err = nf.CreateRuleGroup(ctx, &networkfirewall.CreateRuleGroupInput{RuleGroupName: aws.String("huge"), Type: nfwtypes.RuleGroupTypeStateful,
+		Capacity: aws.Int32(30001), Rules: aws.String(nfwRules)})
+	apiError(t, err, "InvalidRequestException")
+	_, err = nf.CreateRuleGroup(ctx, &networkfirewall.CreateRuleGroupInput{RuleGroupName: aws.String("web"), Type: nfwtypes.RuleGroupTypeStateful,
+		Capacity: aws.Int32(10), Rules: aws.String(nfwRules)})
+	apiError(t, err, "InvalidRequestException") // the name is taken
+	_, err = nf.CreateRuleGroup(ctx, &networkfirewall.CreateRuleGroupInput{RuleGroupName: aws.String("both"), Type: nfwtypes.RuleGroupTypeStateful,
+		Capacity: aws.Int32(10), Rules: aws.String(nfwRules), RuleGroup: &nfwtypes.RuleGroup{RulesSource: &nfwtypes.RulesSource{RulesString: aws.String(nfwRules)}}})
+	apiError(t, err, "InvalidRequestException")
+	// A dry run answers and writes nothing.
+	dry, err := nf.CreateRuleGroup(ctx, &networkfirewall.CreateRuleGroupInput{RuleGroupName: aws.String("dry"), Type: nfwtypes.RuleGroupTypeStateful,
+		Capacity: aws.Int32(10), Rules: aws.String(nfwRules), DryRun: true})
+	if err != nil || aws.ToInt32(dry.RuleGroupResponse.ConsumedCapacity) != 2 {
+		t.Fatalf("dry run: %+v %v", dry, err)
+	}
+	_, err = nf.DescribeRuleGroup(ctx, &networkfirewall.DescribeRuleGroupInput{RuleGroupName: aws.String("dry"), Type: nfwtypes.RuleGroupTypeStateful})
+	apiError(t, err, "ResourceNotFoundException")
+
+	// UpdateToken locking.
+	upd, err := nf.UpdateRuleGroup(ctx, &networkfirewall.UpdateRuleGroupInput{RuleGroupArn: r.RuleGroupArn, UpdateToken: created.UpdateToken,
+		Rules: aws.String(nfwRules + "alert dns any any -> any any (dns.query; content:\"bad.example\"; sid:3;)\n")})
+	if err != nil || aws.ToInt32(upd.RuleGroupResponse.ConsumedCapacity) != 3 || aws.ToString(upd.UpdateToken) == aws.ToString(created.UpdateToken) {
+		t.Fatalf("UpdateRuleGroup: %+v %v", upd, err)
+	}
+	_, err = nf.UpdateRuleGroup(ctx, &networkfirewall.UpdateRuleGroupInput{RuleGroupArn: r.RuleGroupArn, UpdateToken: created.UpdateToken, Rules: aws.String(nfwRules)})
+	apiError(t, err, "InvalidTokenException")
+	_, err = nf.UpdateRuleGroup(ctx, &networkfirewall.UpdateRuleGroupInput{RuleGroupArn: r.RuleGroupArn, UpdateToken: upd.UpdateToken,
+		Rules: aws.String("alert tcp any any -> any any (sid:1; lua:script.lua;)")})
+	apiError(t, err, "InvalidRequestException")
+	after, err := nf.DescribeRuleGroup(ctx, &networkfirewall.DescribeRuleGroupInput{RuleGroupArn: r.RuleGroupArn})
+	if err != nil || !strings.Contains(aws.ToString(after.RuleGroup.RulesSource.RulesString), "bad.example") || aws.ToString(after.UpdateToken) != aws.ToString(upd.UpdateToken) ||
+		aws.ToString(after.RuleGroupResponse.Description) != "outbound web" {
+		t.Fatalf("after the refused updates: %+v %v", after, err)
+	}
+
+	// Listing, by type and by page.
+	all, err := nf.ListRuleGroups(ctx, &networkfirewall.ListRuleGroupsInput{})
+	if err != nil || len(all.RuleGroups) != 4 {
+		t.Fatalf("ListRuleGroups: %+v %v", all, err)
+	}
+	stateless, err := nf.ListRuleGroups(ctx, &networkfirewall.ListRuleGroupsInput{Type: nfwtypes.RuleGroupTypeStateless})
+	if err != nil || len(stateless.RuleGroups) != 1 || aws.ToString(stateless.RuleGroups[0].Arn) != arnPrefix+"stateless-rulegroup/web" {
+		t.Fatalf("ListRuleGroups STATELESS: %+v %v", stateless, err)
+	}
+	var names []string
+	pages := networkfirewall.NewListRuleGroupsPaginator(nf, &networkfirewall.ListRuleGroupsInput{MaxResults: aws.Int32(3)})
+	for n := 0; pages.HasMorePages(); n++ {
+		p, err := pages.NextPage(ctx)
+		if err != nil || n > 2 {
+			t.Fatalf("page %d: %v", n, err)
+		}
+		for _, g := range p.RuleGroups {
+			names = append(names, aws.ToString(g.Name))
+		}
+	}
+	if strings.Join(names, ",") != "direct,domains,web,web" {
+		t.Fatalf("paged names: %v", names)
+	}
+	managed, err := nf.ListRuleGroups(ctx, &networkfirewall.ListRuleGroupsInput{Scope: nfwtypes.ResourceManagedStatusManaged})
+	if err != nil || len(managed.RuleGroups) != 0 {
+		t.Fatalf("ListRuleGroups MANAGED: %+v %v", managed, err)
+	}
+
+	// Delete, then it is gone.
+	if _, err := nf.DeleteRuleGroup(ctx, &networkfirewall.DeleteRuleGroupInput{RuleGroupName: aws.String("direct"), Type: nfwtypes.RuleGroupTypeStateful}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = nf.DeleteRuleGroup(ctx, &networkfirewall.DeleteRuleGroupInput{RuleGroupName: aws.String("direct"), Type: nfwtypes.RuleGroupTypeStateful})
+	apiError(t, err, "ResourceNotFoundException")
+	_, err = nf.DescribeRuleGroup(ctx, &networkfirewall.DescribeRuleGroupInput{RuleGroupArn: aws.String("arn:aws:network-firewall:us-east-1:999999999999:stateful-rulegroup/web")})
+	apiError(t, err, "ResourceNotFoundException")
+}

@@ -1,0 +1,70 @@
+// Package networkfirewall serves AWS Network Firewall's management API
+// (json 1.0, X-Amz-Target NetworkFirewall_20201112, signing name
+// network-firewall) over moat's own Suricata engine (suricata/,
+// suricata/nfw): what a caller uploads is parsed, linted and compiled the
+// way a firewall would run it, and refused with the rule's line, column and
+// keyword when Suricata or Network Firewall would refuse it.
+//
+// Served:
+//
+//   - Rule groups: CreateRuleGroup (RuleGroup or Rules, DryRun),
+//     DescribeRuleGroup, UpdateRuleGroup (UpdateToken), DeleteRuleGroup,
+//     ListRuleGroups (Scope, Type, MaxResults/NextToken). Stateful groups
+//     of the three kinds (RulesString, RulesSourceList domain lists,
+//     5-tuple StatefulRules) with RuleVariables and StatefulRuleOptions;
+//     stateless groups (StatelessRulesAndCustomActions). Suricata rules are
+//     parsed in Network Firewall mode: a rule Suricata refuses (syntax, an
+//     unknown keyword) or Network Firewall refuses (threshold, lua,
+//     dataset, … on its limitations list) fails the call with
+//     InvalidRequestException naming the line, column, sid and keyword, as
+//     does a sid used twice in one group. Rules that are valid Suricata but
+//     that moat does not evaluate (ftp, dcerpc, … application protocols)
+//     are accepted, as Network Firewall accepts them, and kept aside.
+//     ConsumedCapacity: stateless by the documented product formula;
+//     stateful one per rule, a domain list one per domain and target type
+//     (moat's estimate; AWS does not publish the stateful formula). Rules
+//     that need more than the group's Capacity are refused with
+//     InvalidRequestException (AWS's InsufficientCapacityException is
+//     documented as AWS lacking capacity, not a rule group's; UpdateRuleGroup
+//     does not model it). Capacity is 1–30,000.
+//   - Firewall policies: Create/Describe/Update/Delete/ListFirewallPolicies.
+//     References are resolved in the caller's account and Region (an
+//     unknown or wrong-type group is InvalidRequestException, naming the
+//     reference), priorities checked (required and unique for
+//     STRICT_ORDER), and the whole policy compiled by suricata/nfw, so a
+//     group whose rule order differs from the policy's, bad default
+//     actions or stateful default actions outside STRICT_ORDER are refused
+//     as AWS refuses them. An UpdateRuleGroup that would break a policy
+//     using the group is refused. Deleting a group a policy uses, or a
+//     policy a firewall uses, is InvalidOperationException.
+//   - Firewalls: CreateFirewall, DescribeFirewall (FirewallStatus READY,
+//     one SyncState per subnet with an endpoint and the policy's objects
+//     IN_SYNC with their update tokens), ListFirewalls (VpcIds),
+//     DeleteFirewall (refused while DeleteProtection is on),
+//     UpdateFirewallDeleteProtection, AssociateFirewallPolicy (refused under
+//     FirewallPolicyChangeProtection), Update/DescribeLoggingConfiguration
+//     (recorded and validated, one change per call as AWS requires; no logs
+//     are written by the API).
+//   - TagResource, UntagResource, ListTagsForResource on the four
+//     resource types.
+//
+// UpdateToken locking: every write returns a new token; UpdateRuleGroup and
+// UpdateFirewallPolicy require the current one, the firewall updates check
+// it when given; a stale token is InvalidTokenException. All writes of one
+// call happen in one store transaction (DryRun writes nothing). State is
+// per account and Region; quotas are AWS's defaults (5 firewalls, 20
+// policies, 50 stateful and 50 stateless groups).
+//
+// Where moat differs: firewalls are READY at once (AWS goes through
+// PROVISIONING); moat does not check that the VPC and subnets exist (there
+// is no EC2 model behind this API yet) and gives the n-th subnet the
+// Availability Zone REGION+a, b, c…; endpoint IDs are derived from the
+// firewall and subnet. Name collisions are InvalidRequestException (the
+// model has no AlreadyExists error). Not served: AWS managed rule groups
+// (Scope MANAGED lists none), TLS inspection configurations, resource
+// policies, VPC endpoint associations, transit gateway attachments,
+// AssociateSubnets/DisassociateSubnets, the other UpdateFirewall*
+// operations, DescribeRuleGroupMetadata, analysis reports, flow
+// operations and the proxy operations. IP set references are recorded,
+// not resolved.
+package networkfirewall
