@@ -1,0 +1,215 @@
+package server_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/wafv2"
+	waftypes "github.com/aws/aws-sdk-go-v2/service/wafv2/types"
+)
+
+func wafVis(name string) *waftypes.VisibilityConfig {
+	return &waftypes.VisibilityConfig{MetricName: aws.String(name), SampledRequestsEnabled: true, CloudWatchMetricsEnabled: true}
+}
+
+// wafRules is a web ACL's rules: AWS's SQLi managed group, a block on an
+// IP set and a rate limit per client address.
+func wafRules(ipSetARN string) []waftypes.Rule {
+	return []waftypes.Rule{
+		{Name: aws.String("sqli"), Priority: 0, OverrideAction: &waftypes.OverrideAction{None: &waftypes.NoneAction{}},
+			Statement:        &waftypes.Statement{ManagedRuleGroupStatement: &waftypes.ManagedRuleGroupStatement{VendorName: aws.String("AWS"), Name: aws.String("AWSManagedRulesSQLiRuleSet")}},
+			VisibilityConfig: wafVis("sqli")},
+		{Name: aws.String("blocked-ips"), Priority: 1, Action: &waftypes.RuleAction{Block: &waftypes.BlockAction{}},
+			Statement:        &waftypes.Statement{IPSetReferenceStatement: &waftypes.IPSetReferenceStatement{ARN: aws.String(ipSetARN)}},
+			VisibilityConfig: wafVis("blocked-ips")},
+		{Name: aws.String("rate"), Priority: 2, Action: &waftypes.RuleAction{Block: &waftypes.BlockAction{}},
+			Statement:        &waftypes.Statement{RateBasedStatement: &waftypes.RateBasedStatement{Limit: aws.Int64(100), AggregateKeyType: waftypes.RateBasedStatementAggregateKeyTypeIp}},
+			VisibilityConfig: wafVis("rate")},
+	}
+}
+
+func wafIPSet(t *testing.T, c *wafv2.Client, name string, addrs ...string) *waftypes.IPSetSummary {
+	t.Helper()
+	out, err := c.CreateIPSet(context.Background(), &wafv2.CreateIPSetInput{Name: aws.String(name), Scope: waftypes.ScopeRegional,
+		IPAddressVersion: waftypes.IPAddressVersionIpv4, Addresses: addrs})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out.Summary
+}
+
+// invalidParam asserts WAFInvalidParameterException with the Field AWS names.
+func invalidParam(t *testing.T, err error, field waftypes.ParameterExceptionField, msgPart string) {
+	t.Helper()
+	var ip *waftypes.WAFInvalidParameterException
+	if !errors.As(err, &ip) {
+		t.Fatalf("want WAFInvalidParameterException (%s), got %v", field, err)
+	}
+	if ip.Field != field || !strings.Contains(ip.ErrorMessage(), msgPart) || aws.ToString(ip.Reason) == "" {
+		t.Fatalf("WAFInvalidParameterException: field %s parameter %q reason %q message %q; want field %s and %q",
+			ip.Field, aws.ToString(ip.Parameter), aws.ToString(ip.Reason), ip.ErrorMessage(), field, msgPart)
+	}
+}
+
+// A web ACL with a managed group, an IP set reference and a rate-based
+// rule: created, read back with its capacity and lock token, updated only
+// with the current token, listed and deleted.
+func TestWAFv2WebACLLifecycle(t *testing.T) {
+	ts := start(t)
+	ctx := context.Background()
+	c := wafv2.NewFromConfig(ts.config(ts.Root))
+	ips := wafIPSet(t, c, "blocked", "198.51.100.0/24", "203.0.113.7/32")
+	rules := wafRules(aws.ToString(ips.ARN))
+
+	created, err := c.CreateWebACL(ctx, &wafv2.CreateWebACLInput{Name: aws.String("app"), Scope: waftypes.ScopeRegional,
+		DefaultAction: &waftypes.DefaultAction{Allow: &waftypes.AllowAction{}}, Rules: rules, VisibilityConfig: wafVis("app"),
+		Description: aws.String("front door"), Tags: []waftypes.Tag{{Key: aws.String("team"), Value: aws.String("web")}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := created.Summary
+	wantARN := fmt.Sprintf("arn:aws:wafv2:us-east-1:%s:regional/webacl/app/%s", ts.Account, aws.ToString(s.Id))
+	if aws.ToString(s.ARN) != wantARN || aws.ToString(s.LockToken) == "" || aws.ToString(s.Name) != "app" {
+		t.Fatalf("summary: %+v, want ARN %s", s, wantARN)
+	}
+
+	got, err := c.GetWebACL(ctx, &wafv2.GetWebACLInput{Name: aws.String("app"), Scope: waftypes.ScopeRegional, Id: s.Id})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := got.WebACL
+	if aws.ToString(w.ARN) != wantARN || aws.ToString(w.Id) != aws.ToString(s.Id) || len(w.Rules) != 3 || w.DefaultAction.Allow == nil ||
+		aws.ToString(w.Description) != "front door" || aws.ToString(got.LockToken) != aws.ToString(s.LockToken) ||
+		aws.ToString(w.LabelNamespace) != "awswaf:"+ts.Account+":webacl:app:" {
+		t.Fatalf("GetWebACL: %+v lock %s", w, aws.ToString(got.LockToken))
+	}
+	if r := w.Rules[2].Statement.RateBasedStatement; r == nil || aws.ToInt64(r.Limit) != 100 {
+		t.Fatalf("rate rule read back: %+v", w.Rules[2])
+	}
+	// Capacity: the SQLi group's fixed 200, 1 for the IP set, 2 for the rate rule.
+	if w.Capacity != 203 {
+		t.Errorf("Capacity %d, want 203", w.Capacity)
+	}
+	cc, err := c.CheckCapacity(ctx, &wafv2.CheckCapacityInput{Scope: waftypes.ScopeRegional, Rules: rules})
+	if err != nil || cc.Capacity != w.Capacity {
+		t.Fatalf("CheckCapacity %v %v, GetWebACL says %d", cc, err, w.Capacity)
+	}
+
+	// Update with the current token, then the old token is refused.
+	w.Rules = w.Rules[:2]
+	upd := &wafv2.UpdateWebACLInput{Name: w.Name, Scope: waftypes.ScopeRegional, Id: w.Id, DefaultAction: &waftypes.DefaultAction{Block: &waftypes.BlockAction{}},
+		Rules: w.Rules, VisibilityConfig: w.VisibilityConfig, LockToken: got.LockToken}
+	u, err := c.UpdateWebACL(ctx, upd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if aws.ToString(u.NextLockToken) == "" || aws.ToString(u.NextLockToken) == aws.ToString(got.LockToken) {
+		t.Fatalf("NextLockToken %q", aws.ToString(u.NextLockToken))
+	}
+	_, err = c.UpdateWebACL(ctx, upd)
+	apiError(t, err, "WAFOptimisticLockException")
+	after, err := c.GetWebACL(ctx, &wafv2.GetWebACLInput{Name: aws.String("app"), Scope: waftypes.ScopeRegional, Id: s.Id})
+	if err != nil || len(after.WebACL.Rules) != 2 || after.WebACL.DefaultAction.Block == nil || after.WebACL.Capacity != 201 ||
+		aws.ToString(after.LockToken) != aws.ToString(u.NextLockToken) {
+		t.Fatalf("after update: %+v %v", after, err)
+	}
+
+	list, err := c.ListWebACLs(ctx, &wafv2.ListWebACLsInput{Scope: waftypes.ScopeRegional})
+	if err != nil || len(list.WebACLs) != 1 || aws.ToString(list.WebACLs[0].Id) != aws.ToString(s.Id) {
+		t.Fatalf("ListWebACLs: %+v %v", list, err)
+	}
+
+	// The IP set is in use; the web ACL goes only with its current token.
+	_, err = c.DeleteIPSet(ctx, &wafv2.DeleteIPSetInput{Name: ips.Name, Scope: waftypes.ScopeRegional, Id: ips.Id, LockToken: ips.LockToken})
+	apiError(t, err, "WAFAssociatedItemException")
+	_, err = c.DeleteWebACL(ctx, &wafv2.DeleteWebACLInput{Name: w.Name, Scope: waftypes.ScopeRegional, Id: w.Id, LockToken: got.LockToken})
+	apiError(t, err, "WAFOptimisticLockException")
+	if _, err := c.DeleteWebACL(ctx, &wafv2.DeleteWebACLInput{Name: w.Name, Scope: waftypes.ScopeRegional, Id: w.Id, LockToken: u.NextLockToken}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.GetWebACL(ctx, &wafv2.GetWebACLInput{Name: aws.String("app"), Scope: waftypes.ScopeRegional, Id: s.Id})
+	apiError(t, err, "WAFNonexistentItemException")
+	if _, err := c.DeleteIPSet(ctx, &wafv2.DeleteIPSetInput{Name: ips.Name, Scope: waftypes.ScopeRegional, Id: ips.Id, LockToken: ips.LockToken}); err != nil {
+		t.Fatalf("DeleteIPSet once unreferenced: %v", err)
+	}
+}
+
+// Bad web ACLs get AWS's exceptions, and nothing of them is stored.
+func TestWAFv2WebACLErrors(t *testing.T) {
+	ts := start(t)
+	ctx := context.Background()
+	c := wafv2.NewFromConfig(ts.config(ts.Root))
+	ips := wafIPSet(t, c, "blocked", "198.51.100.0/24")
+	create := func(name string, scope waftypes.Scope, rules []waftypes.Rule) (*wafv2.CreateWebACLOutput, error) {
+		return c.CreateWebACL(ctx, &wafv2.CreateWebACLInput{Name: aws.String(name), Scope: scope,
+			DefaultAction: &waftypes.DefaultAction{Allow: &waftypes.AllowAction{}}, Rules: rules, VisibilityConfig: wafVis(name)})
+	}
+	first, err := create("app", waftypes.ScopeRegional, wafRules(aws.ToString(ips.ARN)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = create("app", waftypes.ScopeRegional, nil)
+	apiError(t, err, "WAFDuplicateItemException")
+
+	// A malformed statement: the field and the member are named.
+	bad := []waftypes.Rule{{Name: aws.String("bad"), Priority: 0, Action: &waftypes.RuleAction{Block: &waftypes.BlockAction{}}, VisibilityConfig: wafVis("bad"),
+		Statement: &waftypes.Statement{ByteMatchStatement: &waftypes.ByteMatchStatement{SearchString: []byte("/admin"), PositionalConstraint: "SOMEWHERE",
+			FieldToMatch: &waftypes.FieldToMatch{UriPath: &waftypes.UriPath{}}, TextTransformations: []waftypes.TextTransformation{{Priority: 0, Type: waftypes.TextTransformationTypeNone}}}}}}
+	_, err = create("bad", waftypes.ScopeRegional, bad)
+	invalidParam(t, err, waftypes.ParameterExceptionFieldByteMatchStatement, "PositionalConstraint")
+	// Two statement types in one Statement.
+	bad[0].Statement.SqliMatchStatement = &waftypes.SqliMatchStatement{FieldToMatch: &waftypes.FieldToMatch{Body: &waftypes.Body{}},
+		TextTransformations: []waftypes.TextTransformation{{Priority: 0, Type: waftypes.TextTransformationTypeNone}}}
+	bad[0].Statement.ByteMatchStatement.PositionalConstraint = waftypes.PositionalConstraintContains
+	_, err = create("bad", waftypes.ScopeRegional, bad)
+	invalidParam(t, err, waftypes.ParameterExceptionFieldStatement, "exactly one statement type")
+	_, err = c.CheckCapacity(ctx, &wafv2.CheckCapacityInput{Scope: waftypes.ScopeRegional, Rules: bad})
+	invalidParam(t, err, waftypes.ParameterExceptionFieldStatement, "exactly one statement type")
+
+	// Over 5,000 WCUs: 40 XSS rules on all query arguments with ten transformations each (150 WCUs apiece).
+	var heavy []waftypes.Rule
+	var tts []waftypes.TextTransformation
+	for i, typ := range []waftypes.TextTransformationType{"URL_DECODE", "HTML_ENTITY_DECODE", "LOWERCASE", "COMPRESS_WHITE_SPACE", "CMD_LINE",
+		"JS_DECODE", "CSS_DECODE", "REMOVE_NULLS", "NORMALIZE_PATH", "ESCAPE_SEQ_DECODE"} {
+		tts = append(tts, waftypes.TextTransformation{Priority: int32(i), Type: typ})
+	}
+	for i := 0; i < 40; i++ {
+		heavy = append(heavy, waftypes.Rule{Name: aws.String(fmt.Sprintf("xss%d", i)), Priority: int32(i), Action: &waftypes.RuleAction{Block: &waftypes.BlockAction{}},
+			VisibilityConfig: wafVis("xss"), Statement: &waftypes.Statement{XssMatchStatement: &waftypes.XssMatchStatement{
+				FieldToMatch: &waftypes.FieldToMatch{AllQueryArguments: &waftypes.AllQueryArguments{}}, TextTransformations: tts}}})
+	}
+	cc, err := c.CheckCapacity(ctx, &wafv2.CheckCapacityInput{Scope: waftypes.ScopeRegional, Rules: heavy})
+	if err != nil || cc.Capacity != 6000 {
+		t.Fatalf("CheckCapacity of 40 heavy rules: %v %v, want 6000", cc, err)
+	}
+	_, err = create("heavy", waftypes.ScopeRegional, heavy)
+	apiError(t, err, "WAFLimitsExceededException")
+
+	// Unknown ids, an IP set that does not exist, CLOUDFRONT outside us-east-1.
+	_, err = c.GetWebACL(ctx, &wafv2.GetWebACLInput{Name: aws.String("app"), Scope: waftypes.ScopeRegional, Id: aws.String("00000000-0000-4000-8000-000000000000")})
+	apiError(t, err, "WAFNonexistentItemException")
+	_, err = create("dangling", waftypes.ScopeRegional, wafRules(strings.Replace(aws.ToString(ips.ARN), aws.ToString(ips.Id), "00000000-0000-4000-8000-000000000000", 1)))
+	apiError(t, err, "WAFNonexistentItemException")
+	west := ts.config(ts.Root)
+	west.Region = "us-west-2"
+	_, err = wafv2.NewFromConfig(west).CreateWebACL(ctx, &wafv2.CreateWebACLInput{Name: aws.String("edge"), Scope: waftypes.ScopeCloudfront,
+		DefaultAction: &waftypes.DefaultAction{Allow: &waftypes.AllowAction{}}, VisibilityConfig: wafVis("edge")})
+	invalidParam(t, err, waftypes.ParameterExceptionFieldScopeValue, "scope is not valid")
+	edge, err := create("edge", waftypes.ScopeCloudfront, nil)
+	if err != nil || !strings.Contains(aws.ToString(edge.Summary.ARN), ":"+ts.Account+":global/webacl/edge/") {
+		t.Fatalf("CLOUDFRONT web ACL in us-east-1: %+v %v", edge, err)
+	}
+
+	// Nothing of the refused calls was stored.
+	list, err := c.ListWebACLs(ctx, &wafv2.ListWebACLsInput{Scope: waftypes.ScopeRegional})
+	if err != nil || len(list.WebACLs) != 1 || aws.ToString(list.WebACLs[0].Id) != aws.ToString(first.Summary.Id) {
+		t.Fatalf("ListWebACLs after the refused calls: %+v %v", list, err)
+	}
+}
+
+var _ = json.Marshal
