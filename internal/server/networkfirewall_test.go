@@ -171,3 +171,145 @@ func TestNetworkFirewallRuleGroups(t *testing.T) {
 	_, err = nf.DescribeRuleGroup(ctx, &networkfirewall.DescribeRuleGroupInput{RuleGroupArn: aws.String("arn:aws:network-firewall:us-east-1:999999999999:stateful-rulegroup/web")})
 	apiError(t, err, "ResourceNotFoundException")
 }
+
+// nfwStrictGroups creates a STRICT_ORDER Suricata group, a STRICT_ORDER
+// domain list and a stateless group, and returns their ARNs.
+func nfwStrictGroups(t *testing.T, nf *networkfirewall.Client) (rulesArn, domainsArn, statelessArn string) {
+	t.Helper()
+	ctx := context.Background()
+	strict := &nfwtypes.StatefulRuleOptions{RuleOrder: nfwtypes.RuleOrderStrictOrder}
+	g1, err := nf.CreateRuleGroup(ctx, &networkfirewall.CreateRuleGroupInput{RuleGroupName: aws.String("suricata"), Type: nfwtypes.RuleGroupTypeStateful, Capacity: aws.Int32(50),
+		RuleGroup: &nfwtypes.RuleGroup{RulesSource: &nfwtypes.RulesSource{RulesString: aws.String(nfwRules)}, StatefulRuleOptions: strict}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	g2, err := nf.CreateRuleGroup(ctx, &networkfirewall.CreateRuleGroupInput{RuleGroupName: aws.String("domains"), Type: nfwtypes.RuleGroupTypeStateful, Capacity: aws.Int32(20),
+		RuleGroup: &nfwtypes.RuleGroup{StatefulRuleOptions: strict, RulesSource: &nfwtypes.RulesSource{RulesSourceList: &nfwtypes.RulesSourceList{
+			Targets: []string{".example.com"}, TargetTypes: []nfwtypes.TargetType{nfwtypes.TargetTypeTlsSni}, GeneratedRulesType: nfwtypes.GeneratedRulesTypeAllowlist}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	g3, err := nf.CreateRuleGroup(ctx, &networkfirewall.CreateRuleGroupInput{RuleGroupName: aws.String("udp-9999"), Type: nfwtypes.RuleGroupTypeStateless, Capacity: aws.Int32(5),
+		RuleGroup: &nfwtypes.RuleGroup{RulesSource: &nfwtypes.RulesSource{StatelessRulesAndCustomActions: &nfwtypes.StatelessRulesAndCustomActions{
+			StatelessRules: []nfwtypes.StatelessRule{{Priority: aws.Int32(1), RuleDefinition: &nfwtypes.RuleDefinition{Actions: []string{"aws:drop"},
+				MatchAttributes: &nfwtypes.MatchAttributes{Protocols: []int32{17}, DestinationPorts: []nfwtypes.PortRange{{FromPort: 9999, ToPort: 9999}}}}}}}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return aws.ToString(g1.RuleGroupResponse.RuleGroupArn), aws.ToString(g2.RuleGroupResponse.RuleGroupArn), aws.ToString(g3.RuleGroupResponse.RuleGroupArn)
+}
+
+func nfwStrictPolicy(rulesArn, domainsArn, statelessArn string) *nfwtypes.FirewallPolicy {
+	return &nfwtypes.FirewallPolicy{
+		StatelessDefaultActions: []string{"aws:forward_to_sfe"}, StatelessFragmentDefaultActions: []string{"aws:forward_to_sfe"},
+		StatelessRuleGroupReferences: []nfwtypes.StatelessRuleGroupReference{{ResourceArn: aws.String(statelessArn), Priority: aws.Int32(10)}},
+		StatefulRuleGroupReferences: []nfwtypes.StatefulRuleGroupReference{
+			{ResourceArn: aws.String(domainsArn), Priority: aws.Int32(1)}, {ResourceArn: aws.String(rulesArn), Priority: aws.Int32(2)}},
+		StatefulEngineOptions:  &nfwtypes.StatefulEngineOptions{RuleOrder: nfwtypes.RuleOrderStrictOrder},
+		StatefulDefaultActions: []string{"aws:drop_established", "aws:alert_established"},
+	}
+}
+
+// Firewall policies: a STRICT_ORDER policy over a Suricata group and a
+// domain list, references checked, groups in use kept, tokens enforced.
+func TestNetworkFirewallPolicies(t *testing.T) {
+	ts := start(t)
+	ctx := context.Background()
+	nf := networkfirewall.NewFromConfig(ts.config(ts.Root))
+	rulesArn, domainsArn, statelessArn := nfwStrictGroups(t, nf)
+
+	cp, err := nf.CreateFirewallPolicy(ctx, &networkfirewall.CreateFirewallPolicyInput{FirewallPolicyName: aws.String("egress"),
+		FirewallPolicy: nfwStrictPolicy(rulesArn, domainsArn, statelessArn), Description: aws.String("egress filtering")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pr := cp.FirewallPolicyResponse
+	if aws.ToString(pr.FirewallPolicyArn) != "arn:aws:network-firewall:us-east-1:"+ts.Account+":firewall-policy/egress" || pr.FirewallPolicyStatus != nfwtypes.ResourceStatusActive ||
+		aws.ToInt32(pr.ConsumedStatefulRuleCapacity) != 70 || aws.ToInt32(pr.ConsumedStatelessRuleCapacity) != 5 || aws.ToInt32(pr.NumberOfAssociations) != 0 {
+		t.Fatalf("CreateFirewallPolicy: %+v", pr)
+	}
+	dp, err := nf.DescribeFirewallPolicy(ctx, &networkfirewall.DescribeFirewallPolicyInput{FirewallPolicyName: aws.String("egress")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if dp.FirewallPolicy.StatefulEngineOptions.RuleOrder != nfwtypes.RuleOrderStrictOrder || len(dp.FirewallPolicy.StatefulRuleGroupReferences) != 2 ||
+		aws.ToInt32(dp.FirewallPolicy.StatefulRuleGroupReferences[1].Priority) != 2 || dp.FirewallPolicy.StatefulDefaultActions[0] != "aws:drop_established" ||
+		aws.ToString(dp.UpdateToken) != aws.ToString(cp.UpdateToken) {
+		t.Fatalf("DescribeFirewallPolicy: %+v", dp.FirewallPolicy)
+	}
+	g, err := nf.DescribeRuleGroup(ctx, &networkfirewall.DescribeRuleGroupInput{RuleGroupArn: aws.String(domainsArn)})
+	if err != nil || aws.ToInt32(g.RuleGroupResponse.NumberOfAssociations) != 1 {
+		t.Fatalf("associations: %+v %v", g, err)
+	}
+
+	// A group in use cannot be deleted, nor changed so that the policy breaks.
+	_, err = nf.DeleteRuleGroup(ctx, &networkfirewall.DeleteRuleGroupInput{RuleGroupArn: aws.String(domainsArn)})
+	if ae := apiError(t, err, "InvalidOperationException"); !strings.Contains(ae.ErrorMessage(), "egress") {
+		t.Errorf("delete in use: %s", ae.ErrorMessage())
+	}
+	_, err = nf.UpdateRuleGroup(ctx, &networkfirewall.UpdateRuleGroupInput{RuleGroupArn: aws.String(rulesArn), UpdateToken: aws.String(mustToken(t, nf, rulesArn)),
+		RuleGroup: &nfwtypes.RuleGroup{RulesSource: &nfwtypes.RulesSource{RulesString: aws.String(nfwRules)},
+			StatefulRuleOptions: &nfwtypes.StatefulRuleOptions{RuleOrder: nfwtypes.RuleOrderDefaultActionOrder}}})
+	if ae := apiError(t, err, "InvalidRequestException"); !strings.Contains(ae.ErrorMessage(), "egress") {
+		t.Errorf("update that breaks the policy: %s", ae.ErrorMessage())
+	}
+
+	// Bad policies.
+	badPolicy := func(want string, change func(p *nfwtypes.FirewallPolicy)) {
+		t.Helper()
+		p := nfwStrictPolicy(rulesArn, domainsArn, statelessArn)
+		change(p)
+		_, err := nf.CreateFirewallPolicy(ctx, &networkfirewall.CreateFirewallPolicyInput{FirewallPolicyName: aws.String("bad"), FirewallPolicy: p})
+		ae := apiError(t, err, "InvalidRequestException")
+		t.Logf("%s", ae.ErrorMessage())
+		if !strings.Contains(ae.ErrorMessage(), want) {
+			t.Errorf("message %q does not contain %q", ae.ErrorMessage(), want)
+		}
+	}
+	unknown := "arn:aws:network-firewall:us-east-1:" + ts.Account + ":stateful-rulegroup/nope"
+	badPolicy("StatefulRuleGroupReferences[0].ResourceArn", func(p *nfwtypes.FirewallPolicy) { p.StatefulRuleGroupReferences[0].ResourceArn = aws.String(unknown) })
+	badPolicy("StatefulRuleGroupReferences[1].Priority", func(p *nfwtypes.FirewallPolicy) { p.StatefulRuleGroupReferences[1].Priority = nil })
+	badPolicy("Priority", func(p *nfwtypes.FirewallPolicy) { p.StatefulRuleGroupReferences[1].Priority = aws.Int32(1) })
+	badPolicy("rule order", func(p *nfwtypes.FirewallPolicy) { p.StatefulEngineOptions = nil; p.StatefulDefaultActions = nil })
+	badPolicy("StatefulDefaultActions", func(p *nfwtypes.FirewallPolicy) { p.StatefulDefaultActions = []string{"aws:drop_strict", "aws:drop_established"} })
+	badPolicy("StatelessDefaultActions", func(p *nfwtypes.FirewallPolicy) { p.StatelessDefaultActions = []string{"aws:pass", "aws:drop"} })
+	badPolicy("not a stateless rule group", func(p *nfwtypes.FirewallPolicy) { p.StatelessRuleGroupReferences[0].ResourceArn = aws.String(rulesArn) })
+	_, err = nf.DescribeFirewallPolicy(ctx, &networkfirewall.DescribeFirewallPolicyInput{FirewallPolicyName: aws.String("bad")})
+	apiError(t, err, "ResourceNotFoundException")
+	_, err = nf.CreateFirewallPolicy(ctx, &networkfirewall.CreateFirewallPolicyInput{FirewallPolicyName: aws.String("egress"), FirewallPolicy: nfwStrictPolicy(rulesArn, domainsArn, statelessArn)})
+	apiError(t, err, "InvalidRequestException")
+
+	// UpdateToken: the current one works once; a stale one is refused.
+	p := nfwStrictPolicy(rulesArn, domainsArn, statelessArn)
+	p.StatefulRuleGroupReferences = p.StatefulRuleGroupReferences[:1]
+	up, err := nf.UpdateFirewallPolicy(ctx, &networkfirewall.UpdateFirewallPolicyInput{FirewallPolicyArn: pr.FirewallPolicyArn, UpdateToken: cp.UpdateToken, FirewallPolicy: p})
+	if err != nil || aws.ToInt32(up.FirewallPolicyResponse.ConsumedStatefulRuleCapacity) != 20 || aws.ToString(up.FirewallPolicyResponse.Description) != "egress filtering" {
+		t.Fatalf("UpdateFirewallPolicy: %+v %v", up, err)
+	}
+	_, err = nf.UpdateFirewallPolicy(ctx, &networkfirewall.UpdateFirewallPolicyInput{FirewallPolicyArn: pr.FirewallPolicyArn, UpdateToken: cp.UpdateToken,
+		FirewallPolicy: nfwStrictPolicy(rulesArn, domainsArn, statelessArn)})
+	apiError(t, err, "InvalidTokenException")
+	// The Suricata group is free now.
+	if _, err := nf.DeleteRuleGroup(ctx, &networkfirewall.DeleteRuleGroupInput{RuleGroupArn: aws.String(rulesArn)}); err != nil {
+		t.Fatal(err)
+	}
+	list, err := nf.ListFirewallPolicies(ctx, &networkfirewall.ListFirewallPoliciesInput{})
+	if err != nil || len(list.FirewallPolicies) != 1 || aws.ToString(list.FirewallPolicies[0].Name) != "egress" {
+		t.Fatalf("ListFirewallPolicies: %+v %v", list, err)
+	}
+	if _, err := nf.DeleteFirewallPolicy(ctx, &networkfirewall.DeleteFirewallPolicyInput{FirewallPolicyName: aws.String("egress")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := nf.DeleteRuleGroup(ctx, &networkfirewall.DeleteRuleGroupInput{RuleGroupArn: aws.String(domainsArn)}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func mustToken(t *testing.T, nf *networkfirewall.Client, arn string) string {
+	t.Helper()
+	d, err := nf.DescribeRuleGroup(context.Background(), &networkfirewall.DescribeRuleGroupInput{RuleGroupArn: aws.String(arn)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return aws.ToString(d.UpdateToken)
+}
