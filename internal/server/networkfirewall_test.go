@@ -271,7 +271,9 @@ func TestNetworkFirewallPolicies(t *testing.T) {
 	badPolicy("StatefulRuleGroupReferences[1].Priority", func(p *nfwtypes.FirewallPolicy) { p.StatefulRuleGroupReferences[1].Priority = nil })
 	badPolicy("Priority", func(p *nfwtypes.FirewallPolicy) { p.StatefulRuleGroupReferences[1].Priority = aws.Int32(1) })
 	badPolicy("rule order", func(p *nfwtypes.FirewallPolicy) { p.StatefulEngineOptions = nil; p.StatefulDefaultActions = nil })
-	badPolicy("StatefulDefaultActions", func(p *nfwtypes.FirewallPolicy) { p.StatefulDefaultActions = []string{"aws:drop_strict", "aws:drop_established"} })
+	badPolicy("StatefulDefaultActions", func(p *nfwtypes.FirewallPolicy) {
+		p.StatefulDefaultActions = []string{"aws:drop_strict", "aws:drop_established"}
+	})
 	badPolicy("StatelessDefaultActions", func(p *nfwtypes.FirewallPolicy) { p.StatelessDefaultActions = []string{"aws:pass", "aws:drop"} })
 	badPolicy("not a stateless rule group", func(p *nfwtypes.FirewallPolicy) { p.StatelessRuleGroupReferences[0].ResourceArn = aws.String(rulesArn) })
 	_, err = nf.DescribeFirewallPolicy(ctx, &networkfirewall.DescribeFirewallPolicyInput{FirewallPolicyName: aws.String("bad")})
