@@ -315,3 +315,135 @@ func mustToken(t *testing.T, nf *networkfirewall.Client, arn string) string {
 	}
 	return aws.ToString(d.UpdateToken)
 }
+
+// Firewalls: created READY with an endpoint per subnet, the policy kept
+// while in use, delete protection, policy association, logging and tags.
+func TestNetworkFirewallFirewalls(t *testing.T) {
+	ts := start(t)
+	ctx := context.Background()
+	nf := networkfirewall.NewFromConfig(ts.config(ts.Root))
+	rulesArn, domainsArn, statelessArn := nfwStrictGroups(t, nf)
+	cp, err := nf.CreateFirewallPolicy(ctx, &networkfirewall.CreateFirewallPolicyInput{FirewallPolicyName: aws.String("egress"), FirewallPolicy: nfwStrictPolicy(rulesArn, domainsArn, statelessArn)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	policyArn := aws.ToString(cp.FirewallPolicyResponse.FirewallPolicyArn)
+	open := &nfwtypes.FirewallPolicy{StatelessDefaultActions: []string{"aws:pass"}, StatelessFragmentDefaultActions: []string{"aws:pass"}}
+	cp2, err := nf.CreateFirewallPolicy(ctx, &networkfirewall.CreateFirewallPolicyInput{FirewallPolicyName: aws.String("open"), FirewallPolicy: open})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	cf, err := nf.CreateFirewall(ctx, &networkfirewall.CreateFirewallInput{FirewallName: aws.String("edge"), FirewallPolicyArn: aws.String(policyArn), VpcId: aws.String("vpc-0abc"),
+		SubnetMappings: []nfwtypes.SubnetMapping{{SubnetId: aws.String("subnet-0a")}, {SubnetId: aws.String("subnet-0b")}}, DeleteProtection: true,
+		Tags: []nfwtypes.Tag{{Key: aws.String("env"), Value: aws.String("prod")}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fwArn := "arn:aws:network-firewall:us-east-1:" + ts.Account + ":firewall/edge"
+	if aws.ToString(cf.Firewall.FirewallArn) != fwArn || cf.FirewallStatus.Status != nfwtypes.FirewallStatusValueReady || len(cf.FirewallStatus.SyncStates) != 2 ||
+		!cf.Firewall.DeleteProtection || len(aws.ToString(cf.Firewall.FirewallId)) != 36 {
+		t.Fatalf("CreateFirewall: %+v %+v", cf.Firewall, cf.FirewallStatus)
+	}
+	df, err := nf.DescribeFirewall(ctx, &networkfirewall.DescribeFirewallInput{FirewallName: aws.String("edge")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sa := df.FirewallStatus.SyncStates["us-east-1a"]
+	if sa.Attachment == nil || aws.ToString(sa.Attachment.SubnetId) != "subnet-0a" || sa.Attachment.Status != nfwtypes.AttachmentStatusReady ||
+		!strings.HasPrefix(aws.ToString(sa.Attachment.EndpointId), "vpce-") || sa.Config[policyArn].SyncStatus != nfwtypes.PerObjectSyncStatusInSync ||
+		aws.ToString(sa.Config[policyArn].UpdateToken) != aws.ToString(cp.UpdateToken) || sa.Config[domainsArn].SyncStatus != nfwtypes.PerObjectSyncStatusInSync ||
+		df.FirewallStatus.ConfigurationSyncStateSummary != nfwtypes.ConfigurationSyncStateInSync {
+		t.Fatalf("DescribeFirewall status: %+v", df.FirewallStatus)
+	}
+	dp, err := nf.DescribeFirewallPolicy(ctx, &networkfirewall.DescribeFirewallPolicyInput{FirewallPolicyArn: aws.String(policyArn)})
+	if err != nil || aws.ToInt32(dp.FirewallPolicyResponse.NumberOfAssociations) != 1 {
+		t.Fatalf("policy associations: %+v %v", dp, err)
+	}
+	_, err = nf.DeleteFirewallPolicy(ctx, &networkfirewall.DeleteFirewallPolicyInput{FirewallPolicyArn: aws.String(policyArn)})
+	apiError(t, err, "InvalidOperationException")
+	_, err = nf.CreateFirewall(ctx, &networkfirewall.CreateFirewallInput{FirewallName: aws.String("ghost"), FirewallPolicyArn: aws.String(policyArn + "-nope"), VpcId: aws.String("vpc-0abc"),
+		SubnetMappings: []nfwtypes.SubnetMapping{{SubnetId: aws.String("subnet-0a")}}})
+	apiError(t, err, "InvalidRequestException")
+	_, err = nf.CreateFirewall(ctx, &networkfirewall.CreateFirewallInput{FirewallName: aws.String("ghost"), FirewallPolicyArn: aws.String(policyArn), VpcId: aws.String("vpc-0abc"),
+		SubnetMappings: []nfwtypes.SubnetMapping{{SubnetId: aws.String("sn-1")}}})
+	apiError(t, err, "InvalidRequestException")
+
+	// Delete protection.
+	_, err = nf.DeleteFirewall(ctx, &networkfirewall.DeleteFirewallInput{FirewallName: aws.String("edge")})
+	apiError(t, err, "InvalidOperationException")
+	_, err = nf.UpdateFirewallDeleteProtection(ctx, &networkfirewall.UpdateFirewallDeleteProtectionInput{FirewallName: aws.String("edge"), DeleteProtection: false,
+		UpdateToken: aws.String("00000000-0000-0000-0000-000000000000")})
+	apiError(t, err, "InvalidTokenException")
+	udp, err := nf.UpdateFirewallDeleteProtection(ctx, &networkfirewall.UpdateFirewallDeleteProtectionInput{FirewallName: aws.String("edge"), DeleteProtection: false,
+		UpdateToken: df.UpdateToken})
+	if err != nil || udp.DeleteProtection || aws.ToString(udp.UpdateToken) == aws.ToString(df.UpdateToken) {
+		t.Fatalf("UpdateFirewallDeleteProtection: %+v %v", udp, err)
+	}
+
+	// Another policy; the first is then free.
+	as, err := nf.AssociateFirewallPolicy(ctx, &networkfirewall.AssociateFirewallPolicyInput{FirewallArn: aws.String(fwArn), FirewallPolicyArn: cp2.FirewallPolicyResponse.FirewallPolicyArn,
+		UpdateToken: udp.UpdateToken})
+	if err != nil || aws.ToString(as.FirewallPolicyArn) != aws.ToString(cp2.FirewallPolicyResponse.FirewallPolicyArn) {
+		t.Fatalf("AssociateFirewallPolicy: %+v %v", as, err)
+	}
+	_, err = nf.AssociateFirewallPolicy(ctx, &networkfirewall.AssociateFirewallPolicyInput{FirewallArn: aws.String(fwArn), FirewallPolicyArn: aws.String(policyArn),
+		UpdateToken: udp.UpdateToken})
+	apiError(t, err, "InvalidTokenException")
+
+	// Logging: one change per call.
+	lc, err := nf.UpdateLoggingConfiguration(ctx, &networkfirewall.UpdateLoggingConfigurationInput{FirewallName: aws.String("edge"), LoggingConfiguration: &nfwtypes.LoggingConfiguration{
+		LogDestinationConfigs: []nfwtypes.LogDestinationConfig{{LogType: nfwtypes.LogTypeAlert, LogDestinationType: nfwtypes.LogDestinationTypeS3,
+			LogDestination: map[string]string{"bucketName": "fw-logs", "prefix": "alerts"}}}}})
+	if err != nil || len(lc.LoggingConfiguration.LogDestinationConfigs) != 1 {
+		t.Fatalf("UpdateLoggingConfiguration: %+v %v", lc, err)
+	}
+	_, err = nf.UpdateLoggingConfiguration(ctx, &networkfirewall.UpdateLoggingConfigurationInput{FirewallName: aws.String("edge"), LoggingConfiguration: &nfwtypes.LoggingConfiguration{
+		LogDestinationConfigs: []nfwtypes.LogDestinationConfig{
+			{LogType: nfwtypes.LogTypeFlow, LogDestinationType: nfwtypes.LogDestinationTypeCloudwatchLogs, LogDestination: map[string]string{"logGroup": "fw-flow"}},
+			{LogType: nfwtypes.LogTypeTls, LogDestinationType: nfwtypes.LogDestinationTypeCloudwatchLogs, LogDestination: map[string]string{"logGroup": "fw-tls"}}}}})
+	apiError(t, err, "InvalidRequestException")
+	dl, err := nf.DescribeLoggingConfiguration(ctx, &networkfirewall.DescribeLoggingConfigurationInput{FirewallArn: aws.String(fwArn)})
+	if err != nil || len(dl.LoggingConfiguration.LogDestinationConfigs) != 1 || dl.LoggingConfiguration.LogDestinationConfigs[0].LogDestination["bucketName"] != "fw-logs" {
+		t.Fatalf("DescribeLoggingConfiguration: %+v %v", dl, err)
+	}
+
+	// Tags on a firewall and a rule group.
+	if _, err := nf.TagResource(ctx, &networkfirewall.TagResourceInput{ResourceArn: aws.String(fwArn), Tags: []nfwtypes.Tag{{Key: aws.String("owner"), Value: aws.String("net")},
+		{Key: aws.String("env"), Value: aws.String("staging")}}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := nf.UntagResource(ctx, &networkfirewall.UntagResourceInput{ResourceArn: aws.String(fwArn), TagKeys: []string{"owner"}}); err != nil {
+		t.Fatal(err)
+	}
+	tl, err := nf.ListTagsForResource(ctx, &networkfirewall.ListTagsForResourceInput{ResourceArn: aws.String(fwArn)})
+	if err != nil || len(tl.Tags) != 1 || aws.ToString(tl.Tags[0].Key) != "env" || aws.ToString(tl.Tags[0].Value) != "staging" {
+		t.Fatalf("ListTagsForResource: %+v %v", tl, err)
+	}
+	if _, err := nf.TagResource(ctx, &networkfirewall.TagResourceInput{ResourceArn: aws.String(rulesArn), Tags: []nfwtypes.Tag{{Key: aws.String("k"), Value: aws.String("v")}}}); err != nil {
+		t.Fatal(err)
+	}
+	g, err := nf.DescribeRuleGroup(ctx, &networkfirewall.DescribeRuleGroupInput{RuleGroupArn: aws.String(rulesArn)})
+	if err != nil || len(g.RuleGroupResponse.Tags) != 1 || !strings.Contains(aws.ToString(g.RuleGroup.RulesSource.RulesString), "telnet") {
+		t.Fatalf("tagged rule group: %+v %v", g, err)
+	}
+	_, err = nf.TagResource(ctx, &networkfirewall.TagResourceInput{ResourceArn: aws.String(fwArn + "-nope"), Tags: []nfwtypes.Tag{{Key: aws.String("k"), Value: aws.String("v")}}})
+	apiError(t, err, "ResourceNotFoundException")
+
+	lf, err := nf.ListFirewalls(ctx, &networkfirewall.ListFirewallsInput{VpcIds: []string{"vpc-0abc"}})
+	if err != nil || len(lf.Firewalls) != 1 || aws.ToString(lf.Firewalls[0].FirewallArn) != fwArn {
+		t.Fatalf("ListFirewalls: %+v %v", lf, err)
+	}
+	if lf, err := nf.ListFirewalls(ctx, &networkfirewall.ListFirewallsInput{VpcIds: []string{"vpc-0def"}}); err != nil || len(lf.Firewalls) != 0 {
+		t.Fatalf("ListFirewalls other VPC: %+v %v", lf, err)
+	}
+	del, err := nf.DeleteFirewall(ctx, &networkfirewall.DeleteFirewallInput{FirewallArn: aws.String(fwArn)})
+	if err != nil || del.FirewallStatus.Status != nfwtypes.FirewallStatusValueDeleting {
+		t.Fatalf("DeleteFirewall: %+v %v", del, err)
+	}
+	_, err = nf.DescribeFirewall(ctx, &networkfirewall.DescribeFirewallInput{FirewallArn: aws.String(fwArn)})
+	apiError(t, err, "ResourceNotFoundException")
+	if _, err := nf.DeleteFirewallPolicy(ctx, &networkfirewall.DeleteFirewallPolicyInput{FirewallPolicyArn: cp2.FirewallPolicyResponse.FirewallPolicyArn}); err != nil {
+		t.Fatal(err)
+	}
+}
