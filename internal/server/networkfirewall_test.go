@@ -6,6 +6,9 @@ import (
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
+	cttypes "github.com/aws/aws-sdk-go-v2/service/cloudtrail/types"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/networkfirewall"
 	nfwtypes "github.com/aws/aws-sdk-go-v2/service/networkfirewall/types"
 )
@@ -446,4 +449,95 @@ func TestNetworkFirewallFirewalls(t *testing.T) {
 	if _, err := nf.DeleteFirewallPolicy(ctx, &networkfirewall.DeleteFirewallPolicyInput{FirewallPolicyArn: cp2.FirewallPolicyResponse.FirewallPolicyArn}); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// A user allowed to describe one rule group only: that call works, the
+// others are AccessDeniedException naming the resource ARN; every call,
+// allowed or denied, is in CloudTrail.
+func TestNetworkFirewallPermissions(t *testing.T) {
+	ts := start(t)
+	ctx := context.Background()
+	nf := networkfirewall.NewFromConfig(ts.config(ts.Root))
+	for _, name := range []string{"open", "secret"} {
+		if _, err := nf.CreateRuleGroup(ctx, &networkfirewall.CreateRuleGroupInput{RuleGroupName: aws.String(name), Type: nfwtypes.RuleGroupTypeStateful,
+			Capacity: aws.Int32(10), Rules: aws.String(nfwRules)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	root := iam.NewFromConfig(ts.config(ts.Root))
+	if _, err := root.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("netops")}); err != nil {
+		t.Fatal(err)
+	}
+	openArn := "arn:aws:network-firewall:us-east-1:" + ts.Account + ":stateful-rulegroup/open"
+	if _, err := root.PutUserPolicy(ctx, &iam.PutUserPolicyInput{UserName: aws.String("netops"), PolicyName: aws.String("nfw"),
+		PolicyDocument: aws.String(allowDoc("network-firewall:DescribeRuleGroup", openArn))}); err != nil {
+		t.Fatal(err)
+	}
+	k, err := root.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: aws.String("netops")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	user := networkfirewall.NewFromConfig(ts.config(aws.Credentials{AccessKeyID: aws.ToString(k.AccessKey.AccessKeyId), SecretAccessKey: aws.ToString(k.AccessKey.SecretAccessKey)}))
+	if _, err := user.DescribeRuleGroup(ctx, &networkfirewall.DescribeRuleGroupInput{RuleGroupArn: aws.String(openArn)}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = user.DescribeRuleGroup(ctx, &networkfirewall.DescribeRuleGroupInput{RuleGroupName: aws.String("secret"), Type: nfwtypes.RuleGroupTypeStateful})
+	ae := apiError(t, err, "AccessDeniedException")
+	if !strings.Contains(ae.ErrorMessage(), "network-firewall:DescribeRuleGroup on resource: arn:aws:network-firewall:us-east-1:"+ts.Account+":stateful-rulegroup/secret") {
+		t.Errorf("AccessDenied message: %s", ae.ErrorMessage())
+	}
+	_, err = user.CreateRuleGroup(ctx, &networkfirewall.CreateRuleGroupInput{RuleGroupName: aws.String("mine"), Type: nfwtypes.RuleGroupTypeStateless,
+		Capacity: aws.Int32(10), Rules: aws.String(nfwRules)})
+	if ae := apiError(t, err, "AccessDeniedException"); !strings.Contains(ae.ErrorMessage(), "stateless-rulegroup/mine") {
+		t.Errorf("AccessDenied message: %s", ae.ErrorMessage())
+	}
+	_, err = user.ListRuleGroups(ctx, &networkfirewall.ListRuleGroupsInput{})
+	apiError(t, err, "AccessDeniedException")
+	_, err = user.DeleteRuleGroup(ctx, &networkfirewall.DeleteRuleGroupInput{RuleGroupArn: aws.String(openArn)})
+	apiError(t, err, "AccessDeniedException")
+	if _, err := nf.DescribeRuleGroup(ctx, &networkfirewall.DescribeRuleGroupInput{RuleGroupArn: aws.String(openArn)}); err != nil {
+		t.Fatal(err) // not deleted
+	}
+
+	ct := cloudtrail.NewFromConfig(ts.config(ts.Root))
+	waitFor(t, func() bool {
+		out, err := ct.LookupEvents(ctx, &cloudtrail.LookupEventsInput{LookupAttributes: []cttypes.LookupAttribute{{AttributeKey: cttypes.LookupAttributeKeyEventSource,
+			AttributeValue: aws.String("network-firewall.amazonaws.com")}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		created, denied := 0, 0
+		for _, e := range out.Events {
+			ev := aws.ToString(e.CloudTrailEvent)
+			if aws.ToString(e.EventName) == "CreateRuleGroup" && !strings.Contains(ev, `"errorCode"`) {
+				created++
+			}
+			if aws.ToString(e.EventName) == "DeleteRuleGroup" && strings.Contains(ev, `"errorCode":"AccessDenied`) && strings.Contains(ev, "netops") {
+				denied++
+			}
+		}
+		return created == 2 && denied == 1
+	})
+}
+
+// The everyday flow through the real AWS CLI: a rule group from a Suricata
+// file, described back; a file with a bad rule refused with its line.
+func TestNetworkFirewallAWSCLI(t *testing.T) {
+	bin := cliV2(t)
+	ts := start(t)
+	f := newFlow(t, ts, bin)
+	rules := f.file("web.rules", nfwRules)
+	out := f.ok("moat-root", "network-firewall", "create-rule-group", "--rule-group-name", "web", "--type", "STATEFUL", "--capacity", "10", "--rules", rules)
+	if str(out, "RuleGroupResponse", "RuleGroupArn") != "arn:aws:network-firewall:us-east-1:"+ts.Account+":stateful-rulegroup/web" || str(out, "UpdateToken") == "" {
+		t.Fatalf("create-rule-group: %v", out)
+	}
+	d := f.ok("moat-root", "network-firewall", "describe-rule-group", "--rule-group-name", "web", "--type", "STATEFUL")
+	if str(d, "RuleGroup", "RulesSource", "RulesString") != nfwRules || str(d, "RuleGroupResponse", "RuleGroupStatus") != "ACTIVE" {
+		t.Fatalf("describe-rule-group: %v", d)
+	}
+	bad := f.file("bad.rules", "alert tcp any any -> any any (msg:\"ok\"; sid:1;)\nalert tcp any any -> any any (msg:\"x\"; lua:evil.lua; sid:2;)\n")
+	f.denied("InvalidRequestException", "line 2:", "moat-root", "network-firewall", "create-rule-group", "--rule-group-name", "bad", "--type", "STATEFUL", "--capacity", "10", "--rules", bad)
+	f.denied("InvalidTokenException", "", "moat-root", "network-firewall", "update-rule-group", "--rule-group-name", "web", "--type", "STATEFUL",
+		"--update-token", "00000000-0000-0000-0000-000000000000", "--rules", rules)
+	f.ok("moat-root", "network-firewall", "update-rule-group", "--rule-group-name", "web", "--type", "STATEFUL", "--update-token", str(d, "UpdateToken"), "--rules", rules)
 }
