@@ -2,7 +2,6 @@ package server_test
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -212,4 +211,146 @@ func TestWAFv2WebACLErrors(t *testing.T) {
 	}
 }
 
-var _ = json.Marshal
+// IP sets, regex pattern sets and rule groups: validated, locked, listed,
+// referenced from a web ACL and protected from deletion while referenced;
+// a rule group's capacity is fixed at creation.
+func TestWAFv2SetsAndRuleGroups(t *testing.T) {
+	ts := start(t)
+	ctx := context.Background()
+	c := wafv2.NewFromConfig(ts.config(ts.Root))
+
+	// IP sets: CIDR blocks of the declared version only.
+	_, err := c.CreateIPSet(ctx, &wafv2.CreateIPSetInput{Name: aws.String("bad"), Scope: waftypes.ScopeRegional,
+		IPAddressVersion: waftypes.IPAddressVersionIpv4, Addresses: []string{"10.0.0.0/8", "2001:db8::/32"}})
+	invalidParam(t, err, waftypes.ParameterExceptionFieldIpAddress, "parameter: 2001:db8::/32")
+	_, err = c.CreateIPSet(ctx, &wafv2.CreateIPSetInput{Name: aws.String("bad"), Scope: waftypes.ScopeRegional,
+		IPAddressVersion: waftypes.IPAddressVersionIpv4, Addresses: []string{"0.0.0.0/0"}})
+	invalidParam(t, err, waftypes.ParameterExceptionFieldIpAddress, "0.0.0.0/0")
+	_, err = c.CreateIPSet(ctx, &wafv2.CreateIPSetInput{Name: aws.String("bad"), Scope: waftypes.ScopeRegional,
+		IPAddressVersion: waftypes.IPAddressVersionIpv4, Addresses: []string{"192.0.2.1"}})
+	invalidParam(t, err, waftypes.ParameterExceptionFieldIpAddress, "192.0.2.1")
+	v6, err := c.CreateIPSet(ctx, &wafv2.CreateIPSetInput{Name: aws.String("v6"), Scope: waftypes.ScopeRegional,
+		IPAddressVersion: waftypes.IPAddressVersionIpv6, Addresses: []string{"2001:db8::/32"}, Description: aws.String("documentation range")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := c.GetIPSet(ctx, &wafv2.GetIPSetInput{Name: aws.String("v6"), Scope: waftypes.ScopeRegional, Id: v6.Summary.Id})
+	if err != nil || got.IPSet.IPAddressVersion != waftypes.IPAddressVersionIpv6 || len(got.IPSet.Addresses) != 1 ||
+		aws.ToString(got.IPSet.ARN) != aws.ToString(v6.Summary.ARN) || aws.ToString(got.IPSet.Description) != "documentation range" {
+		t.Fatalf("GetIPSet: %+v %v", got, err)
+	}
+	up, err := c.UpdateIPSet(ctx, &wafv2.UpdateIPSetInput{Name: aws.String("v6"), Scope: waftypes.ScopeRegional, Id: v6.Summary.Id,
+		Addresses: []string{"2001:db8::/32", "2001:db8:1::/48"}, LockToken: got.LockToken})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.UpdateIPSet(ctx, &wafv2.UpdateIPSetInput{Name: aws.String("v6"), Scope: waftypes.ScopeRegional, Id: v6.Summary.Id,
+		Addresses: []string{}, LockToken: got.LockToken})
+	apiError(t, err, "WAFOptimisticLockException")
+	for i := 0; i < 3; i++ {
+		wafIPSet(t, c, fmt.Sprintf("set%d", i), "192.0.2.0/24")
+	}
+	page, err := c.ListIPSets(ctx, &wafv2.ListIPSetsInput{Scope: waftypes.ScopeRegional, Limit: aws.Int32(2)})
+	if err != nil || len(page.IPSets) != 2 || page.NextMarker == nil {
+		t.Fatalf("ListIPSets page 1: %+v %v", page, err)
+	}
+	page2, err := c.ListIPSets(ctx, &wafv2.ListIPSetsInput{Scope: waftypes.ScopeRegional, Limit: aws.Int32(2), NextMarker: page.NextMarker})
+	if err != nil || len(page2.IPSets) != 2 || page2.NextMarker != nil || aws.ToString(page2.IPSets[1].Name) != "v6" {
+		t.Fatalf("ListIPSets page 2: %+v %v", page2, err)
+	}
+
+	// Regex pattern sets: regexes AWS rejects are refused.
+	_, err = c.CreateRegexPatternSet(ctx, &wafv2.CreateRegexPatternSetInput{Name: aws.String("bad"), Scope: waftypes.ScopeRegional,
+		RegularExpressionList: []waftypes.Regex{{RegexString: aws.String("^/a")}, {RegexString: aws.String("(a)\\1")}}})
+	invalidParam(t, err, waftypes.ParameterExceptionFieldRegexPatternSet, "RegularExpressionList[1].RegexString")
+	rx, err := c.CreateRegexPatternSet(ctx, &wafv2.CreateRegexPatternSetInput{Name: aws.String("admin"), Scope: waftypes.ScopeRegional,
+		RegularExpressionList: []waftypes.Regex{{RegexString: aws.String("^/admin")}, {RegexString: aws.String("^/wp-login")}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	gotRx, err := c.GetRegexPatternSet(ctx, &wafv2.GetRegexPatternSetInput{Name: aws.String("admin"), Scope: waftypes.ScopeRegional, Id: rx.Summary.Id})
+	if err != nil || len(gotRx.RegexPatternSet.RegularExpressionList) != 2 {
+		t.Fatalf("GetRegexPatternSet: %+v %v", gotRx, err)
+	}
+
+	// A rule group using both sets, within its declared capacity.
+	groupRules := []waftypes.Rule{
+		{Name: aws.String("v6-block"), Priority: 0, Action: &waftypes.RuleAction{Block: &waftypes.BlockAction{}}, VisibilityConfig: wafVis("v6"),
+			Statement: &waftypes.Statement{IPSetReferenceStatement: &waftypes.IPSetReferenceStatement{ARN: v6.Summary.ARN}}},
+		{Name: aws.String("admin-paths"), Priority: 1, Action: &waftypes.RuleAction{Count: &waftypes.CountAction{}}, VisibilityConfig: wafVis("admin"),
+			RuleLabels: []waftypes.Label{{Name: aws.String("admin:path")}},
+			Statement: &waftypes.Statement{RegexPatternSetReferenceStatement: &waftypes.RegexPatternSetReferenceStatement{ARN: rx.Summary.ARN,
+				FieldToMatch: &waftypes.FieldToMatch{UriPath: &waftypes.UriPath{}}, TextTransformations: []waftypes.TextTransformation{{Priority: 0, Type: waftypes.TextTransformationTypeLowercase}}}}},
+	}
+	cc, err := c.CheckCapacity(ctx, &wafv2.CheckCapacityInput{Scope: waftypes.ScopeRegional, Rules: groupRules})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.CreateRuleGroup(ctx, &wafv2.CreateRuleGroupInput{Name: aws.String("tight"), Scope: waftypes.ScopeRegional, Capacity: aws.Int64(cc.Capacity - 1),
+		Rules: groupRules, VisibilityConfig: wafVis("tight")})
+	invalidParam(t, err, waftypes.ParameterExceptionFieldRuleGroup, "exceeded the capacity limit")
+	rg, err := c.CreateRuleGroup(ctx, &wafv2.CreateRuleGroupInput{Name: aws.String("edge-rules"), Scope: waftypes.ScopeRegional, Capacity: aws.Int64(100),
+		Rules: groupRules, VisibilityConfig: wafVis("edge-rules")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	gotRG, err := c.GetRuleGroup(ctx, &wafv2.GetRuleGroupInput{ARN: rg.Summary.ARN})
+	if err != nil || aws.ToInt64(gotRG.RuleGroup.Capacity) != 100 || len(gotRG.RuleGroup.Rules) != 2 ||
+		aws.ToString(gotRG.RuleGroup.LabelNamespace) != "awswaf:"+ts.Account+":rulegroup:edge-rules:" ||
+		len(gotRG.RuleGroup.AvailableLabels) != 1 || aws.ToString(gotRG.RuleGroup.AvailableLabels[0].Name) != "awswaf:"+ts.Account+":rulegroup:edge-rules:admin:path" {
+		t.Fatalf("GetRuleGroup: %+v %v", gotRG, err)
+	}
+	// The capacity stays fixed: an update whose rules need more is refused.
+	var heavy []waftypes.Rule
+	for i := 0; i < 3; i++ {
+		heavy = append(heavy, waftypes.Rule{Name: aws.String(fmt.Sprintf("xss%d", i)), Priority: int32(i), Action: &waftypes.RuleAction{Block: &waftypes.BlockAction{}},
+			VisibilityConfig: wafVis("xss"), Statement: &waftypes.Statement{XssMatchStatement: &waftypes.XssMatchStatement{
+				FieldToMatch: &waftypes.FieldToMatch{Body: &waftypes.Body{}}, TextTransformations: []waftypes.TextTransformation{{Priority: 0, Type: waftypes.TextTransformationTypeNone}}}}})
+	}
+	_, err = c.UpdateRuleGroup(ctx, &wafv2.UpdateRuleGroupInput{Name: aws.String("edge-rules"), Scope: waftypes.ScopeRegional, Id: rg.Summary.Id,
+		Rules: heavy, VisibilityConfig: wafVis("edge-rules"), LockToken: gotRG.LockToken})
+	invalidParam(t, err, waftypes.ParameterExceptionFieldRuleGroup, "exceeded the capacity limit")
+	// A rule group cannot hold a rule group statement.
+	_, err = c.CreateRuleGroup(ctx, &wafv2.CreateRuleGroupInput{Name: aws.String("nested"), Scope: waftypes.ScopeRegional, Capacity: aws.Int64(500),
+		Rules: wafRules(aws.ToString(v6.Summary.ARN))[:1], VisibilityConfig: wafVis("nested")})
+	invalidParam(t, err, waftypes.ParameterExceptionFieldStatement, "cannot reference another rule group")
+
+	// A web ACL using the group: its capacity counts the group's declared 100.
+	acl, err := c.CreateWebACL(ctx, &wafv2.CreateWebACLInput{Name: aws.String("app"), Scope: waftypes.ScopeRegional,
+		DefaultAction: &waftypes.DefaultAction{Allow: &waftypes.AllowAction{}}, VisibilityConfig: wafVis("app"),
+		Rules: []waftypes.Rule{{Name: aws.String("group"), Priority: 0, OverrideAction: &waftypes.OverrideAction{None: &waftypes.NoneAction{}}, VisibilityConfig: wafVis("group"),
+			Statement: &waftypes.Statement{RuleGroupReferenceStatement: &waftypes.RuleGroupReferenceStatement{ARN: rg.Summary.ARN}}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	gotACL, err := c.GetWebACL(ctx, &wafv2.GetWebACLInput{ARN: acl.Summary.ARN})
+	if err != nil || gotACL.WebACL.Capacity != 100 {
+		t.Fatalf("web ACL with the group: %+v %v", gotACL, err)
+	}
+	_, err = c.DeleteRuleGroup(ctx, &wafv2.DeleteRuleGroupInput{Name: aws.String("edge-rules"), Scope: waftypes.ScopeRegional, Id: rg.Summary.Id, LockToken: gotRG.LockToken})
+	apiError(t, err, "WAFAssociatedItemException")
+	// The sets the group uses are in use too.
+	_, err = c.DeleteIPSet(ctx, &wafv2.DeleteIPSetInput{Name: aws.String("v6"), Scope: waftypes.ScopeRegional, Id: v6.Summary.Id, LockToken: up.NextLockToken})
+	apiError(t, err, "WAFAssociatedItemException")
+	_, err = c.DeleteRegexPatternSet(ctx, &wafv2.DeleteRegexPatternSetInput{Name: aws.String("admin"), Scope: waftypes.ScopeRegional, Id: rx.Summary.Id, LockToken: gotRx.LockToken})
+	apiError(t, err, "WAFAssociatedItemException")
+
+	// Managed rule groups moat defines.
+	avail, err := c.ListAvailableManagedRuleGroups(ctx, &wafv2.ListAvailableManagedRuleGroupsInput{Scope: waftypes.ScopeRegional})
+	if err != nil || len(avail.ManagedRuleGroups) < 7 {
+		t.Fatalf("ListAvailableManagedRuleGroups: %+v %v", avail, err)
+	}
+	sqli, err := c.DescribeManagedRuleGroup(ctx, &wafv2.DescribeManagedRuleGroupInput{VendorName: aws.String("AWS"), Name: aws.String("AWSManagedRulesSQLiRuleSet"), Scope: waftypes.ScopeRegional})
+	if err != nil || aws.ToInt64(sqli.Capacity) != 200 || len(sqli.Rules) == 0 || aws.ToString(sqli.LabelNamespace) != "awswaf:managed:aws:sql-database:" {
+		t.Fatalf("DescribeManagedRuleGroup: %+v %v", sqli, err)
+	}
+	names := map[string]bool{}
+	for _, r := range sqli.Rules {
+		names[aws.ToString(r.Name)] = r.Action != nil && r.Action.Block != nil
+	}
+	if !names["SQLi_QUERYARGUMENTS"] {
+		t.Errorf("SQLi rules: %v", names)
+	}
+	_, err = c.DescribeManagedRuleGroup(ctx, &wafv2.DescribeManagedRuleGroupInput{VendorName: aws.String("AWS"), Name: aws.String("AWSManagedRulesNope"), Scope: waftypes.ScopeRegional})
+	apiError(t, err, "WAFNonexistentItemException")
+}

@@ -12,14 +12,20 @@ import (
 )
 
 func associationOps() []*service.Operation {
-	byResource := func(_ context.Context, _ *service.Call, in *ResourceArnInput) (string, error) { return in.ResourceArn, nil }
+	byResource := func(_ context.Context, _ *service.Call, in *ResourceArnInput) (string, error) {
+		return in.ResourceArn, nil
+	}
 	return []*service.Operation{
 		service.Op("AssociateWebACL", "wafv2:AssociateWebACL", associateWebACL,
-			service.Resource(func(_ context.Context, _ *service.Call, in *AssociateWebACLInput) (string, error) { return in.WebACLArn, nil })),
+			service.Resource(func(_ context.Context, _ *service.Call, in *AssociateWebACLInput) (string, error) {
+				return in.WebACLArn, nil
+			})),
 		service.Op("DisassociateWebACL", "wafv2:DisassociateWebACL", disassociateWebACL, service.Resource(byResource)),
 		service.Op("GetWebACLForResource", "wafv2:GetWebACLForResource", getWebACLForResource, service.ReadOnly[ResourceArnInput](), service.Resource(byResource)),
 		service.Op("ListResourcesForWebACL", "wafv2:ListResourcesForWebACL", listResourcesForWebACL, service.ReadOnly[ListResourcesForWebACLInput](),
-			service.Resource(func(_ context.Context, _ *service.Call, in *ListResourcesForWebACLInput) (string, error) { return in.WebACLArn, nil })),
+			service.Resource(func(_ context.Context, _ *service.Call, in *ListResourcesForWebACLInput) (string, error) {
+				return in.WebACLArn, nil
+			})),
 		service.Op("PutLoggingConfiguration", "wafv2:PutLoggingConfiguration", putLogging,
 			service.Resource(func(_ context.Context, _ *service.Call, in *LoggingConfigurationInput) (string, error) {
 				return in.LoggingConfiguration.ResourceArn, nil
@@ -27,12 +33,18 @@ func associationOps() []*service.Operation {
 		service.Op("GetLoggingConfiguration", "wafv2:GetLoggingConfiguration", getLogging, service.ReadOnly[ResourceArnInput](), service.Resource(byResource)),
 		service.Op("DeleteLoggingConfiguration", "wafv2:DeleteLoggingConfiguration", deleteLogging, service.Resource(byResource)),
 		service.Op("TagResource", "wafv2:TagResource", tagResource,
-			service.Resource(func(_ context.Context, _ *service.Call, in *TagResourceInput) (string, error) { return in.ResourceARN, nil }),
+			service.Resource(func(_ context.Context, _ *service.Call, in *TagResourceInput) (string, error) {
+				return in.ResourceARN, nil
+			}),
 			service.ContextKeys(func(in *TagResourceInput, set func(k, v string)) { requestTags(in.Tags, set) })),
 		service.Op("UntagResource", "wafv2:UntagResource", untagResource,
-			service.Resource(func(_ context.Context, _ *service.Call, in *UntagResourceInput) (string, error) { return in.ResourceARN, nil })),
+			service.Resource(func(_ context.Context, _ *service.Call, in *UntagResourceInput) (string, error) {
+				return in.ResourceARN, nil
+			})),
 		service.Op("ListTagsForResource", "wafv2:ListTagsForResource", listTags, service.ReadOnly[ListTagsForResourceInput](),
-			service.Resource(func(_ context.Context, _ *service.Call, in *ListTagsForResourceInput) (string, error) { return in.ResourceARN, nil })),
+			service.Resource(func(_ context.Context, _ *service.Call, in *ListTagsForResourceInput) (string, error) {
+				return in.ResourceARN, nil
+			})),
 	}
 }
 
@@ -400,5 +412,3 @@ func listTags(ctx context.Context, c *service.Call, in *ListTagsForResourceInput
 	tags := append([]Tag{}, e.Tags...)
 	return &ListTagsForResourceOutput{TagInfoForResource: &TagInfoForResource{ResourceARN: e.ARN, TagList: tags}}, nil
 }
-
-
