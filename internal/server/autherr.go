@@ -42,6 +42,22 @@ var authErrors = map[string]map[sigv4.ErrorKind]awserr.Def{
 		sigv4.ContentSHA256Mismatch:  awserr.AuthFailure,
 		sigv4.HeadersNotSigned:       awserr.AuthFailure,
 	},
+	// S3 (Amazon S3 API Reference, "List of error codes").
+	"rest-xml": {
+		sigv4.MissingAuthentication:  awserr.AccessDenied,
+		sigv4.IncompleteSignature:    awserr.AuthorizationHeaderMalformed,
+		sigv4.UnsupportedAlgorithm:   awserr.AuthorizationHeaderMalformed,
+		sigv4.UnknownAccessKey:       awserr.InvalidAccessKeyId,
+		sigv4.InvalidSessionToken:    awserr.InvalidToken,
+		sigv4.ExpiredToken:           awserr.S3ExpiredToken,
+		sigv4.SignatureMismatch:      awserr.SignatureDoesNotMatch,
+		sigv4.SignatureExpired:       awserr.RequestTimeTooSkewed,
+		sigv4.SignatureNotYetCurrent: awserr.RequestTimeTooSkewed,
+		sigv4.PresignExpired:         awserr.AccessDenied,
+		sigv4.PresignExpiresTooLarge: awserr.AuthorizationQueryParametersError,
+		sigv4.ContentSHA256Mismatch:  awserr.XAmzContentSHA256Mismatch,
+		sigv4.HeadersNotSigned:       awserr.AccessDenied,
+	},
 	"json": {
 		sigv4.MissingAuthentication:  awserr.MissingAuthenticationTokenException,
 		sigv4.IncompleteSignature:    awserr.IncompleteSignatureException,
@@ -66,6 +82,8 @@ func family(protocol string) string {
 		return "query"
 	case "ec2":
 		return "ec2"
+	case "rest-xml":
+		return "rest-xml"
 	default:
 		return "json"
 	}
@@ -83,8 +101,13 @@ func authError(protocol string, err error) *awserr.Error {
 		def = awserr.InternalFailure
 	}
 	msg := se.Message
-	if se.Kind == sigv4.MissingAuthentication && family(protocol) == "json" {
+	switch {
+	case se.Kind == sigv4.MissingAuthentication && family(protocol) == "json":
 		msg = "Missing Authentication Token"
+	case se.Kind == sigv4.UnknownAccessKey && family(protocol) == "rest-xml":
+		msg = "The AWS Access Key Id you provided does not exist in our records."
+	case se.Kind == sigv4.SignatureMismatch && family(protocol) == "rest-xml":
+		msg = "The request signature we calculated does not match the signature you provided. Check your key and signing method."
 	}
 	return def.Wrap(err, "%s", msg)
 }

@@ -22,23 +22,56 @@ import (
 // policies of the resource's account for the services RCPs govern. The root user may do anything in
 // its own account that the SCPs allow.
 func (s *Server) authorize(ctx context.Context, x *exchange) *awserr.Error {
-	p := x.principal
 	if x.op.AuthenticationOnly {
 		return nil
 	}
+	var rp *resourceDoc
+	if x.op.ResourcePolicy != nil {
+		call := &service.Call{RequestID: x.requestID, Principal: x.principal, Region: x.region, Now: x.start, Deps: s.deps, Resource: x.resource}
+		doc, account, err := x.op.ResourcePolicy(ctx, call, x.in)
+		if err != nil {
+			return awserr.From(err)
+		}
+		rp = &resourceDoc{doc: doc, account: account}
+	}
+	var extra []string
+	if x.op.ExtraActions != nil {
+		extra = x.op.ExtraActions(x.in)
+	}
+	return s.decide(ctx, x, x.op.Action, x.resource, rp, extra)
+}
+
+// resourceDoc is a resource's policy ("" when it has none) and account.
+type resourceDoc struct{ doc, account string }
+
+// authorizeMore is service.Call.Authorizer: a further decision for the
+// same caller and request on another resource.
+func (s *Server) authorizeMore(x *exchange) func(ctx context.Context, action, resource, doc, account string) error {
+	return func(ctx context.Context, action, resource, doc, account string) error {
+		if err := s.decide(ctx, x, action, resource, &resourceDoc{doc: doc, account: account}, nil); err != nil {
+			return err
+		}
+		return nil
+	}
+}
+
+// decide evaluates action on resource (and the extra actions on the same
+// resource) with every policy that applies.
+func (s *Server) decide(ctx context.Context, x *exchange, action, resource string, rp *resourceDoc, extra []string) *awserr.Error {
+	p := x.principal
 	scps, err := s.orgLevels(ctx, p.Account, identity.SCPType)
 	if err != nil {
 		return awserr.From(err)
 	}
-	svcPrefix, _, _ := strings.Cut(x.op.Action, ":")
+	svcPrefix, _, _ := strings.Cut(action, ":")
 	rcpGoverned := identity.RCPServices[svcPrefix]
 	if p.Kind == identity.Root && len(scps) == 0 && !rcpGoverned {
 		return nil
 	}
 	req := &authz.Request{
 		Caller:          caller(p),
-		Action:          x.op.Action,
-		Resource:        x.resource,
+		Action:          action,
+		Resource:        resource,
 		ResourceAccount: p.Account,
 		Context:         s.requestContext(x),
 	}
@@ -55,8 +88,8 @@ func (s *Server) authorize(ctx context.Context, x *exchange) *awserr.Error {
 		pols = &with
 	}
 	req.Caller.HasPermissionsBoundary = len(pols.PermissionsBoundary) > 0
-	if x.op.ResourcePolicy != nil {
-		withResource, err := s.resourcePolicy(ctx, x, req, pols)
+	if rp != nil {
+		withResource, err := s.withResourcePolicy(req, pols, rp)
 		if err != nil {
 			return awserr.From(err)
 		}
@@ -82,45 +115,74 @@ func (s *Server) authorize(ctx context.Context, x *exchange) *awserr.Error {
 	if res.Decision != authz.Allowed {
 		return s.denied(x, req, pols, res)
 	}
-	if x.op.ExtraActions != nil {
-		for _, action := range x.op.ExtraActions(x.in) {
-			extra := *req
-			extra.Action = action
-			if res := authz.Evaluate(&extra, pols); res.Decision != authz.Allowed {
-				return s.denied(x, &extra, pols, res)
-			}
+	for _, action := range extra {
+		more := *req
+		more.Action = action
+		if res := authz.Evaluate(&more, pols); res.Decision != authz.Allowed {
+			return s.denied(x, &more, pols, res)
 		}
 	}
 	return nil
 }
 
-// resourcePolicy adds the resource-based policy the operation names (a
-// role's trust policy) to the caller's policies, and sets the resource's
-// account.
-func (s *Server) resourcePolicy(ctx context.Context, x *exchange, req *authz.Request, pols *authz.Policies) (*authz.Policies, error) {
-	call := &service.Call{RequestID: x.requestID, Principal: x.principal, Region: x.region, Now: x.start, Deps: s.deps, Resource: x.resource}
-	doc, account, err := x.op.ResourcePolicy(ctx, call, x.in)
-	if err != nil || doc == "" {
-		return pols, err
+// withResourcePolicy adds a resource-based policy (a role's trust policy,
+// a bucket policy) to the caller's policies and sets the resource's
+// account: a resource of another account without a policy grants nothing.
+func (s *Server) withResourcePolicy(req *authz.Request, pols *authz.Policies, rp *resourceDoc) (*authz.Policies, error) {
+	if rp.account != "" {
+		req.ResourceAccount = rp.account
+	}
+	if rp.doc == "" {
+		return pols, nil
 	}
 	kind := authz.ResourceKindFor(req.Action, req.Resource)
 	pk := policy.Resource
 	if kind == authz.RoleTrust {
 		pk = policy.Trust
 	}
-	parsed, err := policy.Parse([]byte(doc))
-	if err != nil {
-		return nil, err
-	}
-	compiled, err := policy.Compile(parsed, pk)
+	compiled, err := s.compiledResourcePolicy(rp.doc, pk)
 	if err != nil {
 		return nil, err
 	}
 	with := *pols
 	with.Resource = &authz.Policy{Name: "resource policy", ARN: req.Resource, Compiled: compiled}
 	with.ResourceKind = kind
-	req.ResourceAccount = account
 	return &with, nil
+}
+
+// compiledResourcePolicy compiles a resource policy once: the same bucket
+// policy or trust policy serves many requests. The cache is dropped when
+// it grows past maxCompiledResourcePolicies distinct documents.
+func (s *Server) compiledResourcePolicy(doc string, kind policy.Kind) (*policy.Compiled, error) {
+	key := resourcePolicyKey{doc: doc, kind: kind}
+	s.resourcePoliciesMu.Lock()
+	c, ok := s.resourcePolicies[key]
+	s.resourcePoliciesMu.Unlock()
+	if ok {
+		return c, nil
+	}
+	parsed, err := policy.Parse([]byte(doc))
+	if err != nil {
+		return nil, err
+	}
+	c, err = policy.Compile(parsed, kind)
+	if err != nil {
+		return nil, err
+	}
+	s.resourcePoliciesMu.Lock()
+	if s.resourcePolicies == nil || len(s.resourcePolicies) >= maxCompiledResourcePolicies {
+		s.resourcePolicies = map[resourcePolicyKey]*policy.Compiled{}
+	}
+	s.resourcePolicies[key] = c
+	s.resourcePoliciesMu.Unlock()
+	return c, nil
+}
+
+const maxCompiledResourcePolicies = 4096
+
+type resourcePolicyKey struct {
+	doc  string
+	kind policy.Kind
 }
 
 func caller(p *identity.Principal) *policy.Caller {
@@ -316,7 +378,7 @@ func decodedMessage(p *identity.Principal, req *authz.Request, pols *authz.Polic
 
 func accessDenied(protocol string) awserr.Def {
 	switch protocol {
-	case "query":
+	case "query", "rest-xml":
 		return awserr.AccessDenied
 	case "ec2":
 		return awserr.UnauthorizedOperation

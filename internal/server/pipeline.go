@@ -64,9 +64,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	x := &exchange{requestID: uuid.NewString(), start: s.clock(), http: r}
-	body, err := readBody(r)
-	x.req = &protocol.Request{HTTP: r, Body: body}
 	auth, authErr := sigv4.Parse(r)
+	body, err := readBody(r, s.bodyLimit(r, auth))
+	x.req = &protocol.Request{HTTP: r, Body: body}
 	x.auth = auth
 	x.svc = s.route(r, auth, body)
 	if x.svc == nil {
@@ -110,7 +110,8 @@ func (s *Server) run(ctx context.Context, x *exchange, authErr error) {
 		}
 		x.principal, x.extraContext = p, keys
 	}
-	call := &service.Call{RequestID: x.requestID, Principal: x.principal, Region: x.region, Now: x.start, Deps: s.deps}
+	call := &service.Call{RequestID: x.requestID, Principal: x.principal, Region: x.region, Now: x.start, Deps: s.deps,
+		Authorizer: s.authorizeMore(x)}
 	res, err := x.op.Resource(ctx, call, x.in)
 	if err != nil {
 		x.err = awserr.From(err)
@@ -183,7 +184,8 @@ func (s *Server) authenticate(ctx context.Context, x *exchange, parseErr error) 
 		return authError(proto, &sigv4.Error{Kind: sigv4.SignatureMismatch,
 			Message: "Credential should be scoped to correct service: '" + x.svc.Meta.Name + "'. "})
 	}
-	if _, err := s.verifier.Verify(ctx, x.http, x.auth, x.req.Body); err != nil {
+	creds, err := s.verifier.Verify(ctx, x.http, x.auth, x.req.Body)
+	if err != nil {
 		if p, perr := s.deps.Directory.Principal(ctx, x.auth.AccessKeyID); perr == nil {
 			x.principal = p // a known key with a bad signature is still recorded as that principal
 		}
@@ -194,6 +196,11 @@ func (s *Server) authenticate(ctx context.Context, x *exchange, parseErr error) 
 			}
 		}
 		return authError(proto, err)
+	}
+	if strings.HasPrefix(x.auth.PayloadHash, "STREAMING-") {
+		if err := decodeChunked(x, creds); err != nil {
+			return err
+		}
 	}
 	p, err := s.deps.Directory.Principal(ctx, x.auth.AccessKeyID)
 	if err != nil {
@@ -207,7 +214,11 @@ func (s *Server) authenticate(ctx context.Context, x *exchange, parseErr error) 
 // operation names the requested operation ("" when the request names none).
 func (s *Server) operation(x *exchange) string {
 	if x.svc.Router != nil {
-		op, params, ok := x.svc.Router.Match(x.http)
+		r := x.http
+		if x.svc.Meta.Name == "s3" {
+			r = pathStyle(r)
+		}
+		op, params, ok := x.svc.Router.Match(r)
 		if !ok {
 			return ""
 		}
@@ -240,22 +251,65 @@ func (s *Server) region(x *exchange) string {
 	return s.cfg.Region
 }
 
-func readBody(r *http.Request) ([]byte, error) {
+// bodyLimit is the largest body the request's service takes: maxBody for
+// the API services, more for S3's uploads.
+func (s *Server) bodyLimit(r *http.Request, auth *sigv4.Auth) int64 {
+	var svc *registered
+	switch {
+	case auth != nil:
+		svc = s.services[auth.Service]
+	case unsignedS3(r):
+		svc = s.services["s3"]
+	}
+	if svc != nil && svc.MaxBody > 0 {
+		return svc.MaxBody
+	}
+	return maxBody
+}
+
+func readBody(r *http.Request, limit int64) ([]byte, error) {
 	if r.Body == nil {
 		return nil, nil
 	}
 	var buf bytes.Buffer
-	if r.ContentLength > 0 && r.ContentLength <= maxBody {
+	if r.ContentLength > 0 && r.ContentLength <= limit {
 		buf.Grow(int(r.ContentLength))
 	}
-	n, err := io.Copy(&buf, io.LimitReader(r.Body, maxBody+1))
+	n, err := io.Copy(&buf, io.LimitReader(r.Body, limit+1))
 	if err != nil {
 		return nil, awserr.InvalidParameterValue.Wrap(err, "could not read the request body")
 	}
-	if n > maxBody {
-		return nil, awserr.RequestEntityTooLarge.New("Request body larger than %d bytes.", maxBody)
+	if n > limit {
+		if limit > maxBody {
+			// S3's answer to an upload over its limit.
+			return nil, awserr.Def{Code: "EntityTooLarge", Status: http.StatusBadRequest}.New("Your proposed upload exceeds the maximum allowed size")
+		}
+		return nil, awserr.RequestEntityTooLarge.New("Request body larger than %d bytes.", limit)
 	}
 	return buf.Bytes(), nil
+}
+
+// decodeChunked replaces an aws-chunked body (SigV4 streaming uploads) by
+// the data it carries, checking every chunk signature and the trailing
+// checksum; errors are S3's.
+func decodeChunked(x *exchange, creds sigv4.Credentials) *awserr.Error {
+	cr, err := sigv4.NewChunkedReader(x.http, bytes.NewReader(x.req.Body), x.auth, creds)
+	if err != nil {
+		return awserr.Def{Code: "InvalidArgument", Status: http.StatusBadRequest}.New("%s", err.Error())
+	}
+	data, err := io.ReadAll(cr)
+	var se *sigv4.Error
+	switch {
+	case err == nil:
+		x.req.Body = data
+		return nil
+	case errors.As(err, &se):
+		return authError(x.svc.Meta.Protocol, se)
+	case errors.Is(err, sigv4.ErrChecksumMismatch):
+		return awserr.Def{Code: "BadDigest", Status: http.StatusBadRequest}.New("The %s you specified did not match the calculated checksum.", x.http.Header.Get("X-Amz-Trailer"))
+	default:
+		return awserr.Def{Code: "IncompleteBody", Status: http.StatusBadRequest}.New("The request body terminated unexpectedly: %s", err.Error())
+	}
 }
 
 // sourceIP is the caller's address as CloudTrail records it.

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -28,7 +29,54 @@ func (s *Server) route(r *http.Request, auth *sigv4.Auth, body []byte) *register
 	if v := queryParam(r, body, "Version"); v != "" {
 		return s.versions[v]
 	}
+	if unsignedS3(r) {
+		// Anonymous requests that name no other service are S3's (public
+		// buckets, presigned POSTs), as at AWS's S3 endpoints.
+		return s.services["s3"]
+	}
 	return nil
+}
+
+// unsignedS3 reports an unsigned request that carries nothing of the
+// query and JSON protocols.
+func unsignedS3(r *http.Request) bool {
+	if r.Header.Get("X-Amz-Target") != "" || strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-www-form-urlencoded") {
+		return false
+	}
+	q := r.URL.Query()
+	return q.Get("Action") == "" && q.Get("Version") == ""
+}
+
+// virtualHostBucket returns the bucket a virtual-hosted-style S3 request
+// names in its Host ("bucket.localhost:4566", "bucket.s3.example.test"),
+// or "".
+func virtualHostBucket(host string) string {
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	if b, ok := strings.CutSuffix(host, ".localhost"); ok && b != "" && b != "s3" {
+		return strings.TrimSuffix(b, ".s3")
+	}
+	if i := strings.Index(host, ".s3."); i > 0 {
+		return host[:i]
+	}
+	return ""
+}
+
+// pathStyle returns a copy of an S3 request with a virtual-hosted bucket
+// moved into the path, for routing only (the signature covers the
+// request as sent).
+func pathStyle(r *http.Request) *http.Request {
+	b := virtualHostBucket(r.Host)
+	if b == "" {
+		return r
+	}
+	c := *r
+	u := *r.URL
+	u.Path = "/" + b + r.URL.Path
+	u.RawPath = "/" + b + r.URL.EscapedPath()
+	c.URL = &u
+	return &c
 }
 
 // queryParam reads a parameter of a query-protocol request from the URL or

@@ -16,6 +16,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/moatdev/moat/internal/bus"
@@ -34,6 +35,7 @@ import (
 	"github.com/moatdev/moat/internal/store"
 	"github.com/moatdev/moat/internal/store/sqlite"
 	"github.com/moatdev/moat/internal/trail"
+	"github.com/moatdev/moat/policy"
 	"github.com/moatdev/moat/sigv4"
 )
 
@@ -111,6 +113,9 @@ type Server struct {
 	services map[string]*registered // by signing name
 	targets  map[string]*registered // by X-Amz-Target prefix
 	versions map[string]*registered // by query API version
+	// resourcePolicies caches compiled resource-based policies by document.
+	resourcePoliciesMu sync.Mutex
+	resourcePolicies   map[resourcePolicyKey]*policy.Compiled
 }
 
 type registered struct {

@@ -7,6 +7,7 @@ package service
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"time"
 
@@ -27,6 +28,9 @@ type Service struct {
 	Ops map[string]*Operation
 	// Router routes REST protocols; nil for query and json services.
 	Router *protocol.Router
+	// MaxBody, when set, is the largest request body the service takes
+	// (S3's object uploads); 0 means the server's default for API calls.
+	MaxBody int64
 }
 
 // Operation is one API operation, declared as data.
@@ -82,10 +86,25 @@ type Call struct {
 	Resource string
 	// MFA is true when the request carried a valid MFA code of the caller.
 	MFA bool
+	// Authorizer decides a further action the call needs, for the same
+	// caller and request context, on another resource with that resource's
+	// policy and account (S3's CopyObject reads its source; DeleteObjects
+	// deletes key by key). The server sets it.
+	Authorizer func(ctx context.Context, action, resource, resourcePolicy, resourceAccount string) error
 }
 
 // Account is the caller's account: where IAM state of this call lives.
 func (c *Call) Account() string { return c.Principal.Account }
+
+// Authorize decides a further action of the call (see Authorizer); it
+// returns the AccessDenied error the caller gets, or nil when allowed.
+// Without an Authorizer nothing is allowed.
+func (c *Call) Authorize(ctx context.Context, action, resource, resourcePolicy, resourceAccount string) error {
+	if c.Authorizer == nil {
+		return errors.New("service: no authorizer for " + action)
+	}
+	return c.Authorizer(ctx, action, resource, resourcePolicy, resourceAccount)
+}
 
 // Deps are the shared parts services use.
 type Deps struct {

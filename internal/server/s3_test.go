@@ -1,0 +1,474 @@
+package server_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/md5"
+	"encoding/base64"
+	"encoding/json"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
+)
+
+func s3Client(ts *testServer, c aws.Credentials) *s3.Client {
+	return s3.NewFromConfig(ts.config(c), func(o *s3.Options) { o.UsePathStyle = true })
+}
+
+// Buckets and objects through the real SDK: create, write with metadata,
+// read whole and by range, conditional reads, list with prefix, delimiter
+// and pages, copy, delete, and S3's errors for each misuse.
+func TestS3BucketsAndObjects(t *testing.T) {
+	ts := start(t)
+	ctx := context.Background()
+	c := s3Client(ts, ts.Root)
+	if _, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("data")}); err != nil {
+		t.Fatal(err)
+	}
+	// us-east-1 answers 200 to the owner's second CreateBucket (legacy).
+	if _, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("data")}); err != nil {
+		t.Fatalf("second CreateBucket in us-east-1: %v", err)
+	}
+	_, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("Bad_Name")})
+	apiError(t, err, "InvalidBucketName")
+	_, err = c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("elsewhere"),
+		CreateBucketConfiguration: &s3types.CreateBucketConfiguration{LocationConstraint: s3types.BucketLocationConstraintEuWest1}})
+	apiError(t, err, "IllegalLocationConstraintException")
+
+	body := []byte("hello, moat\n")
+	put, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("data"), Key: aws.String("dir/a b.txt"), Body: bytes.NewReader(body),
+		ContentType: aws.String("text/plain"), Metadata: map[string]string{"team": "sec"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := md5.Sum(body)
+	if want := `"` + hexString(sum[:]) + `"`; aws.ToString(put.ETag) != want {
+		t.Errorf("ETag %s, want %s", aws.ToString(put.ETag), want)
+	}
+	got, err := c.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("data"), Key: aws.String("dir/a b.txt")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, _ := io.ReadAll(got.Body)
+	if !bytes.Equal(data, body) || aws.ToString(got.ContentType) != "text/plain" || got.Metadata["team"] != "sec" || got.ServerSideEncryption != s3types.ServerSideEncryptionAes256 {
+		t.Errorf("GetObject: %q %s %v %s", data, aws.ToString(got.ContentType), got.Metadata, got.ServerSideEncryption)
+	}
+	rng, err := c.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("data"), Key: aws.String("dir/a b.txt"), Range: aws.String("bytes=7-10")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	part, _ := io.ReadAll(rng.Body)
+	if string(part) != "moat" || aws.ToString(rng.ContentRange) != "bytes 7-10/12" {
+		t.Errorf("range read: %q %s", part, aws.ToString(rng.ContentRange))
+	}
+	_, err = c.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("data"), Key: aws.String("dir/a b.txt"), Range: aws.String("bytes=100-")})
+	apiError(t, err, "InvalidRange")
+	_, err = c.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("data"), Key: aws.String("dir/a b.txt"), IfMatch: aws.String(`"0000"`)})
+	apiError(t, err, "PreconditionFailed")
+	head, err := c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String("data"), Key: aws.String("dir/a b.txt")})
+	if err != nil || aws.ToInt64(head.ContentLength) != int64(len(body)) {
+		t.Fatalf("HeadObject: %+v %v", head, err)
+	}
+	_, err = c.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("data"), Key: aws.String("missing")})
+	apiError(t, err, "NoSuchKey")
+	_, err = c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String("data"), Key: aws.String("missing")})
+	apiError(t, err, "NotFound")
+	_, err = c.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("nobucket"), Key: aws.String("k")})
+	apiError(t, err, "NoSuchBucket")
+	_, err = c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("data"), Key: aws.String("x"), Body: strings.NewReader("abc"),
+		ContentMD5: aws.String(base64.StdEncoding.EncodeToString(make([]byte, 16)))})
+	apiError(t, err, "BadDigest")
+	_, err = c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("data"), Key: aws.String("dir/a b.txt"), Body: strings.NewReader("x"), IfNoneMatch: aws.String("*")})
+	apiError(t, err, "PreconditionFailed")
+
+	for _, k := range []string{"dir/b.txt", "dir/sub/c.txt", "dir/sub/d.txt", "top.txt", "zed/e.txt"} {
+		if _, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("data"), Key: aws.String(k), Body: strings.NewReader(k)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	list, err := c.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String("data"), Prefix: aws.String("dir/"), Delimiter: aws.String("/")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if keys(list.Contents) != "dir/a b.txt,dir/b.txt" || len(list.CommonPrefixes) != 1 || aws.ToString(list.CommonPrefixes[0].Prefix) != "dir/sub/" {
+		t.Errorf("ListObjectsV2 with delimiter: %s %v", keys(list.Contents), list.CommonPrefixes)
+	}
+	var all []string
+	p := s3.NewListObjectsV2Paginator(c, &s3.ListObjectsV2Input{Bucket: aws.String("data"), MaxKeys: aws.Int32(2)})
+	pages := 0
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pages++
+		for _, o := range page.Contents {
+			all = append(all, aws.ToString(o.Key))
+		}
+	}
+	if strings.Join(all, ",") != "dir/a b.txt,dir/b.txt,dir/sub/c.txt,dir/sub/d.txt,top.txt,zed/e.txt" || pages != 3 {
+		t.Errorf("paged listing (%d pages): %v", pages, all)
+	}
+
+	cp, err := c.CopyObject(ctx, &s3.CopyObjectInput{Bucket: aws.String("data"), Key: aws.String("copy.txt"), CopySource: aws.String("data/dir/a%20b.txt")})
+	if err != nil || aws.ToString(cp.CopyObjectResult.ETag) != aws.ToString(put.ETag) {
+		t.Fatalf("CopyObject: %+v %v", cp, err)
+	}
+	_, err = c.CopyObject(ctx, &s3.CopyObjectInput{Bucket: aws.String("data"), Key: aws.String("copy.txt"), CopySource: aws.String("data/copy.txt")})
+	apiError(t, err, "InvalidRequest")
+
+	_, err = c.DeleteBucket(ctx, &s3.DeleteBucketInput{Bucket: aws.String("data")})
+	apiError(t, err, "BucketNotEmpty")
+	del, err := c.DeleteObjects(ctx, &s3.DeleteObjectsInput{Bucket: aws.String("data"), Delete: &s3types.Delete{Objects: []s3types.ObjectIdentifier{
+		{Key: aws.String("dir/a b.txt")}, {Key: aws.String("dir/b.txt")}, {Key: aws.String("dir/sub/c.txt")}, {Key: aws.String("dir/sub/d.txt")},
+		{Key: aws.String("top.txt")}, {Key: aws.String("zed/e.txt")}, {Key: aws.String("copy.txt")}, {Key: aws.String("never-there")}}}})
+	if err != nil || len(del.Deleted) != 8 || len(del.Errors) != 0 {
+		t.Fatalf("DeleteObjects: %+v %v", del, err)
+	}
+	if _, err := c.DeleteBucket(ctx, &s3.DeleteBucketInput{Bucket: aws.String("data")}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.HeadBucket(ctx, &s3.HeadBucketInput{Bucket: aws.String("data")})
+	apiError(t, err, "NotFound")
+	// Object bytes are gone from the data directory with the objects.
+	files := 0
+	filepath.WalkDir(filepath.Join(ts.Data, "s3", "blobs"), func(_ string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			files++
+		}
+		return nil
+	})
+	if files != 0 {
+		t.Errorf("%d blob files left after every object was deleted", files)
+	}
+}
+
+func keys(objs []s3types.Object) string {
+	var ks []string
+	for _, o := range objs {
+		ks = append(ks, aws.ToString(o.Key))
+	}
+	return strings.Join(ks, ",")
+}
+
+func hexString(b []byte) string {
+	const digits = "0123456789abcdef"
+	out := make([]byte, 0, 2*len(b))
+	for _, c := range b {
+		out = append(out, digits[c>>4], digits[c&15])
+	}
+	return string(out)
+}
+
+// Bucket policies are enforced as AWS does: a user with no identity policy
+// reads only what the bucket policy grants; a public policy is refused
+// while Block Public Access is on (new buckets' default), serves anonymous
+// readers once allowed, and RestrictPublicBuckets shuts them out again.
+func TestS3BucketPolicyAndPublicAccess(t *testing.T) {
+	ts := start(t)
+	ctx := context.Background()
+	root := s3Client(ts, ts.Root)
+	for _, b := range []string{"shared", "logs"} {
+		if _, err := root.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(b)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, k := range []string{"reports/q1.csv", "secret/keys.txt"} {
+		if _, err := root.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("shared"), Key: aws.String(k), Body: strings.NewReader(k)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	im := iam.NewFromConfig(ts.config(ts.Root))
+	if _, err := im.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("analyst")}); err != nil {
+		t.Fatal(err)
+	}
+	key, err := im.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: aws.String("analyst")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	analyst := s3Client(ts, aws.Credentials{AccessKeyID: aws.ToString(key.AccessKey.AccessKeyId), SecretAccessKey: aws.ToString(key.AccessKey.SecretAccessKey)})
+	get := func(c *s3.Client, k string) error {
+		_, err := c.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("shared"), Key: aws.String(k)})
+		return err
+	}
+	apiError(t, get(analyst, "reports/q1.csv"), "AccessDenied")
+
+	_, err = root.GetBucketPolicy(ctx, &s3.GetBucketPolicyInput{Bucket: aws.String("shared")})
+	apiError(t, err, "NoSuchBucketPolicy")
+	_, err = root.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String("shared"), Policy: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::other/*"}]}`)})
+	apiError(t, err, "MalformedPolicy")
+	_, err = root.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String("shared"), Policy: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::shared/*"}]}`)})
+	apiError(t, err, "MalformedPolicy")
+	_, err = root.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String("shared"), Policy: aws.String(`{"Version":"2012-10-17","Statement":[`)})
+	apiError(t, err, "MalformedPolicy")
+
+	userPolicy := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::` + ts.Account + `:user/analyst"},` +
+		`"Action":"s3:GetObject","Resource":"arn:aws:s3:::shared/reports/*"},` +
+		`{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":["arn:aws:s3:::shared","arn:aws:s3:::shared/*"],"Condition":{"Bool":{"aws:SecureTransport":"false"},"StringEquals":{"aws:PrincipalType":"AssumedRole"}}}]}`
+	if _, err := root.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String("shared"), Policy: aws.String(userPolicy)}); err != nil {
+		t.Fatal(err)
+	}
+	if err := get(analyst, "reports/q1.csv"); err != nil {
+		t.Fatalf("the bucket policy grants reports/*: %v", err)
+	}
+	apiError(t, get(analyst, "secret/keys.txt"), "AccessDenied")
+	st, err := root.GetBucketPolicyStatus(ctx, &s3.GetBucketPolicyStatusInput{Bucket: aws.String("shared")})
+	if err != nil || aws.ToBool(st.PolicyStatus.IsPublic) {
+		t.Fatalf("GetBucketPolicyStatus of a policy for one user: %+v %v", st, err)
+	}
+
+	public := `{"Version":"2012-10-17","Statement":[{"Sid":"PublicRead","Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::shared/reports/*"}]}`
+	_, err = root.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String("shared"), Policy: aws.String(public)})
+	if ae := apiError(t, err, "AccessDenied"); !strings.Contains(ae.ErrorMessage(), "BlockPublicPolicy") {
+		t.Errorf("message %q does not name BlockPublicPolicy", ae.ErrorMessage())
+	}
+	pab, err := root.GetPublicAccessBlock(ctx, &s3.GetPublicAccessBlockInput{Bucket: aws.String("shared")})
+	if err != nil || !aws.ToBool(pab.PublicAccessBlockConfiguration.BlockPublicPolicy) {
+		t.Fatalf("new buckets have Block Public Access on: %+v %v", pab, err)
+	}
+	if _, err := root.DeletePublicAccessBlock(ctx, &s3.DeletePublicAccessBlockInput{Bucket: aws.String("shared")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := root.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String("shared"), Policy: aws.String(public)}); err != nil {
+		t.Fatal(err)
+	}
+	st, err = root.GetBucketPolicyStatus(ctx, &s3.GetBucketPolicyStatusInput{Bucket: aws.String("shared")})
+	if err != nil || !aws.ToBool(st.PolicyStatus.IsPublic) {
+		t.Fatalf("GetBucketPolicyStatus of a public policy: %+v %v", st, err)
+	}
+	anon := func(k string) int {
+		resp, err := http.Get(ts.URL + "/shared/" + k)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	if code := anon("reports/q1.csv"); code != 200 {
+		t.Errorf("anonymous read of a public object: %d", code)
+	}
+	if code := anon("secret/keys.txt"); code != 403 {
+		t.Errorf("anonymous read outside the public prefix: %d", code)
+	}
+	tr := true
+	if _, err := root.PutPublicAccessBlock(ctx, &s3.PutPublicAccessBlockInput{Bucket: aws.String("shared"),
+		PublicAccessBlockConfiguration: &s3types.PublicAccessBlockConfiguration{RestrictPublicBuckets: &tr}}); err != nil {
+		t.Fatal(err)
+	}
+	if code := anon("reports/q1.csv"); code != 403 {
+		t.Errorf("RestrictPublicBuckets: anonymous read answered %d", code)
+	}
+	if err := get(root, "reports/q1.csv"); err != nil {
+		t.Errorf("RestrictPublicBuckets still lets the owner's account in: %v", err)
+	}
+
+	// A policy that fixes aws:SourceVpce is not public.
+	vpce := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::logs/*","Condition":{"StringEquals":{"aws:SourceVpce":"vpce-1a2b3c4d"}}}]}`
+	if _, err := root.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String("logs"), Policy: aws.String(vpce)}); err != nil {
+		t.Fatalf("a VPC-endpoint-bound policy is not public, BlockPublicPolicy lets it through: %v", err)
+	}
+
+	// Canned ACLs: refused while the bucket owner enforces ownership.
+	_, err = root.PutBucketAcl(ctx, &s3.PutBucketAclInput{Bucket: aws.String("logs"), ACL: s3types.BucketCannedACLPublicRead})
+	apiError(t, err, "AccessControlListNotSupported")
+	_, err = root.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("acl-bucket"), ACL: s3types.BucketCannedACLPublicRead})
+	apiError(t, err, "InvalidBucketAclWithObjectOwnership")
+}
+
+// Presigned URLs work with a plain HTTP client until they expire.
+func TestS3Presigned(t *testing.T) {
+	ts := start(t)
+	ctx := context.Background()
+	c := s3Client(ts, ts.Root)
+	if _, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("share")}); err != nil {
+		t.Fatal(err)
+	}
+	pc := s3.NewPresignClient(c)
+	put, err := pc.PresignPutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("share"), Key: aws.String("up.txt")}, s3.WithPresignExpires(5*time.Minute))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, _ := http.NewRequest(put.Method, put.URL, strings.NewReader("uploaded"))
+	for k, v := range put.SignedHeader {
+		req.Header[k] = v
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("presigned PUT: %v %v", resp, err)
+	}
+	resp.Body.Close()
+	get, err := pc.PresignGetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("share"), Key: aws.String("up.txt")}, s3.WithPresignExpires(time.Minute))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err = http.Get(get.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || string(b) != "uploaded" {
+		t.Fatalf("presigned GET: %d %s", resp.StatusCode, b)
+	}
+	ts.Clock.set(2 * time.Minute)
+	resp, err = http.Get(get.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ = io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 403 || !strings.Contains(string(b), "<Code>AccessDenied</Code>") && !strings.Contains(string(b), "Expired") {
+		t.Fatalf("expired presigned GET: %d %s", resp.StatusCode, b)
+	}
+	// A changed signature is refused.
+	ts.Clock.set(0)
+	resp, err = http.Get(strings.Replace(get.URL, "X-Amz-Signature=", "X-Amz-Signature=0", 1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ = io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 403 || !strings.Contains(string(b), "SignatureDoesNotMatch") {
+		t.Fatalf("tampered presigned GET: %d %s", resp.StatusCode, b)
+	}
+}
+
+// Multipart uploads: parts, completion with S3's ETag, the minimum part
+// size, ordering and abort.
+func TestS3Multipart(t *testing.T) {
+	ts := start(t)
+	ctx := context.Background()
+	c := s3Client(ts, ts.Root)
+	if _, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("big")}); err != nil {
+		t.Fatal(err)
+	}
+	up, err := c.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: aws.String("big"), Key: aws.String("blob.bin")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p1 := bytes.Repeat([]byte("a"), 5<<20)
+	p2 := []byte("tail")
+	var parts []s3types.CompletedPart
+	for i, p := range [][]byte{p1, p2} {
+		out, err := c.UploadPart(ctx, &s3.UploadPartInput{Bucket: aws.String("big"), Key: aws.String("blob.bin"), UploadId: up.UploadId,
+			PartNumber: aws.Int32(int32(i + 1)), Body: bytes.NewReader(p)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		parts = append(parts, s3types.CompletedPart{PartNumber: aws.Int32(int32(i + 1)), ETag: out.ETag})
+	}
+	lp, err := c.ListParts(ctx, &s3.ListPartsInput{Bucket: aws.String("big"), Key: aws.String("blob.bin"), UploadId: up.UploadId})
+	if err != nil || len(lp.Parts) != 2 {
+		t.Fatalf("ListParts: %+v %v", lp, err)
+	}
+	_, err = c.CompleteMultipartUpload(ctx, &s3.CompleteMultipartUploadInput{Bucket: aws.String("big"), Key: aws.String("blob.bin"), UploadId: up.UploadId,
+		MultipartUpload: &s3types.CompletedMultipartUpload{Parts: []s3types.CompletedPart{parts[1], parts[0]}}})
+	apiError(t, err, "InvalidPartOrder")
+	done, err := c.CompleteMultipartUpload(ctx, &s3.CompleteMultipartUploadInput{Bucket: aws.String("big"), Key: aws.String("blob.bin"), UploadId: up.UploadId,
+		MultipartUpload: &s3types.CompletedMultipartUpload{Parts: parts}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasSuffix(aws.ToString(done.ETag), `-2"`) {
+		t.Errorf("multipart ETag %s", aws.ToString(done.ETag))
+	}
+	got, err := c.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("big"), Key: aws.String("blob.bin"), Range: aws.String("bytes=-6")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tail, _ := io.ReadAll(got.Body)
+	if string(tail) != "aatail" {
+		t.Errorf("last bytes %q", tail)
+	}
+	_, err = c.UploadPart(ctx, &s3.UploadPartInput{Bucket: aws.String("big"), Key: aws.String("blob.bin"), UploadId: up.UploadId, PartNumber: aws.Int32(3), Body: strings.NewReader("x")})
+	apiError(t, err, "NoSuchUpload")
+
+	small, err := c.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: aws.String("big"), Key: aws.String("small")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sp []s3types.CompletedPart
+	for i := 1; i <= 2; i++ {
+		out, err := c.UploadPart(ctx, &s3.UploadPartInput{Bucket: aws.String("big"), Key: aws.String("small"), UploadId: small.UploadId, PartNumber: aws.Int32(int32(i)), Body: strings.NewReader("tiny")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		sp = append(sp, s3types.CompletedPart{PartNumber: aws.Int32(int32(i)), ETag: out.ETag})
+	}
+	_, err = c.CompleteMultipartUpload(ctx, &s3.CompleteMultipartUploadInput{Bucket: aws.String("big"), Key: aws.String("small"), UploadId: small.UploadId,
+		MultipartUpload: &s3types.CompletedMultipartUpload{Parts: sp}})
+	apiError(t, err, "EntityTooSmall")
+	uploads, err := c.ListMultipartUploads(ctx, &s3.ListMultipartUploadsInput{Bucket: aws.String("big")})
+	if err != nil || len(uploads.Uploads) != 1 {
+		t.Fatalf("ListMultipartUploads: %+v %v", uploads, err)
+	}
+	if _, err := c.AbortMultipartUpload(ctx, &s3.AbortMultipartUploadInput{Bucket: aws.String("big"), Key: aws.String("small"), UploadId: small.UploadId}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.ListParts(ctx, &s3.ListPartsInput{Bucket: aws.String("big"), Key: aws.String("small"), UploadId: small.UploadId})
+	apiError(t, err, "NoSuchUpload")
+}
+
+// Over TLS the Go SDK sends uploads aws-chunked with a trailing checksum;
+// moat decodes them and checks the checksum.
+func TestS3ChunkedUploadOverTLS(t *testing.T) {
+	ts := start(t, withTLS())
+	ctx := context.Background()
+	c := s3Client(ts, ts.Root)
+	if _, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("tls")}); err != nil {
+		t.Fatal(err)
+	}
+	body := bytes.Repeat([]byte("0123456789"), 100_000)
+	if _, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("tls"), Key: aws.String("k"), Body: bytes.NewReader(body),
+		ChecksumAlgorithm: s3types.ChecksumAlgorithmCrc32}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := c.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("tls"), Key: aws.String("k")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, _ := io.ReadAll(got.Body)
+	if !bytes.Equal(data, body) {
+		t.Fatalf("read back %d bytes, want %d", len(data), len(body))
+	}
+}
+
+// The AWS CLI's everyday S3 commands against moat.
+func TestS3AWSCLI(t *testing.T) {
+	ts := start(t)
+	f := newFlow(t, ts, cliV2(t))
+	src := filepath.Join(f.dir, "report.csv")
+	if err := os.WriteFile(src, []byte("id,name\n1,moat\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if out, errs, code := f.run("moat-root", "s3", "mb", "s3://cli-bucket"); code != 0 {
+		t.Fatalf("s3 mb: %d %s %s", code, out, errs)
+	}
+	if out, errs, code := f.run("moat-root", "s3", "cp", src, "s3://cli-bucket/in/report.csv"); code != 0 {
+		t.Fatalf("s3 cp: %d %s %s", code, out, errs)
+	}
+	out, errs, code := f.run("moat-root", "s3", "ls", "s3://cli-bucket/in/")
+	if code != 0 || !strings.Contains(out, "report.csv") {
+		t.Fatalf("s3 ls: %d %s %s", code, out, errs)
+	}
+	listed := f.ok("moat-root", "s3api", "list-objects-v2", "--bucket", "cli-bucket")
+	if b, _ := json.Marshal(listed); !strings.Contains(string(b), `"Key":"in/report.csv"`) {
+		t.Errorf("list-objects-v2: %s", b)
+	}
+	f.denied("NoSuchBucketPolicy", "The bucket policy does not exist", "moat-root", "s3api", "get-bucket-policy", "--bucket", "cli-bucket")
+	f.denied("BucketNotEmpty", "not empty", "moat-root", "s3api", "delete-bucket", "--bucket", "cli-bucket")
+	if out, errs, code := f.run("moat-root", "s3", "rb", "--force", "s3://cli-bucket"); code != 0 {
+		t.Fatalf("s3 rb --force: %d %s %s", code, out, errs)
+	}
+}
+
+
