@@ -470,5 +470,3 @@ func TestS3AWSCLI(t *testing.T) {
 		t.Fatalf("s3 rb --force: %d %s %s", code, out, errs)
 	}
 }
-
-
