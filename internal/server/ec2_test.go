@@ -262,3 +262,220 @@ func TestEC2SecurityGroups(t *testing.T) {
 	_, err = c.CreateSecurityGroup(ctx, &ec2.CreateSecurityGroupInput{VpcId: vpcID, GroupName: aws.String("dry"), Description: aws.String("d"), DryRun: aws.Bool(true)})
 	apiError(t, err, "DryRunOperation")
 }
+
+// threeTier builds the three-tier pattern with the SDK: a public subnet
+// routed to an internet gateway (web), private app and DB subnets; web SG
+// 443 from anywhere, app SG 8080 from the web SG only, DB SG 5432 from the
+// app SG only; one instance per tier.
+type threeTier struct {
+	vpc, igw, pubSubnet, appSubnet, dbSubnet string
+	webSG, appSG, dbSG                       string
+	web, app, db                             string
+}
+
+func buildThreeTier(t *testing.T, c *ec2.Client) threeTier {
+	t.Helper()
+	ctx := context.Background()
+	var n threeTier
+	n.vpc = aws.ToString(ec2ok(c.CreateVpc(ctx, &ec2.CreateVpcInput{CidrBlock: aws.String("10.0.0.0/16")})).Vpc.VpcId)
+	n.igw = aws.ToString(ec2ok(c.CreateInternetGateway(ctx, &ec2.CreateInternetGatewayInput{})).InternetGateway.InternetGatewayId)
+	ec2ok(c.AttachInternetGateway(ctx, &ec2.AttachInternetGatewayInput{InternetGatewayId: aws.String(n.igw), VpcId: aws.String(n.vpc)}))
+	subnet := func(cidr string) string {
+		return aws.ToString(ec2ok(c.CreateSubnet(ctx, &ec2.CreateSubnetInput{VpcId: aws.String(n.vpc), CidrBlock: aws.String(cidr)})).Subnet.SubnetId)
+	}
+	n.pubSubnet, n.appSubnet, n.dbSubnet = subnet("10.0.1.0/24"), subnet("10.0.2.0/24"), subnet("10.0.3.0/24")
+	rt := aws.ToString(ec2ok(c.CreateRouteTable(ctx, &ec2.CreateRouteTableInput{VpcId: aws.String(n.vpc)})).RouteTable.RouteTableId)
+	ec2ok(c.CreateRoute(ctx, &ec2.CreateRouteInput{RouteTableId: aws.String(rt), DestinationCidrBlock: aws.String("0.0.0.0/0"), GatewayId: aws.String(n.igw)}))
+	ec2ok(c.AssociateRouteTable(ctx, &ec2.AssociateRouteTableInput{RouteTableId: aws.String(rt), SubnetId: aws.String(n.pubSubnet)}))
+	group := func(name string, perm ec2types.IpPermission) string {
+		id := aws.ToString(ec2ok(c.CreateSecurityGroup(ctx, &ec2.CreateSecurityGroupInput{VpcId: aws.String(n.vpc), GroupName: aws.String(name), Description: aws.String(name + " tier")})).GroupId)
+		ec2ok(c.AuthorizeSecurityGroupIngress(ctx, &ec2.AuthorizeSecurityGroupIngressInput{GroupId: aws.String(id), IpPermissions: []ec2types.IpPermission{perm}}))
+		return id
+	}
+	n.webSG = group("web", tcpFrom(443, "0.0.0.0/0"))
+	n.appSG = group("app", tcpFromGroup(8080, n.webSG))
+	n.dbSG = group("db", tcpFromGroup(5432, n.appSG))
+	run := func(in *ec2.RunInstancesInput) string {
+		in.ImageId, in.MinCount, in.MaxCount, in.InstanceType = aws.String("ami-0123456789abcdef0"), aws.Int32(1), aws.Int32(1), ec2types.InstanceTypeT3Micro
+		return aws.ToString(ec2ok(c.RunInstances(ctx, in)).Instances[0].InstanceId)
+	}
+	n.web = run(&ec2.RunInstancesInput{NetworkInterfaces: []ec2types.InstanceNetworkInterfaceSpecification{{DeviceIndex: aws.Int32(0),
+		SubnetId: aws.String(n.pubSubnet), Groups: []string{n.webSG}, AssociatePublicIpAddress: aws.Bool(true)}}})
+	n.app = run(&ec2.RunInstancesInput{SubnetId: aws.String(n.appSubnet), SecurityGroupIds: []string{n.appSG}, PrivateIpAddress: aws.String("10.0.2.10")})
+	n.db = run(&ec2.RunInstancesInput{SubnetId: aws.String(n.dbSubnet), SecurityGroupIds: []string{n.dbSG},
+		IamInstanceProfile: &ec2types.IamInstanceProfileSpecification{Name: aws.String("db-role")},
+		MetadataOptions:    &ec2types.InstanceMetadataOptionsRequest{HttpTokens: ec2types.HttpTokensStateRequired, HttpPutResponseHopLimit: aws.Int32(1)}})
+	return n
+}
+
+// analyze creates a path and runs an analysis through the EC2 API.
+func analyze(t *testing.T, c *ec2.Client, src, dst string, port int32) *ec2types.NetworkInsightsAnalysis {
+	t.Helper()
+	ctx := context.Background()
+	p := ec2ok(c.CreateNetworkInsightsPath(ctx, &ec2.CreateNetworkInsightsPathInput{Source: aws.String(src), Destination: aws.String(dst),
+		Protocol: ec2types.ProtocolTcp, DestinationPort: aws.Int32(port)})).NetworkInsightsPath
+	a := ec2ok(c.StartNetworkInsightsAnalysis(ctx, &ec2.StartNetworkInsightsAnalysisInput{NetworkInsightsPathId: p.NetworkInsightsPathId})).NetworkInsightsAnalysis
+	if a.Status != ec2types.AnalysisStatusSucceeded {
+		t.Fatalf("analysis %s→%s: %s %s", src, dst, a.Status, aws.ToString(a.StatusMessage))
+	}
+	got := ec2ok(c.DescribeNetworkInsightsAnalyses(ctx, &ec2.DescribeNetworkInsightsAnalysesInput{NetworkInsightsAnalysisIds: []string{aws.ToString(a.NetworkInsightsAnalysisId)}})).NetworkInsightsAnalyses
+	if len(got) != 1 || aws.ToBool(got[0].NetworkPathFound) != aws.ToBool(a.NetworkPathFound) || len(got[0].Explanations) != len(a.Explanations) {
+		t.Fatalf("DescribeNetworkInsightsAnalyses: %+v", got)
+	}
+	return &got[0]
+}
+
+func explained(a *ec2types.NetworkInsightsAnalysis, code, component string) bool {
+	for _, e := range a.Explanations {
+		ids := []string{}
+		for _, c := range []*ec2types.AnalysisComponent{e.Component, e.Acl, e.RouteTable, e.SecurityGroup} {
+			if c != nil {
+				ids = append(ids, aws.ToString(c.Id))
+			}
+		}
+		for _, g := range e.SecurityGroups {
+			ids = append(ids, aws.ToString(g.Id))
+		}
+		if (code == "" || aws.ToString(e.ExplanationCode) == code) && (component == "" || strings.Contains(strings.Join(ids, " "), component)) {
+			return true
+		}
+	}
+	return false
+}
+
+func explanations(a *ec2types.NetworkInsightsAnalysis) string {
+	var b strings.Builder
+	for _, e := range a.Explanations {
+		b.WriteString(aws.ToString(e.ExplanationCode))
+		for _, c := range []*ec2types.AnalysisComponent{e.Component, e.Acl, e.RouteTable} {
+			if c != nil {
+				b.WriteString(" " + aws.ToString(c.Id))
+			}
+		}
+		for _, g := range e.SecurityGroups {
+			b.WriteString(" " + aws.ToString(g.Id))
+		}
+		b.WriteString("; ")
+	}
+	return b.String()
+}
+
+// The three-tier pattern built through the EC2 API and asked through
+// Reachability Analyzer's API: the internet reaches the web tier on 443 and
+// nothing else; each tier reaches only the next; where a path is blocked,
+// the analysis names the blocking component; network ACLs stop what they
+// should and the analysis names the ACL.
+func TestEC2ThreeTierReachability(t *testing.T) {
+	ts := start(t)
+	ctx := context.Background()
+	c := ec2c(ts)
+	n := buildThreeTier(t, c)
+
+	if a := analyze(t, c, n.igw, n.web, 443); !aws.ToBool(a.NetworkPathFound) || len(a.ForwardPathComponents) == 0 || len(a.ReturnPathComponents) == 0 {
+		t.Fatalf("internet → web:443 not found: %s", explanations(a))
+	} else {
+		sgRule := false
+		for _, pc := range a.ForwardPathComponents {
+			if r := pc.SecurityGroupRule; r != nil && aws.ToString(r.SecurityGroupId) == n.webSG && aws.ToString(r.Cidr) == "0.0.0.0/0" && aws.ToInt32(r.PortRange.From) == 443 {
+				sgRule = true
+			}
+		}
+		if !sgRule {
+			t.Errorf("internet → web: the admitting rule of %s is not on the path: %+v", n.webSG, a.ForwardPathComponents)
+		}
+	}
+	if a := analyze(t, c, n.igw, n.web, 22); aws.ToBool(a.NetworkPathFound) || !explained(a, "ENI_SG_RULES_MISMATCH", n.webSG) {
+		t.Errorf("internet → web:22: found=%v %s", aws.ToBool(a.NetworkPathFound), explanations(a))
+	}
+	a := analyze(t, c, n.igw, n.db, 5432)
+	if aws.ToBool(a.NetworkPathFound) || len(a.Explanations) == 0 {
+		t.Fatalf("internet → db:5432 found: %s", explanations(a))
+	}
+	t.Logf("internet → db:5432 blocked by: %s", explanations(a))
+	// Every blocker is named: the DB has no public address, its group
+	// admits only the app tier, its subnet has no route back to the gateway.
+	if !explained(a, "ENI_SG_RULES_MISMATCH", n.dbSG) || !explained(a, "IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS", "") || !explained(a, "NO_ROUTE_TO_DESTINATION", "") {
+		t.Errorf("internet → db: %s", explanations(a))
+	}
+	for _, tc := range []struct {
+		src, dst string
+		port     int32
+		want     bool
+		blocker  string
+	}{
+		{n.web, n.app, 8080, true, ""},
+		{n.app, n.db, 5432, true, ""},
+		{n.web, n.db, 5432, false, n.dbSG},
+		{n.db, n.app, 8080, false, n.appSG},
+		{n.app, n.web, 443, true, ""},
+		{n.app, n.db, 22, false, n.dbSG},
+	} {
+		a := analyze(t, c, tc.src, tc.dst, tc.port)
+		if aws.ToBool(a.NetworkPathFound) != tc.want {
+			t.Errorf("%s → %s:%d found=%v, want %v (%s)", tc.src, tc.dst, tc.port, aws.ToBool(a.NetworkPathFound), tc.want, explanations(a))
+		}
+		if !tc.want && !explained(a, "ENI_SG_RULES_MISMATCH", tc.blocker) {
+			t.Errorf("%s → %s:%d: want ENI_SG_RULES_MISMATCH naming %s, got %s", tc.src, tc.dst, tc.port, tc.blocker, explanations(a))
+		}
+	}
+
+	// A network ACL on the DB subnet: 5432 in from the app subnet, but no
+	// rule for the replies; the analysis names the ACL. With the ephemeral
+	// return rule, the path is back.
+	acl := aws.ToString(ec2ok(c.CreateNetworkAcl(ctx, &ec2.CreateNetworkAclInput{VpcId: aws.String(n.vpc)})).NetworkAcl.NetworkAclId)
+	entry := func(rule int32, egress bool, cidr string, from, to int32) {
+		ec2ok(c.CreateNetworkAclEntry(ctx, &ec2.CreateNetworkAclEntryInput{NetworkAclId: aws.String(acl), RuleNumber: aws.Int32(rule), Egress: aws.Bool(egress),
+			Protocol: aws.String("6"), RuleAction: ec2types.RuleActionAllow, CidrBlock: aws.String(cidr), PortRange: &ec2types.PortRange{From: aws.Int32(from), To: aws.Int32(to)}}))
+	}
+	entry(100, false, "10.0.2.0/24", 5432, 5432)
+	_, err := c.CreateNetworkAclEntry(ctx, &ec2.CreateNetworkAclEntryInput{NetworkAclId: aws.String(acl), RuleNumber: aws.Int32(100), Egress: aws.Bool(false),
+		Protocol: aws.String("6"), RuleAction: ec2types.RuleActionAllow, CidrBlock: aws.String("10.0.0.0/16"), PortRange: &ec2types.PortRange{From: aws.Int32(1), To: aws.Int32(2)}})
+	apiError(t, err, "NetworkAclEntryAlreadyExists")
+	_, err = c.CreateNetworkAclEntry(ctx, &ec2.CreateNetworkAclEntryInput{NetworkAclId: aws.String(acl), RuleNumber: aws.Int32(32767), Egress: aws.Bool(false),
+		Protocol: aws.String("-1"), RuleAction: ec2types.RuleActionDeny, CidrBlock: aws.String("10.0.0.0/16")})
+	apiError(t, err, "InvalidParameterValue")
+	var assocID string
+	for _, acl := range ec2ok(c.DescribeNetworkAcls(ctx, &ec2.DescribeNetworkAclsInput{Filters: []ec2types.Filter{{Name: aws.String("association.subnet-id"), Values: []string{n.dbSubnet}}}})).NetworkAcls {
+		for _, as := range acl.Associations {
+			if aws.ToString(as.SubnetId) == n.dbSubnet {
+				assocID = aws.ToString(as.NetworkAclAssociationId)
+			}
+		}
+	}
+	if !strings.HasPrefix(assocID, "aclassoc-") {
+		t.Fatalf("no ACL association for %s", n.dbSubnet)
+	}
+	ec2ok(c.ReplaceNetworkAclAssociation(ctx, &ec2.ReplaceNetworkAclAssociationInput{AssociationId: aws.String(assocID), NetworkAclId: aws.String(acl)}))
+	_, err = c.DeleteNetworkAcl(ctx, &ec2.DeleteNetworkAclInput{NetworkAclId: aws.String(acl)})
+	apiError(t, err, "DependencyViolation")
+	if a := analyze(t, c, n.app, n.db, 5432); aws.ToBool(a.NetworkPathFound) || !explained(a, "SUBNET_ACL_RESTRICTION", acl) {
+		t.Errorf("app → db without ACL return rule: found=%v %s", aws.ToBool(a.NetworkPathFound), explanations(a))
+	}
+	entry(100, true, "10.0.2.0/24", 1024, 65535)
+	if a := analyze(t, c, n.app, n.db, 5432); !aws.ToBool(a.NetworkPathFound) {
+		t.Errorf("app → db with the ACL's return rule: %s", explanations(a))
+	}
+	// A deny rule numbered before the allow wins.
+	ec2ok(c.CreateNetworkAclEntry(ctx, &ec2.CreateNetworkAclEntryInput{NetworkAclId: aws.String(acl), RuleNumber: aws.Int32(50), Egress: aws.Bool(false),
+		Protocol: aws.String("-1"), RuleAction: ec2types.RuleActionDeny, CidrBlock: aws.String("10.0.2.10/32")}))
+	if a := analyze(t, c, n.app, n.db, 5432); aws.ToBool(a.NetworkPathFound) || !explained(a, "SUBNET_ACL_RESTRICTION", acl) {
+		t.Errorf("app → db with deny 50: found=%v %s", aws.ToBool(a.NetworkPathFound), explanations(a))
+	}
+	ec2ok(c.DeleteNetworkAclEntry(ctx, &ec2.DeleteNetworkAclEntryInput{NetworkAclId: aws.String(acl), RuleNumber: aws.Int32(50), Egress: aws.Bool(false)}))
+	if a := analyze(t, c, n.app, n.db, 5432); !aws.ToBool(a.NetworkPathFound) {
+		t.Errorf("app → db after deleting deny 50: %s", explanations(a))
+	}
+
+	// Paths naming missing resources.
+	_, err = c.CreateNetworkInsightsPath(ctx, &ec2.CreateNetworkInsightsPathInput{Source: aws.String("i-0123456789abcdef0"), Destination: aws.String(n.db), Protocol: ec2types.ProtocolTcp})
+	apiError(t, err, "InvalidInstanceID.NotFound")
+	_, err = c.StartNetworkInsightsAnalysis(ctx, &ec2.StartNetworkInsightsAnalysisInput{NetworkInsightsPathId: aws.String("nip-0123456789abcdef0")})
+	apiError(t, err, "InvalidNetworkInsightsPathId.NotFound")
+	paths := ec2ok(c.DescribeNetworkInsightsPaths(ctx, &ec2.DescribeNetworkInsightsPathsInput{})).NetworkInsightsPaths
+	if len(paths) < 10 || paths[0].Protocol != ec2types.ProtocolTcp {
+		t.Fatalf("DescribeNetworkInsightsPaths: %d", len(paths))
+	}
+	ec2ok(c.DeleteNetworkInsightsPath(ctx, &ec2.DeleteNetworkInsightsPathInput{NetworkInsightsPathId: paths[0].NetworkInsightsPathId}))
+	_, err = c.DeleteNetworkInsightsPath(ctx, &ec2.DeleteNetworkInsightsPathInput{NetworkInsightsPathId: paths[0].NetworkInsightsPathId})
+	apiError(t, err, "InvalidNetworkInsightsPathId.NotFound")
+}
