@@ -310,9 +310,6 @@ func createRuleGroup(ctx context.Context, c *service.Call, in *CreateRuleGroupIn
 		Consumed: int32(gc.ConsumedCapacity), Description: in.Description, RuleGroup: *rg, Token: newToken(), Tags: in.Tags, Modified: c.Now.UTC(),
 		Encryption: enc, SourceMetadata: in.SourceMetadata, Unsupported: errorStrings(gc.Unsupported)}
 	out := &CreateRuleGroupOutput{UpdateToken: rec.Token, RuleGroupResponse: rec.response(0)}
-	if in.DryRun {
-		return out, nil
-	}
 	err = c.Deps.Store.Update(ctx, func(tx store.Tx) error {
 		key := groupKey(c, in.Type, in.RuleGroupName)
 		if found, err := getJSON(tx, TableRuleGroups, key, &ruleGroupRecord{}); err != nil {
@@ -326,6 +323,9 @@ func createRuleGroup(ctx context.Context, c *service.Call, in *CreateRuleGroupIn
 		}
 		if limit := map[string]int{"STATEFUL": maxStatefulGroups, "STATELESS": maxStatelessGroups}[in.Type]; n >= limit {
 			return limitExceeded.New("You can have at most %d %s rule groups per account and Region", limit, strings.ToLower(in.Type))
+		}
+		if in.DryRun {
+			return nil // checked as the real call would be; nothing written
 		}
 		return putJSON(tx, TableRuleGroups, key, rec)
 	})
