@@ -1,0 +1,124 @@
+package s3
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/moatdev/moat/internal/store"
+)
+
+// What other services read of S3 (Macie's inventory and classification
+// jobs, Security Hub's S3 controls): buckets with the settings security
+// cares about, and objects with their bytes. Reads only; every write goes
+// through the API.
+
+// BucketInfo is a bucket as seen by another service.
+type BucketInfo struct {
+	Name, Account, Region string
+	Created               time.Time
+	Policy                string // "" when none
+	PolicyPublic          bool   // S3's meaning of public (isPublicPolicy)
+	// BlockPublicAccess is the bucket-level setting; nil when none.
+	BlockPublicAccess *PublicAccessBlockConfiguration
+	ACL               string // canned ACL; "" = private
+	ACLPublic         bool   // a public canned ACL that ownership and Block Public Access let apply
+	ObjectOwnership   string
+	Encryption        string // default encryption algorithm: AES256, aws:kms, aws:kms:dsse
+	KMSKeyID          string
+	Versioning        string // "", Enabled, Suspended
+	Logging           bool
+	Tags              []Tag
+}
+
+// ObjectInfo is an object's metadata as seen by another service.
+type ObjectInfo struct {
+	Bucket, Key  string
+	Size         int64
+	ETag         string
+	LastModified time.Time
+	ContentType  string
+	StorageClass string
+	Encryption   string
+	Tags         []Tag
+	blob         string
+}
+
+func info(b *bucket) BucketInfo {
+	bi := BucketInfo{Name: b.Name, Account: b.Account, Region: b.Region, Created: b.Created, Policy: b.Policy,
+		BlockPublicAccess: b.PAB, ACL: b.ACL, ObjectOwnership: b.Ownership, Versioning: b.Versioning,
+		Logging: b.Logging != nil, Tags: b.Tags}
+	if b.Policy != "" {
+		bi.PolicyPublic = isPublicPolicy(b.Policy)
+	}
+	ignore := b.PAB != nil && b.PAB.IgnorePublicAcls != nil && *b.PAB.IgnorePublicAcls
+	bi.ACLPublic = publicACL(b.ACL) && b.Ownership != "BucketOwnerEnforced" && !ignore
+	if b.SSE != nil && len(b.SSE.Rules) > 0 && b.SSE.Rules[0].ApplyServerSideEncryptionByDefault != nil {
+		d := b.SSE.Rules[0].ApplyServerSideEncryptionByDefault
+		bi.Encryption = d.SSEAlgorithm
+		if d.KMSMasterKeyID != nil {
+			bi.KMSKeyID = *d.KMSMasterKeyID
+		}
+	}
+	return bi
+}
+
+// Buckets returns the buckets of account ("" for every account), by name.
+func Buckets(ctx context.Context, st store.Store, account string) ([]BucketInfo, error) {
+	var out []BucketInfo
+	err := st.View(ctx, func(tx store.Tx) error {
+		return tx.Scan(TableBuckets, "", "", 0, func(_ string, raw []byte) error {
+			var b bucket
+			if err := json.Unmarshal(raw, &b); err != nil {
+				return err
+			}
+			if account == "" || b.Account == account {
+				out = append(out, info(&b))
+			}
+			return nil
+		})
+	})
+	return out, err
+}
+
+// ErrNoSuchBucket is returned by the readers for a bucket that does not
+// exist.
+var ErrNoSuchBucket = errors.New("s3: no such bucket")
+
+// WalkObjects calls fn with each object of bucket whose key starts with
+// prefix, in key order. An error from fn stops the walk and is returned.
+func WalkObjects(ctx context.Context, st store.Store, bucketName, prefix string, fn func(ObjectInfo) error) error {
+	return st.View(ctx, func(tx store.Tx) error {
+		if _, err := tx.Get(TableBuckets, bucketName); errors.Is(err, store.ErrNotFound) {
+			return ErrNoSuchBucket
+		} else if err != nil {
+			return err
+		}
+		return tx.Scan(TableObjects, bucketName+"/"+prefix, "", 0, func(_ string, raw []byte) error {
+			var o object
+			if err := json.Unmarshal(raw, &o); err != nil {
+				return err
+			}
+			return fn(ObjectInfo{Bucket: bucketName, Key: o.Key, Size: o.Size, ETag: o.ETag, LastModified: o.LastModified,
+				ContentType: o.ContentType, StorageClass: pick(o.StorageClass, "STANDARD"), Encryption: o.SSE, Tags: o.Tags, blob: o.Blob})
+		})
+	})
+}
+
+// Reader reads objects' bytes from a data directory.
+type Reader struct{ s *s3 }
+
+// NewReader returns a reader of the objects kept under dataDir.
+func NewReader(dataDir string) *Reader { return &Reader{s: &s3{blobs: filepath.Join(dataDir, "s3", "blobs")}} }
+
+// Read returns the bytes of an object WalkObjects gave. An object deleted
+// since is an error wrapping fs.ErrNotExist.
+func (r *Reader) Read(o ObjectInfo) ([]byte, error) {
+	if o.blob == "" || strings.ContainsAny(o.blob, `/\.`) {
+		return nil, errors.New("s3: object has no stored bytes")
+	}
+	return r.s.readBlob(o.blob)
+}
