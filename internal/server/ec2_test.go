@@ -479,3 +479,168 @@ func TestEC2ThreeTierReachability(t *testing.T) {
 	_, err = c.DeleteNetworkInsightsPath(ctx, &ec2.DeleteNetworkInsightsPathInput{NetworkInsightsPathId: paths[0].NetworkInsightsPathId})
 	apiError(t, err, "InvalidNetworkInsightsPathId.NotFound")
 }
+
+// Instances and interfaces as far as networking needs: the Reservations
+// shape, private and public addresses, metadata options, the 5-group limit
+// per interface, source/destination check, termination; NAT gateways with
+// an Elastic IP, VPC peering, tags and filters.
+func TestEC2InstancesInterfaces(t *testing.T) {
+	ts := start(t)
+	ctx := context.Background()
+	c := ec2c(ts)
+	n := buildThreeTier(t, c)
+
+	res := ec2ok(c.DescribeInstances(ctx, &ec2.DescribeInstancesInput{InstanceIds: []string{n.web}})).Reservations
+	if len(res) != 1 || len(res[0].Instances) != 1 {
+		t.Fatalf("DescribeInstances: %+v", res)
+	}
+	web := res[0].Instances[0]
+	if web.State.Name != ec2types.InstanceStateNameRunning || aws.ToInt32(web.State.Code) != 16 || aws.ToString(web.SubnetId) != n.pubSubnet ||
+		aws.ToString(web.VpcId) != n.vpc || !strings.HasPrefix(aws.ToString(web.PrivateIpAddress), "10.0.1.") ||
+		!strings.HasPrefix(aws.ToString(web.PublicIpAddress), "198.51.100.") || len(web.SecurityGroups) != 1 ||
+		aws.ToString(web.SecurityGroups[0].GroupName) != "web" || len(web.NetworkInterfaces) != 1 || web.InstanceType != ec2types.InstanceTypeT3Micro ||
+		web.MetadataOptions.HttpTokens != ec2types.HttpTokensStateOptional || aws.ToInt32(web.MetadataOptions.HttpPutResponseHopLimit) != 1 {
+		t.Fatalf("web instance: %+v", web)
+	}
+	db := ec2ok(c.DescribeInstances(ctx, &ec2.DescribeInstancesInput{Filters: []ec2types.Filter{{Name: aws.String("instance.group-id"), Values: []string{n.dbSG}}}})).Reservations
+	if len(db) != 1 || aws.ToString(db[0].Instances[0].InstanceId) != n.db || db[0].Instances[0].PublicIpAddress != nil ||
+		db[0].Instances[0].MetadataOptions.HttpTokens != ec2types.HttpTokensStateRequired ||
+		aws.ToString(db[0].Instances[0].IamInstanceProfile.Arn) != "arn:aws:iam::"+ts.Account+":instance-profile/db-role" {
+		t.Fatalf("db instance: %+v", db)
+	}
+	app := ec2ok(c.DescribeInstances(ctx, &ec2.DescribeInstancesInput{Filters: []ec2types.Filter{{Name: aws.String("private-ip-address"), Values: []string{"10.0.2.10"}}}})).Reservations
+	if len(app) != 1 || aws.ToString(app[0].Instances[0].InstanceId) != n.app {
+		t.Fatalf("app by private IP: %+v", app)
+	}
+	mo := ec2ok(c.ModifyInstanceMetadataOptions(ctx, &ec2.ModifyInstanceMetadataOptionsInput{InstanceId: aws.String(n.web), HttpTokens: ec2types.HttpTokensStateRequired}))
+	if mo.InstanceMetadataOptions.HttpTokens != ec2types.HttpTokensStateRequired {
+		t.Fatalf("ModifyInstanceMetadataOptions: %+v", mo.InstanceMetadataOptions)
+	}
+	if v1 := ec2ok(c.DescribeInstances(ctx, &ec2.DescribeInstancesInput{Filters: []ec2types.Filter{{Name: aws.String("metadata-options.http-tokens"), Values: []string{"optional"}}}})).Reservations; len(v1) != 1 {
+		t.Fatalf("instances still on IMDSv1: %d, want 1 (app)", len(v1))
+	}
+	_, err := c.ModifyInstanceMetadataOptions(ctx, &ec2.ModifyInstanceMetadataOptionsInput{InstanceId: aws.String(n.web), HttpPutResponseHopLimit: aws.Int32(65)})
+	apiError(t, err, "InvalidParameterValue")
+
+	// Bad launches change nothing.
+	_, err = c.RunInstances(ctx, &ec2.RunInstancesInput{ImageId: aws.String("banana"), MinCount: aws.Int32(1), MaxCount: aws.Int32(1), SubnetId: aws.String(n.appSubnet)})
+	apiError(t, err, "InvalidAMIID.Malformed")
+	_, err = c.RunInstances(ctx, &ec2.RunInstancesInput{ImageId: aws.String("ami-0123456789abcdef0"), MinCount: aws.Int32(1), MaxCount: aws.Int32(1),
+		SubnetId: aws.String(n.appSubnet), PrivateIpAddress: aws.String("10.0.2.10")})
+	apiError(t, err, "InvalidIPAddress.InUse")
+	_, err = c.RunInstances(ctx, &ec2.RunInstancesInput{ImageId: aws.String("ami-0123456789abcdef0"), MinCount: aws.Int32(1), MaxCount: aws.Int32(1),
+		SubnetId: aws.String(n.appSubnet), SecurityGroupIds: []string{"sg-0123456789abcdef0"}})
+	apiError(t, err, "InvalidGroup.NotFound")
+	_, err = c.RunInstances(ctx, &ec2.RunInstancesInput{ImageId: aws.String("ami-0123456789abcdef0"), MinCount: aws.Int32(1), MaxCount: aws.Int32(1)})
+	apiError(t, err, "VPCIdNotSpecified")
+	if all := ec2ok(c.DescribeInstances(ctx, &ec2.DescribeInstancesInput{})).Reservations; len(all) != 3 {
+		t.Fatalf("reservations after failed launches: %d", len(all))
+	}
+	two := ec2ok(c.RunInstances(ctx, &ec2.RunInstancesInput{ImageId: aws.String("ami-0123456789abcdef0"), MinCount: aws.Int32(2), MaxCount: aws.Int32(2),
+		SubnetId: aws.String(n.appSubnet), SecurityGroupIds: []string{n.appSG},
+		TagSpecifications: []ec2types.TagSpecification{{ResourceType: ec2types.ResourceTypeInstance, Tags: []ec2types.Tag{{Key: aws.String("tier"), Value: aws.String("app")}}}}}))
+	if len(two.Instances) != 2 || aws.ToString(two.ReservationId) == "" {
+		t.Fatalf("RunInstances x2: %+v", two)
+	}
+	tagged := ec2ok(c.DescribeInstances(ctx, &ec2.DescribeInstancesInput{Filters: []ec2types.Filter{{Name: aws.String("tag:tier"), Values: []string{"app"}}}})).Reservations
+	if len(tagged) != 1 || len(tagged[0].Instances) != 2 {
+		t.Fatalf("by tag: %+v", tagged)
+	}
+
+	// Interfaces: five groups at most, source/destination check.
+	groups := []string{n.appSG}
+	for i := 0; i < 5; i++ {
+		groups = append(groups, aws.ToString(ec2ok(c.CreateSecurityGroup(ctx, &ec2.CreateSecurityGroupInput{VpcId: aws.String(n.vpc),
+			GroupName: aws.String("extra" + string(rune('a'+i))), Description: aws.String("extra")})).GroupId))
+	}
+	_, err = c.CreateNetworkInterface(ctx, &ec2.CreateNetworkInterfaceInput{SubnetId: aws.String(n.appSubnet), Groups: groups})
+	apiError(t, err, "SecurityGroupsPerInterfaceLimitExceeded")
+	eni := ec2ok(c.CreateNetworkInterface(ctx, &ec2.CreateNetworkInterfaceInput{SubnetId: aws.String(n.appSubnet), Groups: groups[:5], PrivateIpAddress: aws.String("10.0.2.50"), Description: aws.String("appliance")})).NetworkInterface
+	eniID := aws.ToString(eni.NetworkInterfaceId)
+	if !strings.HasPrefix(eniID, "eni-") || len(eni.Groups) != 5 || aws.ToString(eni.PrivateIpAddress) != "10.0.2.50" || !aws.ToBool(eni.SourceDestCheck) || eni.Status != ec2types.NetworkInterfaceStatusAvailable {
+		t.Fatalf("CreateNetworkInterface: %+v", eni)
+	}
+	_, err = c.ModifyNetworkInterfaceAttribute(ctx, &ec2.ModifyNetworkInterfaceAttributeInput{NetworkInterfaceId: aws.String(eniID), Groups: groups})
+	apiError(t, err, "SecurityGroupsPerInterfaceLimitExceeded")
+	ec2ok(c.ModifyNetworkInterfaceAttribute(ctx, &ec2.ModifyNetworkInterfaceAttributeInput{NetworkInterfaceId: aws.String(eniID), SourceDestCheck: &ec2types.AttributeBooleanValue{Value: aws.Bool(false)}}))
+	ec2ok(c.ModifyNetworkInterfaceAttribute(ctx, &ec2.ModifyNetworkInterfaceAttributeInput{NetworkInterfaceId: aws.String(eniID), Groups: []string{n.dbSG}}))
+	got := ec2ok(c.DescribeNetworkInterfaces(ctx, &ec2.DescribeNetworkInterfacesInput{NetworkInterfaceIds: []string{eniID}})).NetworkInterfaces[0]
+	if aws.ToBool(got.SourceDestCheck) || len(got.Groups) != 1 || aws.ToString(got.Groups[0].GroupId) != n.dbSG || aws.ToString(got.Description) != "appliance" {
+		t.Fatalf("modified interface: %+v", got)
+	}
+	_, err = c.DeleteSecurityGroup(ctx, &ec2.DeleteSecurityGroupInput{GroupId: aws.String(n.dbSG)})
+	apiError(t, err, "DependencyViolation")
+	_, err = c.DeleteSubnet(ctx, &ec2.DeleteSubnetInput{SubnetId: aws.String(n.appSubnet)})
+	apiError(t, err, "DependencyViolation")
+	ec2ok(c.DeleteNetworkInterface(ctx, &ec2.DeleteNetworkInterfaceInput{NetworkInterfaceId: aws.String(eniID)}))
+	_, err = c.DescribeNetworkInterfaces(ctx, &ec2.DescribeNetworkInterfacesInput{NetworkInterfaceIds: []string{eniID}})
+	apiError(t, err, "InvalidNetworkInterfaceID.NotFound")
+	webENI := aws.ToString(web.NetworkInterfaces[0].NetworkInterfaceId)
+	_, err = c.DeleteNetworkInterface(ctx, &ec2.DeleteNetworkInterfaceInput{NetworkInterfaceId: aws.String(webENI)})
+	apiError(t, err, "InvalidNetworkInterface.InUse")
+
+	// A NAT gateway with an Elastic IP; the app subnet's default route to it.
+	alloc := ec2ok(c.AllocateAddress(ctx, &ec2.AllocateAddressInput{Domain: ec2types.DomainTypeVpc}))
+	nat := ec2ok(c.CreateNatGateway(ctx, &ec2.CreateNatGatewayInput{SubnetId: aws.String(n.pubSubnet), AllocationId: alloc.AllocationId})).NatGateway
+	natID := aws.ToString(nat.NatGatewayId)
+	if !strings.HasPrefix(natID, "nat-") || len(nat.NatGatewayAddresses) != 1 || aws.ToString(nat.NatGatewayAddresses[0].PublicIp) != aws.ToString(alloc.PublicIp) {
+		t.Fatalf("CreateNatGateway: %+v", nat)
+	}
+	_, err = c.CreateNatGateway(ctx, &ec2.CreateNatGatewayInput{SubnetId: aws.String(n.pubSubnet), AllocationId: alloc.AllocationId})
+	apiError(t, err, "Resource.AlreadyAssociated")
+	appRT := aws.ToString(ec2ok(c.CreateRouteTable(ctx, &ec2.CreateRouteTableInput{VpcId: aws.String(n.vpc)})).RouteTable.RouteTableId)
+	ec2ok(c.CreateRoute(ctx, &ec2.CreateRouteInput{RouteTableId: aws.String(appRT), DestinationCidrBlock: aws.String("0.0.0.0/0"), NatGatewayId: aws.String(natID)}))
+	ec2ok(c.AssociateRouteTable(ctx, &ec2.AssociateRouteTableInput{RouteTableId: aws.String(appRT), SubnetId: aws.String(n.appSubnet)}))
+	if nats := ec2ok(c.DescribeNatGateways(ctx, &ec2.DescribeNatGatewaysInput{Filter: []ec2types.Filter{{Name: aws.String("vpc-id"), Values: []string{n.vpc}}}})).NatGateways; len(nats) != 1 || nats[0].State != ec2types.NatGatewayStateAvailable {
+		t.Fatalf("DescribeNatGateways: %+v", nats)
+	}
+	// The internet still cannot reach the app tier through the NAT gateway.
+	if a := analyze(t, c, n.igw, n.app, 8080); aws.ToBool(a.NetworkPathFound) {
+		t.Errorf("internet → app through NAT found")
+	}
+
+	// Peering: a second VPC, overlapping CIDRs refused, accept makes it active.
+	other := aws.ToString(ec2ok(c.CreateVpc(ctx, &ec2.CreateVpcInput{CidrBlock: aws.String("10.1.0.0/16")})).Vpc.VpcId)
+	same := aws.ToString(ec2ok(c.CreateVpc(ctx, &ec2.CreateVpcInput{CidrBlock: aws.String("10.0.0.0/16")})).Vpc.VpcId)
+	_, err = c.CreateVpcPeeringConnection(ctx, &ec2.CreateVpcPeeringConnectionInput{VpcId: aws.String(n.vpc), PeerVpcId: aws.String(same)})
+	apiError(t, err, "InvalidParameterValue")
+	pcx := ec2ok(c.CreateVpcPeeringConnection(ctx, &ec2.CreateVpcPeeringConnectionInput{VpcId: aws.String(n.vpc), PeerVpcId: aws.String(other)})).VpcPeeringConnection
+	pcxID := aws.ToString(pcx.VpcPeeringConnectionId)
+	acc := ec2ok(c.AcceptVpcPeeringConnection(ctx, &ec2.AcceptVpcPeeringConnectionInput{VpcPeeringConnectionId: aws.String(pcxID)})).VpcPeeringConnection
+	if acc.Status.Code != ec2types.VpcPeeringConnectionStateReasonCodeActive || aws.ToString(acc.AccepterVpcInfo.CidrBlock) != "10.1.0.0/16" {
+		t.Fatalf("AcceptVpcPeeringConnection: %+v", acc)
+	}
+	ec2ok(c.CreateRoute(ctx, &ec2.CreateRouteInput{RouteTableId: aws.String(appRT), DestinationCidrBlock: aws.String("10.1.0.0/16"), VpcPeeringConnectionId: aws.String(pcxID)}))
+	_, err = c.DeleteVpc(ctx, &ec2.DeleteVpcInput{VpcId: aws.String(other)})
+	apiError(t, err, "DependencyViolation")
+
+	// Tags.
+	ec2ok(c.CreateTags(ctx, &ec2.CreateTagsInput{Resources: []string{n.vpc, n.webSG}, Tags: []ec2types.Tag{{Key: aws.String("env"), Value: aws.String("prod")}}}))
+	_, err = c.CreateTags(ctx, &ec2.CreateTagsInput{Resources: []string{"vpc-0123456789abcdef0"}, Tags: []ec2types.Tag{{Key: aws.String("env"), Value: aws.String("prod")}}})
+	apiError(t, err, "InvalidID")
+	tags := ec2ok(c.DescribeTags(ctx, &ec2.DescribeTagsInput{Filters: []ec2types.Filter{{Name: aws.String("key"), Values: []string{"env"}}}})).Tags
+	if len(tags) != 2 {
+		t.Fatalf("DescribeTags: %+v", tags)
+	}
+	if sgs := ec2ok(c.DescribeSecurityGroups(ctx, &ec2.DescribeSecurityGroupsInput{Filters: []ec2types.Filter{{Name: aws.String("tag:env"), Values: []string{"pr*"}}}})).SecurityGroups; len(sgs) != 1 || aws.ToString(sgs[0].GroupId) != n.webSG {
+		t.Fatalf("groups by tag wildcard: %+v", sgs)
+	}
+	ec2ok(c.DeleteTags(ctx, &ec2.DeleteTagsInput{Resources: []string{n.vpc}, Tags: []ec2types.Tag{{Key: aws.String("env")}}}))
+	if tags := ec2ok(c.DescribeTags(ctx, &ec2.DescribeTagsInput{})).Tags; len(tags) != 3 { // webSG env, two app instances' tier
+		t.Fatalf("after DeleteTags: %+v", tags)
+	}
+
+	// Termination.
+	term := ec2ok(c.TerminateInstances(ctx, &ec2.TerminateInstancesInput{InstanceIds: []string{n.web}})).TerminatingInstances
+	if len(term) != 1 || term[0].PreviousState.Name != ec2types.InstanceStateNameRunning || term[0].CurrentState.Name != ec2types.InstanceStateNameShuttingDown {
+		t.Fatalf("TerminateInstances: %+v", term)
+	}
+	gone := ec2ok(c.DescribeInstances(ctx, &ec2.DescribeInstancesInput{InstanceIds: []string{n.web}})).Reservations[0].Instances[0]
+	if gone.State.Name != ec2types.InstanceStateNameTerminated || len(gone.NetworkInterfaces) != 0 {
+		t.Fatalf("terminated: %+v", gone)
+	}
+	_, err = c.DescribeNetworkInterfaces(ctx, &ec2.DescribeNetworkInterfacesInput{NetworkInterfaceIds: []string{webENI}})
+	apiError(t, err, "InvalidNetworkInterfaceID.NotFound")
+	_, err = c.TerminateInstances(ctx, &ec2.TerminateInstancesInput{InstanceIds: []string{"i-0123456789abcdef0"}})
+	apiError(t, err, "InvalidInstanceID.NotFound")
+}
