@@ -2,12 +2,16 @@ package server_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
+	cttypes "github.com/aws/aws-sdk-go-v2/service/cloudtrail/types"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/wafv2"
 	waftypes "github.com/aws/aws-sdk-go-v2/service/wafv2/types"
 )
@@ -353,4 +357,205 @@ func TestWAFv2SetsAndRuleGroups(t *testing.T) {
 	}
 	_, err = c.DescribeManagedRuleGroup(ctx, &wafv2.DescribeManagedRuleGroupInput{VendorName: aws.String("AWS"), Name: aws.String("AWSManagedRulesNope"), Scope: waftypes.ScopeRegional})
 	apiError(t, err, "WAFNonexistentItemException")
+}
+
+func wafACL(t *testing.T, c *wafv2.Client, name string) *waftypes.WebACLSummary {
+	t.Helper()
+	out, err := c.CreateWebACL(context.Background(), &wafv2.CreateWebACLInput{Name: aws.String(name), Scope: waftypes.ScopeRegional,
+		DefaultAction: &waftypes.DefaultAction{Allow: &waftypes.AllowAction{}}, VisibilityConfig: wafVis(name)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out.Summary
+}
+
+// Associations with protected resources, logging configurations and tags.
+func TestWAFv2AssociationsLoggingTags(t *testing.T) {
+	ts := start(t)
+	ctx := context.Background()
+	c := wafv2.NewFromConfig(ts.config(ts.Root))
+	acl := wafACL(t, c, "app")
+	alb := "arn:aws:elasticloadbalancing:us-east-1:" + ts.Account + ":loadbalancer/app/web/50dc6c495c0c9188"
+	stage := "arn:aws:apigateway:us-east-1::/restapis/a1b2c3d4e5/stages/prod"
+
+	none, err := c.GetWebACLForResource(ctx, &wafv2.GetWebACLForResourceInput{ResourceArn: aws.String(alb)})
+	if err != nil || none.WebACL != nil {
+		t.Fatalf("GetWebACLForResource before: %+v %v", none, err)
+	}
+	for _, r := range []string{alb, stage} {
+		if _, err := c.AssociateWebACL(ctx, &wafv2.AssociateWebACLInput{WebACLArn: acl.ARN, ResourceArn: aws.String(r)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, err = c.AssociateWebACL(ctx, &wafv2.AssociateWebACLInput{WebACLArn: acl.ARN, ResourceArn: aws.String("arn:aws:s3:::bucket")})
+	invalidParam(t, err, waftypes.ParameterExceptionFieldResourceArn, "arn:aws:s3:::bucket")
+	on, err := c.GetWebACLForResource(ctx, &wafv2.GetWebACLForResourceInput{ResourceArn: aws.String(alb)})
+	if err != nil || on.WebACL == nil || aws.ToString(on.WebACL.ARN) != aws.ToString(acl.ARN) {
+		t.Fatalf("GetWebACLForResource: %+v %v", on, err)
+	}
+	albs, err := c.ListResourcesForWebACL(ctx, &wafv2.ListResourcesForWebACLInput{WebACLArn: acl.ARN})
+	if err != nil || len(albs.ResourceArns) != 1 || albs.ResourceArns[0] != alb {
+		t.Fatalf("ListResourcesForWebACL (ALBs by default): %+v %v", albs, err)
+	}
+	apis, err := c.ListResourcesForWebACL(ctx, &wafv2.ListResourcesForWebACLInput{WebACLArn: acl.ARN, ResourceType: waftypes.ResourceTypeApiGateway})
+	if err != nil || len(apis.ResourceArns) != 1 || apis.ResourceArns[0] != stage {
+		t.Fatalf("ListResourcesForWebACL API_GATEWAY: %+v %v", apis, err)
+	}
+	got, err := c.GetWebACL(ctx, &wafv2.GetWebACLInput{ARN: acl.ARN})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.DeleteWebACL(ctx, &wafv2.DeleteWebACLInput{Name: acl.Name, Scope: waftypes.ScopeRegional, Id: acl.Id, LockToken: got.LockToken})
+	apiError(t, err, "WAFAssociatedItemException")
+
+	// Logging: destinations must be named aws-waf-logs-...
+	_, err = c.PutLoggingConfiguration(ctx, &wafv2.PutLoggingConfigurationInput{LoggingConfiguration: &waftypes.LoggingConfiguration{
+		ResourceArn: acl.ARN, LogDestinationConfigs: []string{"arn:aws:logs:us-east-1:" + ts.Account + ":log-group:app-logs"}}})
+	invalidParam(t, err, waftypes.ParameterExceptionFieldLogDestination, "log-group:app-logs")
+	dest := "arn:aws:logs:us-east-1:" + ts.Account + ":log-group:aws-waf-logs-app"
+	put, err := c.PutLoggingConfiguration(ctx, &wafv2.PutLoggingConfigurationInput{LoggingConfiguration: &waftypes.LoggingConfiguration{
+		ResourceArn: acl.ARN, LogDestinationConfigs: []string{dest},
+		RedactedFields: []waftypes.FieldToMatch{{SingleHeader: &waftypes.SingleHeader{Name: aws.String("authorization")}}}}})
+	if err != nil || put.LoggingConfiguration.LogType != waftypes.LogTypeWafLogs {
+		t.Fatalf("PutLoggingConfiguration: %+v %v", put, err)
+	}
+	lc, err := c.GetLoggingConfiguration(ctx, &wafv2.GetLoggingConfigurationInput{ResourceArn: acl.ARN})
+	if err != nil || lc.LoggingConfiguration.LogDestinationConfigs[0] != dest || len(lc.LoggingConfiguration.RedactedFields) != 1 ||
+		aws.ToString(lc.LoggingConfiguration.RedactedFields[0].SingleHeader.Name) != "authorization" {
+		t.Fatalf("GetLoggingConfiguration: %+v %v", lc, err)
+	}
+	if _, err := c.DeleteLoggingConfiguration(ctx, &wafv2.DeleteLoggingConfigurationInput{ResourceArn: acl.ARN}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.GetLoggingConfiguration(ctx, &wafv2.GetLoggingConfigurationInput{ResourceArn: acl.ARN})
+	apiError(t, err, "WAFNonexistentItemException")
+
+	// Tags, without changing the lock token.
+	if _, err := c.TagResource(ctx, &wafv2.TagResourceInput{ResourceARN: acl.ARN, Tags: []waftypes.Tag{{Key: aws.String("env"), Value: aws.String("prod")},
+		{Key: aws.String("team"), Value: aws.String("web")}}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.UntagResource(ctx, &wafv2.UntagResourceInput{ResourceARN: acl.ARN, TagKeys: []string{"team"}}); err != nil {
+		t.Fatal(err)
+	}
+	tags, err := c.ListTagsForResource(ctx, &wafv2.ListTagsForResourceInput{ResourceARN: acl.ARN})
+	if err != nil || len(tags.TagInfoForResource.TagList) != 1 || aws.ToString(tags.TagInfoForResource.TagList[0].Key) != "env" {
+		t.Fatalf("ListTagsForResource: %+v %v", tags, err)
+	}
+	after, err := c.GetWebACL(ctx, &wafv2.GetWebACLInput{ARN: acl.ARN})
+	if err != nil || aws.ToString(after.LockToken) != aws.ToString(got.LockToken) {
+		t.Fatalf("lock token after tagging: %v %v", after, err)
+	}
+
+	// Disassociated, the web ACL can go.
+	for _, r := range []string{alb, stage} {
+		if _, err := c.DisassociateWebACL(ctx, &wafv2.DisassociateWebACLInput{ResourceArn: aws.String(r)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := c.DeleteWebACL(ctx, &wafv2.DeleteWebACLInput{Name: acl.Name, Scope: waftypes.ScopeRegional, Id: acl.Id, LockToken: got.LockToken}); err != nil {
+		t.Fatal(err)
+	}
+
+	// Every call is in CloudTrail under wafv2.amazonaws.com, failures too.
+	ct := cloudtrail.NewFromConfig(ts.config(ts.Root))
+	waitFor(t, func() bool {
+		out, err := ct.LookupEvents(ctx, &cloudtrail.LookupEventsInput{LookupAttributes: []cttypes.LookupAttribute{{AttributeKey: cttypes.LookupAttributeKeyEventName, AttributeValue: aws.String("DeleteWebACL")}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(out.Events) == 2 && aws.ToString(out.Events[0].EventSource) == "wafv2.amazonaws.com"
+	})
+}
+
+// Permissions: a user without wafv2 permissions is refused; a user allowed
+// GetWebACL on one web ACL reads that one only.
+func TestWAFv2Permissions(t *testing.T) {
+	ts := start(t)
+	ctx := context.Background()
+	c := wafv2.NewFromConfig(ts.config(ts.Root))
+	allowed := wafACL(t, c, "allowed")
+	other := wafACL(t, c, "other")
+	root := iam.NewFromConfig(ts.config(ts.Root))
+	user := func(name, policy string) *wafv2.Client {
+		if _, err := root.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String(name)}); err != nil {
+			t.Fatal(err)
+		}
+		if policy != "" {
+			if _, err := root.PutUserPolicy(ctx, &iam.PutUserPolicyInput{UserName: aws.String(name), PolicyName: aws.String("waf"), PolicyDocument: aws.String(policy)}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		k, err := root.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: aws.String(name)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return wafv2.NewFromConfig(ts.config(aws.Credentials{AccessKeyID: aws.ToString(k.AccessKey.AccessKeyId), SecretAccessKey: aws.ToString(k.AccessKey.SecretAccessKey)}))
+	}
+	nobody := user("nobody", "")
+	_, err := nobody.ListWebACLs(ctx, &wafv2.ListWebACLsInput{Scope: waftypes.ScopeRegional})
+	ae := apiError(t, err, "AccessDeniedException")
+	if !strings.Contains(ae.ErrorMessage(), "wafv2:ListWebACLs") {
+		t.Errorf("denial message: %s", ae.ErrorMessage())
+	}
+	_, err = nobody.CreateIPSet(ctx, &wafv2.CreateIPSetInput{Name: aws.String("x"), Scope: waftypes.ScopeRegional, IPAddressVersion: waftypes.IPAddressVersionIpv4, Addresses: []string{}})
+	apiError(t, err, "AccessDeniedException")
+
+	reader := user("reader", `{"Version":"2012-10-17","Statement":[
+		{"Effect":"Allow","Action":"wafv2:GetWebACL","Resource":"`+aws.ToString(allowed.ARN)+`"},
+		{"Effect":"Allow","Action":"wafv2:CreateIPSet","Resource":"arn:aws:wafv2:us-east-1:`+ts.Account+`:regional/ipset/team-*/*"}]}`)
+	if _, err := reader.GetWebACL(ctx, &wafv2.GetWebACLInput{Name: allowed.Name, Scope: waftypes.ScopeRegional, Id: allowed.Id}); err != nil {
+		t.Fatalf("GetWebACL on the allowed ARN: %v", err)
+	}
+	_, err = reader.GetWebACL(ctx, &wafv2.GetWebACLInput{Name: other.Name, Scope: waftypes.ScopeRegional, Id: other.Id})
+	apiError(t, err, "AccessDeniedException")
+	_, err = reader.DeleteWebACL(ctx, &wafv2.DeleteWebACLInput{Name: allowed.Name, Scope: waftypes.ScopeRegional, Id: allowed.Id, LockToken: allowed.LockToken})
+	apiError(t, err, "AccessDeniedException")
+	// Creates are authorized on the ARN of the resource being created.
+	if _, err := reader.CreateIPSet(ctx, &wafv2.CreateIPSetInput{Name: aws.String("team-a"), Scope: waftypes.ScopeRegional, IPAddressVersion: waftypes.IPAddressVersionIpv4, Addresses: []string{}}); err != nil {
+		t.Fatalf("CreateIPSet under the allowed name pattern: %v", err)
+	}
+	_, err = reader.CreateIPSet(ctx, &wafv2.CreateIPSetInput{Name: aws.String("ops-a"), Scope: waftypes.ScopeRegional, IPAddressVersion: waftypes.IPAddressVersionIpv4, Addresses: []string{}})
+	apiError(t, err, "AccessDeniedException")
+}
+
+// The everyday IP set flow with the real AWS CLI v2.
+func TestWAFv2CLI(t *testing.T) {
+	bin := cliV2(t)
+	ts := start(t)
+	f := newFlow(t, ts, bin)
+	out := f.ok("moat-root", "wafv2", "create-ip-set", "--name", "office", "--scope", "REGIONAL", "--ip-address-version", "IPV4",
+		"--addresses", "192.0.2.0/24", "198.51.100.7/32", "--description", "office egress")
+	sum, _ := out["Summary"].(map[string]any)
+	id, _ := sum["Id"].(string)
+	if id == "" || !strings.HasSuffix(sum["ARN"].(string), ":regional/ipset/office/"+id) {
+		t.Fatalf("create-ip-set: %v", out)
+	}
+	list := f.ok("moat-root", "wafv2", "list-ip-sets", "--scope", "REGIONAL")
+	sets, _ := list["IPSets"].([]any)
+	if len(sets) != 1 || sets[0].(map[string]any)["Name"] != "office" {
+		t.Fatalf("list-ip-sets: %v", list)
+	}
+	got := f.ok("moat-root", "wafv2", "get-ip-set", "--name", "office", "--scope", "REGIONAL", "--id", id)
+	if addrs, _ := got["IPSet"].(map[string]any)["Addresses"].([]any); len(addrs) != 2 {
+		t.Fatalf("get-ip-set: %v", got)
+	}
+	f.denied("WAFInvalidParameterException", "field: IP_ADDRESS", "moat-root", "wafv2", "create-ip-set", "--name", "bad", "--scope", "REGIONAL",
+		"--ip-address-version", "IPV4", "--addresses", "not-an-address")
+	f.denied("WAFOptimisticLockException", "", "moat-root", "wafv2", "update-ip-set", "--name", "office", "--scope", "REGIONAL", "--id", id,
+		"--addresses", "192.0.2.0/24", "--lock-token", "00000000-0000-4000-8000-000000000000")
+	f.ok("moat-root", "wafv2", "delete-ip-set", "--name", "office", "--scope", "REGIONAL", "--id", id, "--lock-token", got["LockToken"].(string))
+	acl := f.ok("moat-root", "wafv2", "create-web-acl", "--name", "cli-acl", "--scope", "REGIONAL", "--default-action", "Block={}",
+		"--visibility-config", "SampledRequestsEnabled=true,CloudWatchMetricsEnabled=true,MetricName=cli-acl",
+		"--rules", f.file("rules.json", `[{"Name":"admin","Priority":0,"Action":{"Allow":{}},
+		  "Statement":{"ByteMatchStatement":{"SearchString":"L2FkbWlu","FieldToMatch":{"UriPath":{}},"PositionalConstraint":"STARTS_WITH",
+		  "TextTransformations":[{"Priority":0,"Type":"NONE"}]}},
+		  "VisibilityConfig":{"SampledRequestsEnabled":true,"CloudWatchMetricsEnabled":true,"MetricName":"admin"}}]`))
+	// The CLI v2 takes blobs in base64 (cli_binary_format): "/admin".
+	aclID, _ := acl["Summary"].(map[string]any)["Id"].(string)
+	back := f.ok("moat-root", "wafv2", "get-web-acl", "--name", "cli-acl", "--scope", "REGIONAL", "--id", aclID)
+	b, _ := json.Marshal(back["WebACL"])
+	if !strings.Contains(string(b), `"SearchString":"L2FkbWlu"`) || !strings.Contains(string(b), `"Capacity":2`) {
+		t.Fatalf("get-web-acl: %s", b)
+	}
 }
