@@ -381,4 +381,20 @@ func TestGuardDutyFilterCLI(t *testing.T) {
 	f.denied("BadRequestException", "unknown.field", root, "guardduty", "create-filter", "--detector-id", det, "--name", "bad",
 		"--finding-criteria", `{"Criterion":{"unknown.field":{"Eq":["x"]}}}`)
 	f.ok(root, "guardduty", "delete-filter", "--detector-id", det, "--filter-name", "low-noise")
+
+	// With Security Hub on, sample findings arrive there marked Sample,
+	// except one a suppression rule archived.
+	f.ok(root, "securityhub", "enable-security-hub", "--no-enable-default-standards")
+	f.ok(root, "guardduty", "create-filter", "--detector-id", det, "--name", "no-portscan", "--action", "ARCHIVE",
+		"--finding-criteria", `{"Criterion":{"type":{"Eq":["Recon:EC2/Portscan"]}}}`)
+	f.ok(root, "guardduty", "create-sample-findings", "--detector-id", det, "--finding-types", "Recon:EC2/Portscan", "Trojan:EC2/DNSDataExfiltration")
+	archived := f.ok(root, "guardduty", "list-findings", "--detector-id", det, "--finding-criteria", `{"Criterion":{"service.archived":{"Eq":["true"]}}}`)
+	if ids := archived["FindingIds"].([]any); len(ids) != 1 {
+		t.Fatalf("archived by the suppression rule: %v", archived)
+	}
+	sh := f.ok(root, "securityhub", "get-findings", "--filters", `{"Sample":[{"Value":true}]}`)
+	list := sh["Findings"].([]any)
+	if len(list) != 1 || !strings.Contains(toJSON(list[0]), "DNSDataExfiltration") {
+		t.Fatalf("Security Hub's sample findings: want only the DNS one, got %s", toJSON(sh))
+	}
 }

@@ -107,6 +107,19 @@ func toSecurityHub(tx store.Tx, account, region string, found []*detect.Finding,
 		log.Warn("guardduty: a finding's ASFF is not valid", "err", err)
 		return nil
 	}
+	// Sample findings arrive marked as such (ASFF's Sample), as GuardDuty's do.
+	samples := map[string]bool{}
+	for _, f := range found {
+		if f.Service.AdditionalInfo["sample"] == "true" {
+			samples[f.ARN] = true
+		}
+	}
+	for i := range res.Findings {
+		if samples[res.Findings[i].Id] {
+			yes := true
+			res.Findings[i].Sample = &yes
+		}
+	}
 	out, err := securityhub.Import(tx, account, region, res)
 	if err == nil && out.FailedCount > 0 {
 		log.Warn("guardduty: Security Hub refused a finding", "id", out.FailedFindings[0].Id, "error", out.FailedFindings[0].ErrorMessage)
