@@ -7,6 +7,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
+	cttypes "github.com/aws/aws-sdk-go-v2/service/cloudtrail/types"
 	"github.com/aws/aws-sdk-go-v2/service/guardduty"
 	gdtypes "github.com/aws/aws-sdk-go-v2/service/guardduty/types"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
@@ -215,6 +216,22 @@ func TestGuardDutyFilters(t *testing.T) {
 		FindingStatisticTypes: []gdtypes.FindingStatisticType{gdtypes.FindingStatisticTypeCountBySeverity}}); err != nil {
 		t.Fatalf("GetFindingsStatistics allowed on the detector: %v", err)
 	}
+
+	// CloudTrail has the calls, the refused one with its error.
+	var created, refused bool
+	waitFor(t, func() bool {
+		ev, err := ct.LookupEvents(ctx, &cloudtrail.LookupEventsInput{LookupAttributes: []cttypes.LookupAttribute{{AttributeKey: cttypes.LookupAttributeKeyEventName,
+			AttributeValue: aws.String("CreateFilter")}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range ev.Events {
+			body := aws.ToString(e.CloudTrailEvent)
+			created = created || strings.Contains(body, `"name":"quiet-trails"`) && strings.Contains(body, `"eventSource":"guardduty.amazonaws.com"`)
+			refused = refused || strings.Contains(body, `"errorCode":"AccessDenied`) && strings.Contains(body, "analyst")
+		}
+		return created && refused
+	})
 }
 
 // Sample findings of every type moat raises, marked as samples, and
