@@ -2,12 +2,17 @@ package server_test
 
 import (
 	"context"
+	"encoding/json"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
+	cttypes "github.com/aws/aws-sdk-go-v2/service/cloudtrail/types"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
 )
 
 // ec2c is an EC2 client of the root user.
@@ -643,4 +648,127 @@ func TestEC2InstancesInterfaces(t *testing.T) {
 	apiError(t, err, "InvalidNetworkInterfaceID.NotFound")
 	_, err = c.TerminateInstances(ctx, &ec2.TerminateInstancesInput{InstanceIds: []string{"i-0123456789abcdef0"}})
 	apiError(t, err, "InvalidInstanceID.NotFound")
+}
+
+// ec2User makes an IAM user with an inline policy (none when doc is "")
+// and returns its credentials.
+func ec2User(t *testing.T, ts *testServer, name, doc string) aws.Credentials {
+	t.Helper()
+	ctx := context.Background()
+	root := iam.NewFromConfig(ts.config(ts.Root))
+	ec2ok(root.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String(name)}))
+	if doc != "" {
+		ec2ok(root.PutUserPolicy(ctx, &iam.PutUserPolicyInput{UserName: aws.String(name), PolicyName: aws.String("ec2"), PolicyDocument: aws.String(doc)}))
+	}
+	k := ec2ok(root.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: aws.String(name)}))
+	return aws.Credentials{AccessKeyID: aws.ToString(k.AccessKey.AccessKeyId), SecretAccessKey: aws.ToString(k.AccessKey.SecretAccessKey)}
+}
+
+// Authorization: a user without EC2 permissions gets UnauthorizedOperation;
+// a policy naming one security group's ARN allows rules on that group only;
+// Describe* act on "*"; state is per account and region; calls are in
+// CloudTrail with eventSource ec2.amazonaws.com.
+func TestEC2Authorization(t *testing.T) {
+	ts := start(t)
+	ctx := context.Background()
+	c := ec2c(ts)
+	n := buildThreeTier(t, c)
+
+	nobody := ec2.NewFromConfig(ts.config(ec2User(t, ts, "nobody", "")))
+	_, err := nobody.CreateVpc(ctx, &ec2.CreateVpcInput{CidrBlock: aws.String("10.9.0.0/16")})
+	if ae := apiError(t, err, "UnauthorizedOperation"); !strings.Contains(ae.ErrorMessage(), "ec2:CreateVpc") {
+		t.Errorf("message: %s", ae.ErrorMessage())
+	}
+	_, err = nobody.DescribeVpcs(ctx, &ec2.DescribeVpcsInput{})
+	apiError(t, err, "UnauthorizedOperation")
+
+	sgARN := "arn:aws:ec2:us-east-1:" + ts.Account + ":security-group/" + n.webSG
+	doc := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ec2:Describe*","Resource":"*"},` +
+		`{"Effect":"Allow","Action":["ec2:AuthorizeSecurityGroupIngress","ec2:RevokeSecurityGroupIngress"],"Resource":"` + sgARN + `"}]}`
+	netops := ec2.NewFromConfig(ts.config(ec2User(t, ts, "netops", doc)))
+	if sgs := ec2ok(netops.DescribeSecurityGroups(ctx, &ec2.DescribeSecurityGroupsInput{GroupIds: []string{n.webSG}})).SecurityGroups; len(sgs) != 1 {
+		t.Fatalf("DescribeSecurityGroups as netops: %+v", sgs)
+	}
+	ec2ok(netops.AuthorizeSecurityGroupIngress(ctx, &ec2.AuthorizeSecurityGroupIngressInput{GroupId: aws.String(n.webSG), IpPermissions: []ec2types.IpPermission{tcpFrom(80, "0.0.0.0/0")}}))
+	_, err = netops.AuthorizeSecurityGroupIngress(ctx, &ec2.AuthorizeSecurityGroupIngressInput{GroupId: aws.String(n.dbSG), IpPermissions: []ec2types.IpPermission{tcpFrom(5432, "0.0.0.0/0")}})
+	apiError(t, err, "UnauthorizedOperation")
+	_, err = netops.DeleteSecurityGroup(ctx, &ec2.DeleteSecurityGroupInput{GroupId: aws.String(n.webSG)})
+	apiError(t, err, "UnauthorizedOperation")
+	// The denied call changed nothing.
+	db := ec2ok(c.DescribeSecurityGroups(ctx, &ec2.DescribeSecurityGroupsInput{GroupIds: []string{n.dbSG}})).SecurityGroups[0]
+	if len(db.IpPermissions) != 1 || len(db.IpPermissions[0].IpRanges) != 0 {
+		t.Fatalf("db group after a denied call: %+v", db.IpPermissions)
+	}
+
+	// Another region is another network.
+	west := ts.config(ts.Root)
+	west.Region = "us-west-2"
+	if vpcs := ec2ok(ec2.NewFromConfig(west).DescribeVpcs(ctx, &ec2.DescribeVpcsInput{})).Vpcs; len(vpcs) != 0 {
+		t.Fatalf("us-west-2 sees %d VPCs", len(vpcs))
+	}
+
+	// CloudTrail.
+	ct := cloudtrail.NewFromConfig(ts.config(ts.Root))
+	var events []cttypes.Event
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		events = ec2ok(ct.LookupEvents(ctx, &cloudtrail.LookupEventsInput{LookupAttributes: []cttypes.LookupAttribute{{
+			AttributeKey: cttypes.LookupAttributeKeyEventName, AttributeValue: aws.String("AuthorizeSecurityGroupIngress")}}})).Events
+		if len(events) >= 5 {
+			break
+		}
+	}
+	denied := false
+	for _, e := range events {
+		var rec map[string]any
+		if err := json.Unmarshal([]byte(aws.ToString(e.CloudTrailEvent)), &rec); err != nil {
+			t.Fatal(err)
+		}
+		if rec["eventSource"] != "ec2.amazonaws.com" {
+			t.Errorf("eventSource: %v", rec["eventSource"])
+		}
+		denied = denied || rec["errorCode"] == "Client.UnauthorizedOperation" || rec["errorCode"] == "UnauthorizedOperation"
+	}
+	if len(events) < 5 || !denied {
+		t.Errorf("AuthorizeSecurityGroupIngress events: %d, denied recorded: %v", len(events), denied)
+	}
+}
+
+// The everyday flow through the real AWS CLI: create a VPC and a group,
+// open a port, read the group back; errors as the CLI shows them.
+func TestEC2AWSCLI(t *testing.T) {
+	v2 := cliV2(t)
+	t.Parallel()
+	ts := start(t)
+	f := newFlow(t, ts, v2)
+	const root = "moat-root"
+	vpc := f.ok(root, "ec2", "create-vpc", "--cidr-block", "10.0.0.0/16", "--tag-specifications", "ResourceType=vpc,Tags=[{Key=Name,Value=lab}]")
+	vpcID := str(vpc, "Vpc", "VpcId")
+	if !strings.HasPrefix(vpcID, "vpc-") || str(vpc, "Vpc", "CidrBlock") != "10.0.0.0/16" {
+		t.Fatalf("create-vpc: %v", vpc)
+	}
+	f.denied("InvalidVpc.Range", "10.0.0.0/8", root, "ec2", "create-vpc", "--cidr-block", "10.0.0.0/8")
+	sg := f.ok(root, "ec2", "create-security-group", "--group-name", "web", "--description", "web tier", "--vpc-id", vpcID)
+	sgID := str(sg, "GroupId")
+	f.ok(root, "ec2", "authorize-security-group-ingress", "--group-id", sgID, "--protocol", "tcp", "--port", "443", "--cidr", "0.0.0.0/0")
+	f.denied("InvalidPermission.Duplicate", "already exists", root, "ec2", "authorize-security-group-ingress", "--group-id", sgID, "--protocol", "tcp", "--port", "443", "--cidr", "0.0.0.0/0")
+	f.ok(root, "ec2", "authorize-security-group-ingress", "--group-id", sgID, "--ip-permissions",
+		`IpProtocol=tcp,FromPort=8000,ToPort=8080,IpRanges=[{CidrIp=10.0.0.0/16,Description=internal}]`)
+	out := f.ok(root, "ec2", "describe-security-groups", "--group-ids", sgID)
+	groups, _ := out["SecurityGroups"].([]any)
+	if len(groups) != 1 {
+		t.Fatalf("describe-security-groups: %v", out)
+	}
+	g := groups[0].(map[string]any)
+	perms, _ := g["IpPermissions"].([]any)
+	if g["GroupName"] != "web" || g["VpcId"] != vpcID || len(perms) != 2 {
+		t.Fatalf("describe-security-groups: %v", g)
+	}
+	byVpc := f.ok(root, "ec2", "describe-security-groups", "--filters", "Name=vpc-id,Values="+vpcID, "Name=group-name,Values=default")
+	if gs, _ := byVpc["SecurityGroups"].([]any); len(gs) != 1 {
+		t.Fatalf("default group by filter: %v", byVpc)
+	}
+	f.denied("InvalidGroup.NotFound", "sg-0123456789abcdef0", root, "ec2", "describe-security-groups", "--group-ids", "sg-0123456789abcdef0")
+	f.denied("DependencyViolation", "", root, "ec2", "delete-vpc", "--vpc-id", vpcID)
+	f.ok(root, "ec2", "delete-security-group", "--group-id", sgID)
+	f.ok(root, "ec2", "delete-vpc", "--vpc-id", vpcID)
 }
