@@ -1,0 +1,168 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/wafv2"
+	waftypes "github.com/aws/aws-sdk-go-v2/service/wafv2/types"
+
+	"github.com/moatdev/moat/internal/server"
+)
+
+// syncBuffer is a bytes.Buffer safe for the proxy's goroutines.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// A web ACL and its IP set stored in moat serve are enforced by `moat waf
+// proxy --web-acl-arn`, which follows UpdateIPSet without a restart.
+func TestWAFProxyLiveWebACL(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	data := t.TempDir()
+	srv, err := server.Open(server.Config{Addr: ln.Addr().String(), DataDir: data, Stdout: &strings.Builder{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ctx, ln) }()
+	t.Cleanup(func() { cancel(); <-done; srv.Close() })
+	endpoint := "http://" + ln.Addr().String()
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(data, server.CredentialsFile))
+	t.Setenv("AWS_CONFIG_FILE", filepath.Join(t.TempDir(), "config"))
+	t.Setenv("AWS_ACCESS_KEY_ID", "")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "")
+	cfg, err := config.LoadDefaultConfig(ctx, config.WithSharedConfigProfile("moat-root"), config.WithRegion("us-east-1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.BaseEndpoint = aws.String(endpoint)
+	c := wafv2.NewFromConfig(cfg)
+	ips, err := c.CreateIPSet(ctx, &wafv2.CreateIPSetInput{Name: aws.String("blocked"), Scope: waftypes.ScopeRegional,
+		IPAddressVersion: waftypes.IPAddressVersionIpv4, Addresses: []string{"192.0.2.0/24"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	vis := func(n string) *waftypes.VisibilityConfig {
+		return &waftypes.VisibilityConfig{MetricName: aws.String(n), SampledRequestsEnabled: true, CloudWatchMetricsEnabled: true}
+	}
+	acl, err := c.CreateWebACL(ctx, &wafv2.CreateWebACLInput{Name: aws.String("app"), Scope: waftypes.ScopeRegional,
+		DefaultAction: &waftypes.DefaultAction{Allow: &waftypes.AllowAction{}}, VisibilityConfig: vis("app"),
+		Rules: []waftypes.Rule{
+			{Name: aws.String("admin"), Priority: 0, Action: &waftypes.RuleAction{Block: &waftypes.BlockAction{}}, VisibilityConfig: vis("admin"),
+				Statement: &waftypes.Statement{ByteMatchStatement: &waftypes.ByteMatchStatement{SearchString: []byte("/admin"), PositionalConstraint: waftypes.PositionalConstraintStartsWith,
+					FieldToMatch: &waftypes.FieldToMatch{UriPath: &waftypes.UriPath{}}, TextTransformations: []waftypes.TextTransformation{{Priority: 0, Type: waftypes.TextTransformationTypeNone}}}}},
+			{Name: aws.String("blocked-ips"), Priority: 1, Action: &waftypes.RuleAction{Block: &waftypes.BlockAction{}}, VisibilityConfig: vis("ips"),
+				Statement: &waftypes.Statement{IPSetReferenceStatement: &waftypes.IPSetReferenceStatement{ARN: ips.Summary.ARN}}},
+		}})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	upstream := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "upstream "+r.URL.Path) }))
+	t.Cleanup(upstream.Close)
+	var stderr syncBuffer
+	pctx, pcancel := context.WithCancel(context.Background())
+	pdone := make(chan error, 1)
+	go func() {
+		root := newRootCmd()
+		root.SetArgs([]string{"waf", "proxy", "--web-acl-arn", aws.ToString(acl.Summary.ARN), "--endpoint-url", endpoint, "--profile", "moat-root",
+			"--upstream", upstream.URL, "--listen", "127.0.0.1:0", "--reload", "50ms"})
+		root.SetOut(io.Discard)
+		root.SetErr(&stderr)
+		pdone <- root.ExecuteContext(pctx)
+	}()
+	t.Cleanup(func() {
+		pcancel()
+		if err := <-pdone; err != nil {
+			t.Errorf("proxy: %v", err)
+		}
+	})
+	addrRE := regexp.MustCompile(`listening on (\S+)`)
+	var proxy string
+	for deadline := time.Now().Add(10 * time.Second); proxy == ""; time.Sleep(20 * time.Millisecond) {
+		if m := addrRE.FindStringSubmatch(stderr.String()); m != nil {
+			proxy = "http://" + m[1]
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("proxy did not start: %s", stderr.String())
+		}
+	}
+	status := func(path string) int {
+		resp, err := http.Get(proxy + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	if s := status("/"); s != 200 {
+		t.Fatalf("GET / through the proxy: %d", s)
+	}
+	if s := status("/admin/users"); s != 403 {
+		t.Fatalf("GET /admin/users: %d, want 403", s)
+	}
+
+	// The loopback client joins the IP set: the proxy follows.
+	got, err := c.GetIPSet(ctx, &wafv2.GetIPSetInput{Name: aws.String("blocked"), Scope: waftypes.ScopeRegional, Id: ips.Summary.Id})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.UpdateIPSet(ctx, &wafv2.UpdateIPSetInput{Name: aws.String("blocked"), Scope: waftypes.ScopeRegional, Id: ips.Summary.Id,
+		Addresses: []string{"192.0.2.0/24", "127.0.0.1/32"}, LockToken: got.LockToken}); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(10 * time.Second); status("/") != 403; time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the proxy did not pick up UpdateIPSet: %s", stderr.String())
+		}
+	}
+	if !strings.Contains(stderr.String(), "reloaded web ACL app") {
+		t.Errorf("no reload message: %s", stderr.String())
+	}
+}
+
+func TestWAFProxyLiveFlags(t *testing.T) {
+	t.Parallel()
+	_, errs, code := runWAF(t, "", "proxy", "--upstream", "http://127.0.0.1:1")
+	if code == 0 || !strings.Contains(errs, "--web-acl-arn") {
+		t.Fatalf("proxy without an ACL: %d %s", code, errs)
+	}
+	_, errs, code = runWAF(t, "", "proxy", "--web-acl", "x.json", "--web-acl-arn", "arn:aws:wafv2:us-east-1:1:regional/webacl/a/b", "--upstream", "http://127.0.0.1:1")
+	if code == 0 || !strings.Contains(errs, "exclude each other") {
+		t.Fatalf("both: %d %s", code, errs)
+	}
+	_, errs, code = runWAF(t, "", "proxy", "--web-acl-arn", "arn:aws:wafv2:us-east-1:1:regional/ipset/a/b", "--upstream", "http://127.0.0.1:1")
+	if code == 0 || !strings.Contains(errs, "not a web ACL ARN") {
+		t.Fatalf("an IP set ARN: %d %s", code, errs)
+	}
+}
