@@ -272,6 +272,16 @@ func TestWAFv2SetsAndRuleGroups(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// AWS's quota: ten regex pattern sets per account and Region.
+	for i := 1; i < 10; i++ {
+		if _, err := c.CreateRegexPatternSet(ctx, &wafv2.CreateRegexPatternSetInput{Name: aws.String(fmt.Sprintf("more%d", i)), Scope: waftypes.ScopeRegional,
+			RegularExpressionList: []waftypes.Regex{{RegexString: aws.String("x")}}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, err = c.CreateRegexPatternSet(ctx, &wafv2.CreateRegexPatternSetInput{Name: aws.String("eleventh"), Scope: waftypes.ScopeRegional,
+		RegularExpressionList: []waftypes.Regex{{RegexString: aws.String("x")}}})
+	apiError(t, err, "WAFLimitsExceededException")
 	gotRx, err := c.GetRegexPatternSet(ctx, &wafv2.GetRegexPatternSetInput{Name: aws.String("admin"), Scope: waftypes.ScopeRegional, Id: rx.Summary.Id})
 	if err != nil || len(gotRx.RegexPatternSet.RegularExpressionList) != 2 {
 		t.Fatalf("GetRegexPatternSet: %+v %v", gotRx, err)

@@ -67,6 +67,9 @@ func checkGroupRules(tx store.Tx, c *service.Call, name string, capacity int64, 
 	if err := checkRuleVisibility(rules); err != nil {
 		return nil, err
 	}
+	if err := countAtMost(bodies, 50, "custom response bodies"); err != nil {
+		return nil, err
+	}
 	comp, err := compileRules(tx, c, rules, bodies, true)
 	if err != nil {
 		return nil, err
@@ -101,9 +104,6 @@ func createRuleGroup(ctx context.Context, c *service.Call, in *CreateRuleGroupIn
 		e.Members["Rules"] = json.RawMessage("[]")
 	}
 	s, err := create(ctx, c, e, func(tx store.Tx) error {
-		if _, err := tx.Get(TableRuleGroups, key(c.Account(), c.Region, in.Scope, in.Name)); err == nil {
-			return duplicateItem.New(msgDuplicate)
-		}
 		refs, err := checkGroupRules(tx, c, in.Name, *in.Capacity, in.Rules, in.VisibilityConfig, in.CustomResponseBodies)
 		e.Refs = refs
 		return err

@@ -10,11 +10,28 @@ import (
 	"github.com/moatdev/moat/waf"
 )
 
-// AWS's quotas for sets (developer guide, "AWS WAF quotas").
+// AWS's quotas (developer guide, "AWS WAF quotas"), per account and
+// Region; moat counts them per scope.
 const (
 	maxAddresses = 10000
 	maxRegexes   = 10
 )
+
+var maxEntities = map[string]int{kindWebACL: 100, kindRuleGroup: 100, kindIPSet: 100, kindRegexSet: 10}
+
+// checkQuota refuses a create beyond the kind's quota.
+func checkQuota(tx store.Tx, c *service.Call, kind, scope string) error {
+	n := 0
+	prefix := c.Account() + "/" + c.Region + "/" + scopeSlug(scope) + "/"
+	err := tx.Scan(tables[kind], prefix, "", maxEntities[kind], func(string, []byte) error { n++; return nil })
+	if err != nil {
+		return err
+	}
+	if n >= maxEntities[kind] {
+		return limitsExceeded.New("%s At most %d per account and Region.", msgLimits, maxEntities[kind])
+	}
+	return nil
+}
 
 func setOps() []*service.Operation {
 	return []*service.Operation{
@@ -114,6 +131,12 @@ func create(ctx context.Context, c *service.Call, e *entity, check func(tx store
 	e.ARN = arnOf(c, e.Scope, e.Kind, e.Name, e.ID)
 	e.LockToken = newID()
 	err := c.Deps.Store.Update(ctx, func(tx store.Tx) error {
+		if _, err := tx.Get(tables[e.Kind], key(c.Account(), c.Region, e.Scope, e.Name)); err == nil {
+			return duplicateItem.New(msgDuplicate)
+		}
+		if err := checkQuota(tx, c, e.Kind, e.Scope); err != nil {
+			return err
+		}
 		if check != nil {
 			if err := check(tx); err != nil {
 				return err

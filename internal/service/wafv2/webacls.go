@@ -97,6 +97,12 @@ func (w *WebACLConfig) check(tx store.Tx, c *service.Call, name string) (*compil
 	if err := checkRuleVisibility(w.Rules); err != nil {
 		return nil, err
 	}
+	if err := countAtMost(w.CustomResponseBodies, 50, "custom response bodies"); err != nil {
+		return nil, err
+	}
+	if err := countAtMost(w.TokenDomains, 10, "token domains"); err != nil {
+		return nil, err
+	}
 	doc := w.members()
 	doc["Name"], _ = json.Marshal(name)
 	return compileWebACL(tx, c, doc)
@@ -144,35 +150,19 @@ func checkRuleVisibility(rules json.RawMessage) error {
 }
 
 func createWebACL(ctx context.Context, c *service.Call, in *CreateWebACLInput) (*CreateWebACLOutput, error) {
-	if err := checkScope(c, in.Scope); err != nil {
-		return nil, err
-	}
-	if err := checkName(in.Name); err != nil {
-		return nil, err
-	}
-	if err := checkTags(in.Tags); err != nil {
-		return nil, err
-	}
-	e := &entity{Kind: kindWebACL, Name: in.Name, ID: newIDFor(&in.id), Scope: in.Scope, LockToken: newID(), Tags: in.Tags}
-	e.ARN = arnOf(c, in.Scope, kindWebACL, in.Name, e.ID)
-	if in.Description != nil {
-		e.Description = *in.Description
-	}
-	err := c.Deps.Store.Update(ctx, func(tx store.Tx) error {
-		if _, err := tx.Get(TableWebACLs, key(c.Account(), c.Region, in.Scope, in.Name)); err == nil {
-			return duplicateItem.New(msgDuplicate)
-		}
+	e := &entity{Kind: kindWebACL, Name: in.Name, ID: newIDFor(&in.id), Scope: in.Scope, Tags: in.Tags, Description: deref(in.Description)}
+	s, err := create(ctx, c, e, func(tx store.Tx) error {
 		comp, err := in.check(tx, c, in.Name)
 		if err != nil {
 			return err
 		}
 		e.Members, e.Capacity, e.Refs = in.members(), comp.capacity, comp.refs
-		return save(tx, c, e, true)
+		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	return &CreateWebACLOutput{Summary: e.summary()}, nil
+	return &CreateWebACLOutput{Summary: s}, nil
 }
 
 // GetWebACLInput is WAFV2's GetWebACL request: Name, Scope and Id, or ARN.
@@ -338,3 +328,19 @@ func referenced(tx store.Tx, c *service.Call, arn string) (bool, error) {
 var metricRE = regexp.MustCompile(`^[\w#:\.\-/]{1,255}$`)
 
 func isNotFound(err error) bool { return errors.Is(err, store.ErrNotFound) }
+
+// countAtMost applies a quota on the entries of a JSON object or array.
+func countAtMost(raw json.RawMessage, max int, what string) error {
+	var obj map[string]json.RawMessage
+	var arr []json.RawMessage
+	n := 0
+	if json.Unmarshal(raw, &obj) == nil {
+		n = len(obj)
+	} else if json.Unmarshal(raw, &arr) == nil {
+		n = len(arr)
+	}
+	if n > max {
+		return limitsExceeded.New("%s At most %d %s.", msgLimits, max, what)
+	}
+	return nil
+}
