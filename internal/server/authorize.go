@@ -33,6 +33,7 @@ func (s *Server) authorize(ctx context.Context, x *exchange) *awserr.Error {
 			return awserr.From(err)
 		}
 		rp = &resourceDoc{doc: doc, account: account}
+		x.resourceAccount = account
 	}
 	var extra []string
 	if x.op.ExtraActions != nil {

@@ -41,7 +41,9 @@ type exchange struct {
 	region    string
 	in, out   any
 	resource  string
-	mfa       bool // a valid MFA code of the caller came with the request
+	// resourceAccount owns the resource, when its resource policy said.
+	resourceAccount string
+	mfa             bool // a valid MFA code of the caller came with the request
 	// extraContext are condition keys an Identify hook established.
 	extraContext map[string]string
 	err          *awserr.Error

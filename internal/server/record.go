@@ -46,6 +46,13 @@ func (s *Server) record(x *exchange) error {
 	if r := lookupResource(x.resource); r != nil {
 		rec.LookupResources = []trail.Resource{*r}
 	}
+	if x.op != nil && x.op.DataEvent {
+		rec.EventCategory, rec.ManagementEvent = trail.EventCategoryData, false
+		rec.Resources = dataResources(x.resource, x.resourceAccount)
+		if x.resourceAccount != "" {
+			rec.RecipientAccountID = x.resourceAccount // the bucket owner's trail records it
+		}
+	}
 	if st := x.http.TLS; st != nil {
 		rec.TLSDetails = &trail.TLSDetails{TLSVersion: tlsVersion(st.Version), CipherSuite: tls.CipherSuiteName(st.CipherSuite), ClientProvidedHostHeader: x.http.Host}
 	}
@@ -108,6 +115,21 @@ func lookupResource(arn string) *trail.Resource {
 		return nil
 	}
 	return &trail.Resource{ResourceType: t, ResourceName: name[strings.LastIndexByte(name, '/')+1:]}
+}
+
+// dataResources is the resources element of an S3 data event: the object
+// (when the call names one) and its bucket with the owner's account.
+func dataResources(arn, account string) []trail.RecordResource {
+	rest, ok := strings.CutPrefix(arn, "arn:aws:s3:::")
+	if !ok {
+		return nil
+	}
+	bucket, _, hasKey := strings.Cut(rest, "/")
+	var out []trail.RecordResource
+	if hasKey {
+		out = append(out, trail.RecordResource{Type: "AWS::S3::Object", ARN: arn})
+	}
+	return append(out, trail.RecordResource{Type: "AWS::S3::Bucket", ARN: "arn:aws:s3:::" + bucket, AccountID: account})
 }
 
 func boolString(b bool) string {

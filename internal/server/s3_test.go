@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"crypto/md5"
 	"encoding/base64"
@@ -15,9 +16,13 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
+	cttypes "github.com/aws/aws-sdk-go-v2/service/cloudtrail/types"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
+
+	"github.com/moatdev/moat/internal/server"
 )
 
 func s3Client(ts *testServer, c aws.Credentials) *s3.Client {
@@ -468,5 +473,124 @@ func TestS3AWSCLI(t *testing.T) {
 	f.denied("BucketNotEmpty", "not empty", "moat-root", "s3api", "delete-bucket", "--bucket", "cli-bucket")
 	if out, errs, code := f.run("moat-root", "s3", "rb", "--force", "s3://cli-bucket"); code != 0 {
 		t.Fatalf("s3 rb --force: %d %s %s", code, out, errs)
+	}
+}
+
+// S3 object calls are CloudTrail data events: never in LookupEvents,
+// delivered only by trails whose selectors choose their bucket (basic
+// DataResources or advanced selectors), with the object and bucket as
+// resources, and without the object's bytes in the record.
+func TestS3DataEventsInCloudTrail(t *testing.T) {
+	trailDir := t.TempDir()
+	ts := start(t, func(c *server.Config) { c.TrailDir, c.TrailInterval = trailDir, 50*time.Millisecond })
+	ctx := context.Background()
+	c := s3Client(ts, ts.Root)
+	ct := cloudtrail.NewFromConfig(ts.config(ts.Root))
+	for _, b := range []string{"watched", "ignored"} {
+		if _, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(b)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for name, sel := range map[string]*cloudtrail.PutEventSelectorsInput{
+		"mgmt": nil,
+		"basic": {EventSelectors: []cttypes.EventSelector{{ReadWriteType: cttypes.ReadWriteTypeAll, IncludeManagementEvents: aws.Bool(false),
+			DataResources: []cttypes.DataResource{{Type: aws.String("AWS::S3::Object"), Values: []string{"arn:aws:s3:::watched/"}}}}}},
+		"advanced": {AdvancedEventSelectors: []cttypes.AdvancedEventSelector{{Name: aws.String("writes to watched"), FieldSelectors: []cttypes.AdvancedFieldSelector{
+			{Field: aws.String("eventCategory"), Equals: []string{"Data"}},
+			{Field: aws.String("resources.type"), Equals: []string{"AWS::S3::Object"}},
+			{Field: aws.String("readOnly"), Equals: []string{"false"}},
+			{Field: aws.String("resources.ARN"), StartsWith: []string{"arn:aws:s3:::watched/"}}}}}},
+	} {
+		if _, err := ct.CreateTrail(ctx, &cloudtrail.CreateTrailInput{Name: aws.String(name), S3BucketName: aws.String("audit-" + name)}); err != nil {
+			t.Fatal(err)
+		}
+		if sel != nil {
+			sel.TrailName = aws.String(name)
+			if _, err := ct.PutEventSelectors(ctx, sel); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := ct.StartLogging(ctx, &cloudtrail.StartLoggingInput{Name: aws.String(name)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, b := range []string{"watched", "ignored"} {
+		if _, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(b), Key: aws.String("secret.txt"), Body: strings.NewReader("do-not-log-me")}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(b), Key: aws.String("secret.txt")}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := c.PutBucketTagging(ctx, &s3.PutBucketTaggingInput{Bucket: aws.String("watched"),
+		Tagging: &s3types.Tagging{TagSet: []s3types.Tag{{Key: aws.String("team"), Value: aws.String("sec")}}}}); err != nil {
+		t.Fatal(err)
+	}
+	type rec struct {
+		EventName, EventCategory string
+		ManagementEvent          bool
+		Resources                []struct{ ARN, Type string }
+		RequestParameters        map[string]any
+	}
+	delivered := func(name string) (names string, recs []rec) {
+		_ = filepath.WalkDir(trailDir, func(p string, e os.DirEntry, err error) error {
+			if err != nil || e.IsDir() || !strings.HasSuffix(p, ".json.gz") || !strings.Contains(p, "/CloudTrail/") || !strings.Contains(p, "audit-"+name) {
+				return nil
+			}
+			f, err := os.Open(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer f.Close()
+			zr, err := gzip.NewReader(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var file struct{ Records []rec }
+			if err := json.NewDecoder(zr).Decode(&file); err != nil {
+				t.Fatal(err)
+			}
+			for _, r := range file.Records {
+				names += " " + r.EventName + " "
+				recs = append(recs, r)
+			}
+			return nil
+		})
+		return names, recs
+	}
+	waitFor(t, func() bool {
+		a, _ := delivered("advanced")
+		b, _ := delivered("basic")
+		m, _ := delivered("mgmt")
+		return strings.Contains(a, " PutObject ") && strings.Contains(b, " GetObject ") && strings.Contains(m, " PutBucketTagging ")
+	})
+	mgmt, _ := delivered("mgmt")
+	if strings.Contains(mgmt, "Object ") {
+		t.Errorf("a trail with default selectors delivered data events: %s", mgmt)
+	}
+	basic, recs := delivered("basic")
+	if strings.Count(basic, " PutObject ") != 1 || strings.Count(basic, " GetObject ") != 1 || strings.Contains(basic, "PutBucketTagging") || strings.Contains(basic, "CreateBucket") {
+		t.Errorf("basic data selector on watched/: %s", basic)
+	}
+	for _, r := range recs {
+		if r.EventCategory != "Data" || r.ManagementEvent || len(r.Resources) != 2 || !strings.HasPrefix(r.Resources[0].ARN, "arn:aws:s3:::watched/") {
+			t.Errorf("data event record: %+v", r)
+		}
+		if b, _ := json.Marshal(r.RequestParameters); strings.Contains(string(b), base64.StdEncoding.EncodeToString([]byte("do-not-log-me"))) || strings.Contains(string(b), "do-not-log-me") {
+			t.Errorf("object bytes in the record: %s", b)
+		}
+	}
+	adv, _ := delivered("advanced")
+	if strings.Count(adv, " PutObject ") != 1 || strings.Contains(adv, "GetObject") || strings.Contains(adv, "PutBucketTagging") {
+		t.Errorf("advanced selector (writes to watched/): %s", adv)
+	}
+	look, err := ct.LookupEvents(ctx, &cloudtrail.LookupEventsInput{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range look.Events {
+		if strings.HasSuffix(aws.ToString(e.EventName), "Object") {
+			t.Errorf("LookupEvents returned the data event %s", aws.ToString(e.EventName))
+		}
 	}
 }

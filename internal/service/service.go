@@ -40,6 +40,10 @@ type Operation struct {
 	Action string
 	// ReadOnly is CloudTrail's readOnly.
 	ReadOnly bool
+	// DataEvent operations are CloudTrail data events (S3 object-level
+	// calls): recorded with eventCategory Data and delivered only to trails
+	// whose event selectors select them.
+	DataEvent bool
 	// Unsigned operations are accepted without a signature, as AWS accepts
 	// AssumeRoleWithWebIdentity; they run as the anonymous principal.
 	Unsigned bool

@@ -23,6 +23,9 @@ const (
 	AttrResourceName = store.AttrResourceName
 	AttrEventSource  = "EventSource"
 	AttrAccessKeyID  = "AccessKeyId"
+	// AttrEventCategory is "Data" on data events (absent on management
+	// events); LookupEvents never returns data events, as CloudTrail.
+	AttrEventCategory = "EventCategory"
 )
 
 var lookupKeys = map[string]bool{
@@ -112,10 +115,24 @@ func Lookup(ctx context.Context, log store.EventLog, account string, in LookupIn
 		}
 		q.BeforeSeq = seq
 	}
-	q.Limit = limit + 1
-	evs, err := log.QueryEvents(ctx, q)
-	if err != nil {
-		return nil, fmt.Errorf("trail: lookup events: %w", err)
+	// Data events share the log but are not LookupEvents': read pages
+	// until limit+1 management events are found or the log runs out.
+	var evs []store.Event
+	for {
+		q.Limit = limit + 1
+		batch, err := log.QueryEvents(ctx, q)
+		if err != nil {
+			return nil, fmt.Errorf("trail: lookup events: %w", err)
+		}
+		for _, ev := range batch {
+			if ev.Attrs[AttrEventCategory] != EventCategoryData {
+				evs = append(evs, ev)
+			}
+		}
+		if len(batch) < q.Limit || len(evs) > limit {
+			break
+		}
+		q.BeforeSeq = batch[len(batch)-1].Seq
 	}
 	if len(evs) > limit {
 		evs = evs[:limit]

@@ -2,6 +2,8 @@ package trail
 
 import (
 	"context"
+	"encoding/json"
+	"strconv"
 	"strings"
 	"time"
 
@@ -117,13 +119,19 @@ func (t *Trail) Selects(ev *store.Event, member func(account string) bool) bool 
 	if ev.Region != t.HomeRegion && !t.IsMultiRegionTrail {
 		return false
 	}
+	readOnly := ev.Attrs[AttrReadOnly] == "true"
+	if len(t.AdvancedEventSelectors) > 0 {
+		return t.selectsAdvanced(ev, readOnly)
+	}
+	if ev.Attrs[AttrEventCategory] == EventCategoryData {
+		return t.selectsData(ev, readOnly)
+	}
 	if len(t.EventSelectors) == 0 {
 		return true // the default: all management events
 	}
-	readOnly := ev.Attrs[AttrReadOnly] == "true"
 	for _, s := range t.EventSelectors {
 		if s.IncludeManagementEvents != nil && !*s.IncludeManagementEvents {
-			continue // moat records management events only (data events come with S3)
+			continue
 		}
 		excluded := false
 		for _, x := range s.ExcludeManagementEventSources {
@@ -146,6 +154,133 @@ func (t *Trail) Selects(ev *store.Event, member func(account string) bool) bool 
 		default:
 			return true
 		}
+	}
+	return false
+}
+
+// readWrite reports whether a selector's ReadWriteType takes the event.
+func readWrite(rw string, readOnly bool) bool {
+	switch rw {
+	case "ReadOnly":
+		return readOnly
+	case "WriteOnly":
+		return !readOnly
+	}
+	return true
+}
+
+// selectsData applies basic event selectors to a data event: a
+// DataResources entry of type AWS::S3::Object whose value is "arn:aws:s3"
+// (every bucket, also "arn:aws:s3:::") or a prefix of the object's ARN
+// ("arn:aws:s3:::bucket/" for one bucket); bucket-level data events
+// (ListObjects) match the bucket's values.
+func (t *Trail) selectsData(ev *store.Event, readOnly bool) bool {
+	for _, s := range t.EventSelectors {
+		if !readWrite(s.ReadWriteType, readOnly) {
+			continue
+		}
+		for _, d := range s.DataResources {
+			if d.Type != "AWS::S3::Object" {
+				continue
+			}
+			for _, v := range d.Values {
+				for _, r := range ev.Resources {
+					switch {
+					case v == "arn:aws:s3" || v == "arn:aws:s3:::":
+						return true
+					case r.Type == "AWS::S3::Object" && strings.HasPrefix(r.Name, v):
+						return true
+					case r.Type == "AWS::S3::Bucket" && r.Name+"/" == v:
+						return true
+					}
+				}
+			}
+		}
+	}
+	return false
+}
+
+// advancedSelector is one of CloudTrail's advanced event selectors.
+type advancedSelector struct {
+	Name           string
+	FieldSelectors []struct {
+		Field                                                               string
+		Equals, StartsWith, EndsWith, NotEquals, NotStartsWith, NotEndsWith []string
+	}
+}
+
+// selectsAdvanced applies advanced event selectors: an event is delivered
+// when every field selector of one of them matches. Fields moat reads:
+// eventCategory, eventSource, eventName, readOnly, resources.type and
+// resources.ARN; other fields never match (moat does not record them).
+func (t *Trail) selectsAdvanced(ev *store.Event, readOnly bool) bool {
+	var sels []advancedSelector
+	if err := json.Unmarshal(t.AdvancedEventSelectors, &sels); err != nil {
+		return false
+	}
+	category := EventCategoryManagement
+	if ev.Attrs[AttrEventCategory] == EventCategoryData {
+		category = EventCategoryData
+	}
+	values := func(field string) []string {
+		switch field {
+		case "eventCategory":
+			return []string{category}
+		case "eventSource":
+			return []string{ev.Attrs[AttrEventSource]}
+		case "eventName":
+			return []string{ev.Attrs[AttrEventName]}
+		case "readOnly":
+			return []string{strconv.FormatBool(readOnly)}
+		case "resources.type", "resources.ARN":
+			var out []string
+			for _, r := range ev.Resources {
+				if field == "resources.type" {
+					out = append(out, r.Type)
+				} else {
+					out = append(out, r.Name)
+				}
+			}
+			return out
+		}
+		return nil
+	}
+	for _, sel := range sels {
+		all := true
+		for _, f := range sel.FieldSelectors {
+			if !fieldMatches(values(f.Field), f.Equals, f.StartsWith, f.EndsWith, f.NotEquals, f.NotStartsWith, f.NotEndsWith) {
+				all = false
+				break
+			}
+		}
+		if all {
+			return true
+		}
+	}
+	return false
+}
+
+// fieldMatches: some value matches every positive condition given and
+// none of the negative ones.
+func fieldMatches(vals, eq, starts, ends, neq, nstarts, nends []string) bool {
+	in := func(v string, list []string, f func(string, string) bool) bool {
+		for _, x := range list {
+			if f(v, x) {
+				return true
+			}
+		}
+		return false
+	}
+	equal := func(a, b string) bool { return a == b }
+	for _, v := range vals {
+		if len(eq) > 0 && !in(v, eq, equal) || len(starts) > 0 && !in(v, starts, strings.HasPrefix) ||
+			len(ends) > 0 && !in(v, ends, strings.HasSuffix) {
+			continue
+		}
+		if in(v, neq, equal) || in(v, nstarts, strings.HasPrefix) || in(v, nends, strings.HasSuffix) {
+			continue
+		}
+		return true
 	}
 	return false
 }

@@ -235,6 +235,9 @@ func (w *Writer) event(rec *Record) (store.Event, error) {
 			AttrReadOnly:    strconv.FormatBool(rec.ReadOnly),
 		},
 	}
+	if rec.EventCategory == EventCategoryData {
+		ev.Attrs[AttrEventCategory] = EventCategoryData
+	}
 	if u := rec.lookupUsername(); u != "" {
 		ev.Attrs[AttrUsername] = u
 	}

@@ -125,7 +125,7 @@ type UploadPartInput struct {
 	PartNumber int     `aws:"partNumber,location=querystring"`
 	UploadID   string  `aws:"uploadId,location=querystring"`
 	ContentMD5 *string `aws:"Content-MD5,location=header"`
-	Body       []byte  `aws:"Body,location=payload"`
+	Body       []byte  `aws:"Body,location=payload,sensitive"`
 }
 
 // UploadPartOutput is S3's UploadPart response.

@@ -114,7 +114,7 @@ func etagOf(data []byte) string {
 type PutObjectInput struct {
 	ObjectInput
 	WriteHeaders
-	Body               []byte            `aws:"Body,location=payload"`
+	Body               []byte            `aws:"Body,location=payload,sensitive"`
 	ContentType        *string           `aws:"Content-Type,location=header"`
 	ContentMD5         *string           `aws:"Content-MD5,location=header"`
 	ContentEncoding    *string           `aws:"Content-Encoding,location=header"`
@@ -318,7 +318,7 @@ type GetObjectInput struct {
 // GetObjectOutput is S3's GetObject (and HeadObject) response.
 type GetObjectOutput struct {
 	Status               int               `aws:",location=statuscode"`
-	Body                 []byte            `aws:"Body,location=payload"`
+	Body                 []byte            `aws:"Body,location=payload,sensitive"`
 	ContentLength        int64             `aws:"Content-Length,location=header"`
 	ContentType          string            `aws:"Content-Type,location=header"`
 	ContentRange         string            `aws:"Content-Range,location=header,omitempty"`

@@ -50,6 +50,15 @@ func on[In any, Out any, P interface {
 
 func read[In any]() service.OpOption[In] { return service.ReadOnly[In]() }
 
+// dataEvents are the operations CloudTrail records as S3 data events
+// (object-level calls and object listings); the rest are management events.
+var dataEvents = map[string]bool{
+	"ListObjectsV2": true, "ListObjects": true, "ListMultipartUploads": true,
+	"PutObject": true, "CopyObject": true, "GetObject": true, "HeadObject": true, "DeleteObject": true, "DeleteObjects": true,
+	"PutObjectTagging": true, "GetObjectTagging": true, "DeleteObjectTagging": true,
+	"CreateMultipartUpload": true, "UploadPart": true, "CompleteMultipartUpload": true, "AbortMultipartUpload": true, "ListParts": true,
+}
+
 func (s *s3) ops() []*service.Operation {
 	return []*service.Operation{
 		service.Op("ListBuckets", "s3:ListAllMyBuckets", listBuckets, read[ListBucketsInput]()),

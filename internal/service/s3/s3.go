@@ -113,6 +113,7 @@ func New(dataDir string) *service.Service {
 		// S3 takes anonymous requests everywhere; what they may do is the
 		// bucket policy's to say.
 		o.Unsigned = true
+		o.DataEvent = dataEvents[o.Name]
 	}
 	return &service.Service{
 		Meta:        protocol.Service{Name: "s3", Protocol: "rest-xml", XMLNamespace: Namespace, APIVersion: "2006-03-01"},
