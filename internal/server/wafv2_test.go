@@ -434,6 +434,10 @@ func TestWAFv2AssociationsLoggingTags(t *testing.T) {
 		aws.ToString(lc.LoggingConfiguration.RedactedFields[0].SingleHeader.Name) != "authorization" {
 		t.Fatalf("GetLoggingConfiguration: %+v %v", lc, err)
 	}
+	all, err := c.ListLoggingConfigurations(ctx, &wafv2.ListLoggingConfigurationsInput{Scope: waftypes.ScopeRegional})
+	if err != nil || len(all.LoggingConfigurations) != 1 || aws.ToString(all.LoggingConfigurations[0].ResourceArn) != aws.ToString(acl.ARN) {
+		t.Fatalf("ListLoggingConfigurations: %+v %v", all, err)
+	}
 	if _, err := c.DeleteLoggingConfiguration(ctx, &wafv2.DeleteLoggingConfigurationInput{ResourceArn: acl.ARN}); err != nil {
 		t.Fatal(err)
 	}
@@ -567,5 +571,31 @@ func TestWAFv2CLI(t *testing.T) {
 	b, _ := json.Marshal(back["WebACL"])
 	if !strings.Contains(string(b), `"SearchString":"L2FkbWlu"`) || !strings.Contains(string(b), `"Capacity":2`) {
 		t.Fatalf("get-web-acl: %s", b)
+	}
+}
+
+// BenchmarkWAFv2GetWebACL: the call `moat waf proxy --web-acl-arn` polls,
+// for a web ACL with a managed group, an IP set reference and a rate rule,
+// through the SDK over loopback.
+func BenchmarkWAFv2GetWebACL(b *testing.B) {
+	ts := startBench(b)
+	ctx := context.Background()
+	c := wafv2.NewFromConfig(ts.config(ts.Root))
+	ips, err := c.CreateIPSet(ctx, &wafv2.CreateIPSetInput{Name: aws.String("blocked"), Scope: waftypes.ScopeRegional,
+		IPAddressVersion: waftypes.IPAddressVersionIpv4, Addresses: []string{"192.0.2.0/24"}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	acl, err := c.CreateWebACL(ctx, &wafv2.CreateWebACLInput{Name: aws.String("app"), Scope: waftypes.ScopeRegional,
+		DefaultAction: &waftypes.DefaultAction{Allow: &waftypes.AllowAction{}}, Rules: wafRules(aws.ToString(ips.Summary.ARN)), VisibilityConfig: wafVis("app")})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := c.GetWebACL(ctx, &wafv2.GetWebACLInput{ARN: acl.Summary.ARN}); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

@@ -32,6 +32,7 @@ func associationOps() []*service.Operation {
 			})),
 		service.Op("GetLoggingConfiguration", "wafv2:GetLoggingConfiguration", getLogging, service.ReadOnly[ResourceArnInput](), service.Resource(byResource)),
 		service.Op("DeleteLoggingConfiguration", "wafv2:DeleteLoggingConfiguration", deleteLogging, service.Resource(byResource)),
+		service.Op("ListLoggingConfigurations", "wafv2:ListLoggingConfigurations", listLogging, service.ReadOnly[ListInput]()),
 		service.Op("TagResource", "wafv2:TagResource", tagResource,
 			service.Resource(func(_ context.Context, _ *service.Call, in *TagResourceInput) (string, error) {
 				return in.ResourceARN, nil
@@ -307,6 +308,51 @@ func deleteLogging(ctx context.Context, c *service.Call, in *ResourceArnInput) (
 		return nil, err
 	}
 	return &struct{}{}, nil
+}
+
+// ListLoggingConfigurationsOutput is WAFV2's ListLoggingConfigurations response.
+type ListLoggingConfigurationsOutput struct {
+	LoggingConfigurations []*LoggingConfiguration
+	NextMarker            *string
+}
+
+// listLogging pages through the logging configurations of the scope's web
+// ACLs, in ARN order.
+func listLogging(ctx context.Context, c *service.Call, in *ListInput) (*ListLoggingConfigurationsOutput, error) {
+	if err := checkScope(c, in.Scope); err != nil {
+		return nil, err
+	}
+	limit := 100
+	if in.Limit != nil && *in.Limit > 0 && *in.Limit < 100 {
+		limit = int(*in.Limit)
+	}
+	prefix := loggingKey(c, "")
+	after := ""
+	if in.NextMarker != nil {
+		after = prefix + *in.NextMarker
+	}
+	out := &ListLoggingConfigurationsOutput{LoggingConfigurations: []*LoggingConfiguration{}}
+	err := c.Deps.Store.View(ctx, func(tx store.Tx) error {
+		return tx.Scan(TableLogging, prefix, after, 0, func(k string, v []byte) error {
+			if p, ok := parseARN(strings.TrimPrefix(k, prefix)); !ok || p.Scope != in.Scope {
+				return nil
+			}
+			if len(out.LoggingConfigurations) == limit {
+				if out.NextMarker == nil {
+					m := out.LoggingConfigurations[limit-1].ResourceArn
+					out.NextMarker = &m
+				}
+				return nil
+			}
+			var lc LoggingConfiguration
+			if err := json.Unmarshal(v, &lc); err != nil {
+				return err
+			}
+			out.LoggingConfigurations = append(out.LoggingConfigurations, &lc)
+			return nil
+		})
+	})
+	return out, err
 }
 
 // TagResourceInput is WAFV2's TagResource request.

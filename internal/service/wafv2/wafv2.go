@@ -10,7 +10,8 @@
 //     (package waf/managed);
 //   - AssociateWebACL, DisassociateWebACL, GetWebACLForResource,
 //     ListResourcesForWebACL; PutLoggingConfiguration,
-//     GetLoggingConfiguration, DeleteLoggingConfiguration; TagResource,
+//     GetLoggingConfiguration, DeleteLoggingConfiguration,
+//     ListLoggingConfigurations; TagResource,
 //     UntagResource, ListTagsForResource.
 //
 // Every web ACL and rule group is parsed and compiled by the engine on each
