@@ -399,6 +399,8 @@ func TestWAFv2AssociationsLoggingTags(t *testing.T) {
 	}
 	_, err = c.AssociateWebACL(ctx, &wafv2.AssociateWebACLInput{WebACLArn: acl.ARN, ResourceArn: aws.String("arn:aws:s3:::bucket")})
 	invalidParam(t, err, waftypes.ParameterExceptionFieldResourceArn, "arn:aws:s3:::bucket")
+	_, err = c.AssociateWebACL(ctx, &wafv2.AssociateWebACLInput{WebACLArn: acl.ARN, ResourceArn: aws.String(strings.Replace(alb, "us-east-1", "eu-west-1", 1))})
+	invalidParam(t, err, waftypes.ParameterExceptionFieldResourceArn, "eu-west-1")
 	on, err := c.GetWebACLForResource(ctx, &wafv2.GetWebACLForResourceInput{ResourceArn: aws.String(alb)})
 	if err != nil || on.WebACL == nil || aws.ToString(on.WebACL.ARN) != aws.ToString(acl.ARN) {
 		t.Fatalf("GetWebACLForResource: %+v %v", on, err)

@@ -108,7 +108,8 @@ type AssociateWebACLInput struct {
 
 func associateWebACL(ctx context.Context, c *service.Call, in *AssociateWebACLInput) (*struct{}, error) {
 	typ := resourceType(in.ResourceArn)
-	if typ == "" {
+	if parts := strings.SplitN(in.ResourceArn, ":", 5); typ == "" || len(parts) < 4 || parts[3] != c.Region {
+		// A regional web ACL protects resources of its own Region only.
 		return nil, invalid("The parameter contains formatting that is not valid.", "RESOURCE_ARN", in.ResourceArn)
 	}
 	err := c.Deps.Store.Update(ctx, func(tx store.Tx) error {
