@@ -1,0 +1,96 @@
+package s3
+
+import (
+	"strconv"
+	"testing"
+)
+
+// The S3 request parts moat parses by hand: Range, x-amz-copy-source and
+// x-amz-tagging never panic, and a satisfiable range stays inside the
+// object.
+func FuzzRequestHeaders(f *testing.F) {
+	for _, s := range []string{"bytes=0-9", "bytes=-5", "bytes=7-", "bytes=5-1", "bytes=a-b", "bytes=0-0,2-3", "items=0-1", "",
+		"bucket/key", "/bucket/a%20b?versionId=1", "bucket", "b/%zz", "k=v&k2=v2", "k=v&k=v", "%", "a=" + string(make([]byte, 300))} {
+		f.Add(s, int64(10))
+	}
+	f.Fuzz(func(t *testing.T, h string, size int64) {
+		if size < 0 || size > 1<<40 {
+			return
+		}
+		from, to, ok := parseRange(h, size)
+		if ok && size > 0 && (from < 0 || to >= size || from > to) {
+			t.Fatalf("parseRange(%q, %d) = %d-%d", h, size, from, to)
+		}
+		if b, k, err := copySource(h); err == nil && (b == "" || k == "") {
+			t.Fatalf("copySource(%q) = %q %q", h, b, k)
+		}
+		tags, err := parseTagging(&h)
+		if err == nil && len(tags) > 10 {
+			t.Fatalf("parseTagging(%q): %d tags", h, len(tags))
+		}
+		_ = validBucketName(h)
+		_ = isPublicPolicy(h)
+		_ = validBucketPolicy("b", h)
+	})
+}
+
+func TestParseRange(t *testing.T) {
+	for _, c := range []struct {
+		h        string
+		from, to int64
+		ok       bool
+	}{
+		{"bytes=0-9", 0, 9, true}, {"bytes=2-", 2, 9, true}, {"bytes=-3", 7, 9, true}, {"bytes=-30", 0, 9, true},
+		{"bytes=5-100", 5, 9, true}, {"bytes=10-", 0, 0, false}, {"bytes=-0", 0, 0, false},
+		{"bytes=4-2", 0, 9, true}, {"garbage", 0, 9, true}, {"bytes=0-1,3-4", 0, 9, true},
+	} {
+		from, to, ok := parseRange(c.h, 10)
+		if from != c.from || to != c.to || ok != c.ok {
+			t.Errorf("parseRange(%q) = %d-%d %v, want %d-%d %v", c.h, from, to, ok, c.from, c.to, c.ok)
+		}
+	}
+}
+
+// AWS's meaning of "public" for bucket policies.
+func TestIsPublicPolicy(t *testing.T) {
+	stmt := func(principal, action, cond string) string {
+		s := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":` + principal + `,"Action":"` + action + `","Resource":"arn:aws:s3:::b/*"`
+		if cond != "" {
+			s += `,"Condition":` + cond
+		}
+		return s + `}]}`
+	}
+	for i, c := range []struct {
+		doc    string
+		public bool
+	}{
+		{stmt(`"*"`, "s3:GetObject", ""), true},
+		{stmt(`{"AWS":"*"}`, "s3:*", ""), true},
+		{stmt(`{"AWS":"arn:aws:iam::111122223333:root"}`, "s3:GetObject", ""), false},
+		{stmt(`{"Service":"cloudtrail.amazonaws.com"}`, "s3:PutObject", ""), false},
+		{stmt(`"*"`, "s3:GetObject", `{"StringEquals":{"aws:SourceVpce":"vpce-1"}}`), false},
+		{stmt(`"*"`, "s3:GetObject", `{"StringLike":{"aws:SourceVpce":"vpce-*"}}`), true},
+		{stmt(`"*"`, "s3:GetObject", `{"IpAddress":{"aws:SourceIp":"203.0.113.0/24"}}`), false},
+		{stmt(`"*"`, "s3:GetObject", `{"IpAddress":{"aws:SourceIp":"0.0.0.0/1"}}`), true},
+		{stmt(`"*"`, "s3:GetObject", `{"NotIpAddress":{"aws:SourceIp":"203.0.113.0/24"}}`), true},
+		{stmt(`"*"`, "s3:GetObject", `{"StringEquals":{"aws:SourceAccount":"111122223333"}}`), false},
+		{stmt(`"*"`, "s3:GetObject", `{"Bool":{"aws:SecureTransport":"true"}}`), true},
+		{stmt(`"*"`, "s3:CreateBucket", ""), false},
+		{strconv.Quote("not json"), false},
+	} {
+		if got := isPublicPolicy(c.doc); got != c.public {
+			t.Errorf("%d: isPublicPolicy = %v, want %v\n%s", i, got, c.public, c.doc)
+		}
+	}
+}
+
+func TestValidBucketName(t *testing.T) {
+	for name, ok := range map[string]bool{
+		"my-bucket": true, "a.b.c": true, "ab": false, "Upper": false, "-start": false, "end-": false, "a..b": false,
+		"192.168.1.1": false, "xn--bucket": false, "bucket-s3alias": false, "under_score": false,
+	} {
+		if err := validBucketName(name); (err == nil) != ok {
+			t.Errorf("validBucketName(%q) = %v, want ok=%v", name, err, ok)
+		}
+	}
+}
