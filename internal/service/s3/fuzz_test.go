@@ -1,7 +1,6 @@
 package s3
 
 import (
-	"strconv"
 	"testing"
 )
 
@@ -47,39 +46,6 @@ func TestParseRange(t *testing.T) {
 		from, to, ok := parseRange(c.h, 10)
 		if from != c.from || to != c.to || ok != c.ok {
 			t.Errorf("parseRange(%q) = %d-%d %v, want %d-%d %v", c.h, from, to, ok, c.from, c.to, c.ok)
-		}
-	}
-}
-
-// AWS's meaning of "public" for bucket policies.
-func TestIsPublicPolicy(t *testing.T) {
-	stmt := func(principal, action, cond string) string {
-		s := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":` + principal + `,"Action":"` + action + `","Resource":"arn:aws:s3:::b/*"`
-		if cond != "" {
-			s += `,"Condition":` + cond
-		}
-		return s + `}]}`
-	}
-	for i, c := range []struct {
-		doc    string
-		public bool
-	}{
-		{stmt(`"*"`, "s3:GetObject", ""), true},
-		{stmt(`{"AWS":"*"}`, "s3:*", ""), true},
-		{stmt(`{"AWS":"arn:aws:iam::111122223333:root"}`, "s3:GetObject", ""), false},
-		{stmt(`{"Service":"cloudtrail.amazonaws.com"}`, "s3:PutObject", ""), false},
-		{stmt(`"*"`, "s3:GetObject", `{"StringEquals":{"aws:SourceVpce":"vpce-1"}}`), false},
-		{stmt(`"*"`, "s3:GetObject", `{"StringLike":{"aws:SourceVpce":"vpce-*"}}`), true},
-		{stmt(`"*"`, "s3:GetObject", `{"IpAddress":{"aws:SourceIp":"203.0.113.0/24"}}`), false},
-		{stmt(`"*"`, "s3:GetObject", `{"IpAddress":{"aws:SourceIp":"0.0.0.0/1"}}`), true},
-		{stmt(`"*"`, "s3:GetObject", `{"NotIpAddress":{"aws:SourceIp":"203.0.113.0/24"}}`), true},
-		{stmt(`"*"`, "s3:GetObject", `{"StringEquals":{"aws:SourceAccount":"111122223333"}}`), false},
-		{stmt(`"*"`, "s3:GetObject", `{"Bool":{"aws:SecureTransport":"true"}}`), true},
-		{stmt(`"*"`, "s3:CreateBucket", ""), false},
-		{strconv.Quote("not json"), false},
-	} {
-		if got := isPublicPolicy(c.doc); got != c.public {
-			t.Errorf("%d: isPublicPolicy = %v, want %v\n%s", i, got, c.public, c.doc)
 		}
 	}
 }

@@ -112,7 +112,9 @@ func WalkObjects(ctx context.Context, st store.Store, bucketName, prefix string,
 type Reader struct{ s *s3 }
 
 // NewReader returns a reader of the objects kept under dataDir.
-func NewReader(dataDir string) *Reader { return &Reader{s: &s3{blobs: filepath.Join(dataDir, "s3", "blobs")}} }
+func NewReader(dataDir string) *Reader {
+	return &Reader{s: &s3{blobs: filepath.Join(dataDir, "s3", "blobs")}}
+}
 
 // Read returns the bytes of an object WalkObjects gave. An object deleted
 // since is an error wrapping fs.ErrNotExist.
