@@ -77,14 +77,6 @@ func (st *state) aclOf(subnetID string) string {
 	return def
 }
 
-// aclAssoc returns (making it when needed) a subnet's ACL association ID.
-func (st *state) aclAssoc(subnetID string) string {
-	if st.AclAssoc[subnetID] == "" {
-		st.AclAssoc[subnetID] = newID("aclassoc")
-	}
-	return st.AclAssoc[subnetID]
-}
-
 func (st *state) aclOut(a *vpc.NetworkACL) NetworkAcl {
 	out := NetworkAcl{NetworkAclID: a.NetworkAclId, VpcID: a.VpcId, OwnerID: a.OwnerId, IsDefault: a.IsDefault,
 		Entries: []NetworkAclEntry{}, Associations: []NetworkAclAssociation{}, Tags: st.tagSet(a.NetworkAclId)}
@@ -114,7 +106,7 @@ func (st *state) aclOut(a *vpc.NetworkACL) NetworkAcl {
 	subnets, _ := sortedIDs(st.Net.Subnets, nil, nil)
 	for _, s := range subnets {
 		if st.aclOf(s) == a.NetworkAclId {
-			out.Associations = append(out.Associations, NetworkAclAssociation{NetworkAclAssociationID: st.aclAssoc(s),
+			out.Associations = append(out.Associations, NetworkAclAssociation{NetworkAclAssociationID: st.AclAssoc[s],
 				NetworkAclID: a.NetworkAclId, SubnetID: s})
 		}
 	}

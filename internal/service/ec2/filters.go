@@ -98,12 +98,12 @@ func glob(pattern, s string) bool {
 	star, mark := -1, 0
 	for t < len(s) {
 		switch {
-		case p < len(pattern) && (pattern[p] == '?' || pattern[p] == s[t]):
-			p++
-			t++
 		case p < len(pattern) && pattern[p] == '*':
 			star, mark = p, t
 			p++
+		case p < len(pattern) && (pattern[p] == '?' || pattern[p] == s[t]):
+			p++
+			t++
 		case star >= 0:
 			p = star + 1
 			mark++

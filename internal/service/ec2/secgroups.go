@@ -342,13 +342,13 @@ func describeSecurityGroups(ctx context.Context, c *service.Call, in *DescribeSe
 		if err != nil {
 			return err
 		}
+		if len(in.GroupNames) > 0 && len(in.GroupIDs) == 0 {
+			ids = nil
+		}
 		for _, name := range in.GroupNames {
 			id, err := st.groupID(nil, &name)
 			if err != nil {
 				return err
-			}
-			if len(in.GroupIDs) == 0 {
-				ids = nil
 			}
 			ids = append(ids, id)
 		}

@@ -196,7 +196,7 @@ func (st *state) rtbOut(rt *vpc.RouteTable) RouteTable {
 	out := RouteTable{RouteTableID: rt.RouteTableId, VpcID: rt.VpcId, OwnerID: rt.OwnerId, Associations: []RouteTableAssociation{},
 		PropagatingVgws: []string{}, Routes: []Route{}, Tags: st.tagSet(rt.RouteTableId)}
 	if rt.Main {
-		out.Associations = append(out.Associations, RouteTableAssociation{Main: true, RouteTableAssociationID: st.mainAssoc(rt.RouteTableId),
+		out.Associations = append(out.Associations, RouteTableAssociation{Main: true, RouteTableAssociationID: st.MainAssoc[rt.RouteTableId],
 			RouteTableID: rt.RouteTableId, AssociationState: State{"associated"}})
 	}
 	for _, s := range rt.SubnetIds {
@@ -211,14 +211,6 @@ func (st *state) rtbOut(rt *vpc.RouteTable) RouteTable {
 		out.Routes = append(out.Routes, routeOut(&rt.Routes[i]))
 	}
 	return out
-}
-
-// mainAssoc returns (making it when needed) the main association ID of rt.
-func (st *state) mainAssoc(rtbID string) string {
-	if st.MainAssoc[rtbID] == "" {
-		st.MainAssoc[rtbID] = newID("rtbassoc")
-	}
-	return st.MainAssoc[rtbID]
 }
 
 // sortedIDs returns the keys of m in order, or ids (checked with notFound)
@@ -292,7 +284,7 @@ func createVpc(ctx context.Context, c *service.Call, in *CreateVpcInput) (*Creat
 		if t := in.InstanceTenancy; t != nil && *t != "default" {
 			st.Tenancy[v.VpcId] = *t
 		}
-		st.mainAssoc(v.MainRouteTableId)
+		st.MainAssoc[v.MainRouteTableId] = newID("rtbassoc")
 		out.Vpc = st.vpcOut(v)
 		return nil
 	})
