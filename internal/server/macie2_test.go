@@ -1,6 +1,8 @@
 package server_test
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
 	"strings"
 	"testing"
@@ -9,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/macie2"
 	m2types "github.com/aws/aws-sdk-go-v2/service/macie2/types"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 )
 
 // macieUser creates an IAM user with an inline policy (none when policy is
@@ -199,5 +202,312 @@ func TestMacieCustomDataIdentifiers(t *testing.T) {
 	}
 	if b, _ := mc.BatchGetCustomDataIdentifiers(ctx, &macie2.BatchGetCustomDataIdentifiersInput{Ids: []string{id}}); len(b.CustomDataIdentifiers) != 1 || !aws.ToBool(b.CustomDataIdentifiers[0].Deleted) {
 		t.Fatalf("BatchGet after delete: %+v", b)
+	}
+}
+
+// macieFinding is the part of a finding the tests read.
+type macieFinding = m2types.Finding
+
+// putObjects creates a bucket and puts objects into it (tags as a query
+// string "k=v").
+func putObjects(t *testing.T, s3c *s3.Client, bucket string, objects map[string]string, tags map[string]string) {
+	t.Helper()
+	ctx := context.Background()
+	if _, err := s3c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(bucket)}); err != nil {
+		t.Fatal(err)
+	}
+	for k, body := range objects {
+		in := &s3.PutObjectInput{Bucket: aws.String(bucket), Key: aws.String(k), Body: strings.NewReader(body)}
+		if tg := tags[k]; tg != "" {
+			in.Tagging = aws.String(tg)
+		}
+		if _, err := s3c.PutObject(ctx, in); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func gzipped(t *testing.T, s string) string {
+	t.Helper()
+	var b bytes.Buffer
+	w := gzip.NewWriter(&b)
+	_, _ = w.Write([]byte(s))
+	_ = w.Close()
+	return b.String()
+}
+
+// jobFindings returns a job's findings by object key.
+func jobFindings(t *testing.T, mc *macie2.Client, jobID string) map[string]macieFinding {
+	t.Helper()
+	ctx := context.Background()
+	l, err := mc.ListFindings(ctx, &macie2.ListFindingsInput{FindingCriteria: &m2types.FindingCriteria{Criterion: map[string]m2types.CriterionAdditionalProperties{
+		"classificationDetails.jobId": {Eq: []string{jobID}}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]macieFinding{}
+	if len(l.FindingIds) == 0 {
+		return out
+	}
+	g, err := mc.GetFindings(ctx, &macie2.GetFindingsInput{FindingIds: l.FindingIds})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range g.Findings {
+		out[aws.ToString(f.ResourcesAffected.S3Object.Key)] = f
+	}
+	return out
+}
+
+const macieSecret = "Zx9Kq2Lm8Np4Rs6Tu1Vw3Yb5Cd7Ef0GhIjKlMnOp"
+
+// A ONE_TIME job over a bucket with planted positives and decoys: one
+// finding per object with sensitive data, in Macie's shape, with exact
+// locations (lines and columns in text, even inside gzip; cells in CSV);
+// decoys (a Luhn failure, an issuer test number, the AWS documentation key)
+// raise nothing; scoping by tag and size; the job's statistics.
+func TestMacieClassificationJob(t *testing.T) {
+	ts := start(t)
+	ctx := context.Background()
+	mc := macie2.NewFromConfig(ts.config(ts.Root))
+	s3c := s3.NewFromConfig(ts.config(ts.Root), func(o *s3.Options) { o.UsePathStyle = true })
+	if _, err := mc.EnableMacie(ctx, &macie2.EnableMacieInput{}); err != nil {
+		t.Fatal(err)
+	}
+	cards := "hello\ncard: 4532015112830366 ok\ncard: 4532015112830367 luhn fails\ncard: 4111111111111111 test number\n"
+	putObjects(t, s3c, "records", map[string]string{
+		"notes/cards.txt":      cards,
+		"creds/aws.ini":        "[default]\naws_secret_access_key = " + macieSecret + "\n[docs]\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n",
+		"export/customers.csv": "name,card_number\nKim,4532015112830366\nLee,4532015112830367\n",
+		"decoys.txt":           "card: 4532015112830367\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\nversion 1.2.3.4 build 4532015112830367\n",
+		"archive/cards.txt.gz": gzipped(t, cards),
+		"tagged/hidden.txt":    "card: 4532015112830366\n",
+		"big/large-export.txt": "card: 4532015112830366\n" + strings.Repeat("x", 4096),
+	}, map[string]string{"tagged/hidden.txt": "classification=skip"})
+
+	def := &m2types.S3JobDefinition{
+		BucketDefinitions: []m2types.S3BucketDefinitionForJob{{AccountId: aws.String(ts.Account), Buckets: []string{"records"}}},
+		Scoping: &m2types.Scoping{
+			Includes: &m2types.JobScopingBlock{And: []m2types.JobScopeTerm{{SimpleScopeTerm: &m2types.SimpleScopeTerm{
+				Key: m2types.ScopeFilterKeyObjectSize, Comparator: m2types.JobComparatorLt, Values: []string{"4000"}}}}},
+			Excludes: &m2types.JobScopingBlock{And: []m2types.JobScopeTerm{{TagScopeTerm: &m2types.TagScopeTerm{
+				Key: aws.String("TAG"), Comparator: m2types.JobComparatorEq, Target: m2types.TagTargetS3Object,
+				TagValues: []m2types.TagValuePair{{Key: aws.String("classification"), Value: aws.String("skip")}}}}}},
+		},
+	}
+	// Bad requests write nothing.
+	_, err := mc.CreateClassificationJob(ctx, &macie2.CreateClassificationJobInput{Name: aws.String("bad"), JobType: m2types.JobTypeOneTime,
+		S3JobDefinition: def, SamplingPercentage: aws.Int32(0), ClientToken: aws.String("t0")})
+	apiError(t, err, "ValidationException")
+	_, err = mc.CreateClassificationJob(ctx, &macie2.CreateClassificationJobInput{Name: aws.String("bad"), JobType: m2types.JobTypeOneTime,
+		S3JobDefinition: def, ManagedDataIdentifierSelector: m2types.ManagedDataIdentifierSelectorInclude, ClientToken: aws.String("t0")})
+	apiError(t, err, "ValidationException")
+	_, err = mc.CreateClassificationJob(ctx, &macie2.CreateClassificationJobInput{Name: aws.String("bad"), JobType: m2types.JobTypeOneTime,
+		S3JobDefinition: def, CustomDataIdentifierIds: []string{"00000000-0000-4000-8000-000000000000"}, ClientToken: aws.String("t0")})
+	apiError(t, err, "ResourceNotFoundException")
+	if l, _ := mc.ListClassificationJobs(ctx, &macie2.ListClassificationJobsInput{}); len(l.Items) != 0 {
+		t.Fatalf("a rejected job was stored: %+v", l.Items)
+	}
+
+	job, err := mc.CreateClassificationJob(ctx, &macie2.CreateClassificationJobInput{Name: aws.String("records scan"), JobType: m2types.JobTypeOneTime,
+		S3JobDefinition: def, ManagedDataIdentifierSelector: m2types.ManagedDataIdentifierSelectorAll, ClientToken: aws.String("t1"),
+		Description: aws.String("planted positives"), Tags: map[string]string{"team": "data"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	jobID := aws.ToString(job.JobId)
+	if aws.ToString(job.JobArn) != "arn:aws:macie2:us-east-1:"+ts.Account+":classification-job/"+jobID || len(jobID) != 32 {
+		t.Fatalf("CreateClassificationJob: %+v", job)
+	}
+	again, err := mc.CreateClassificationJob(ctx, &macie2.CreateClassificationJobInput{Name: aws.String("records scan"), JobType: m2types.JobTypeOneTime,
+		S3JobDefinition: def, ClientToken: aws.String("t1")})
+	if err != nil || aws.ToString(again.JobId) != jobID {
+		t.Fatalf("same clientToken gave %+v %v", again, err)
+	}
+	d, err := mc.DescribeClassificationJob(ctx, &macie2.DescribeClassificationJobInput{JobId: aws.String(jobID)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.JobStatus != m2types.JobStatusComplete || d.JobType != m2types.JobTypeOneTime || aws.ToString(d.Name) != "records scan" ||
+		d.Statistics == nil || aws.ToFloat64(d.Statistics.ApproximateNumberOfObjectsToProcess) != 5 || aws.ToFloat64(d.Statistics.NumberOfRuns) != 1 ||
+		d.LastRunErrorStatus == nil || d.LastRunErrorStatus.Code != m2types.LastRunErrorStatusCodeNone || d.LastRunTime == nil ||
+		d.S3JobDefinition == nil || len(d.S3JobDefinition.BucketDefinitions) != 1 || d.Tags["team"] != "data" ||
+		d.ManagedDataIdentifierSelector != m2types.ManagedDataIdentifierSelectorAll {
+		t.Fatalf("DescribeClassificationJob: %+v stats %+v", d, d.Statistics)
+	}
+	_, err = mc.DescribeClassificationJob(ctx, &macie2.DescribeClassificationJobInput{JobId: aws.String("0123456789abcdef0123456789abcdef")})
+	apiError(t, err, "ResourceNotFoundException")
+	_, err = mc.UpdateClassificationJob(ctx, &macie2.UpdateClassificationJobInput{JobId: aws.String(jobID), JobStatus: m2types.JobStatusCancelled})
+	apiError(t, err, "ValidationException")
+
+	fs := jobFindings(t, mc, jobID)
+	if len(fs) != 4 {
+		keys := []string{}
+		for k := range fs {
+			keys = append(keys, k)
+		}
+		t.Fatalf("want findings for 4 objects, got %v", keys)
+	}
+	// Text: line 2, column 7; the Luhn failure and the test number are not reported.
+	for _, k := range []string{"notes/cards.txt", "archive/cards.txt.gz"} {
+		f := fs[k]
+		if f.Type != m2types.FindingTypeSensitiveDataS3ObjectFinancial || f.Category != m2types.FindingCategoryClassification ||
+			f.Severity.Description != m2types.SeverityDescriptionHigh || aws.ToString(f.ResourcesAffected.S3Bucket.Name) != "records" ||
+			aws.ToString(f.ClassificationDetails.JobId) != jobID || f.ClassificationDetails.OriginType != m2types.OriginTypeSensitiveDataDiscoveryJob {
+			t.Fatalf("%s: %+v", k, f)
+		}
+		sd := f.ClassificationDetails.Result.SensitiveData
+		if len(sd) != 1 || sd[0].Category != m2types.SensitiveDataItemCategoryFinancialInformation || aws.ToInt64(sd[0].TotalCount) != 1 ||
+			len(sd[0].Detections) != 1 || aws.ToString(sd[0].Detections[0].Type) != "CREDIT_CARD_NUMBER" || aws.ToInt64(sd[0].Detections[0].Count) != 1 {
+			t.Fatalf("%s: sensitiveData %+v", k, sd)
+		}
+		lr := sd[0].Detections[0].Occurrences.LineRanges
+		if len(lr) != 1 || aws.ToInt64(lr[0].Start) != 2 || aws.ToInt64(lr[0].End) != 2 || aws.ToInt64(lr[0].StartColumn) != 7 {
+			t.Fatalf("%s: lineRanges %+v", k, lr)
+		}
+	}
+	cr := fs["creds/aws.ini"]
+	if cr.Type != m2types.FindingTypeSensitiveDataS3ObjectCredentials {
+		t.Fatalf("aws.ini: %s", cr.Type)
+	}
+	det := cr.ClassificationDetails.Result.SensitiveData[0].Detections[0]
+	if aws.ToString(det.Type) != "AWS_CREDENTIALS" || aws.ToInt64(det.Count) != 1 || len(det.Occurrences.LineRanges) != 1 ||
+		aws.ToInt64(det.Occurrences.LineRanges[0].Start) != 2 || aws.ToInt64(det.Occurrences.LineRanges[0].StartColumn) != 25 {
+		t.Fatalf("aws.ini detection: %+v %+v", det, det.Occurrences.LineRanges)
+	}
+	csv := fs["export/customers.csv"].ClassificationDetails.Result.SensitiveData
+	if len(csv) != 1 || len(csv[0].Detections) != 1 || aws.ToInt64(csv[0].Detections[0].Count) != 1 {
+		t.Fatalf("customers.csv: %+v", csv)
+	}
+	cells := csv[0].Detections[0].Occurrences.Cells
+	if len(cells) != 1 || aws.ToInt64(cells[0].Row) != 2 || aws.ToInt64(cells[0].Column) != 2 || aws.ToString(cells[0].ColumnName) != "card_number" || cells[0].CellReference != nil {
+		t.Fatalf("customers.csv cells: %+v", cells)
+	}
+	obj := fs["export/customers.csv"].ResourcesAffected.S3Object
+	if aws.ToString(obj.Extension) != "csv" || aws.ToString(obj.Path) != "records/export/customers.csv" || aws.ToInt64(obj.Size) == 0 {
+		t.Fatalf("s3Object: %+v", obj)
+	}
+
+	// Filters, sorting and statistics over the findings.
+	l, err := mc.ListFindings(ctx, &macie2.ListFindingsInput{FindingCriteria: &m2types.FindingCriteria{Criterion: map[string]m2types.CriterionAdditionalProperties{
+		"type":                        {Eq: []string{"SensitiveData:S3Object/Financial"}},
+		"classificationDetails.jobId": {Eq: []string{jobID}},
+	}}})
+	if err != nil || len(l.FindingIds) != 3 {
+		t.Fatalf("ListFindings by type: %+v %v", l, err)
+	}
+	l, err = mc.ListFindings(ctx, &macie2.ListFindingsInput{MaxResults: aws.Int32(2), FindingCriteria: &m2types.FindingCriteria{Criterion: map[string]m2types.CriterionAdditionalProperties{
+		"category": {Eq: []string{"CLASSIFICATION"}}, "archived": {Eq: []string{"false"}}, "severity.description": {Neq: []string{"Low"}}}}})
+	if err != nil || len(l.FindingIds) != 2 || l.NextToken == nil {
+		t.Fatalf("ListFindings page 1: %+v %v", l, err)
+	}
+	l2, err := mc.ListFindings(ctx, &macie2.ListFindingsInput{MaxResults: aws.Int32(2), NextToken: l.NextToken, FindingCriteria: &m2types.FindingCriteria{Criterion: map[string]m2types.CriterionAdditionalProperties{
+		"category": {Eq: []string{"CLASSIFICATION"}}, "archived": {Eq: []string{"false"}}, "severity.description": {Neq: []string{"Low"}}}}})
+	if err != nil || len(l2.FindingIds) != 2 || l2.NextToken != nil {
+		t.Fatalf("ListFindings page 2: %+v %v", l2, err)
+	}
+	st, err := mc.GetFindingStatistics(ctx, &macie2.GetFindingStatisticsInput{GroupBy: m2types.GroupByType,
+		FindingCriteria: &m2types.FindingCriteria{Criterion: map[string]m2types.CriterionAdditionalProperties{"classificationDetails.jobId": {Eq: []string{jobID}}}},
+		SortCriteria:    &m2types.FindingStatisticsSortCriteria{AttributeName: m2types.FindingStatisticsSortAttributeNameCount, OrderBy: m2types.OrderByDesc}})
+	if err != nil || len(st.CountsByGroup) != 2 || aws.ToString(st.CountsByGroup[0].GroupKey) != "SensitiveData:S3Object/Financial" || aws.ToInt64(st.CountsByGroup[0].Count) != 3 {
+		t.Fatalf("GetFindingStatistics: %+v %v", st, err)
+	}
+	srt, err := mc.ListFindings(ctx, &macie2.ListFindingsInput{SortCriteria: &m2types.SortCriteria{AttributeName: aws.String("resourcesAffected.s3Object.key"), OrderBy: m2types.OrderByAsc},
+		FindingCriteria: &m2types.FindingCriteria{Criterion: map[string]m2types.CriterionAdditionalProperties{"classificationDetails.jobId": {Eq: []string{jobID}}}}})
+	if err != nil || len(srt.FindingIds) != 4 {
+		t.Fatal(err)
+	}
+	g, _ := mc.GetFindings(ctx, &macie2.GetFindingsInput{FindingIds: srt.FindingIds[:1]})
+	if len(g.Findings) != 1 || aws.ToString(g.Findings[0].ResourcesAffected.S3Object.Key) != "archive/cards.txt.gz" {
+		t.Fatalf("first by key: %+v", g.Findings)
+	}
+
+	// The job in the list, and a scheduled job paused, resumed and cancelled.
+	sched, err := mc.CreateClassificationJob(ctx, &macie2.CreateClassificationJobInput{Name: aws.String("weekly"), JobType: m2types.JobTypeScheduled,
+		S3JobDefinition: def, InitialRun: aws.Bool(false), ClientToken: aws.String("t2"),
+		ScheduleFrequency: &m2types.JobScheduleFrequency{WeeklySchedule: &m2types.WeeklySchedule{DayOfWeek: m2types.DayOfWeekMonday}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	jobs, err := mc.ListClassificationJobs(ctx, &macie2.ListClassificationJobsInput{})
+	if err != nil || len(jobs.Items) != 2 {
+		t.Fatalf("ListClassificationJobs: %+v %v", jobs, err)
+	}
+	jobs, err = mc.ListClassificationJobs(ctx, &macie2.ListClassificationJobsInput{FilterCriteria: &m2types.ListJobsFilterCriteria{
+		Includes: []m2types.ListJobsFilterTerm{{Key: m2types.ListJobsFilterKeyJobType, Comparator: m2types.JobComparatorEq, Values: []string{"SCHEDULED"}}}}})
+	if err != nil || len(jobs.Items) != 1 || aws.ToString(jobs.Items[0].JobId) != aws.ToString(sched.JobId) || jobs.Items[0].JobStatus != m2types.JobStatusIdle {
+		t.Fatalf("ListClassificationJobs SCHEDULED: %+v %v", jobs, err)
+	}
+	for _, s := range []m2types.JobStatus{m2types.JobStatusUserPaused, m2types.JobStatusRunning, m2types.JobStatusCancelled} {
+		if _, err := mc.UpdateClassificationJob(ctx, &macie2.UpdateClassificationJobInput{JobId: sched.JobId, JobStatus: s}); err != nil {
+			t.Fatalf("%s: %v", s, err)
+		}
+		d, _ := mc.DescribeClassificationJob(ctx, &macie2.DescribeClassificationJobInput{JobId: sched.JobId})
+		want := s
+		if s == m2types.JobStatusRunning {
+			want = m2types.JobStatusIdle
+		}
+		if d.JobStatus != want || (s == m2types.JobStatusUserPaused) != (d.UserPausedDetails != nil) {
+			t.Fatalf("after %s: %s %+v", s, d.JobStatus, d.UserPausedDetails)
+		}
+		if aws.ToFloat64(d.Statistics.NumberOfRuns) != 0 || d.ScheduleFrequency == nil || d.ScheduleFrequency.WeeklySchedule == nil {
+			t.Fatalf("scheduled job without initial run: %+v", d)
+		}
+	}
+}
+
+// Custom identifiers and moat's Korean identifiers in a job: a Multiple
+// finding naming the custom identifier's ARN, and a cell in a CSV.
+func TestMacieCustomAndKoreanInJob(t *testing.T) {
+	ts := start(t)
+	ctx := context.Background()
+	mc := macie2.NewFromConfig(ts.config(ts.Root))
+	s3c := s3.NewFromConfig(ts.config(ts.Root), func(o *s3.Options) { o.UsePathStyle = true })
+	if _, err := mc.EnableMacie(ctx, &macie2.EnableMacieInput{}); err != nil {
+		t.Fatal(err)
+	}
+	cdi, err := mc.CreateCustomDataIdentifier(ctx, &macie2.CreateCustomDataIdentifierInput{Name: aws.String("employee-id"), Regex: aws.String(`EMP-\d{6}`),
+		Keywords: []string{"employee"}, IgnoreWords: []string{"EMP-000000"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	putObjects(t, s3c, "hr-data", map[string]string{
+		"staff.txt":  "employee EMP-123456\nemployee EMP-000000\n주민등록번호: 900101-1234568\n",
+		"people.csv": "name,rrn\nKim,900101-1234568\nLee,901301-1234568\n",
+		"plain.txt":  "EMP-654321 without its keyword\n",
+	}, nil)
+	job, err := mc.CreateClassificationJob(ctx, &macie2.CreateClassificationJobInput{Name: aws.String("hr"), JobType: m2types.JobTypeOneTime, ClientToken: aws.String("hr"),
+		S3JobDefinition: &m2types.S3JobDefinition{BucketCriteria: &m2types.S3BucketCriteriaForJob{Includes: &m2types.CriteriaBlockForJob{And: []m2types.CriteriaForJob{
+			{SimpleCriterion: &m2types.SimpleCriterionForJob{Key: m2types.SimpleCriterionKeyForJobS3BucketName, Comparator: m2types.JobComparatorEq, Values: []string{"hr-data"}}}}}}},
+		ManagedDataIdentifierSelector: m2types.ManagedDataIdentifierSelectorInclude, ManagedDataIdentifierIds: []string{"KOREA_RESIDENT_REGISTRATION_NUMBER"},
+		CustomDataIdentifierIds: []string{aws.ToString(cdi.CustomDataIdentifierId)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fs := jobFindings(t, mc, aws.ToString(job.JobId))
+	if len(fs) != 2 {
+		t.Fatalf("want 2 findings, got %d", len(fs))
+	}
+	staff := fs["staff.txt"]
+	if staff.Type != m2types.FindingTypeSensitiveDataS3ObjectMultiple {
+		t.Fatalf("staff.txt: %s", staff.Type)
+	}
+	cd := staff.ClassificationDetails.Result.CustomDataIdentifiers
+	if aws.ToInt64(cd.TotalCount) != 1 || len(cd.Detections) != 1 || aws.ToString(cd.Detections[0].Name) != "employee-id" ||
+		!strings.HasSuffix(aws.ToString(cd.Detections[0].Arn), ":custom-data-identifier/"+aws.ToString(cdi.CustomDataIdentifierId)) ||
+		aws.ToInt64(cd.Detections[0].Occurrences.LineRanges[0].Start) != 1 || aws.ToInt64(cd.Detections[0].Occurrences.LineRanges[0].StartColumn) != 10 {
+		t.Fatalf("custom detections: %+v", cd)
+	}
+	rrn := staff.ClassificationDetails.Result.SensitiveData
+	if len(rrn) != 1 || aws.ToString(rrn[0].Detections[0].Type) != "KOREA_RESIDENT_REGISTRATION_NUMBER" || aws.ToInt64(rrn[0].Detections[0].Occurrences.LineRanges[0].Start) != 3 {
+		t.Fatalf("rrn in staff.txt: %+v", rrn)
+	}
+	people := fs["people.csv"]
+	if people.Type != m2types.FindingTypeSensitiveDataS3ObjectPersonal {
+		t.Fatalf("people.csv: %s", people.Type)
+	}
+	cells := people.ClassificationDetails.Result.SensitiveData[0].Detections[0].Occurrences.Cells
+	if len(cells) != 1 || aws.ToInt64(cells[0].Row) != 2 || aws.ToInt64(cells[0].Column) != 2 || aws.ToString(cells[0].ColumnName) != "rrn" {
+		t.Fatalf("people.csv cells: %+v", cells)
 	}
 }
