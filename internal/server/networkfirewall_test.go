@@ -160,6 +160,15 @@ func TestNetworkFirewallRuleGroups(t *testing.T) {
 	if strings.Join(names, ",") != "direct,domains,web,web" {
 		t.Fatalf("paged names: %v", names)
 	}
+	// State is per Region: eu-west-1 has none of them.
+	euCfg := ts.config(ts.Root)
+	euCfg.Region = "eu-west-1"
+	eu := networkfirewall.NewFromConfig(euCfg)
+	if l, err := eu.ListRuleGroups(ctx, &networkfirewall.ListRuleGroupsInput{}); err != nil || len(l.RuleGroups) != 0 {
+		t.Fatalf("eu-west-1 ListRuleGroups: %+v %v", l, err)
+	}
+	_, err = eu.DescribeRuleGroup(ctx, &networkfirewall.DescribeRuleGroupInput{RuleGroupArn: r.RuleGroupArn})
+	apiError(t, err, "ResourceNotFoundException")
 	managed, err := nf.ListRuleGroups(ctx, &networkfirewall.ListRuleGroupsInput{Scope: nfwtypes.ResourceManagedStatusManaged})
 	if err != nil || len(managed.RuleGroups) != 0 {
 		t.Fatalf("ListRuleGroups MANAGED: %+v %v", managed, err)
