@@ -772,3 +772,74 @@ func TestEC2AWSCLI(t *testing.T) {
 	f.ok(root, "ec2", "delete-security-group", "--group-id", sgID)
 	f.ok(root, "ec2", "delete-vpc", "--vpc-id", vpcID)
 }
+
+// The default VPC as AWS makes it (CreateDefaultVpc): default subnets per
+// Availability Zone that give instances public addresses, an internet
+// gateway; RunInstances without a subnet lands there, reachable from the
+// internet only where its group allows. Secondary CIDR blocks; moving the
+// main route table.
+func TestEC2DefaultVpc(t *testing.T) {
+	ts := start(t)
+	ctx := context.Background()
+	c := ec2c(ts)
+	azs := ec2ok(c.DescribeAvailabilityZones(ctx, &ec2.DescribeAvailabilityZonesInput{})).AvailabilityZones
+	if len(azs) != 6 || aws.ToString(azs[0].ZoneName) != "us-east-1a" || aws.ToString(azs[0].ZoneId) != "use1-az1" {
+		t.Fatalf("DescribeAvailabilityZones: %+v", azs)
+	}
+	v := ec2ok(c.CreateDefaultVpc(ctx, &ec2.CreateDefaultVpcInput{})).Vpc
+	if !aws.ToBool(v.IsDefault) || aws.ToString(v.CidrBlock) != "172.31.0.0/16" {
+		t.Fatalf("CreateDefaultVpc: %+v", v)
+	}
+	_, err := c.CreateDefaultVpc(ctx, &ec2.CreateDefaultVpcInput{})
+	apiError(t, err, "DefaultVpcAlreadyExists")
+	subs := ec2ok(c.DescribeSubnets(ctx, &ec2.DescribeSubnetsInput{Filters: []ec2types.Filter{{Name: aws.String("default-for-az"), Values: []string{"true"}}}})).Subnets
+	if len(subs) != 6 || !aws.ToBool(subs[0].MapPublicIpOnLaunch) {
+		t.Fatalf("default subnets: %+v", subs)
+	}
+	sg := aws.ToString(ec2ok(c.CreateSecurityGroup(ctx, &ec2.CreateSecurityGroupInput{GroupName: aws.String("ssh"), Description: aws.String("ssh")})).GroupId)
+	ec2ok(c.AuthorizeSecurityGroupIngress(ctx, &ec2.AuthorizeSecurityGroupIngressInput{GroupName: aws.String("ssh"), IpProtocol: aws.String("tcp"), FromPort: aws.Int32(22), ToPort: aws.Int32(22), CidrIp: aws.String("0.0.0.0/0")}))
+	inst := ec2ok(c.RunInstances(ctx, &ec2.RunInstancesInput{ImageId: aws.String("ami-12345678"), MinCount: aws.Int32(1), MaxCount: aws.Int32(1), SecurityGroups: []string{"ssh"}})).Instances[0]
+	if aws.ToString(inst.VpcId) != aws.ToString(v.VpcId) || len(inst.SecurityGroups) != 1 || aws.ToString(inst.SecurityGroups[0].GroupId) != sg {
+		t.Fatalf("RunInstances in the default VPC: %+v", inst)
+	}
+	igw := aws.ToString(ec2ok(c.DescribeInternetGateways(ctx, &ec2.DescribeInternetGatewaysInput{})).InternetGateways[0].InternetGatewayId)
+	if a := analyze(t, c, igw, aws.ToString(inst.InstanceId), 22); !aws.ToBool(a.NetworkPathFound) {
+		t.Errorf("internet → default-VPC instance:22: %s", explanations(a))
+	}
+	if a := analyze(t, c, igw, aws.ToString(inst.InstanceId), 3389); aws.ToBool(a.NetworkPathFound) {
+		t.Errorf("internet → default-VPC instance:3389 found")
+	}
+
+	// A secondary block: subnets may use it, route tables get its local route.
+	assoc := ec2ok(c.AssociateVpcCidrBlock(ctx, &ec2.AssociateVpcCidrBlockInput{VpcId: v.VpcId, CidrBlock: aws.String("100.64.0.0/16")}))
+	if aws.ToString(assoc.CidrBlockAssociation.CidrBlock) != "100.64.0.0/16" {
+		t.Fatalf("AssociateVpcCidrBlock: %+v", assoc)
+	}
+	_, err = c.AssociateVpcCidrBlock(ctx, &ec2.AssociateVpcCidrBlockInput{VpcId: v.VpcId, CidrBlock: aws.String("172.31.128.0/17")})
+	apiError(t, err, "InvalidVpc.Range")
+	ec2ok(c.CreateSubnet(ctx, &ec2.CreateSubnetInput{VpcId: v.VpcId, CidrBlock: aws.String("100.64.1.0/24"), AvailabilityZone: aws.String("us-east-1f")}))
+	_, err = c.CreateSubnet(ctx, &ec2.CreateSubnetInput{VpcId: v.VpcId, CidrBlock: aws.String("100.64.2.0/24"), AvailabilityZone: aws.String("us-east-1z")})
+	apiError(t, err, "InvalidParameterValue")
+	if got := ec2ok(c.DescribeVpcs(ctx, &ec2.DescribeVpcsInput{Filters: []ec2types.Filter{{Name: aws.String("cidr-block-association.cidr-block"), Values: []string{"100.64.0.0/16"}}}})).Vpcs; len(got) != 1 || len(got[0].CidrBlockAssociationSet) != 2 {
+		t.Fatalf("VPC by secondary block: %+v", got)
+	}
+
+	// Moving the main association to another table.
+	rts := ec2ok(c.DescribeRouteTables(ctx, &ec2.DescribeRouteTablesInput{Filters: []ec2types.Filter{{Name: aws.String("association.main"), Values: []string{"true"}}}})).RouteTables
+	mainAssoc := rts[0].Associations[0].RouteTableAssociationId
+	if len(rts[0].Routes) != 3 { // two local routes and the internet
+		t.Fatalf("main route table: %+v", rts[0].Routes)
+	}
+	rt := ec2ok(c.CreateRouteTable(ctx, &ec2.CreateRouteTableInput{VpcId: v.VpcId})).RouteTable.RouteTableId
+	_, err = c.DisassociateRouteTable(ctx, &ec2.DisassociateRouteTableInput{AssociationId: mainAssoc})
+	apiError(t, err, "InvalidParameterValue")
+	ec2ok(c.ReplaceRouteTableAssociation(ctx, &ec2.ReplaceRouteTableAssociationInput{AssociationId: mainAssoc, RouteTableId: rt}))
+	rts = ec2ok(c.DescribeRouteTables(ctx, &ec2.DescribeRouteTablesInput{Filters: []ec2types.Filter{{Name: aws.String("association.main"), Values: []string{"true"}}}})).RouteTables
+	if len(rts) != 1 || aws.ToString(rts[0].RouteTableId) != aws.ToString(rt) {
+		t.Fatalf("main after replace: %+v", rts)
+	}
+	// Without the internet route in the main table, the instance is cut off.
+	if a := analyze(t, c, igw, aws.ToString(inst.InstanceId), 22); aws.ToBool(a.NetworkPathFound) {
+		t.Errorf("internet → instance after the main table lost its internet route: found")
+	}
+}

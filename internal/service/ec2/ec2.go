@@ -2,34 +2,49 @@
 // protocol, API version 2016-11-15) over a per-account, per-region network
 // model kept in the store, so that a user builds a network with the real
 // AWS CLI or an SDK and asks moat's analyzer (package vpc) what can reach
-// what:
+// what. Served:
 //
-//   - VPCs (CreateVpc, DescribeVpcs, DeleteVpc, AssociateVpcCidrBlock), each
-//     with AWS's defaults: a main route table with the local route, the
-//     default network ACL (rule 100 allows all in and out, then "*") and the
-//     default security group (all from itself, all out);
-//   - subnets, internet gateways, route tables (routes to igw-, nat-, pcx-,
-//     eni- and i- targets; subnet associations; the main route table);
-//   - security groups and their rules (Authorize/Revoke Ingress/Egress,
-//     DescribeSecurityGroupRules) with AWS's quotas and errors;
-//   - network ACLs and their numbered entries, ReplaceNetworkAclAssociation;
-//   - instances and network interfaces as far as networking needs them
-//     (RunInstances, DescribeInstances, TerminateInstances,
-//     ModifyInstanceMetadataOptions, Create/Describe/Modify/DeleteNetworkInterface),
-//     Elastic IPs (AllocateAddress), NAT gateways, VPC peering;
+//   - VPCs: CreateVpc, DescribeVpcs, DeleteVpc, AssociateVpcCidrBlock,
+//     CreateDefaultVpc; each new VPC gets AWS's defaults: a main route table
+//     with the local route, the default network ACL (rule 100 allows all in
+//     and out, then "*") and the default security group (all from itself,
+//     all out);
+//   - subnets (CreateSubnet, DescribeSubnets, DeleteSubnet,
+//     ModifySubnetAttribute MapPublicIpOnLaunch), DescribeAvailabilityZones;
+//   - internet gateways (Create, Attach, Detach, Delete, Describe);
+//   - route tables: CreateRouteTable, CreateRoute/ReplaceRoute/DeleteRoute
+//     (targets igw-, nat-, pcx-, eni-, i-, and the others EC2 names),
+//     AssociateRouteTable (subnet or gateway), DisassociateRouteTable,
+//     ReplaceRouteTableAssociation (also the main one), DeleteRouteTable,
+//     DescribeRouteTables;
+//   - security groups: Create, Delete, Describe, Authorize/Revoke
+//     Ingress/Egress (IpPermissions and the legacy flat members),
+//     DescribeSecurityGroupRules, ModifySecurityGroupRules; AWS's quotas and
+//     errors;
+//   - network ACLs: Create, Delete, Describe, Create/Replace/DeleteNetworkAclEntry,
+//     ReplaceNetworkAclAssociation;
+//   - instances and interfaces as far as networking needs them: RunInstances
+//     (one interface per instance), DescribeInstances, TerminateInstances,
+//     ModifyInstanceMetadataOptions, Create/Describe/Modify/DeleteNetworkInterface;
+//     Elastic IPs (AllocateAddress, DescribeAddresses, AssociateAddress,
+//     ReleaseAddress); NAT gateways (Create, Describe, Delete); VPC peering
+//     (Create, Accept, Delete, Describe);
 //   - Reachability Analyzer: CreateNetworkInsightsPath,
-//     StartNetworkInsightsAnalysis, DescribeNetworkInsightsAnalyses/Paths,
-//     DeleteNetworkInsightsPath, answered by vpc.Compile(...).Reach on the
-//     stored model (AWS's shapes; unlike AWS, every blocker on the path is
-//     listed, not only the first);
+//     StartNetworkInsightsAnalysis, DescribeNetworkInsightsAnalyses,
+//     DescribeNetworkInsightsPaths, DeleteNetworkInsightsPath,
+//     DeleteNetworkInsightsAnalysis, answered by vpc.Compile(...).Reach on the
+//     stored model and rendered from vpc's AWS-shaped analysis (unlike AWS,
+//     every blocker on the path is listed, not only the first);
 //   - tags (CreateTags, DeleteTags, DescribeTags, TagSpecifications on the
-//     Create* calls) and the common Describe* filters.
+//     Create* calls) and the common Describe* filters, with * and ? wildcards;
+//   - DryRun on every call (DryRunOperation once authorized).
 //
 // Validation and most error codes and messages come from package vpc, which
 // reproduces EC2's (InvalidSubnet.Conflict, InvalidPermission.Duplicate,
-// RulesPerSecurityGroupLimitExceeded, DependencyViolation, ...). Every call
-// reads the account's model, changes it and writes it back in one store
-// transaction: a failing call changes nothing.
+// RulesPerSecurityGroupLimitExceeded, DependencyViolation, ...). Every write
+// reads the account's document (TableNetworks), changes it and writes it back
+// in one store transaction: a failing call changes nothing. Read-only calls
+// share the last decoded document while the stored bytes are unchanged.
 //
 // Authorization: each operation is the IAM action ec2:<Operation>. The
 // resource is the one ARN the call acts on (arn:aws:ec2:REGION:ACCOUNT:
@@ -38,20 +53,31 @@
 // the subnet for RunInstances and CreateNetworkInterface) or "type/*" when
 // there is none (CreateVpc, CreateInternetGateway). AWS authorizes some
 // calls on several resources at once (RunInstances: image, subnet, groups,
-// instance); moat checks one. Describe* calls and the calls that name only
-// an association ID act on "*".
+// instance); moat checks one. Describe* calls, DisassociateRouteTable and
+// calls naming several resources act on "*".
 //
-// Not served (yet), and why: AMIs, instance types, volumes and everything
-// that is not networking (moat models the network, not compute); IPv6
-// address assignment, egress-only internet gateways, transit gateways,
-// VPN, endpoints and prefix lists over the API (the vpc engine has them, the
-// API does not expose them yet); pagination (Describe* return everything,
-// NextToken is never set); DescribeStaleSecurityGroups and Network Access
-// Analyzer scopes. Deviations: states are final at once (a NAT gateway is
-// "available", an instance "running", an analysis "succeeded" when the call
-// returns), AvailabilityZone defaults to REGION+"a", and instance public
-// IPv4 addresses come from 198.51.100.0/24 (a documentation range) rather
-// than Amazon's pool.
+// Not served, and why: AMIs, instance types, volumes and the rest of compute
+// (moat models the network, not machines; any well-formed ImageId launches);
+// IPv6 address assignment, egress-only internet gateways, transit gateways,
+// VPN, VPC endpoints, managed prefix lists, IPAM and flow logs over the API
+// (the vpc engine models endpoints and prefix lists; the API does not
+// expose them yet); cross-account and cross-region peering; pagination
+// (Describe* return everything and never set NextToken);
+// DescribeStaleSecurityGroups and Network Access Analyzer scopes.
+//
+// Deviations from AWS: states are final at once (an instance is "running"
+// at the next Describe, a NAT gateway "available", an analysis "succeeded"
+// when StartNetworkInsightsAnalysis returns); an account starts without a
+// default VPC (CreateDefaultVpc makes it as AWS does); Availability Zones
+// are REGION+a..f in us-east-1 and a..c elsewhere (default: "a"); public
+// IPv4 addresses of instances come from 198.51.100.0/24 and Elastic IPs
+// from 203.0.113.0/24 (documentation ranges); an unspecified HttpTokens is
+// "optional" with hop limit 1 (AWS's default for an AMI without
+// ImdsSupport v2.0); IamInstanceProfile is kept as given, not checked
+// against IAM; association IDs of VPC CIDR blocks are derived from the
+// block; DeleteNetworkInsightsPath also deletes the path's analyses; a
+// referenced group in a path component's security group rule is named in
+// its Cidr member (AWS's shape has no member for it).
 package ec2
 
 import (
@@ -180,5 +206,6 @@ func operations() []*service.Operation {
 	ops = append(ops, instanceOps()...)
 	ops = append(ops, insightsOps()...)
 	ops = append(ops, tagOps()...)
+	ops = append(ops, zoneOps()...)
 	return ops
 }

@@ -154,7 +154,7 @@ func (st *state) subnetOut(c *service.Call, s *vpc.Subnet) Subnet {
 	size := 1 << (32 - s.CidrBlock.Bits())
 	return Subnet{SubnetID: s.SubnetId, SubnetArn: arn(c, "subnet", s.SubnetId), VpcID: s.VpcId, OwnerID: s.OwnerId,
 		State: "available", CidrBlock: s.CidrBlock.String(), AvailabilityZone: s.AvailabilityZone,
-		AvailableIPAddressCount: max(size-5-used, 0), MapPublicIPOnLaunch: s.MapPublicIpOnLaunch, Tags: st.tagSet(s.SubnetId)}
+		AvailableIPAddressCount: max(size-5-used, 0), DefaultForAz: st.Net.VPCs[s.VpcId] != nil && st.Net.VPCs[s.VpcId].IsDefault, MapPublicIPOnLaunch: s.MapPublicIpOnLaunch, Tags: st.tagSet(s.SubnetId)}
 }
 
 func (st *state) igwOut(g *vpc.InternetGateway) InternetGateway {
@@ -423,9 +423,8 @@ func createSubnet(ctx context.Context, c *service.Call, in *CreateSubnetInput) (
 	az := c.Region + "a"
 	if in.AvailabilityZone != nil {
 		az = *in.AvailabilityZone
-		suffix, isRegion := strings.CutPrefix(az, c.Region)
-		if !isRegion || len(suffix) != 1 || suffix[0] < 'a' || suffix[0] > 'f' {
-			return nil, invalidParamValue.New("Value (%s) for parameter availabilityZone is invalid. Subnets can currently only be created in the following availability zones: %sa, %sb, %sc, %sd, %se, %sf.", az, c.Region, c.Region, c.Region, c.Region, c.Region, c.Region)
+		if err := checkZone(c.Region, az); err != nil {
+			return nil, err
 		}
 	}
 	var out CreateSubnetOutput
@@ -475,7 +474,7 @@ func describeSubnets(ctx context.Context, c *service.Call, in *DescribeSubnetsIn
 			a := attrs{"subnet-id": {id}, "vpc-id": {o.VpcID}, "cidr-block": {o.CidrBlock}, "cidr": {o.CidrBlock}, "cidrBlock": {o.CidrBlock},
 				"availability-zone": {o.AvailabilityZone}, "availabilityZone": {o.AvailabilityZone}, "state": {"available"},
 				"owner-id": {o.OwnerID}, "map-public-ip-on-launch": {strconv.FormatBool(o.MapPublicIPOnLaunch)},
-				"default-for-az": {"false"}, "subnet-arn": {o.SubnetArn}}
+				"default-for-az": {strconv.FormatBool(o.DefaultForAz)}, "subnet-arn": {o.SubnetArn}}
 			if fs.match(a, st.Tags[id]) {
 				out.Subnets = append(out.Subnets, o)
 			}
