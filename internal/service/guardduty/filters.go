@@ -409,16 +409,9 @@ func loadSuppressor(tx store.Tx, account, region string) (suppressor, error) {
 	return s, nil
 }
 
-// suppresses reports whether an ARCHIVE filter matches the finding (as it
-// will be stored: JSON).
-func (s suppressor) suppresses(b []byte) bool {
-	if len(s) == 0 {
-		return false
-	}
-	f, err := decodeFinding(b)
-	if err != nil {
-		return false
-	}
+// suppresses reports whether an ARCHIVE filter matches the finding (decoded
+// as it will be stored).
+func (s suppressor) suppresses(f map[string]any) bool {
 	for _, c := range s {
 		if c.Match(f) {
 			return true

@@ -211,35 +211,34 @@ func storeFindings(tx store.Tx, account, region string, found []*detect.Finding,
 	var onward []*detect.Finding
 	for _, f := range found {
 		fk := key + "/" + f.ID
+		// The engine's finding is not changed: archiving is the store's.
+		g := *f
+		g.Service.Archived = false
 		if old, err := tx.Get(TableFindings, fk); err == nil {
 			var prev storedFinding
 			if json.Unmarshal(old, &prev) == nil && prev.Service.Archived {
-				f.Service.Archived = true
+				g.Service.Archived = true
 			}
 		}
-		b, err := json.Marshal(f)
+		b, err := json.Marshal(&g)
 		if err != nil {
 			return err
 		}
-		if extra != nil {
-			var m map[string]any
+		var m map[string]any
+		if extra != nil || len(sup) > 0 {
 			if err := json.Unmarshal(b, &m); err != nil {
 				return err
 			}
-			extra(m)
-			if b, err = json.Marshal(m); err != nil {
-				return err
+			if extra != nil {
+				extra(m)
 			}
 		}
-		suppressed := sup.suppresses(b)
-		if suppressed && !f.Service.Archived {
-			f.Service.Archived = true
-			var m map[string]any
-			if err := json.Unmarshal(b, &m); err != nil {
-				return err
-			}
-			if svc, ok := m["service"].(map[string]any); ok {
-				svc["archived"] = true
+		suppressed := len(sup) > 0 && sup.suppresses(m)
+		if m != nil {
+			if suppressed {
+				if svc, ok := m["service"].(map[string]any); ok {
+					svc["archived"] = true
+				}
 			}
 			if b, err = json.Marshal(m); err != nil {
 				return err
