@@ -62,6 +62,18 @@
 //   - AWS's own validation of some members the engine does not evaluate
 //     (DataProtectionConfig, ManagedRuleGroupConfigs, TokenDomains) is not
 //     repeated: they are stored as given.
+//   - CheckCapacity reports the WCUs of rules that need more than a web
+//     ACL's 5,000 (AWS does not say whether it refuses them); the rules are
+//     still validated.
+//   - AssociateWebACL on a resource that already has a web ACL replaces
+//     the association; tagging leaves the lock token unchanged.
+//   - Quotas (100 web ACLs, rule groups and IP sets, 10 regex pattern sets)
+//     are counted per scope.
+//   - ListAvailableManagedRuleGroups lists moat's definitions, whose rules
+//     follow AWS's documented intent (docs/waf.md); managed group versions
+//     are not modelled (Version is accepted and ignored by evaluation).
+//   - Messages of WAFInvalidParameterException keep AWS's form; the Reason
+//     is the engine's own and ends with the JSON path of the member.
 package wafv2
 
 import (
