@@ -842,4 +842,31 @@ func TestEC2DefaultVpc(t *testing.T) {
 	if a := analyze(t, c, igw, aws.ToString(inst.InstanceId), 22); aws.ToBool(a.NetworkPathFound) {
 		t.Errorf("internet → instance after the main table lost its internet route: found")
 	}
+
+	// A route through the instance becomes a blackhole when it terminates.
+	ec2ok(c.CreateRoute(ctx, &ec2.CreateRouteInput{RouteTableId: rt, DestinationCidrBlock: aws.String("192.168.0.0/16"), InstanceId: inst.InstanceId}))
+	ec2ok(c.TerminateInstances(ctx, &ec2.TerminateInstancesInput{InstanceIds: []string{aws.ToString(inst.InstanceId)}}))
+	routes := ec2ok(c.DescribeRouteTables(ctx, &ec2.DescribeRouteTablesInput{RouteTableIds: []string{aws.ToString(rt)}})).RouteTables[0].Routes
+	if last := routes[len(routes)-1]; aws.ToString(last.InstanceId) != aws.ToString(inst.InstanceId) || last.State != ec2types.RouteStateBlackhole {
+		t.Fatalf("route to a terminated instance: %+v", last)
+	}
+
+	// VPC attributes: AWS's defaults, one at a time.
+	dns := func(vpcID *string, attr ec2types.VpcAttributeName) *ec2.DescribeVpcAttributeOutput {
+		return ec2ok(c.DescribeVpcAttribute(ctx, &ec2.DescribeVpcAttributeInput{VpcId: vpcID, Attribute: attr}))
+	}
+	if !aws.ToBool(dns(v.VpcId, ec2types.VpcAttributeNameEnableDnsHostnames).EnableDnsHostnames.Value) {
+		t.Error("default VPC without DNS hostnames")
+	}
+	lab := ec2ok(c.CreateVpc(ctx, &ec2.CreateVpcInput{CidrBlock: aws.String("10.0.0.0/16")})).Vpc.VpcId
+	if aws.ToBool(dns(lab, ec2types.VpcAttributeNameEnableDnsHostnames).EnableDnsHostnames.Value) || !aws.ToBool(dns(lab, ec2types.VpcAttributeNameEnableDnsSupport).EnableDnsSupport.Value) {
+		t.Error("new VPC: want DNS support on, hostnames off")
+	}
+	ec2ok(c.ModifyVpcAttribute(ctx, &ec2.ModifyVpcAttributeInput{VpcId: lab, EnableDnsHostnames: &ec2types.AttributeBooleanValue{Value: aws.Bool(true)}}))
+	if !aws.ToBool(dns(lab, ec2types.VpcAttributeNameEnableDnsHostnames).EnableDnsHostnames.Value) {
+		t.Error("ModifyVpcAttribute EnableDnsHostnames did not stick")
+	}
+	_, err = c.ModifyVpcAttribute(ctx, &ec2.ModifyVpcAttributeInput{VpcId: lab, EnableDnsHostnames: &ec2types.AttributeBooleanValue{Value: aws.Bool(true)},
+		EnableDnsSupport: &ec2types.AttributeBooleanValue{Value: aws.Bool(true)}})
+	apiError(t, err, "InvalidParameterCombination")
 }

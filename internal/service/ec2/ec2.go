@@ -5,7 +5,7 @@
 // what. Served:
 //
 //   - VPCs: CreateVpc, DescribeVpcs, DeleteVpc, AssociateVpcCidrBlock,
-//     CreateDefaultVpc; each new VPC gets AWS's defaults: a main route table
+//     CreateDefaultVpc, Modify/DescribeVpcAttribute (DNS flags, kept); each new VPC gets AWS's defaults: a main route table
 //     with the local route, the default network ACL (rule 100 allows all in
 //     and out, then "*") and the default security group (all from itself,
 //     all out);
@@ -207,5 +207,6 @@ func operations() []*service.Operation {
 	ops = append(ops, insightsOps()...)
 	ops = append(ops, tagOps()...)
 	ops = append(ops, zoneOps()...)
+	ops = append(ops, vpcAttrOps()...)
 	return ops
 }

@@ -665,6 +665,7 @@ func terminateInstances(ctx context.Context, c *service.Call, in *InstanceIDsInp
 			if err := st.Net.TerminateInstance(id); err != nil {
 				return err
 			}
+			st.blackhole(append(enis, id))
 			for _, e := range enis {
 				for _, a := range st.Net.Addresses {
 					if a.NetworkInterfaceId == e {
@@ -735,6 +736,18 @@ func modifyInstanceMetadataOptions(ctx context.Context, c *service.Call, in *Mod
 		out.MetadataOptions.State = "pending"
 		return nil
 	})
+}
+
+// blackhole marks routes to the targets "blackhole", as EC2 does when an
+// instance or interface a route names goes away.
+func (st *state) blackhole(targets []string) {
+	for _, rt := range st.Net.RouteTables {
+		for i := range rt.Routes {
+			if slices.Contains(targets, rt.Routes[i].TargetId) {
+				rt.Routes[i].State = "blackhole"
+			}
+		}
+	}
 }
 
 // --- network interfaces ---

@@ -32,6 +32,8 @@ type state struct {
 	RtbAssoc, AclAssoc, MainAssoc map[string]string
 	// Tenancy is a VPC's InstanceTenancy when not "default".
 	Tenancy map[string]string
+	// VpcAttrs are the VPC attributes set by ModifyVpcAttribute.
+	VpcAttrs map[string]map[string]bool
 	// Instances, ENIs and NATs keep what the API shows beyond the network
 	// model (instance type, launch time, attachment IDs...).
 	Instances map[string]*instanceMeta
@@ -86,6 +88,7 @@ type stateDoc struct {
 	Tags                          map[string]map[string]string `json:",omitempty"`
 	RtbAssoc, AclAssoc, MainAssoc map[string]string            `json:",omitempty"`
 	Tenancy                       map[string]string            `json:",omitempty"`
+	VpcAttrs                      map[string]map[string]bool   `json:",omitempty"`
 	Instances                     map[string]*instanceMeta     `json:",omitempty"`
 	ENIs                          map[string]*eniMeta          `json:",omitempty"`
 	NATs                          map[string]*natMeta          `json:",omitempty"`
@@ -114,6 +117,9 @@ func (st *state) init() {
 	st.Net.NewID = newID
 	if st.Tags == nil {
 		st.Tags = map[string]map[string]string{}
+	}
+	if st.VpcAttrs == nil {
+		st.VpcAttrs = map[string]map[string]bool{}
 	}
 	for _, m := range []*map[string]string{&st.RtbAssoc, &st.AclAssoc, &st.MainAssoc, &st.Tenancy} {
 		if *m == nil {
@@ -186,7 +192,7 @@ func decodeState(account string, b []byte) (*state, error) {
 	if d.Net.Addresses != nil {
 		n.Addresses = d.Net.Addresses
 	}
-	st := &state{Net: n, Tags: d.Tags, Tenancy: d.Tenancy, RtbAssoc: d.RtbAssoc, AclAssoc: d.AclAssoc, MainAssoc: d.MainAssoc,
+	st := &state{Net: n, Tags: d.Tags, Tenancy: d.Tenancy, VpcAttrs: d.VpcAttrs, RtbAssoc: d.RtbAssoc, AclAssoc: d.AclAssoc, MainAssoc: d.MainAssoc,
 		Instances: d.Instances, ENIs: d.ENIs, NATs: d.NATs, Peerings: d.Peerings, Paths: d.Paths,
 		Analyses: d.Analyses, Created: d.Created}
 	st.init()
@@ -198,7 +204,7 @@ func (st *state) encode() ([]byte, error) {
 	d := stateDoc{Net: netDoc{VPCs: n.VPCs, Subnets: n.Subnets, RouteTables: n.RouteTables, InternetGateways: n.InternetGateways,
 		NATGateways: n.NATGateways, Peerings: n.Peerings, PrefixLists: n.PrefixLists, SecurityGroups: n.SecurityGroups,
 		NetworkACLs: n.NetworkACLs, Interfaces: n.Interfaces, Instances: n.Instances, Addresses: n.Addresses},
-		Tags: st.Tags, Tenancy: st.Tenancy, RtbAssoc: st.RtbAssoc, AclAssoc: st.AclAssoc, MainAssoc: st.MainAssoc, Instances: st.Instances,
+		Tags: st.Tags, Tenancy: st.Tenancy, VpcAttrs: st.VpcAttrs, RtbAssoc: st.RtbAssoc, AclAssoc: st.AclAssoc, MainAssoc: st.MainAssoc, Instances: st.Instances,
 		ENIs: st.ENIs, NATs: st.NATs, Peerings: st.Peerings, Paths: st.Paths, Analyses: st.Analyses, Created: st.Created}
 	return json.Marshal(d)
 }

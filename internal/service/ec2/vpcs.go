@@ -363,6 +363,7 @@ func deleteVpc(ctx context.Context, c *service.Call, in *VpcIDInput) (*ReturnOut
 		}
 		st.forget(in.VpcID)
 		delete(st.Tenancy, in.VpcID)
+		delete(st.VpcAttrs, in.VpcID)
 		for _, id := range gone {
 			st.forget(id)
 			delete(st.MainAssoc, id)
