@@ -65,6 +65,9 @@
 // policies, VPC endpoint associations, transit gateway attachments,
 // AssociateSubnets/DisassociateSubnets, the other UpdateFirewall*
 // operations, DescribeRuleGroupMetadata, analysis reports, flow
-// operations and the proxy operations. IP set references are recorded,
-// not resolved.
+// operations and the proxy operations. IP set references (ReferenceSets,
+// @NAME in rules) are checked — at most 5, each with an ARN, every @NAME a
+// rule uses declared — but not resolved: moat has no managed prefix lists
+// or resource groups to read, so for validation an @NAME stands for a
+// documentation range, and `moat nfw pcap` does not load such rules.
 package networkfirewall

@@ -47,6 +47,7 @@ const (
 	maxSuricataRuleLength = 8192
 	maxStatefulRefs       = 20
 	maxStatelessRefs      = 20
+	maxIPSetReferences    = 5 // per stateful rule group
 )
 
 var (

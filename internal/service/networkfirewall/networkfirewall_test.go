@@ -85,3 +85,21 @@ func BenchmarkCheckGroup(b *testing.B) {
 		}
 	}
 }
+
+func TestIPSetReferences(t *testing.T) {
+	rules := "alert ip @BETA any -> any any (msg:\"beta\"; sid:1;)\nalert ip any any -> !@BETA any (sid:2;)\n"
+	arn := "arn:aws:ec2:us-east-1:111122223333:prefix-list/pl-0123456789abcdef0"
+	rg := &RuleGroup{RulesSource: &RulesSource{RulesString: &rules}, ReferenceSets: &ReferenceSets{IPSetReferences: map[string]IPSetReference{"BETA": {ReferenceArn: &arn}}}}
+	if gc, err := checkGroup("STATEFUL", rg); err != nil || gc.ConsumedCapacity != 2 {
+		t.Fatalf("declared reference: %+v %v", gc, err)
+	}
+	bad := "alert ip @GAMMA any -> any any (sid:1;)\n"
+	rg.RulesSource.RulesString = &bad
+	if _, err := checkGroup("STATEFUL", rg); err == nil || !strings.Contains(err.Error(), "@GAMMA") || !strings.Contains(err.Error(), "line 1:") {
+		t.Fatalf("undeclared reference: %v", err)
+	}
+	rg.ReferenceSets.IPSetReferences["X"] = IPSetReference{}
+	if _, err := checkGroup("STATEFUL", rg); err == nil || !strings.Contains(err.Error(), "ReferenceArn") {
+		t.Fatalf("reference without an ARN: %v", err)
+	}
+}

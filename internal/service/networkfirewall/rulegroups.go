@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"regexp"
 	"strings"
 	"time"
 
@@ -185,12 +186,19 @@ func checkGroup(typ string, rg *RuleGroup) (*nfw.GroupCheck, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := withReferenceSets(typ, rg, g); err != nil {
+		return nil, err
+	}
 	gc, err := nfw.CheckRuleGroup(typ, g, "RuleGroup")
 	if err != nil {
 		return nil, invalidRequest.New("%v", err)
 	}
 	if len(gc.Refused) > 0 {
-		return nil, invalidRequest.New("%s", ruleErrors(gc.Text, gc.Refused))
+		text := gc.Text
+		if src.RulesString != nil {
+			text = *src.RulesString // as written (before @NAME references are stood in for)
+		}
+		return nil, invalidRequest.New("%s", ruleErrors(text, gc.Refused))
 	}
 	if typ == "STATEFUL" {
 		for i, line := range strings.Split(gc.Text, "\n") {
@@ -595,4 +603,50 @@ func listRuleGroups(ctx context.Context, c *service.Call, in *ListRuleGroupsInpu
 		return err
 	})
 	return out, err
+}
+
+// ipSetRefRE is an IP set reference in a Suricata rule: @NAME.
+var ipSetRefRE = regexp.MustCompile(`@([A-Za-z][A-Za-z0-9_]*)`)
+
+// withReferenceSets checks a group's IP set references (at most 5, each
+// an ARN) and lets the engine parse rules that use them: moat does not
+// resolve the referenced prefix lists or resource groups, so for
+// validation each @NAME stands for a documentation range (192.0.2.0/24).
+// A rule that uses an @NAME the group does not declare is refused as a bad
+// address, as Network Firewall refuses it.
+func withReferenceSets(typ string, rg *RuleGroup, g *nfw.RuleGroup) error {
+	if rg.ReferenceSets == nil || len(rg.ReferenceSets.IPSetReferences) == 0 {
+		return nil
+	}
+	if typ != "STATEFUL" {
+		return invalidRequest.New("RuleGroup.ReferenceSets: only stateful rule groups have IP set references")
+	}
+	refs := rg.ReferenceSets.IPSetReferences
+	if len(refs) > maxIPSetReferences {
+		return invalidRequest.New("RuleGroup.ReferenceSets.IPSetReferences: at most %d IP set references per rule group", maxIPSetReferences)
+	}
+	for name, r := range refs {
+		if !varNameOK(name) {
+			return invalidRequest.New("RuleGroup.ReferenceSets.IPSetReferences: name %q must start with a letter and hold at most 32 letters, digits and underscores", name)
+		}
+		if r.ReferenceArn == nil || !strings.HasPrefix(*r.ReferenceArn, "arn:aws") {
+			return invalidRequest.New("RuleGroup.ReferenceSets.IPSetReferences[%s].ReferenceArn: an ARN of a managed prefix list or resource group is required", name)
+		}
+	}
+	g.RulesSource.RulesString = ipSetRefRE.ReplaceAllStringFunc(g.RulesSource.RulesString, func(m string) string {
+		if _, ok := refs[m[1:]]; ok {
+			return "$" + m[1:]
+		}
+		return m
+	})
+	if g.RuleVariables == nil {
+		g.RuleVariables = &nfw.RuleVariables{}
+	}
+	if g.RuleVariables.IPSets == nil {
+		g.RuleVariables.IPSets = map[string]nfw.IPSet{}
+	}
+	for name := range refs {
+		g.RuleVariables.IPSets[name] = nfw.IPSet{Definition: []string{"192.0.2.0/24"}}
+	}
+	return nil
 }
