@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
+	cttypes "github.com/aws/aws-sdk-go-v2/service/cloudtrail/types"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/macie2"
 	m2types "github.com/aws/aws-sdk-go-v2/service/macie2/types"
@@ -48,6 +50,12 @@ func TestMacieSession(t *testing.T) {
 		t.Fatalf("message %q", ae.ErrorMessage())
 	}
 	_, err = mc.ListManagedDataIdentifiers(ctx, &macie2.ListManagedDataIdentifiersInput{})
+	apiError(t, err, "AccessDeniedException")
+	_, err = mc.ListFindings(ctx, &macie2.ListFindingsInput{})
+	apiError(t, err, "AccessDeniedException")
+	_, err = mc.ListClassificationJobs(ctx, &macie2.ListClassificationJobsInput{})
+	apiError(t, err, "AccessDeniedException")
+	_, err = mc.DescribeBuckets(ctx, &macie2.DescribeBucketsInput{})
 	apiError(t, err, "AccessDeniedException")
 	_, err = mc.ListCustomDataIdentifiers(ctx, &macie2.ListCustomDataIdentifiersInput{})
 	apiError(t, err, "AccessDeniedException")
@@ -509,5 +517,182 @@ func TestMacieCustomAndKoreanInJob(t *testing.T) {
 	cells := people.ClassificationDetails.Result.SensitiveData[0].Detections[0].Occurrences.Cells
 	if len(cells) != 1 || aws.ToInt64(cells[0].Row) != 2 || aws.ToInt64(cells[0].Column) != 2 || aws.ToString(cells[0].ColumnName) != "rrn" {
 		t.Fatalf("people.csv cells: %+v", cells)
+	}
+}
+
+// Policy findings: a public bucket (Block Public Access removed, a
+// Principal "*" policy) raises S3BucketPublic and S3BlockPublicAccessDisabled;
+// a policy granting another account raises S3BucketSharedExternally; a
+// private bucket with default encryption raises nothing. DescribeBuckets
+// reports the inventory; corrupt and binary objects are skipped, never a
+// crash; the calls are in CloudTrail.
+func TestMaciePolicyFindingsAndBuckets(t *testing.T) {
+	ts := start(t)
+	ctx := context.Background()
+	mc := macie2.NewFromConfig(ts.config(ts.Root))
+	s3c := s3.NewFromConfig(ts.config(ts.Root), func(o *s3.Options) { o.UsePathStyle = true })
+	if _, err := mc.EnableMacie(ctx, &macie2.EnableMacieInput{}); err != nil {
+		t.Fatal(err)
+	}
+	putObjects(t, s3c, "private", map[string]string{"a.txt": "nothing here\n"}, nil)
+	putObjects(t, s3c, "website", map[string]string{
+		"index.html":  "<p>card: 4532015112830366</p>\n",
+		"broken.gz":   "\x1f\x8b\x08\x00garbage that is not deflate",
+		"broken.zip":  "PK\x03\x04 not really a zip",
+		"image.bin":   "\x00\x01\x02card: 4532015112830366\x00",
+		"nested.json": `{"customer": {"card": "4532015112830366"}}`,
+	}, nil)
+	putObjects(t, s3c, "partner", map[string]string{}, nil)
+	if _, err := s3c.DeletePublicAccessBlock(ctx, &s3.DeletePublicAccessBlockInput{Bucket: aws.String("website")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s3c.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String("website"), Policy: aws.String(
+		`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::website/*"}]}`)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s3c.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String("partner"), Policy: aws.String(
+		`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::partner/*"}]}`)}); err != nil {
+		t.Fatal(err)
+	}
+	l, err := mc.ListFindings(ctx, &macie2.ListFindingsInput{FindingCriteria: &m2types.FindingCriteria{Criterion: map[string]m2types.CriterionAdditionalProperties{
+		"category": {Eq: []string{"POLICY"}}}}, SortCriteria: &m2types.SortCriteria{AttributeName: aws.String("type"), OrderBy: m2types.OrderByAsc}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := mc.GetFindings(ctx, &macie2.GetFindingsInput{FindingIds: l.FindingIds, SortCriteria: &m2types.SortCriteria{AttributeName: aws.String("type")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, f := range g.Findings {
+		got = append(got, string(f.Type)+" "+aws.ToString(f.ResourcesAffected.S3Bucket.Name)+" "+string(f.Severity.Description))
+	}
+	want := []string{"Policy:IAMUser/S3BlockPublicAccessDisabled website Low", "Policy:IAMUser/S3BucketPublic website High",
+		"Policy:IAMUser/S3BucketSharedExternally partner High"}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("policy findings:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	pub := g.Findings[1].ResourcesAffected.S3Bucket
+	if pub.PublicAccess.EffectivePermission != m2types.EffectivePermissionPublic || !aws.ToBool(pub.PublicAccess.PermissionConfiguration.BucketLevelPermissions.BucketPolicy.AllowsPublicReadAccess) {
+		t.Fatalf("public bucket: %+v", pub.PublicAccess)
+	}
+	// Raised once: a second look finds the same ids.
+	l2, _ := mc.ListFindings(ctx, &macie2.ListFindingsInput{FindingCriteria: &m2types.FindingCriteria{Criterion: map[string]m2types.CriterionAdditionalProperties{
+		"category": {Eq: []string{"POLICY"}}}}})
+	if len(l2.FindingIds) != 3 {
+		t.Fatalf("policy findings raised again: %v", l2.FindingIds)
+	}
+	st, err := mc.GetFindingStatistics(ctx, &macie2.GetFindingStatisticsInput{GroupBy: m2types.GroupByResourcesAffectedS3BucketName})
+	if err != nil || len(st.CountsByGroup) != 2 || aws.ToString(st.CountsByGroup[1].GroupKey) != "website" || aws.ToInt64(st.CountsByGroup[1].Count) != 2 {
+		t.Fatalf("statistics by bucket: %+v %v", st, err)
+	}
+
+	// Bad objects are skipped; the readable ones are classified.
+	job, err := mc.CreateClassificationJob(ctx, &macie2.CreateClassificationJobInput{Name: aws.String("site"), JobType: m2types.JobTypeOneTime, ClientToken: aws.String("s"),
+		S3JobDefinition: &m2types.S3JobDefinition{BucketDefinitions: []m2types.S3BucketDefinitionForJob{{AccountId: aws.String(ts.Account), Buckets: []string{"website", "no-such-bucket"}}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, _ := mc.DescribeClassificationJob(ctx, &macie2.DescribeClassificationJobInput{JobId: job.JobId})
+	if d.JobStatus != m2types.JobStatusComplete || d.LastRunErrorStatus.Code != m2types.LastRunErrorStatusCodeError || aws.ToFloat64(d.Statistics.ApproximateNumberOfObjectsToProcess) != 5 {
+		t.Fatalf("job over a missing bucket: %+v %+v", d.LastRunErrorStatus, d.Statistics)
+	}
+	fs := jobFindings(t, mc, aws.ToString(job.JobId))
+	if len(fs) != 2 || fs["index.html"].Type != m2types.FindingTypeSensitiveDataS3ObjectFinancial {
+		t.Fatalf("site findings: %v", fs)
+	}
+	rec := fs["nested.json"].ClassificationDetails.Result.SensitiveData[0].Detections[0].Occurrences.Records
+	if len(rec) != 1 || aws.ToString(rec[0].JsonPath) != "$.customer.card" || aws.ToInt64(rec[0].RecordIndex) != 0 {
+		t.Fatalf("json records: %+v", rec)
+	}
+
+	b, err := mc.DescribeBuckets(ctx, &macie2.DescribeBucketsInput{})
+	if err != nil || len(b.Buckets) != 3 {
+		t.Fatalf("DescribeBuckets: %+v %v", b, err)
+	}
+	for _, bm := range b.Buckets {
+		switch aws.ToString(bm.BucketName) {
+		case "website":
+			if aws.ToInt64(bm.ObjectCount) != 5 || bm.PublicAccess.EffectivePermission != m2types.EffectivePermissionPublic || bm.ServerSideEncryption.Type != m2types.TypeAes256 {
+				t.Fatalf("website: %+v", bm)
+			}
+		case "partner":
+			if bm.SharedAccess != m2types.SharedAccessExternal || bm.PublicAccess.EffectivePermission != m2types.EffectivePermissionNotPublic {
+				t.Fatalf("partner: %+v", bm)
+			}
+		}
+	}
+	b, err = mc.DescribeBuckets(ctx, &macie2.DescribeBucketsInput{Criteria: map[string]m2types.BucketCriteriaAdditionalProperties{"bucketName": {Prefix: aws.String("web")}}})
+	if err != nil || len(b.Buckets) != 1 {
+		t.Fatalf("DescribeBuckets by prefix: %+v %v", b, err)
+	}
+
+	// In CloudTrail, with the job's ARN as its resource.
+	ev, err := cloudtrail.NewFromConfig(ts.config(ts.Root)).LookupEvents(ctx, &cloudtrail.LookupEventsInput{LookupAttributes: []cttypes.LookupAttribute{
+		{AttributeKey: cttypes.LookupAttributeKeyEventName, AttributeValue: aws.String("CreateClassificationJob")}}})
+	if err != nil || len(ev.Events) != 1 || aws.ToString(ev.Events[0].EventSource) != "macie2.amazonaws.com" {
+		t.Fatalf("CloudTrail: %+v %v", ev, err)
+	}
+}
+
+// Permissions: a user allowed DescribeClassificationJob on one job only.
+func TestMacieJobPermissions(t *testing.T) {
+	ts := start(t)
+	ctx := context.Background()
+	mc := macie2.NewFromConfig(ts.config(ts.Root))
+	s3c := s3.NewFromConfig(ts.config(ts.Root), func(o *s3.Options) { o.UsePathStyle = true })
+	if _, err := mc.EnableMacie(ctx, &macie2.EnableMacieInput{}); err != nil {
+		t.Fatal(err)
+	}
+	putObjects(t, s3c, "jobs-bucket", map[string]string{"x.txt": "x"}, nil)
+	def := &m2types.S3JobDefinition{BucketDefinitions: []m2types.S3BucketDefinitionForJob{{AccountId: aws.String(ts.Account), Buckets: []string{"jobs-bucket"}}}}
+	var ids []string
+	for _, n := range []string{"one", "two"} {
+		j, err := mc.CreateClassificationJob(ctx, &macie2.CreateClassificationJobInput{Name: aws.String(n), JobType: m2types.JobTypeOneTime, ClientToken: aws.String(n), S3JobDefinition: def})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, aws.ToString(j.JobId))
+	}
+	u := macieUser(t, ts, "auditor", allowDoc("macie2:DescribeClassificationJob", "arn:aws:macie2:us-east-1:"+ts.Account+":classification-job/"+ids[0]))
+	if _, err := u.DescribeClassificationJob(ctx, &macie2.DescribeClassificationJobInput{JobId: aws.String(ids[0])}); err != nil {
+		t.Fatal(err)
+	}
+	_, err := u.DescribeClassificationJob(ctx, &macie2.DescribeClassificationJobInput{JobId: aws.String(ids[1])})
+	apiError(t, err, "AccessDeniedException")
+	_, err = u.CreateClassificationJob(ctx, &macie2.CreateClassificationJobInput{Name: aws.String("three"), JobType: m2types.JobTypeOneTime, ClientToken: aws.String("3"), S3JobDefinition: def})
+	apiError(t, err, "AccessDeniedException")
+	_, err = u.ListFindings(ctx, &macie2.ListFindingsInput{})
+	apiError(t, err, "AccessDeniedException")
+}
+
+// The everyday CLI flow: enable Macie, create and test a custom data
+// identifier, with AWS's errors for a bad regex and before enabling.
+func TestMacieCLI(t *testing.T) {
+	bin := cliV2(t)
+	ts := start(t)
+	f := newFlow(t, ts, bin)
+	f.denied("AccessDeniedException", "Macie is not enabled", "moat-root", "macie2", "get-macie-session")
+	f.ok("moat-root", "macie2", "enable-macie")
+	s := f.ok("moat-root", "macie2", "get-macie-session")
+	if str(s, "status") != "ENABLED" {
+		t.Fatalf("get-macie-session: %v", s)
+	}
+	f.denied("ValidationException", "regex", "moat-root", "macie2", "create-custom-data-identifier", "--name", "bad", "--regex", "(EMP-[0-9]+")
+	out := f.ok("moat-root", "macie2", "create-custom-data-identifier", "--name", "employee-id", "--regex", `EMP-[0-9]{6}`,
+		"--keywords", "employee", "staff", "--maximum-match-distance", "20")
+	id := str(out, "customDataIdentifierId")
+	got := f.ok("moat-root", "macie2", "get-custom-data-identifier", "--id", id)
+	if str(got, "name") != "employee-id" || str(got, "regex") != `EMP-[0-9]{6}` {
+		t.Fatalf("get-custom-data-identifier: %v", got)
+	}
+	n := f.ok("moat-root", "macie2", "test-custom-data-identifier", "--regex", `EMP-[0-9]{6}`, "--keywords", "employee",
+		"--sample-text", "employee EMP-123456 and EMP-654321")
+	if n["matchCount"] != float64(2) {
+		t.Fatalf("test-custom-data-identifier: %v", n)
+	}
+	l := f.ok("moat-root", "macie2", "list-custom-data-identifiers")
+	if items, _ := l["items"].([]any); len(items) != 1 {
+		t.Fatalf("list-custom-data-identifiers: %v", l)
 	}
 }
