@@ -527,6 +527,17 @@ func TestEC2InstancesInterfaces(t *testing.T) {
 	_, err := c.ModifyInstanceMetadataOptions(ctx, &ec2.ModifyInstanceMetadataOptionsInput{InstanceId: aws.String(n.web), HttpPutResponseHopLimit: aws.Int32(65)})
 	apiError(t, err, "InvalidParameterValue")
 
+	// Instance attributes of the primary interface.
+	ec2ok(c.ModifyInstanceAttribute(ctx, &ec2.ModifyInstanceAttributeInput{InstanceId: aws.String(n.app), SourceDestCheck: &ec2types.AttributeBooleanValue{Value: aws.Bool(false)}}))
+	ec2ok(c.ModifyInstanceAttribute(ctx, &ec2.ModifyInstanceAttributeInput{InstanceId: aws.String(n.app), Groups: []string{n.appSG, n.webSG}}))
+	appNow := ec2ok(c.DescribeInstances(ctx, &ec2.DescribeInstancesInput{InstanceIds: []string{n.app}})).Reservations[0].Instances[0]
+	if aws.ToBool(appNow.SourceDestCheck) || len(appNow.SecurityGroups) != 2 {
+		t.Fatalf("ModifyInstanceAttribute: %+v", appNow)
+	}
+	_, err = c.ModifyInstanceAttribute(ctx, &ec2.ModifyInstanceAttributeInput{InstanceId: aws.String(n.app), Groups: []string{"sg-0123456789abcdef0"}})
+	apiError(t, err, "InvalidGroup.NotFound")
+	ec2ok(c.ModifyInstanceAttribute(ctx, &ec2.ModifyInstanceAttributeInput{InstanceId: aws.String(n.app), Groups: []string{n.appSG}}))
+
 	// Bad launches change nothing.
 	_, err = c.RunInstances(ctx, &ec2.RunInstancesInput{ImageId: aws.String("banana"), MinCount: aws.Int32(1), MaxCount: aws.Int32(1), SubnetId: aws.String(n.appSubnet)})
 	apiError(t, err, "InvalidAMIID.Malformed")

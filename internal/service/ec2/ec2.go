@@ -25,7 +25,8 @@
 //     ReplaceNetworkAclAssociation;
 //   - instances and interfaces as far as networking needs them: RunInstances
 //     (one interface per instance), DescribeInstances, TerminateInstances,
-//     ModifyInstanceMetadataOptions, Create/Describe/Modify/DeleteNetworkInterface;
+//     ModifyInstanceMetadataOptions, ModifyInstanceAttribute (groups,
+//     source/destination check, instance type), Create/Describe/Modify/DeleteNetworkInterface;
 //     Elastic IPs (AllocateAddress, DescribeAddresses, AssociateAddress,
 //     ReleaseAddress); NAT gateways (Create, Describe, Delete); VPC peering
 //     (Create, Accept, Delete, Describe);

@@ -750,6 +750,66 @@ func (st *state) blackhole(targets []string) {
 	}
 }
 
+// ModifyInstanceAttributeInput is ModifyInstanceAttribute's input (the
+// networking attributes: groups of the primary interface, source/destination
+// check; the form Attribute=sourceDestCheck&Value=false too).
+type ModifyInstanceAttributeInput struct {
+	common
+	InstanceID      string   `aws:"InstanceId,required"`
+	Groups          []string `aws:"GroupId"`
+	SourceDestCheck *BoolValue
+	Attribute       *string
+	Value           *string
+	InstanceType    *ValueIn
+}
+
+func modifyInstanceAttribute(ctx context.Context, c *service.Call, in *ModifyInstanceAttributeInput) (*struct{}, error) {
+	check := in.SourceDestCheck
+	if in.Attribute != nil {
+		switch *in.Attribute {
+		case "sourceDestCheck":
+			v, err := strconv.ParseBool(deref(in.Value))
+			if err != nil {
+				return nil, invalidParamValue.New("Value (%s) for parameter value is invalid. Valid values: true, false", deref(in.Value))
+			}
+			check = &BoolValue{Value: &v}
+		case "groupSet":
+			return nil, invalidParamCombo.New("Specify the groups with GroupId.N")
+		default:
+			return nil, awserr.Def{Code: "Unsupported", Status: 400}.New("moat models the networking attributes of instances only (groupSet, sourceDestCheck), not %s", *in.Attribute)
+		}
+	}
+	if in.InstanceType != nil {
+		if len(in.Groups) > 0 || check != nil {
+			return nil, invalidParamCombo.New("Fields for multiple attribute types specified")
+		}
+	}
+	if (len(in.Groups) > 0) == (check != nil) && in.InstanceType == nil {
+		return nil, invalidParamCombo.New("Specify exactly one attribute: GroupId.N or SourceDestCheck")
+	}
+	return &struct{}{}, update(ctx, c, func(st *state) error {
+		inst := st.Net.Instances[in.InstanceID]
+		if inst == nil || inst.State == "terminated" || len(inst.NetworkInterfaceIds) == 0 {
+			return instanceNotFound(in.InstanceID)
+		}
+		eni := inst.NetworkInterfaceIds[0]
+		switch {
+		case in.InstanceType != nil:
+			if m := st.Instances[in.InstanceID]; m != nil {
+				m.InstanceType = deref(in.InstanceType.Value)
+			}
+			return nil
+		case len(in.Groups) > 0:
+			return st.Net.ModifyNetworkInterfaceGroups(eni, in.Groups)
+		default:
+			if check.Value == nil {
+				return missingParameter.New("The request must contain the parameter SourceDestCheck.Value")
+			}
+			return st.Net.ModifyNetworkInterfaceSourceDestCheck(eni, *check.Value)
+		}
+	})
+}
+
 // --- network interfaces ---
 
 // CreateNetworkInterfaceInput is CreateNetworkInterface's input.
@@ -1427,6 +1487,9 @@ func instanceOps() []*service.Operation {
 		op("DescribeInstances", describeInstances, nil, ro[DescribeInstancesInput]()),
 		op("TerminateInstances", terminateInstances, func(c *service.Call, in *InstanceIDsInput) string { return arn(c, "instance", one(in.InstanceIDs)) }),
 		op("ModifyInstanceMetadataOptions", modifyInstanceMetadataOptions, func(c *service.Call, in *ModifyInstanceMetadataOptionsInput) string {
+			return arn(c, "instance", in.InstanceID)
+		}),
+		op("ModifyInstanceAttribute", modifyInstanceAttribute, func(c *service.Call, in *ModifyInstanceAttributeInput) string {
 			return arn(c, "instance", in.InstanceID)
 		}),
 		op("CreateNetworkInterface", createNetworkInterface, func(c *service.Call, in *CreateNetworkInterfaceInput) string { return arn(c, "subnet", in.SubnetID) }),
