@@ -75,6 +75,18 @@ func TestWAFProxyLiveWebACL(t *testing.T) {
 	vis := func(n string) *waftypes.VisibilityConfig {
 		return &waftypes.VisibilityConfig{MetricName: aws.String(n), SampledRequestsEnabled: true, CloudWatchMetricsEnabled: true}
 	}
+	rx, err := c.CreateRegexPatternSet(ctx, &wafv2.CreateRegexPatternSetInput{Name: aws.String("private"), Scope: waftypes.ScopeRegional,
+		RegularExpressionList: []waftypes.Regex{{RegexString: aws.String("^/private(/|$)")}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	group, err := c.CreateRuleGroup(ctx, &wafv2.CreateRuleGroupInput{Name: aws.String("paths"), Scope: waftypes.ScopeRegional, Capacity: aws.Int64(50),
+		VisibilityConfig: vis("paths"), Rules: []waftypes.Rule{{Name: aws.String("private"), Priority: 0, Action: &waftypes.RuleAction{Block: &waftypes.BlockAction{}},
+			VisibilityConfig: vis("private"), Statement: &waftypes.Statement{RegexPatternSetReferenceStatement: &waftypes.RegexPatternSetReferenceStatement{ARN: rx.Summary.ARN,
+				FieldToMatch: &waftypes.FieldToMatch{UriPath: &waftypes.UriPath{}}, TextTransformations: []waftypes.TextTransformation{{Priority: 0, Type: waftypes.TextTransformationTypeLowercase}}}}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
 	acl, err := c.CreateWebACL(ctx, &wafv2.CreateWebACLInput{Name: aws.String("app"), Scope: waftypes.ScopeRegional,
 		DefaultAction: &waftypes.DefaultAction{Allow: &waftypes.AllowAction{}}, VisibilityConfig: vis("app"),
 		Rules: []waftypes.Rule{
@@ -83,6 +95,8 @@ func TestWAFProxyLiveWebACL(t *testing.T) {
 					FieldToMatch: &waftypes.FieldToMatch{UriPath: &waftypes.UriPath{}}, TextTransformations: []waftypes.TextTransformation{{Priority: 0, Type: waftypes.TextTransformationTypeNone}}}}},
 			{Name: aws.String("blocked-ips"), Priority: 1, Action: &waftypes.RuleAction{Block: &waftypes.BlockAction{}}, VisibilityConfig: vis("ips"),
 				Statement: &waftypes.Statement{IPSetReferenceStatement: &waftypes.IPSetReferenceStatement{ARN: ips.Summary.ARN}}},
+			{Name: aws.String("paths"), Priority: 2, OverrideAction: &waftypes.OverrideAction{None: &waftypes.NoneAction{}}, VisibilityConfig: vis("paths"),
+				Statement: &waftypes.Statement{RuleGroupReferenceStatement: &waftypes.RuleGroupReferenceStatement{ARN: group.Summary.ARN}}},
 		}})
 	if err != nil {
 		t.Fatal(err)
@@ -130,6 +144,12 @@ func TestWAFProxyLiveWebACL(t *testing.T) {
 	}
 	if s := status("/admin/users"); s != 403 {
 		t.Fatalf("GET /admin/users: %d, want 403", s)
+	}
+	if s := status("/PRIVATE/keys"); s != 403 {
+		t.Fatalf("GET /PRIVATE/keys (the rule group's regex set): %d, want 403", s)
+	}
+	if s := status("/privateer"); s != 200 {
+		t.Fatalf("GET /privateer: %d, want 200", s)
 	}
 
 	// The loopback client joins the IP set: the proxy follows.

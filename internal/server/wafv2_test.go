@@ -165,6 +165,13 @@ func TestWAFv2WebACLErrors(t *testing.T) {
 			FieldToMatch: &waftypes.FieldToMatch{UriPath: &waftypes.UriPath{}}, TextTransformations: []waftypes.TextTransformation{{Priority: 0, Type: waftypes.TextTransformationTypeNone}}}}}}
 	_, err = create("bad", waftypes.ScopeRegional, bad)
 	invalidParam(t, err, waftypes.ParameterExceptionFieldByteMatchStatement, "PositionalConstraint")
+	// The model's constraint on rule names.
+	named := wafRules(aws.ToString(ips.ARN))[1:2]
+	named[0].Name = aws.String("two words")
+	_, err = create("bad", waftypes.ScopeRegional, named)
+	if ae := apiError(t, err, "ValidationException"); !strings.Contains(ae.ErrorMessage(), "'rules.1.member.name'") {
+		t.Fatalf("rule name: %s", ae.ErrorMessage())
+	}
 	// Two statement types in one Statement.
 	bad[0].Statement.SqliMatchStatement = &waftypes.SqliMatchStatement{FieldToMatch: &waftypes.FieldToMatch{Body: &waftypes.Body{}},
 		TextTransformations: []waftypes.TextTransformation{{Priority: 0, Type: waftypes.TextTransformationTypeNone}}}

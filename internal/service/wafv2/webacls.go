@@ -131,13 +131,20 @@ func checkVisibility(raw json.RawMessage, at string) error {
 	return nil
 }
 
-// checkRuleVisibility requires each rule's VisibilityConfig, as the model does.
+// checkRuleVisibility applies the model's constraints on each rule's Name
+// and VisibilityConfig (required); the engine checks the rest.
 func checkRuleVisibility(rules json.RawMessage) error {
-	var rs []struct{ VisibilityConfig json.RawMessage }
+	var rs []struct {
+		Name             *string
+		VisibilityConfig json.RawMessage
+	}
 	if len(rules) == 0 || json.Unmarshal(rules, &rs) != nil {
 		return nil // the engine reports the shape
 	}
 	for i, r := range rs {
+		if r.Name != nil && !nameRE.MatchString(*r.Name) {
+			return validation.New("1 validation error detected: Value '%s' at 'rules.%d.member.name' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[\\w\\-]+$", *r.Name, i+1)
+		}
 		at := "rules." + strconv.Itoa(i+1) + ".member.visibilityConfig"
 		if len(r.VisibilityConfig) == 0 || string(r.VisibilityConfig) == "null" {
 			return validation.New("1 validation error detected: Value null at '%s' failed to satisfy constraint: Member must not be null", at)
