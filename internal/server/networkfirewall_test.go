@@ -403,6 +403,38 @@ func TestNetworkFirewallFirewalls(t *testing.T) {
 		UpdateToken: udp.UpdateToken})
 	apiError(t, err, "InvalidTokenException")
 
+	// Description, subnets and the change protections.
+	if d, err := nf.UpdateFirewallDescription(ctx, &networkfirewall.UpdateFirewallDescriptionInput{FirewallName: aws.String("edge"), Description: aws.String("edge filter")}); err != nil ||
+		aws.ToString(d.Description) != "edge filter" {
+		t.Fatalf("UpdateFirewallDescription: %+v %v", d, err)
+	}
+	if _, err := nf.AssociateSubnets(ctx, &networkfirewall.AssociateSubnetsInput{FirewallName: aws.String("edge"), SubnetMappings: []nfwtypes.SubnetMapping{{SubnetId: aws.String("subnet-0c")}}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := nf.DisassociateSubnets(ctx, &networkfirewall.DisassociateSubnetsInput{FirewallName: aws.String("edge"), SubnetIds: []string{"subnet-0a"}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := nf.AssociateSubnets(ctx, &networkfirewall.AssociateSubnetsInput{FirewallName: aws.String("edge"), SubnetMappings: []nfwtypes.SubnetMapping{{SubnetId: aws.String("subnet-0d")}}}); err != nil {
+		t.Fatal(err)
+	}
+	df2, err := nf.DescribeFirewall(ctx, &networkfirewall.DescribeFirewallInput{FirewallName: aws.String("edge")})
+	if err != nil || aws.ToString(df2.Firewall.Description) != "edge filter" || len(df2.FirewallStatus.SyncStates) != 3 ||
+		aws.ToString(df2.FirewallStatus.SyncStates["us-east-1a"].Attachment.SubnetId) != "subnet-0d" || aws.ToString(df2.FirewallStatus.SyncStates["us-east-1b"].Attachment.SubnetId) != "subnet-0b" ||
+		aws.ToString(df2.FirewallStatus.SyncStates["us-east-1c"].Attachment.SubnetId) != "subnet-0c" {
+		t.Fatalf("after the subnet changes: %+v %+v %v", df2.Firewall, df2.FirewallStatus, err)
+	}
+	if _, err := nf.UpdateSubnetChangeProtection(ctx, &networkfirewall.UpdateSubnetChangeProtectionInput{FirewallName: aws.String("edge"), SubnetChangeProtection: true}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = nf.DisassociateSubnets(ctx, &networkfirewall.DisassociateSubnetsInput{FirewallName: aws.String("edge"), SubnetIds: []string{"subnet-0b"}})
+	apiError(t, err, "InvalidOperationException")
+	if _, err := nf.UpdateFirewallPolicyChangeProtection(ctx, &networkfirewall.UpdateFirewallPolicyChangeProtectionInput{FirewallName: aws.String("edge"),
+		FirewallPolicyChangeProtection: true}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = nf.AssociateFirewallPolicy(ctx, &networkfirewall.AssociateFirewallPolicyInput{FirewallArn: aws.String(fwArn), FirewallPolicyArn: aws.String(policyArn)})
+	apiError(t, err, "InvalidOperationException")
+
 	// Logging: one change per call.
 	lc, err := nf.UpdateLoggingConfiguration(ctx, &networkfirewall.UpdateLoggingConfigurationInput{FirewallName: aws.String("edge"), LoggingConfiguration: &nfwtypes.LoggingConfiguration{
 		LogDestinationConfigs: []nfwtypes.LogDestinationConfig{{LogType: nfwtypes.LogTypeAlert, LogDestinationType: nfwtypes.LogDestinationTypeS3,

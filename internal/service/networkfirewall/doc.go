@@ -44,7 +44,11 @@
 //     UpdateFirewallDeleteProtection, AssociateFirewallPolicy (refused under
 //     FirewallPolicyChangeProtection), Update/DescribeLoggingConfiguration
 //     (recorded and validated, one change per call as AWS requires; no logs
-//     are written by the API).
+//     are written by the API), UpdateFirewallDescription,
+//     UpdateFirewallPolicyChangeProtection, UpdateSubnetChangeProtection,
+//     AssociateSubnets and DisassociateSubnets (refused under
+//     SubnetChangeProtection), UpdateFirewallEncryptionConfiguration
+//     (recorded).
 //   - TagResource, UntagResource, ListTagsForResource on the four
 //     resource types.
 //
@@ -57,15 +61,15 @@
 //
 // Where moat differs: firewalls are READY at once (AWS goes through
 // PROVISIONING); moat does not check that the VPC and subnets exist (there
-// is no EC2 model behind this API yet) and gives the n-th subnet the
-// Availability Zone REGION+a, b, c…; endpoint IDs are derived from the
-// firewall and subnet. Name collisions are InvalidRequestException (the
+// is no EC2 lookup behind this API yet) and gives each subnet the first
+// free Availability Zone REGION+a, b, c…; endpoint IDs are derived from
+// the firewall and subnet. Name collisions are InvalidRequestException (the
 // model has no AlreadyExists error). Not served: AWS managed rule groups
 // (Scope MANAGED lists none), TLS inspection configurations, resource
 // policies, VPC endpoint associations, transit gateway attachments,
-// AssociateSubnets/DisassociateSubnets, the other UpdateFirewall*
-// operations, DescribeRuleGroupMetadata, analysis reports, flow
-// operations and the proxy operations. IP set references (ReferenceSets,
+// Availability Zone mappings, UpdateFirewallAnalysisSettings,
+// DescribeRuleGroupMetadata/Summary, DescribeFirewallMetadata, analysis
+// reports, flow operations and the proxy operations. IP set references (ReferenceSets,
 // @NAME in rules) are checked — at most 5, each with an ARN, every @NAME a
 // rule uses declared — but not resolved: moat has no managed prefix lists
 // or resource groups to read, so for validation an @NAME stands for a

@@ -52,6 +52,41 @@ type firewallRecord struct {
 	Token                          string
 	Encryption                     *EncryptionConfiguration
 	Logging                        LoggingConfiguration
+	// Zones is the Availability Zone moat gave each subnet (subnet → AZ).
+	Zones map[string]string
+}
+
+// assignZones gives each new subnet the first zone letter not in use.
+func (f *firewallRecord) assignZones() {
+	if f.Zones == nil {
+		f.Zones = map[string]string{}
+	}
+	used := map[string]bool{}
+	for _, m := range f.SubnetMappings {
+		if z, ok := f.Zones[m.SubnetId]; ok {
+			used[z] = true
+		}
+	}
+	for _, m := range f.SubnetMappings {
+		if _, ok := f.Zones[m.SubnetId]; ok {
+			continue
+		}
+		for i := 0; ; i++ {
+			if z := availabilityZone(f.Region, i); !used[z] {
+				f.Zones[m.SubnetId], used[z] = z, true
+				break
+			}
+		}
+	}
+	for s := range f.Zones {
+		found := false
+		for _, m := range f.SubnetMappings {
+			found = found || m.SubnetId == s
+		}
+		if !found {
+			delete(f.Zones, s)
+		}
+	}
 }
 
 func (f *firewallRecord) arn() string { return arnOf(f.Region, f.Account, "firewall", f.Name) }
@@ -110,8 +145,8 @@ func (f *firewallRecord) firewall() *Firewall {
 		Description: f.Description, FirewallId: f.ID, Tags: tags, EncryptionConfiguration: f.Encryption}
 }
 
-// availabilityZone is the zone moat gives the i-th subnet: moat does not
-// model subnets here, so zones are assigned in order (a, b, c...).
+// availabilityZone is the i-th zone of a region: moat does not read the
+// subnets' zones, so each subnet gets the first free letter (a, b, c...).
 func availabilityZone(region string, i int) string { return fmt.Sprintf("%s%c", region, 'a'+i%26) }
 
 func endpointID(firewallID, subnet string) string {
@@ -142,7 +177,11 @@ func (f *firewallRecord) status(tx store.Tx, c *service.Call, status string) (*F
 	}
 	st := &FirewallStatus{Status: status, ConfigurationSyncStateSummary: "IN_SYNC", SyncStates: map[string]SyncState{}}
 	for i, m := range f.SubnetMappings {
-		st.SyncStates[availabilityZone(f.Region, i)] = SyncState{
+		az, ok := f.Zones[m.SubnetId]
+		if !ok {
+			az = availabilityZone(f.Region, i)
+		}
+		st.SyncStates[az] = SyncState{
 			Attachment: &Attachment{SubnetId: m.SubnetId, EndpointId: endpointID(f.ID, m.SubnetId), Status: map[string]string{"READY": "READY", "DELETING": "DELETING"}[status]},
 			Config:     config,
 		}
@@ -278,6 +317,7 @@ func createFirewall(ctx context.Context, c *service.Call, in *CreateFirewallInpu
 			VpcId: in.VpcId, SubnetMappings: in.SubnetMappings, DeleteProtection: in.DeleteProtection, SubnetChangeProtection: in.SubnetChangeProtection,
 			FirewallPolicyChangeProtection: in.FirewallPolicyChangeProtection, Description: in.Description, Tags: in.Tags, Token: newToken(), Encryption: enc,
 			Logging: LoggingConfiguration{LogDestinationConfigs: []LogDestinationConfig{}}}
+		f.assignZones()
 		st, err := f.status(tx, c, "READY")
 		if err != nil {
 			return err

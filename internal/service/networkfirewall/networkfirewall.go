@@ -61,6 +61,7 @@ func New() *service.Service {
 	ops = append(ops, ruleGroupOps()...)
 	ops = append(ops, policyOps()...)
 	ops = append(ops, firewallOps()...)
+	ops = append(ops, firewallUpdateOps()...)
 	ops = append(ops, tagOps()...)
 	return &service.Service{
 		Meta:        protocol.Service{Name: "network-firewall", Protocol: "json", JSONVersion: "1.0", TargetPrefix: "NetworkFirewall_20201112", APIVersion: "2020-11-12"},
