@@ -284,8 +284,11 @@ func fieldOf(path string) (field, parameter string) {
 	parameter = segs[len(segs)-1]
 	for i := len(segs) - 1; i >= 0; i-- {
 		if f, ok := fields[segs[i]]; ok {
-			if segs[i] == "Rules" && i < len(segs)-1 {
-				parameter = segs[i+1]
+			if segs[i] == "Rules" {
+				parameter = "Rule" // AWS's word for the rule itself ("field: RULE, parameter: Rule")
+				if i < len(segs)-1 {
+					parameter = segs[i+1]
+				}
 			}
 			return f, parameter
 		}

@@ -13,7 +13,7 @@ func TestFieldOf(t *testing.T) {
 		{"Rules[1].Statement.SizeConstraintStatement.FieldToMatch.Body.OversizeHandling", "OVERSIZE_HANDLING", "OversizeHandling"},
 		{"Rules[2].Statement.NotStatement.Statement", "STATEMENT", "Statement"},
 		{"Rules[0].Action", "RULE_ACTION", "Action"},
-		{"Rules[0]", "RULE", "Rules"},
+		{"Rules[0]", "RULE", "Rule"},
 		{"Rules[3].Name", "RULE", "Name"},
 		{"DefaultAction", "DEFAULT_ACTION", "DefaultAction"},
 		{"RegularExpressionList[1].RegexString", "REGEX_PATTERN_SET", "RegexString"},
