@@ -53,6 +53,12 @@ func TestNetworkFirewallRuleGroups(t *testing.T) {
 	if _, err := nf.DescribeRuleGroup(ctx, &networkfirewall.DescribeRuleGroupInput{RuleGroupArn: r.RuleGroupArn}); err != nil {
 		t.Fatal(err)
 	}
+	md, err := nf.DescribeRuleGroupMetadata(ctx, &networkfirewall.DescribeRuleGroupMetadataInput{RuleGroupArn: r.RuleGroupArn})
+	if err != nil || aws.ToInt32(md.Capacity) != 100 || md.StatefulRuleOptions.RuleOrder != nfwtypes.RuleOrderDefaultActionOrder || aws.ToString(md.Description) != "outbound web" {
+		t.Fatalf("DescribeRuleGroupMetadata: %+v %v", md, err)
+	}
+	_, err = nf.DescribeRuleGroup(ctx, &networkfirewall.DescribeRuleGroupInput{RuleGroupName: aws.String("web")})
+	apiError(t, err, "InvalidRequestException") // a name needs its Type
 
 	// Rules given directly become RuleGroup.RulesSource.RulesString.
 	if _, err := nf.CreateRuleGroup(ctx, &networkfirewall.CreateRuleGroupInput{RuleGroupName: aws.String("direct"), Type: nfwtypes.RuleGroupTypeStateful,

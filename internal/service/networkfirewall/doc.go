@@ -9,7 +9,8 @@
 //
 //   - Rule groups: CreateRuleGroup (RuleGroup or Rules, DryRun),
 //     DescribeRuleGroup, UpdateRuleGroup (UpdateToken), DeleteRuleGroup,
-//     ListRuleGroups (Scope, Type, MaxResults/NextToken). Stateful groups
+//     ListRuleGroups (Scope, Type, MaxResults/NextToken),
+//     DescribeRuleGroupMetadata. Stateful groups
 //     of the three kinds (RulesString, RulesSourceList domain lists,
 //     5-tuple StatefulRules) with RuleVariables and StatefulRuleOptions;
 //     stateless groups (StatelessRulesAndCustomActions). Suricata rules are
@@ -68,7 +69,7 @@
 // (Scope MANAGED lists none), TLS inspection configurations, resource
 // policies, VPC endpoint associations, transit gateway attachments,
 // Availability Zone mappings, UpdateFirewallAnalysisSettings,
-// DescribeRuleGroupMetadata/Summary, DescribeFirewallMetadata, analysis
+// DescribeRuleGroupSummary, DescribeFirewallMetadata, analysis
 // reports, flow operations and the proxy operations. IP set references (ReferenceSets,
 // @NAME in rules) are checked — at most 5, each with an ARN, every @NAME a
 // rule uses declared — but not resolved: moat has no managed prefix lists

@@ -103,3 +103,23 @@ func TestIPSetReferences(t *testing.T) {
 		t.Fatalf("reference without an ARN: %v", err)
 	}
 }
+
+// FuzzParseARN: any string either parses into parts that make it up again,
+// or is refused; never a panic.
+func FuzzParseARN(f *testing.F) {
+	for _, s := range []string{"arn:aws:network-firewall:us-east-1:111122223333:firewall/edge", "arn:aws:network-firewall:::/", "arn:aws:s3:::b/k", "arn::::::", ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		p, ok := parseARN(s)
+		if !ok {
+			return
+		}
+		if !strings.HasSuffix(s, ":network-firewall:"+p.Region+":"+p.Account+":"+p.Kind+"/"+p.Name) {
+			t.Fatalf("%q parsed as %+v", s, p)
+		}
+		if p.Name == "" || strings.Contains(p.Kind, "/") || strings.Contains(p.Account, ":") {
+			t.Fatalf("%q parsed as %+v", s, p)
+		}
+	})
+}

@@ -90,6 +90,8 @@ func ruleGroupOps() []*service.Operation {
 		service.Op("DeleteRuleGroup", "network-firewall:DeleteRuleGroup", deleteRuleGroup,
 			service.Resource(func(_ context.Context, c *service.Call, in *RuleGroupRef) (string, error) { return in.arn(c) })),
 		service.Op("ListRuleGroups", "network-firewall:ListRuleGroups", listRuleGroups, service.ReadOnly[ListRuleGroupsInput]()),
+		service.Op("DescribeRuleGroupMetadata", "network-firewall:DescribeRuleGroupMetadata", describeRuleGroupMetadata, service.ReadOnly[RuleGroupRef](),
+			service.Resource(func(_ context.Context, c *service.Call, in *RuleGroupRef) (string, error) { return in.arn(c) })),
 	}
 }
 
@@ -649,4 +651,31 @@ func withReferenceSets(typ string, rg *RuleGroup, g *nfw.RuleGroup) error {
 		g.RuleVariables.IPSets[name] = nfw.IPSet{Definition: []string{"192.0.2.0/24"}}
 	}
 	return nil
+}
+
+// DescribeRuleGroupMetadataOutput is the DescribeRuleGroupMetadata response:
+// a group's high-level settings without its rules.
+type DescribeRuleGroupMetadataOutput struct {
+	RuleGroupArn        string
+	RuleGroupName       string
+	Description         *string
+	Type                string
+	Capacity            *int32
+	StatefulRuleOptions *StatefulRuleOptions
+	LastModifiedTime    *time.Time
+}
+
+func describeRuleGroupMetadata(ctx context.Context, c *service.Call, in *RuleGroupRef) (*DescribeRuleGroupMetadataOutput, error) {
+	var out *DescribeRuleGroupMetadataOutput
+	err := c.Deps.Store.View(ctx, func(tx store.Tx) error {
+		_, rec, err := in.load(tx, c)
+		if err != nil {
+			return err
+		}
+		capacity := rec.Capacity
+		out = &DescribeRuleGroupMetadataOutput{RuleGroupArn: rec.arn(), RuleGroupName: rec.Name, Description: rec.Description, Type: rec.Type,
+			Capacity: &capacity, StatefulRuleOptions: rec.RuleGroup.StatefulRuleOptions, LastModifiedTime: timePtr(rec.Modified)}
+		return nil
+	})
+	return out, err
 }
