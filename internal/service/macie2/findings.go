@@ -45,18 +45,37 @@ type condition struct {
 }
 
 // criteria is a parsed findingCriteria.criterion (or DescribeBuckets'
-// criteria), applied to documents decoded into maps.
-type criteria map[string]condition
+// criteria), compiled once (paths split) and applied to documents decoded
+// into maps.
+type criteria []pathCondition
+
+type pathCondition struct {
+	path []string
+	condition
+}
+
+func compileCriteria(m map[string]condition) criteria {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	out := make(criteria, 0, len(m))
+	for _, k := range keys {
+		out = append(out, pathCondition{strings.Split(k, "."), m[k]})
+	}
+	return out
+}
 
 func parseCriteria(raw json.RawMessage, field string, wrapped bool) (criteria, error) {
 	if len(raw) == 0 || string(raw) == "null" {
 		return nil, nil
 	}
-	var c criteria
+	var c map[string]condition
 	var err error
 	if wrapped {
 		var w struct {
-			Criterion criteria `json:"criterion"`
+			Criterion map[string]condition `json:"criterion"`
 		}
 		err = json.Unmarshal(raw, &w)
 		c = w.Criterion
@@ -74,14 +93,17 @@ func parseCriteria(raw json.RawMessage, field string, wrapped bool) (criteria, e
 			return nil, errValidation.New("%s: the condition on %s has no operator", field, k)
 		}
 	}
-	return c, nil
+	return compileCriteria(c), nil
 }
 
 // values returns the leaves at a dotted path of a decoded JSON document,
 // searching arrays element-wise.
-func values(doc any, p string) []any {
+func values(doc any, p string) []any { return valuesAt(doc, strings.Split(p, ".")) }
+
+// valuesAt is values with the path already split.
+func valuesAt(doc any, parts []string) []any {
 	cur := []any{doc}
-	for _, part := range strings.Split(p, ".") {
+	for _, part := range parts {
 		var next []any
 		for _, v := range cur {
 			switch x := v.(type) {
@@ -138,8 +160,8 @@ func leafNumber(v any) (int64, bool) {
 }
 
 func (c criteria) match(doc any) bool {
-	for p, cond := range c {
-		if !cond.match(values(doc, p)) {
+	for _, pc := range c {
+		if !pc.condition.match(valuesAt(doc, pc.path)) {
 			return false
 		}
 	}

@@ -576,9 +576,11 @@ type UpdateClassificationJobInput struct {
 	JobStatus *string `aws:"jobStatus,required"`
 }
 
-// updateJob cancels, pauses or resumes a job. A COMPLETE or CANCELLED job
-// cannot change (Macie: "you can't change the status of a job that's
-// complete or cancelled").
+// updateJob cancels, pauses or resumes a job, with the transitions the API
+// reference allows: CANCELLED from IDLE, PAUSED, RUNNING or USER_PAUSED;
+// USER_PAUSED from IDLE, PAUSED or RUNNING; RUNNING (resume) from
+// USER_PAUSED only. moat answers ValidationException otherwise (AWS's code
+// for this case is not documented).
 func updateJob(ctx context.Context, c *service.Call, in *UpdateClassificationJobInput) (*struct{}, error) {
 	to := deref(in.JobStatus)
 	err := c.Deps.Store.Update(ctx, func(tx store.Tx) error {
@@ -596,9 +598,10 @@ func updateJob(ctx context.Context, c *service.Call, in *UpdateClassificationJob
 		case statusCancelled:
 			j.Status = statusCancelled
 		case statusUserPaused:
-			if j.Status != statusUserPaused {
-				j.PreviousStatusPause, j.Status, j.UserPausedAt = j.Status, statusUserPaused, c.Now.UTC()
+			if j.Status == statusUserPaused {
+				return errValidation.New("jobStatus: only an IDLE, PAUSED or RUNNING job can be paused (the job is USER_PAUSED)")
 			}
+			j.PreviousStatusPause, j.Status, j.UserPausedAt = j.Status, statusUserPaused, c.Now.UTC()
 		case statusRunning:
 			if j.Status != statusUserPaused {
 				return errValidation.New("jobStatus: only a USER_PAUSED job can be resumed (the job is %s)", j.Status)
