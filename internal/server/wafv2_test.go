@@ -12,6 +12,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
 	cttypes "github.com/aws/aws-sdk-go-v2/service/cloudtrail/types"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/organizations"
+	orgtypes "github.com/aws/aws-sdk-go-v2/service/organizations/types"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/aws-sdk-go-v2/service/wafv2"
 	waftypes "github.com/aws/aws-sdk-go-v2/service/wafv2/types"
 )
@@ -605,6 +608,59 @@ func BenchmarkWAFv2GetWebACL(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		if _, err := c.GetWebACL(ctx, &wafv2.GetWebACLInput{ARN: acl.Summary.ARN}); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// State is per account: a member account has its own names, and cannot
+// read or reference the management account's resources by ARN.
+func TestWAFv2AccountIsolation(t *testing.T) {
+	ts := start(t)
+	ctx := context.Background()
+	org := organizations.NewFromConfig(ts.config(ts.Root))
+	if _, err := org.CreateOrganization(ctx, &organizations.CreateOrganizationInput{FeatureSet: orgtypes.OrganizationFeatureSetAll}); err != nil {
+		t.Fatal(err)
+	}
+	ca, err := org.CreateAccount(ctx, &organizations.CreateAccountInput{Email: aws.String("dev@example.com"), AccountName: aws.String("dev")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	member := aws.ToString(ca.CreateAccountStatus.AccountId)
+	root := iam.NewFromConfig(ts.config(ts.Root))
+	if _, err := root.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("ops")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := root.AttachUserPolicy(ctx, &iam.AttachUserPolicyInput{UserName: aws.String("ops"), PolicyArn: aws.String("arn:aws:iam::aws:policy/AdministratorAccess")}); err != nil {
+		t.Fatal(err)
+	}
+	k, err := root.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: aws.String("ops")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ar, err := sts.NewFromConfig(ts.config(aws.Credentials{AccessKeyID: aws.ToString(k.AccessKey.AccessKeyId), SecretAccessKey: aws.ToString(k.AccessKey.SecretAccessKey)})).AssumeRole(ctx,
+		&sts.AssumeRoleInput{RoleArn: aws.String("arn:aws:iam::" + member + ":role/OrganizationAccountAccessRole"), RoleSessionName: aws.String("ops")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mgmt := wafv2.NewFromConfig(ts.config(ts.Root))
+	dev := wafv2.NewFromConfig(ts.config(aws.Credentials{AccessKeyID: aws.ToString(ar.Credentials.AccessKeyId),
+		SecretAccessKey: aws.ToString(ar.Credentials.SecretAccessKey), SessionToken: aws.ToString(ar.Credentials.SessionToken)}))
+
+	ips := wafIPSet(t, mgmt, "blocked", "192.0.2.0/24")
+	acl := wafACL(t, mgmt, "app")
+	mine := wafACL(t, dev, "app") // the same name in another account
+	if !strings.Contains(aws.ToString(mine.ARN), ":"+member+":regional/webacl/app/") {
+		t.Fatalf("member web ACL ARN: %s", aws.ToString(mine.ARN))
+	}
+	_, err = dev.GetWebACL(ctx, &wafv2.GetWebACLInput{ARN: acl.ARN})
+	apiError(t, err, "WAFNonexistentItemException")
+	_, err = dev.CreateWebACL(ctx, &wafv2.CreateWebACLInput{Name: aws.String("borrow"), Scope: waftypes.ScopeRegional,
+		DefaultAction: &waftypes.DefaultAction{Allow: &waftypes.AllowAction{}}, VisibilityConfig: wafVis("borrow"), Rules: wafRules(aws.ToString(ips.ARN))[1:2]})
+	apiError(t, err, "WAFNonexistentItemException")
+	for _, c := range []*wafv2.Client{mgmt, dev} {
+		list, err := c.ListWebACLs(ctx, &wafv2.ListWebACLsInput{Scope: waftypes.ScopeRegional})
+		if err != nil || len(list.WebACLs) != 1 {
+			t.Fatalf("ListWebACLs per account: %+v %v", list, err)
 		}
 	}
 }
