@@ -145,6 +145,7 @@ type Account struct {
 	PasswordPolicy *PasswordPolicy
 	EC2            *EC2State
 	Trails         *Trails
+	S3             *S3State
 	Now            time.Time // evaluation time; ages are measured from it
 }
 

@@ -1,7 +1,7 @@
 package posture
 
 // Controls that need state moat posture does not read (account contacts,
-// S3, RDS, EFS, KMS, Config, Access Analyzer, CloudWatch metric filters,
+// RDS, EFS, KMS, Config, Access Analyzer, CloudWatch metric filters,
 // GuardDuty, Macie, Security Hub itself). They report NOT_AVAILABLE, never
 // PASSED, so they do not count towards the score.
 
@@ -18,19 +18,12 @@ var unavailableControls = []unavailable{
 	{"IAM.26", "Expired SSL/TLS certificates managed in IAM should be removed", "MEDIUM", "1.19", "1.19", "needs aws iam list-server-certificates output, not an input", false},
 	{"IAM.28", "IAM Access Analyzer external access analyzer should be enabled", "HIGH", "1.20", "1.20", "needs aws accessanalyzer list-analyzers output per region, not an input", false},
 	{"CIS.federation", "Ensure IAM users are managed centrally via identity federation or AWS Organizations", "LOW", "1.21", "1.21", "manual recommendation", false},
-	{"S3.5", "S3 general purpose buckets should require requests to use SSL", "MEDIUM", "2.1.1", "2.1.2", "needs S3 bucket policies, not an input", true},
-	{"S3.20", "S3 general purpose buckets should have MFA delete enabled", "LOW", "2.1.2", "2.1.3", "needs S3 bucket versioning configuration, not an input", false},
 	{"Macie.1", "Amazon Macie should be enabled", "MEDIUM", "2.1.3", "2.1.4", "needs Macie state, not an input", false},
-	{"S3.1", "S3 general purpose buckets should have block public access settings enabled", "MEDIUM", "2.1.4", "2.1.5", "needs S3 Block Public Access settings, not an input", true},
-	{"S3.4", "S3 buckets should have server-side encryption enabled", "MEDIUM", "", "2.1.1", "needs S3 bucket encryption configuration, not an input", false},
-	{"S3.8", "S3 general purpose buckets should block public access", "HIGH", "", "", "needs S3 bucket settings, not an input", true},
 	{"RDS.3", "RDS DB instances should have encryption at-rest enabled", "MEDIUM", "2.3.1", "2.3.1", "RDS is not an input", false},
 	{"RDS.13", "RDS automatic minor version upgrades should be enabled", "HIGH", "2.3.2", "", "RDS is not an input", false},
 	{"RDS.2", "RDS DB instances should prohibit public access", "CRITICAL", "2.3.3", "", "RDS is not an input", false},
 	{"EFS.1", "Elastic File System should be configured to encrypt file data at-rest", "MEDIUM", "2.4.1", "", "EFS is not an input", false},
 	{"Config.1", "AWS Config should be enabled and use the service-linked role for resource recording", "MEDIUM", "3.3", "3.5", "needs aws configservice describe-configuration-recorders output, not an input", true},
-	{"CloudTrail.7", "Ensure S3 bucket access logging is enabled on the CloudTrail S3 bucket", "LOW", "3.4", "3.6", "needs the trail bucket's logging configuration (S3), not an input", false},
-	{"CloudTrail.6", "Ensure the S3 bucket used to store CloudTrail logs is not publicly accessible", "CRITICAL", "", "3.3", "needs the trail bucket's policy and ACL (S3), not an input", false},
 	{"KMS.4", "AWS KMS key rotation should be enabled", "MEDIUM", "3.6", "3.8", "needs aws kms get-key-rotation-status output, not an input", false},
 	{"CloudWatch.2", "Ensure a log metric filter and alarm exist for unauthorized API calls", "LOW", "4.1", "4.1", metricWhy, false},
 	{"CloudWatch.3", "Ensure a log metric filter and alarm exist for Management Console sign-in without MFA", "LOW", "4.2", "4.2", metricWhy, false},

@@ -12,6 +12,7 @@ type Inputs struct {
 	PasswordPolicy   string   // aws iam get-account-password-policy
 	EC2Dir           string   // directory of aws ec2 describe-* outputs
 	Trails           []string // aws cloudtrail describe-trails / get-trail-status / get-event-selectors
+	S3Dir            string   // directory of aws s3api outputs (S3State)
 }
 
 // MaxInputSize bounds each input file (a 10,000-user authorization-details
@@ -58,6 +59,13 @@ func Load(in Inputs) (*Account, error) {
 			return nil, err
 		}
 		a.EC2 = st
+	}
+	if in.S3Dir != "" {
+		st, err := LoadS3Dir(in.S3Dir)
+		if err != nil {
+			return nil, err
+		}
+		a.S3 = st
 	}
 	if len(in.Trails) > 0 {
 		a.Trails = &Trails{}

@@ -71,6 +71,7 @@ score is below --fail-below (or no control has data); 1 for usage errors.`,
 	fl.StringVar(&f.in.PasswordPolicy, "password-policy", "", "aws iam get-account-password-policy output")
 	fl.StringVar(&f.in.EC2Dir, "ec2", "", "directory of aws ec2 describe-* outputs (*.json)")
 	fl.StringArrayVar(&f.in.Trails, "trails", nil, "aws cloudtrail describe-trails / get-trail-status / get-event-selectors outputs (repeatable)")
+	fl.StringVar(&f.in.S3Dir, "s3", "", "directory of aws s3api outputs: list-buckets.json and BUCKET/get-bucket-*.json (see docs/posture.md)")
 	fl.StringVar(&f.format, "format", "table", "output format: table, json, asff, ocsf or html")
 	fl.StringVarP(&f.output, "output", "o", "", "write the report to this file instead of standard output")
 	fl.IntVar(&f.failBelow, "fail-below", 0, "exit 3 when the summary score (0-100) is below this")
@@ -90,8 +91,8 @@ func runPosture(cmd *cobra.Command, f *postureFlags) error {
 	if f.failBelowP && (f.failBelow < 0 || f.failBelow > 100) {
 		return fmt.Errorf("--fail-below %d: expected a score from 0 to 100", f.failBelow)
 	}
-	if f.in.AuthDetails == "" && f.in.CredentialReport == "" && f.in.PasswordPolicy == "" && f.in.EC2Dir == "" && len(f.in.Trails) == 0 {
-		return errors.New("no input: give at least one of --auth-details, --credential-report, --password-policy, --ec2, --trails")
+	if f.in.AuthDetails == "" && f.in.CredentialReport == "" && f.in.PasswordPolicy == "" && f.in.EC2Dir == "" && len(f.in.Trails) == 0 && f.in.S3Dir == "" {
+		return errors.New("no input: give at least one of --auth-details, --credential-report, --password-policy, --ec2, --trails, --s3")
 	}
 	var now time.Time
 	if f.asOf != "" {

@@ -17,6 +17,7 @@ import (
 
 	"github.com/moatdev/moat/asff"
 	"github.com/moatdev/moat/internal/identity"
+	"github.com/moatdev/moat/internal/service/s3"
 	"github.com/moatdev/moat/internal/service/securityhub"
 	"github.com/moatdev/moat/internal/store"
 	"github.com/moatdev/moat/internal/trail"
@@ -165,8 +166,42 @@ func (s *Server) liveAccount(ctx context.Context, account, region string) (*post
 			return nil, err
 		}
 	}
+	if a.S3, err = s.liveBuckets(ctx, account, region); err != nil {
+		return nil, err
+	}
 	return a, nil
 }
+
+// liveBuckets reads the account's buckets of the region for the S3
+// controls, from the store as S3 serves them. Account-level Block Public
+// Access is not served (RATIONALE.md), so S3.1 has no data.
+func (s *Server) liveBuckets(ctx context.Context, account, region string) (*posture.S3State, error) {
+	bs, err := s3.Buckets(ctx, s.db, account)
+	if err != nil {
+		return nil, err
+	}
+	st := &posture.S3State{Buckets: []posture.Bucket{}}
+	for _, b := range bs {
+		if b.Region != region {
+			continue
+		}
+		pb := posture.Bucket{Name: b.Name, Policy: b.Policy, Encryption: b.Encryption, Versioning: b.Versioning, MFADelete: b.MFADelete, Grants: map[string][]string{}}
+		if p := b.BlockPublicAccess; p != nil {
+			pb.PublicAccessBlock = &posture.PublicAccessBlock{BlockPublicAcls: deref(p.BlockPublicAcls), IgnorePublicAcls: deref(p.IgnorePublicAcls),
+				BlockPublicPolicy: deref(p.BlockPublicPolicy), RestrictPublicBuckets: deref(p.RestrictPublicBuckets)}
+		}
+		if b.LoggingTarget != "" {
+			pb.LoggingTarget = b.LoggingTarget
+		}
+		for uri, perms := range b.ACLGrants {
+			pb.Grants[uri] = perms
+		}
+		st.Buckets = append(st.Buckets, pb)
+	}
+	return st, nil
+}
+
+func deref(b *bool) bool { return b != nil && *b }
 
 func nonNilList(l []any) []any {
 	if l == nil {

@@ -451,8 +451,10 @@ func TestS3ChunkedUploadOverTLS(t *testing.T) {
 
 // The AWS CLI's everyday S3 commands against moat.
 func TestS3AWSCLI(t *testing.T) {
+	v2 := cliV2(t)
+	t.Parallel()
 	ts := start(t)
-	f := newFlow(t, ts, cliV2(t))
+	f := newFlow(t, ts, v2)
 	src := filepath.Join(f.dir, "report.csv")
 	if err := os.WriteFile(src, []byte("id,name\n1,moat\n"), 0o600); err != nil {
 		t.Fatal(err)
@@ -635,4 +637,42 @@ func BenchmarkS3GetObject(b *testing.B) {
 			}
 		}
 	})
+}
+
+// Security Hub's S3 controls on live buckets: a new bucket passes S3.8
+// (Block Public Access on) and fails S3.5 (no TLS-only policy); removing
+// Block Public Access and adding a TLS-only policy swap the two. MFA delete
+// (S3.20) needs the root user's MFA code in x-amz-mfa.
+func TestS3SecurityHubControls(t *testing.T) {
+	v2 := cliV2(t)
+	t.Parallel()
+	ts := start(t)
+	f := newFlow(t, ts, v2)
+	const root = "moat-root"
+	f.ok(root, "securityhub", "enable-security-hub")
+	f.ok(root, "s3api", "create-bucket", "--bucket", "ctl-bucket")
+	status := func(control string) string {
+		out := f.ok(root, "securityhub", "get-findings", "--filters",
+			`{"GeneratorId":[{"Value":"security-control/`+control+`","Comparison":"EQUALS"}],"RecordState":[{"Value":"ACTIVE","Comparison":"EQUALS"}],"ResourceId":[{"Value":"arn:aws:s3:::ctl-bucket","Comparison":"EQUALS"}]}`)
+		for _, x := range out["Findings"].([]any) {
+			if c, ok := x.(map[string]any)["Compliance"].(map[string]any); ok {
+				return c["Status"].(string)
+			}
+		}
+		return ""
+	}
+	waitFor(t, func() bool { return status("S3.8") == "PASSED" && status("S3.5") == "FAILED" })
+	f.ok(root, "s3api", "delete-public-access-block", "--bucket", "ctl-bucket")
+	tlsOnly := `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":["arn:aws:s3:::ctl-bucket","arn:aws:s3:::ctl-bucket/*"],"Condition":{"Bool":{"aws:SecureTransport":"false"}}}]}`
+	f.ok(root, "s3api", "put-bucket-policy", "--bucket", "ctl-bucket", "--policy", f.file("tls.json", tlsOnly))
+	waitFor(t, func() bool { return status("S3.8") == "FAILED" && status("S3.5") == "PASSED" })
+	// The TLS-only policy is enforced too: this plain-HTTP client is refused.
+	f.denied("AccessDenied", "explicit deny", root, "s3api", "list-objects-v2", "--bucket", "ctl-bucket")
+
+	f.ok(root, "s3api", "delete-bucket-policy", "--bucket", "ctl-bucket")
+	f.denied("InvalidRequest", "MFA delete", root, "s3api", "put-bucket-versioning", "--bucket", "ctl-bucket",
+		"--versioning-configuration", "Status=Enabled,MFADelete=Enabled")
+	if s := status("S3.20"); s != "FAILED" {
+		t.Errorf("S3.20 without MFA delete: %q", s)
+	}
 }

@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"sort"
+	"strings"
 
 	"github.com/moatdev/moat/internal/awserr"
+	"github.com/moatdev/moat/internal/identity"
 	"github.com/moatdev/moat/internal/service"
 	"github.com/moatdev/moat/internal/store"
 )
@@ -528,21 +530,45 @@ type VersioningConfiguration struct {
 // PutBucketVersioningInput is S3's PutBucketVersioning request.
 type PutBucketVersioningInput struct {
 	BucketInput
+	MFA           *string                  `aws:"x-amz-mfa,location=header"`
 	Configuration *VersioningConfiguration `aws:"VersioningConfiguration,location=payload"`
 }
 
+// mfaOf splits x-amz-mfa ("SERIAL CODE") for the pipeline's MFA check.
+func mfaOf(in *PutBucketVersioningInput) (serial, code string) {
+	if in.MFA == nil {
+		return "", ""
+	}
+	serial, code, _ = strings.Cut(strings.TrimSpace(*in.MFA), " ")
+	return serial, code
+}
+
+// putBucketVersioning sets versioning and, with the root user's MFA code
+// in x-amz-mfa, MFA delete (as S3 requires: only the bucket owner's root
+// user with MFA may change it).
 func putBucketVersioning(ctx context.Context, c *service.Call, in *PutBucketVersioningInput) (*struct{}, error) {
-	if in.Configuration == nil || in.Configuration.Status == nil ||
-		(*in.Configuration.Status != "Enabled" && *in.Configuration.Status != "Suspended") {
+	cfg := in.Configuration
+	if cfg == nil || cfg.Status == nil || (*cfg.Status != "Enabled" && *cfg.Status != "Suspended") ||
+		(cfg.MfaDelete != nil && *cfg.MfaDelete != "Enabled" && *cfg.MfaDelete != "Disabled") {
 		return nil, awserr.MalformedXML.New("The XML you provided was not well-formed or did not validate against our published schema")
 	}
-	return nil, updateBucket(ctx, c, in.Bucket, func(b *bucket) error { b.Versioning = *in.Configuration.Status; return nil })
+	return nil, updateBucket(ctx, c, in.Bucket, func(b *bucket) error {
+		if cfg.MfaDelete != nil && *cfg.MfaDelete != b.MFADelete && !(b.MFADelete == "" && *cfg.MfaDelete == "Disabled") {
+			if !c.MFA || c.Principal.Kind != identity.Root || c.Account() != b.Account {
+				return errInvalidRequest.New("DevPay and Mfa are mutually exclusive authorization methods. MFA delete can be changed only by the bucket owner's root user with a valid x-amz-mfa header.")
+			}
+			b.MFADelete = *cfg.MfaDelete
+		}
+		b.Versioning = *cfg.Status
+		return nil
+	})
 }
 
 // GetBucketVersioningOutput is S3's GetBucketVersioning response.
 type GetBucketVersioningOutput struct {
-	XMLName struct{} `aws:"VersioningConfiguration"`
-	Status  string   `aws:"Status,omitempty"`
+	XMLName   struct{} `aws:"VersioningConfiguration"`
+	Status    string   `aws:"Status,omitempty"`
+	MFADelete string   `aws:"MfaDelete,omitempty"`
 }
 
 func getBucketVersioning(ctx context.Context, c *service.Call, in *BucketInput) (*GetBucketVersioningOutput, error) {
@@ -550,7 +576,7 @@ func getBucketVersioning(ctx context.Context, c *service.Call, in *BucketInput) 
 	if err != nil {
 		return nil, err
 	}
-	return &GetBucketVersioningOutput{Status: b.Versioning}, nil
+	return &GetBucketVersioningOutput{Status: b.Versioning, MFADelete: b.MFADelete}, nil
 }
 
 // LoggingEnabled is a bucket's server access logging target.
@@ -675,16 +701,33 @@ func getBucketACL(ctx context.Context, c *service.Call, in *BucketInput) (*GetBu
 		return nil, err
 	}
 	out := &GetBucketACLOutput{Owner: ownerOf(b.Account), Grants: []Grant{{Grantee: Grantee{ID: canonicalID(b.Account)}, Permission: "FULL_CONTROL"}}}
-	const allUsers = "http://acs.amazonaws.com/groups/global/AllUsers"
-	switch b.ACL {
-	case "public-read":
-		out.Grants = append(out.Grants, Grant{Grantee: Grantee{URI: allUsers}, Permission: "READ"})
-	case "public-read-write":
-		out.Grants = append(out.Grants, Grant{Grantee: Grantee{URI: allUsers}, Permission: "READ"}, Grant{Grantee: Grantee{URI: allUsers}, Permission: "WRITE"})
-	case "authenticated-read":
-		out.Grants = append(out.Grants, Grant{Grantee: Grantee{URI: "http://acs.amazonaws.com/groups/global/AuthenticatedUsers"}, Permission: "READ"})
+	g := cannedGrants(b.ACL)
+	for _, uri := range []string{allUsersURI, authenticatedUsersURI} {
+		for _, perm := range g[uri] {
+			out.Grants = append(out.Grants, Grant{Grantee: Grantee{URI: uri}, Permission: perm})
+		}
 	}
 	return out, nil
+}
+
+// The groups canned ACLs grant to.
+const (
+	allUsersURI           = "http://acs.amazonaws.com/groups/global/AllUsers"
+	authenticatedUsersURI = "http://acs.amazonaws.com/groups/global/AuthenticatedUsers"
+)
+
+// cannedGrants are a canned ACL's grants to groups, by group URI
+// (Amazon S3 User Guide, "Canned ACL").
+func cannedGrants(acl string) map[string][]string {
+	switch acl {
+	case "public-read":
+		return map[string][]string{allUsersURI: {"READ"}}
+	case "public-read-write":
+		return map[string][]string{allUsersURI: {"READ", "WRITE"}}
+	case "authenticated-read":
+		return map[string][]string{authenticatedUsersURI: {"READ"}}
+	}
+	return nil
 }
 
 // sortedTags returns tags by key, as S3 lists them.

@@ -108,7 +108,7 @@ func (s *s3) ops() []*service.Operation {
 		on("PutBucketEncryption", "s3:PutEncryptionConfiguration", putBucketEncryption),
 		on("GetBucketEncryption", "s3:GetEncryptionConfiguration", getBucketEncryption, read[BucketInput]()),
 		on("DeleteBucketEncryption", "s3:PutEncryptionConfiguration", deleteBucketEncryption),
-		on("PutBucketVersioning", "s3:PutBucketVersioning", putBucketVersioning),
+		on("PutBucketVersioning", "s3:PutBucketVersioning", putBucketVersioning, service.MFA(mfaOf)),
 		on("GetBucketVersioning", "s3:GetBucketVersioning", getBucketVersioning, read[BucketInput]()),
 		on("PutBucketLogging", "s3:PutBucketLogging", putBucketLogging),
 		on("GetBucketLogging", "s3:GetBucketLogging", getBucketLogging, read[BucketInput]()),

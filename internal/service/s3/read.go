@@ -30,8 +30,12 @@ type BucketInfo struct {
 	Encryption        string // default encryption algorithm: AES256, aws:kms, aws:kms:dsse
 	KMSKeyID          string
 	Versioning        string // "", Enabled, Suspended
-	Logging           bool
-	Tags              []Tag
+	MFADelete         string // "", Enabled, Disabled
+	LoggingTarget     string // server access logging's target bucket; "" when off
+	// ACLGrants are the canned ACL's grants to groups: permissions by
+	// group URI (AllUsers, AuthenticatedUsers).
+	ACLGrants map[string][]string
+	Tags      []Tag
 }
 
 // ObjectInfo is an object's metadata as seen by another service.
@@ -49,8 +53,11 @@ type ObjectInfo struct {
 
 func info(b *bucket) BucketInfo {
 	bi := BucketInfo{Name: b.Name, Account: b.Account, Region: b.Region, Created: b.Created, Policy: b.Policy,
-		BlockPublicAccess: b.PAB, ACL: b.ACL, ObjectOwnership: b.Ownership, Versioning: b.Versioning,
-		Logging: b.Logging != nil, Tags: b.Tags}
+		BlockPublicAccess: b.PAB, ACL: b.ACL, ObjectOwnership: b.Ownership, Versioning: b.Versioning, MFADelete: b.MFADelete,
+		Tags: b.Tags, ACLGrants: cannedGrants(b.ACL)}
+	if b.Logging != nil {
+		bi.LoggingTarget = b.Logging.TargetBucket
+	}
 	if b.Policy != "" {
 		bi.PolicyPublic = isPublicPolicy(b.Policy)
 	}

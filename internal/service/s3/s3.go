@@ -33,6 +33,7 @@ import (
 	"time"
 
 	"github.com/moatdev/moat/internal/awserr"
+	"github.com/moatdev/moat/internal/identity"
 	"github.com/moatdev/moat/internal/protocol"
 	"github.com/moatdev/moat/internal/service"
 	"github.com/moatdev/moat/internal/store"
@@ -114,6 +115,9 @@ func New(dataDir string) *service.Service {
 		// bucket policy's to say.
 		o.Unsigned = true
 		o.DataEvent = dataEvents[o.Name]
+		if ownerRootAlways[o.Name] {
+			o.ResourcePolicy = exemptOwnerRoot(o.ResourcePolicy)
+		}
 	}
 	return &service.Service{
 		Meta:        protocol.Service{Name: "s3", Protocol: "rest-xml", XMLNamespace: Namespace, APIVersion: "2006-03-01"},
@@ -121,6 +125,22 @@ func New(dataDir string) *service.Service {
 		Router:      protocol.NewRouter(routes),
 		Ops:         service.Table(ops...),
 		MaxBody:     MaxObject,
+	}
+}
+
+// ownerRootAlways are the calls the bucket owner's root user may make
+// whatever the bucket policy says, so that a policy that locks everyone
+// out can be repaired (PutBucketPolicy in the S3 API Reference); SCPs and
+// RCPs still apply.
+var ownerRootAlways = map[string]bool{"GetBucketPolicy": true, "PutBucketPolicy": true, "DeleteBucketPolicy": true}
+
+func exemptOwnerRoot(f func(context.Context, *service.Call, any) (string, string, error)) func(context.Context, *service.Call, any) (string, string, error) {
+	return func(ctx context.Context, c *service.Call, in any) (string, string, error) {
+		doc, account, err := f(ctx, c, in)
+		if err == nil && c.Principal.Kind == identity.Root && account == c.Account() {
+			doc = ""
+		}
+		return doc, account, err
 	}
 }
 
@@ -186,6 +206,7 @@ type bucket struct {
 	ACL        string                          `json:",omitempty"` // canned ACL; "" = private
 	SSE        *ServerSideEncryptionConfiguration
 	Versioning string          `json:",omitempty"`
+	MFADelete  string          `json:",omitempty"`
 	Tags       []Tag           `json:",omitempty"`
 	Logging    *LoggingEnabled `json:",omitempty"`
 }
