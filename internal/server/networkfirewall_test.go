@@ -260,7 +260,7 @@ func TestNetworkFirewallPolicies(t *testing.T) {
 		t.Fatalf("associations: %+v %v", g, err)
 	}
 
-	// A group in use cannot be deleted, nor changed so that the policy breaks.
+	// A group in use cannot be deleted; a group's rule order cannot change.
 	_, err = nf.DeleteRuleGroup(ctx, &networkfirewall.DeleteRuleGroupInput{RuleGroupArn: aws.String(domainsArn)})
 	if ae := apiError(t, err, "InvalidOperationException"); !strings.Contains(ae.ErrorMessage(), "egress") {
 		t.Errorf("delete in use: %s", ae.ErrorMessage())
@@ -268,9 +268,12 @@ func TestNetworkFirewallPolicies(t *testing.T) {
 	_, err = nf.UpdateRuleGroup(ctx, &networkfirewall.UpdateRuleGroupInput{RuleGroupArn: aws.String(rulesArn), UpdateToken: aws.String(mustToken(t, nf, rulesArn)),
 		RuleGroup: &nfwtypes.RuleGroup{RulesSource: &nfwtypes.RulesSource{RulesString: aws.String(nfwRules)},
 			StatefulRuleOptions: &nfwtypes.StatefulRuleOptions{RuleOrder: nfwtypes.RuleOrderDefaultActionOrder}}})
-	if ae := apiError(t, err, "InvalidRequestException"); !strings.Contains(ae.ErrorMessage(), "egress") {
-		t.Errorf("update that breaks the policy: %s", ae.ErrorMessage())
+	if ae := apiError(t, err, "InvalidRequestException"); !strings.Contains(ae.ErrorMessage(), "parameter is invalid, parameter: [DEFAULT_ACTION_ORDER]") {
+		t.Errorf("rule order change: %s", ae.ErrorMessage())
 	}
+	_, err = nf.UpdateRuleGroup(ctx, &networkfirewall.UpdateRuleGroupInput{RuleGroupArn: aws.String(rulesArn), UpdateToken: aws.String(mustToken(t, nf, rulesArn)),
+		Rules: aws.String(nfwRules)}) // Rules means DEFAULT_ACTION_ORDER
+	apiError(t, err, "InvalidRequestException")
 
 	// Bad policies.
 	badPolicy := func(want string, change func(p *nfwtypes.FirewallPolicy)) {

@@ -27,7 +27,10 @@
 //     that need more than the group's Capacity are refused with
 //     InvalidRequestException (AWS's InsufficientCapacityException is
 //     documented as AWS lacking capacity, not a rule group's; UpdateRuleGroup
-//     does not model it). Capacity is 1–30,000.
+//     does not model it). Capacity is 1–30,000. A group's rule order is
+//     fixed at creation: an UpdateRuleGroup that changes it (or sends Rules,
+//     which means DEFAULT_ACTION_ORDER, to a STRICT_ORDER group) is refused
+//     with AWS's "parameter is invalid, parameter: [ORDER]".
 //   - Firewall policies: Create/Describe/Update/Delete/ListFirewallPolicies.
 //     References are resolved in the caller's account and Region (an
 //     unknown or wrong-type group is InvalidRequestException, naming the

@@ -490,6 +490,12 @@ func updateRuleGroup(ctx context.Context, c *service.Call, in *UpdateRuleGroupIn
 		if err != nil {
 			return err
 		}
+		// The rule order is fixed at creation: Network Firewall answers
+		// "parameter is invalid, parameter: [STRICT_ORDER]" to a change
+		// (and to Rules, which means DEFAULT_ACTION_ORDER, on a strict group).
+		if was, now := ruleOrder(&rec.RuleGroup), ruleOrder(rg); was != now {
+			return invalidRequest.New("parameter is invalid, parameter: [%s]: the rule group's rule order is %s and cannot change after creation", now, was)
+		}
 		if err := checkCapacity(rec.Type, &rec.Capacity, gc); err != nil {
 			return err
 		}
@@ -678,4 +684,11 @@ func describeRuleGroupMetadata(ctx context.Context, c *service.Call, in *RuleGro
 		return nil
 	})
 	return out, err
+}
+
+func ruleOrder(rg *RuleGroup) string {
+	if o := rg.StatefulRuleOptions; o != nil && o.RuleOrder != "" {
+		return o.RuleOrder
+	}
+	return "DEFAULT_ACTION_ORDER"
 }
