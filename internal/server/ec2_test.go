@@ -414,6 +414,8 @@ func TestEC2ThreeTierReachability(t *testing.T) {
 		{n.db, n.app, 8080, false, n.appSG},
 		{n.app, n.web, 443, true, ""},
 		{n.app, n.db, 22, false, n.dbSG},
+		{n.db, n.web, 443, true, ""},
+		{n.igw, n.app, 8080, false, n.appSG},
 	} {
 		a := analyze(t, c, tc.src, tc.dst, tc.port)
 		if aws.ToBool(a.NetworkPathFound) != tc.want {
