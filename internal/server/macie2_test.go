@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -695,4 +696,70 @@ func TestMacieCLI(t *testing.T) {
 	if items, _ := l["items"].([]any); len(items) != 1 {
 		t.Fatalf("list-custom-data-identifiers: %v", l)
 	}
+}
+
+// samplingPercentage picks a stable subset; a SCHEDULED job runs once at
+// creation (initialRun defaults to true) and is then IDLE; bucket criteria
+// by effective permission select the public bucket only.
+func TestMacieSamplingScheduleAndCriteria(t *testing.T) {
+	ts := start(t)
+	ctx := context.Background()
+	mc := macie2.NewFromConfig(ts.config(ts.Root))
+	s3c := s3.NewFromConfig(ts.config(ts.Root), func(o *s3.Options) { o.UsePathStyle = true })
+	if _, err := mc.EnableMacie(ctx, &macie2.EnableMacieInput{}); err != nil {
+		t.Fatal(err)
+	}
+	objs := map[string]string{}
+	for i := 0; i < 40; i++ {
+		objs[fmt.Sprintf("o/%02d.txt", i)] = "card: 4532015112830366\n"
+	}
+	putObjects(t, s3c, "many", objs, nil)
+	putObjects(t, s3c, "open", map[string]string{"x.txt": "card: 4532015112830366\n"}, nil)
+	if _, err := s3c.DeletePublicAccessBlock(ctx, &s3.DeletePublicAccessBlockInput{Bucket: aws.String("open")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s3c.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String("open"), Policy: aws.String(
+		`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::open/*"}]}`)}); err != nil {
+		t.Fatal(err)
+	}
+	def := &m2types.S3JobDefinition{BucketDefinitions: []m2types.S3BucketDefinitionForJob{{AccountId: aws.String(ts.Account), Buckets: []string{"many"}}}}
+	var counts []float64
+	for _, tok := range []string{"s1", "s2"} {
+		j, err := mc.CreateClassificationJob(ctx, &macie2.CreateClassificationJobInput{Name: aws.String(tok), JobType: m2types.JobTypeOneTime, ClientToken: aws.String(tok),
+			S3JobDefinition: def, SamplingPercentage: aws.Int32(50)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		d, _ := mc.DescribeClassificationJob(ctx, &macie2.DescribeClassificationJobInput{JobId: j.JobId})
+		n := aws.ToFloat64(d.Statistics.ApproximateNumberOfObjectsToProcess)
+		if n < 8 || n > 32 || aws.ToInt32(d.SamplingPercentage) != 50 {
+			t.Fatalf("50%% of 40 objects: %v", n)
+		}
+		if got := float64(len(jobFindings(t, mc, aws.ToString(j.JobId)))); got != n {
+			t.Fatalf("%v objects sampled, %v findings", n, got)
+		}
+		counts = append(counts, n)
+	}
+	if counts[0] != counts[1] {
+		t.Fatalf("sampling is not stable: %v", counts)
+	}
+
+	j, err := mc.CreateClassificationJob(ctx, &macie2.CreateClassificationJobInput{Name: aws.String("daily public"), JobType: m2types.JobTypeScheduled, ClientToken: aws.String("d"),
+		ScheduleFrequency: &m2types.JobScheduleFrequency{DailySchedule: &m2types.DailySchedule{}},
+		S3JobDefinition: &m2types.S3JobDefinition{BucketCriteria: &m2types.S3BucketCriteriaForJob{Includes: &m2types.CriteriaBlockForJob{And: []m2types.CriteriaForJob{
+			{SimpleCriterion: &m2types.SimpleCriterionForJob{Key: m2types.SimpleCriterionKeyForJobS3BucketEffectivePermission, Comparator: m2types.JobComparatorEq, Values: []string{"PUBLIC"}}}}}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, _ := mc.DescribeClassificationJob(ctx, &macie2.DescribeClassificationJobInput{JobId: j.JobId})
+	if d.JobStatus != m2types.JobStatusIdle || aws.ToFloat64(d.Statistics.NumberOfRuns) != 1 || aws.ToFloat64(d.Statistics.ApproximateNumberOfObjectsToProcess) != 1 {
+		t.Fatalf("scheduled job: %s %+v", d.JobStatus, d.Statistics)
+	}
+	fs := jobFindings(t, mc, aws.ToString(j.JobId))
+	if f, ok := fs["x.txt"]; !ok || len(fs) != 1 || aws.ToString(f.ResourcesAffected.S3Bucket.Name) != "open" ||
+		f.ResourcesAffected.S3Bucket.PublicAccess.EffectivePermission != m2types.EffectivePermissionPublic {
+		t.Fatalf("public-bucket job findings: %v", fs)
+	}
+	_, err = mc.CreateClassificationJob(ctx, &macie2.CreateClassificationJobInput{Name: aws.String("no schedule"), JobType: m2types.JobTypeScheduled, ClientToken: aws.String("e"), S3JobDefinition: def})
+	apiError(t, err, "ValidationException")
 }
