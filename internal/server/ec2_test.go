@@ -263,6 +263,28 @@ func TestEC2SecurityGroups(t *testing.T) {
 	_, err = c.DescribeSecurityGroups(ctx, &ec2.DescribeSecurityGroupsInput{GroupIds: []string{webID}})
 	apiError(t, err, "InvalidGroup.NotFound")
 
+	// A prefix list in a rule counts its MaxEntries against the quota, and
+	// cannot be deleted while a rule names it.
+	pl := ec2ok(c.CreateManagedPrefixList(ctx, &ec2.CreateManagedPrefixListInput{PrefixListName: aws.String("offices"), AddressFamily: aws.String("IPv4"),
+		MaxEntries: aws.Int32(10), Entries: []ec2types.AddPrefixListEntry{{Cidr: aws.String("198.51.100.0/24"), Description: aws.String("HQ")}}})).PrefixList
+	plID := aws.ToString(pl.PrefixListId)
+	ec2ok(c.AuthorizeSecurityGroupIngress(ctx, &ec2.AuthorizeSecurityGroupIngressInput{GroupId: aws.String(app), IpPermissions: []ec2types.IpPermission{
+		{IpProtocol: aws.String("tcp"), FromPort: aws.Int32(22), ToPort: aws.Int32(22), PrefixListIds: []ec2types.PrefixListId{{PrefixListId: aws.String(plID)}}}}}))
+	ec2ok(c.ModifyManagedPrefixList(ctx, &ec2.ModifyManagedPrefixListInput{PrefixListId: aws.String(plID), CurrentVersion: aws.Int64(1),
+		AddEntries: []ec2types.AddPrefixListEntry{{Cidr: aws.String("203.0.113.0/24")}}}))
+	_, err = c.ModifyManagedPrefixList(ctx, &ec2.ModifyManagedPrefixListInput{PrefixListId: aws.String(plID), CurrentVersion: aws.Int64(1),
+		AddEntries: []ec2types.AddPrefixListEntry{{Cidr: aws.String("192.0.2.0/24")}}})
+	apiError(t, err, "PrefixListVersionMismatch")
+	entries := ec2ok(c.GetManagedPrefixListEntries(ctx, &ec2.GetManagedPrefixListEntriesInput{PrefixListId: aws.String(plID)})).Entries
+	if len(entries) != 2 || aws.ToString(entries[0].Description) != "HQ" {
+		t.Fatalf("GetManagedPrefixListEntries: %+v", entries)
+	}
+	_, err = c.DeleteManagedPrefixList(ctx, &ec2.DeleteManagedPrefixListInput{PrefixListId: aws.String(plID)})
+	apiError(t, err, "DependencyViolation")
+	_, err = c.AuthorizeSecurityGroupIngress(ctx, &ec2.AuthorizeSecurityGroupIngressInput{GroupId: aws.String(app), IpPermissions: []ec2types.IpPermission{
+		{IpProtocol: aws.String("tcp"), FromPort: aws.Int32(22), ToPort: aws.Int32(22), PrefixListIds: []ec2types.PrefixListId{{PrefixListId: aws.String("pl-0123456789abcdef0")}}}}})
+	apiError(t, err, "InvalidPrefixListID.NotFound")
+
 	// DryRun answers DryRunOperation and creates nothing.
 	_, err = c.CreateSecurityGroup(ctx, &ec2.CreateSecurityGroupInput{VpcId: vpcID, GroupName: aws.String("dry"), Description: aws.String("d"), DryRun: aws.Bool(true)})
 	apiError(t, err, "DryRunOperation")

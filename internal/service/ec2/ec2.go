@@ -36,6 +36,9 @@
 //     DeleteNetworkInsightsAnalysis, answered by vpc.Compile(...).Reach on the
 //     stored model and rendered from vpc's AWS-shaped analysis (unlike AWS,
 //     every blocker on the path is listed, not only the first);
+//   - customer-managed prefix lists (Create, Modify, Delete,
+//     DescribeManagedPrefixLists, GetManagedPrefixListEntries), usable in
+//     security group rules and routes;
 //   - tags (CreateTags, DeleteTags, DescribeTags, TagSpecifications on the
 //     Create* calls) and the common Describe* filters, with * and ? wildcards;
 //   - DryRun on every call (DryRunOperation once authorized).
@@ -60,11 +63,12 @@
 // Not served, and why: AMIs, instance types, volumes and the rest of compute
 // (moat models the network, not machines; any well-formed ImageId launches);
 // IPv6 address assignment, egress-only internet gateways, transit gateways,
-// VPN, VPC endpoints, managed prefix lists, IPAM and flow logs over the API
-// (the vpc engine models endpoints and prefix lists; the API does not
-// expose them yet); cross-account and cross-region peering; pagination
-// (Describe* return everything and never set NextToken);
-// DescribeStaleSecurityGroups and Network Access Analyzer scopes.
+// VPN, VPC endpoints, AWS-managed prefix lists, IPAM and flow logs over the
+// API (the vpc engine models endpoints; the API does not expose them yet);
+// prefix list versions other than the current one; cross-account and
+// cross-region peering; pagination (Describe* return everything and never
+// set NextToken); DescribeStaleSecurityGroups and Network Access Analyzer
+// scopes.
 //
 // Deviations from AWS: states are final at once (an instance is "running"
 // at the next Describe, a NAT gateway "available", an analysis "succeeded"
@@ -163,6 +167,7 @@ var resourceTypes = map[string][2]string{
 	"eipalloc": {"elastic-ip", "elastic-ip"},
 	"nip":      {"network-insights-path", "network-insights-path"},
 	"nia":      {"network-insights-analysis", "network-insights-analysis"},
+	"pl":       {"prefix-list", "prefix-list"},
 }
 
 func idPrefix(id string) string {
@@ -209,5 +214,6 @@ func operations() []*service.Operation {
 	ops = append(ops, tagOps()...)
 	ops = append(ops, zoneOps()...)
 	ops = append(ops, vpcAttrOps()...)
+	ops = append(ops, prefixListOps()...)
 	return ops
 }

@@ -199,6 +199,8 @@ func (st *state) exists(id string) bool {
 		return st.Paths[id] != nil
 	case "nia":
 		return st.Analyses[id] != nil
+	case "pl":
+		return st.Net.PrefixLists[id] != nil
 	case "sgr":
 		for _, g := range n.SecurityGroups {
 			for _, r := range append(slices.Clone(g.Ingress), g.Egress...) {
