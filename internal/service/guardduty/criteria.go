@@ -155,8 +155,10 @@ type compiledCond struct {
 	match, not []string // wildcard patterns
 }
 
+// criterionError is GuardDuty's "invalid value" message for
+// findingCriteria, with the reason.
 func criterionError(format string, args ...any) error {
-	return badRequest.New("The request is rejected because "+format, args...)
+	return badRequest.New("The request is rejected because the parameter findingCriteria has an invalid value: "+format, args...)
 }
 
 // compileCriteria checks and compiles crit. allowMatches is true for
@@ -175,7 +177,7 @@ func compileCriteria(crit *FindingCriteria, allowMatches bool) (*criteria, error
 		cond := crit.Criterion[name]
 		fd, ok := criterionFields[name]
 		if !ok {
-			return nil, criterionError("the findingCriteria key %q is not a valid attribute.", name)
+			return nil, criterionError("%q is not an attribute findings can be filtered on.", name)
 		}
 		cc := compiledCond{name: name, field: fd, lo: math.Inf(-1), hi: math.Inf(1)}
 		eq := append(append([]string(nil), cond.Eq...), cond.Equals...)
