@@ -663,4 +663,51 @@ func TestWAFv2AccountIsolation(t *testing.T) {
 			t.Fatalf("ListWebACLs per account: %+v %v", list, err)
 		}
 	}
+
+	// A rule group shared with the member account by a permission policy.
+	g, err := mgmt.CreateRuleGroup(ctx, &wafv2.CreateRuleGroupInput{Name: aws.String("shared"), Scope: waftypes.ScopeRegional, Capacity: aws.Int64(10),
+		VisibilityConfig: wafVis("shared"), Rules: wafRules(aws.ToString(ips.ARN))[1:2]})
+	if err != nil {
+		t.Fatal(err)
+	}
+	useGroup := func() error {
+		_, err := dev.CreateWebACL(ctx, &wafv2.CreateWebACLInput{Name: aws.String("uses-shared"), Scope: waftypes.ScopeRegional,
+			DefaultAction: &waftypes.DefaultAction{Allow: &waftypes.AllowAction{}}, VisibilityConfig: wafVis("uses"),
+			Rules: []waftypes.Rule{{Name: aws.String("shared"), Priority: 0, OverrideAction: &waftypes.OverrideAction{None: &waftypes.NoneAction{}}, VisibilityConfig: wafVis("shared"),
+				Statement: &waftypes.Statement{RuleGroupReferenceStatement: &waftypes.RuleGroupReferenceStatement{ARN: g.Summary.ARN}}}}})
+		return err
+	}
+	apiError(t, useGroup(), "WAFNonexistentItemException")
+	share := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::` + member + `:root"},
+		"Action":["wafv2:CreateWebACL","wafv2:UpdateWebACL","wafv2:PutFirewallManagerRuleGroups","wafv2:GetRuleGroup"]%s}]}`
+	_, err = mgmt.PutPermissionPolicy(ctx, &wafv2.PutPermissionPolicyInput{ResourceArn: g.Summary.ARN, Policy: aws.String(fmt.Sprintf(share, `,"Resource":"*"`))})
+	apiError(t, err, "WAFInvalidPermissionPolicyException")
+	if _, err := mgmt.PutPermissionPolicy(ctx, &wafv2.PutPermissionPolicyInput{ResourceArn: g.Summary.ARN, Policy: aws.String(fmt.Sprintf(share, ""))}); err != nil {
+		t.Fatal(err)
+	}
+	pol, err := mgmt.GetPermissionPolicy(ctx, &wafv2.GetPermissionPolicyInput{ResourceArn: g.Summary.ARN})
+	if err != nil || !strings.Contains(aws.ToString(pol.Policy), member) {
+		t.Fatalf("GetPermissionPolicy: %+v %v", pol, err)
+	}
+	seen, err := dev.GetRuleGroup(ctx, &wafv2.GetRuleGroupInput{ARN: g.Summary.ARN})
+	if err != nil || aws.ToString(seen.RuleGroup.LabelNamespace) != "awswaf:"+ts.Account+":rulegroup:shared:" {
+		t.Fatalf("GetRuleGroup of the shared group: %+v %v", seen, err)
+	}
+	if err := useGroup(); err != nil {
+		t.Fatalf("web ACL using the shared group: %v", err)
+	}
+	// In use by the member account, the group and its IP set stay.
+	gotG, err := mgmt.GetRuleGroup(ctx, &wafv2.GetRuleGroupInput{ARN: g.Summary.ARN})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = mgmt.DeleteRuleGroup(ctx, &wafv2.DeleteRuleGroupInput{Name: aws.String("shared"), Scope: waftypes.ScopeRegional, Id: g.Summary.Id, LockToken: gotG.LockToken})
+	apiError(t, err, "WAFAssociatedItemException")
+	_, err = mgmt.DeleteIPSet(ctx, &wafv2.DeleteIPSetInput{Name: ips.Name, Scope: waftypes.ScopeRegional, Id: ips.Id, LockToken: ips.LockToken})
+	apiError(t, err, "WAFAssociatedItemException")
+	if _, err := mgmt.DeletePermissionPolicy(ctx, &wafv2.DeletePermissionPolicyInput{ResourceArn: g.Summary.ARN}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = dev.GetRuleGroup(ctx, &wafv2.GetRuleGroupInput{ARN: g.Summary.ARN})
+	apiError(t, err, "WAFNonexistentItemException")
 }

@@ -125,7 +125,7 @@ func getRuleGroup(ctx context.Context, c *service.Call, in *GetWebACLInput) (*Ge
 	err := c.Deps.Store.View(ctx, func(tx store.Tx) error {
 		var err error
 		if in.ARN != nil {
-			e, err = loadARN(tx, c, *in.ARN)
+			e, err = loadShared(tx, c, *in.ARN, "wafv2:GetRuleGroup")
 			if err == nil && e.Kind != kindRuleGroup {
 				err = nonexistentItem.New(msgNonexistent)
 			}
@@ -141,11 +141,11 @@ func getRuleGroup(ctx context.Context, c *service.Call, in *GetWebACLInput) (*Ge
 	if err != nil {
 		return nil, err
 	}
-	ns := labelNamespace(c.Account(), kindRuleGroup, e.Name)
-	g, err := e.ruleGroupFile(nil, c)
+	g, err := e.ruleGroupFile()
 	if err != nil {
 		return nil, err
 	}
+	ns := g.LabelNamespace
 	return &GetRuleGroupOutput{RuleGroup: e.document(map[string]any{"Capacity": e.Capacity, "LabelNamespace": ns,
 		"AvailableLabels": labelSummaries(g.AvailableLabels()), "ConsumedLabels": labelSummaries(consumedLabels(g, ns))}), LockToken: e.LockToken}, nil
 }

@@ -90,12 +90,15 @@ func resolve(tx store.Tx, c *service.Call, rules []waf.Rule) ([]string, waf.Reso
 	seen := map[string]bool{}
 	var refs []string
 	var walkErr error
-	add := func(arn string) *entity {
+	// add loads a referenced resource once; a rule group may be another
+	// account's, shared with the caller, and its own references are then
+	// read in the owner's account.
+	add := func(arn string, load func(tx store.Tx, arn string) (*entity, error)) *entity {
 		if walkErr != nil || seen[arn] {
 			return nil
 		}
 		seen[arn] = true
-		e, err := loadARN(tx, c, arn)
+		e, err := load(tx, arn)
 		if err != nil {
 			if awserr.From(err).Code == invalidParameter.Code {
 				// A malformed ARN inside a statement.
@@ -107,48 +110,55 @@ func resolve(tx store.Tx, c *service.Call, rules []waf.Rule) ([]string, waf.Reso
 		refs = append(refs, arn)
 		return e
 	}
+	own := func(tx store.Tx, arn string) (*entity, error) { return loadARN(tx, c, arn) }
+	shared := func(tx store.Tx, arn string) (*entity, error) { return loadShared(tx, c, arn, "wafv2:CreateWebACL") }
+	addSet := func(e *entity) {
+		switch e.Kind {
+		case kindIPSet:
+			res.IPSets = append(res.IPSets, e.ipSetDoc())
+		case kindRegexSet:
+			res.RegexPatternSets = append(res.RegexPatternSets, e.regexSetDoc())
+		}
+	}
 	for i := range rules {
 		walk(rules[i].Statement, func(s *waf.Statement) {
+			var e *entity
+			want := ""
 			switch {
 			case s.IPSetReferenceStatement != nil:
-				if e := add(s.IPSetReferenceStatement.ARN); e != nil {
-					if err := kindIs(e, kindIPSet); err != nil {
-						walkErr = err
-						return
-					}
-					res.IPSets = append(res.IPSets, e.ipSetDoc())
-				}
+				e, want = add(s.IPSetReferenceStatement.ARN, own), kindIPSet
 			case s.RegexPatternSetReferenceStatement != nil:
-				if e := add(s.RegexPatternSetReferenceStatement.ARN); e != nil {
-					if err := kindIs(e, kindRegexSet); err != nil {
-						walkErr = err
-						return
-					}
-					res.RegexPatternSets = append(res.RegexPatternSets, e.regexSetDoc())
-				}
+				e, want = add(s.RegexPatternSetReferenceStatement.ARN, own), kindRegexSet
 			case s.RuleGroupReferenceStatement != nil:
-				if e := add(s.RuleGroupReferenceStatement.ARN); e != nil {
-					if err := kindIs(e, kindRuleGroup); err != nil {
-						walkErr = err
-						return
-					}
-					g, err := e.ruleGroupFile(tx, c)
-					if err != nil {
-						walkErr = err
-						return
-					}
-					res.RuleGroups = append(res.RuleGroups, g)
-					// The group's own references (IP sets...) are the web ACL's too.
-					for _, r := range e.Refs {
-						if ref := add(r); ref != nil {
-							switch ref.Kind {
-							case kindIPSet:
-								res.IPSets = append(res.IPSets, ref.ipSetDoc())
-							case kindRegexSet:
-								res.RegexPatternSets = append(res.RegexPatternSets, ref.regexSetDoc())
-							}
-						}
-					}
+				e, want = add(s.RuleGroupReferenceStatement.ARN, shared), kindRuleGroup
+			}
+			if e == nil {
+				return
+			}
+			if err := kindIs(e, want); err != nil {
+				walkErr = err
+				return
+			}
+			if e.Kind != kindRuleGroup {
+				addSet(e)
+				return
+			}
+			g, err := e.ruleGroupFile()
+			if err != nil {
+				walkErr = err
+				return
+			}
+			res.RuleGroups = append(res.RuleGroups, g)
+			// The group's own references (IP sets...) are the web ACL's too,
+			// in the group owner's account.
+			owner, _ := parseARN(e.ARN)
+			inOwner := func(tx store.Tx, arn string) (*entity, error) {
+				p, _ := parseARN(arn)
+				return loadIn(tx, owner.Account, owner.Region, p.Kind, p.Scope, p.Name, p.ID)
+			}
+			for _, r := range e.Refs {
+				if ref := add(r, inOwner); ref != nil {
+					addSet(ref)
 				}
 			}
 		})
@@ -200,9 +210,11 @@ func (e *entity) regexSetDoc() *waf.RegexPatternSetDoc {
 	return d
 }
 
-// ruleGroupFile is the stored rule group as the engine reads it.
-func (e *entity) ruleGroupFile(_ store.Tx, c *service.Call) (*waf.RuleGroupFile, error) {
-	doc := e.document(map[string]any{"Capacity": e.Capacity, "LabelNamespace": labelNamespace(c.Account(), kindRuleGroup, e.Name)})
+// ruleGroupFile is the stored rule group as the engine reads it, labels in
+// its owner's namespace.
+func (e *entity) ruleGroupFile() (*waf.RuleGroupFile, error) {
+	owner, _ := parseARN(e.ARN)
+	doc := e.document(map[string]any{"Capacity": e.Capacity, "LabelNamespace": labelNamespace(owner.Account, kindRuleGroup, e.Name)})
 	g, err := waf.ParseRuleGroup(doc)
 	if err != nil {
 		return nil, fmt.Errorf("stored rule group %s: %w", e.ARN, err)

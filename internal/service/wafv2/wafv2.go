@@ -12,7 +12,13 @@
 //     ListResourcesForWebACL; PutLoggingConfiguration,
 //     GetLoggingConfiguration, DeleteLoggingConfiguration,
 //     ListLoggingConfigurations; TagResource,
-//     UntagResource, ListTagsForResource.
+//     UntagResource, ListTagsForResource;
+//   - PutPermissionPolicy, GetPermissionPolicy, DeletePermissionPolicy:
+//     a rule group shared with other accounts (policies checked as WAF
+//     requires: Allow, the three required actions plus optional
+//     wafv2:GetRuleGroup, account principals, no Resource) can be read by
+//     them (when the policy grants GetRuleGroup) and referenced from their
+//     web ACLs in the same Region.
 //
 // Every web ACL and rule group is parsed and compiled by the engine on each
 // write, with the IP sets, regex pattern sets and rule groups it references
@@ -56,7 +62,7 @@
 //     CloudFront in AWS and are refused here as AWS refuses them).
 //   - Logging configurations are stored and returned; log delivery is
 //     `moat waf proxy --log`. Managed rule group versions, API keys,
-//     permission policies, Firewall Manager and mobile SDK operations,
+//     Firewall Manager and mobile SDK operations,
 //     GetSampledRequests and GetRateBasedStatementManagedKeys are not
 //     served (UnknownOperationException).
 //   - AWS's own validation of some members the engine does not evaluate
@@ -142,6 +148,7 @@ func New() *service.Service {
 	ops := append(webACLOps(), setOps()...)
 	ops = append(ops, ruleGroupOps()...)
 	ops = append(ops, associationOps()...)
+	ops = append(ops, sharingOps()...)
 	return &service.Service{
 		Meta:        protocol.Service{Name: "wafv2", Protocol: "json", JSONVersion: "1.1", TargetPrefix: "AWSWAF_20190729"},
 		EventSource: "wafv2.amazonaws.com",
@@ -182,6 +189,8 @@ type entity struct {
 	// the rules reference.
 	Refs []string `json:"refs,omitempty"`
 	Tags []Tag    `json:"tags,omitempty"`
+	// Policy is a rule group's permission policy (PutPermissionPolicy).
+	Policy string `json:"policy,omitempty"`
 }
 
 // scopes: API value → ARN part.
@@ -259,7 +268,12 @@ func parseARN(s string) (parsedARN, bool) {
 // load reads an entity by name and id; a wrong id is as absent as a
 // wrong name, as in AWS.
 func load(tx store.Tx, c *service.Call, kind, scope, name, id string) (*entity, error) {
-	b, err := tx.Get(tables[kind], key(c.Account(), c.Region, scope, name))
+	return loadIn(tx, c.Account(), c.Region, kind, scope, name, id)
+}
+
+// loadIn reads an entity of any account and region.
+func loadIn(tx store.Tx, account, region, kind, scope, name, id string) (*entity, error) {
+	b, err := tx.Get(tables[kind], key(account, region, scope, name))
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, nonexistentItem.New(msgNonexistent)
 	}

@@ -74,3 +74,55 @@ func FuzzFieldOf(f *testing.F) {
 		}
 	})
 }
+
+func TestParseSharePolicy(t *testing.T) {
+	t.Parallel()
+	const acct = "111122223333"
+	stmt := func(extra string) string {
+		return `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":["` + acct + `","arn:aws:iam::444455556666:root"]},
+			"Action":["wafv2:CreateWebACL","wafv2:UpdateWebACL","wafv2:PutFirewallManagerRuleGroups"` + extra + `]}]}`
+	}
+	p, err := parseSharePolicy(stmt(""))
+	if err != nil || len(p.Statement) != 1 || len(p.Statement[0].Principal) != 2 || p.Statement[0].Principal[1] != "444455556666" {
+		t.Fatalf("parseSharePolicy: %+v %v", p, err)
+	}
+	if !grants(stmt(""), acct, "wafv2:CreateWebACL") || grants(stmt(""), acct, "wafv2:GetRuleGroup") || grants(stmt(""), "999999999999", "wafv2:CreateWebACL") {
+		t.Error("grants")
+	}
+	if !grants(stmt(`,"wafv2:GetRuleGroup"`), acct, "wafv2:GetRuleGroup") {
+		t.Error("GetRuleGroup granted")
+	}
+	for name, doc := range map[string]string{
+		"extra action":    stmt(`,"wafv2:DeleteRuleGroup"`),
+		"wildcard":        stmt(`,"wafv2:*"`),
+		"old version":     strings.Replace(stmt(""), "2012-10-17", "2008-10-17", 1),
+		"deny":            strings.Replace(stmt(""), "Allow", "Deny", 1),
+		"resource":        strings.Replace(stmt(""), `"Effect"`, `"Resource":"*","Effect"`, 1),
+		"missing action":  strings.Replace(stmt(""), `"wafv2:UpdateWebACL",`, "", 1),
+		"service princip": strings.Replace(stmt(""), `"AWS":`, `"Service":`, 1),
+		"not json":        "{",
+	} {
+		if _, err := parseSharePolicy(doc); err == nil {
+			t.Errorf("%s: accepted", name)
+		}
+	}
+}
+
+// FuzzParseSharePolicy: permission policies are outside input; an accepted
+// one always has statements with principals and the required actions.
+func FuzzParseSharePolicy(f *testing.F) {
+	f.Add(`{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":{"AWS":"111122223333"},"Action":["wafv2:CreateWebACL","wafv2:UpdateWebACL","wafv2:PutFirewallManagerRuleGroups"]}}`)
+	f.Add(`{"Version":"2012-10-17","Statement":[]}`)
+	f.Add(`[]`)
+	f.Fuzz(func(t *testing.T, doc string) {
+		p, err := parseSharePolicy(doc)
+		if err != nil {
+			return
+		}
+		for _, st := range p.Statement {
+			if len(st.Principal) == 0 || !contains(st.Action, "wafv2:CreateWebACL") {
+				t.Fatalf("accepted %q as %+v", doc, p)
+			}
+		}
+	})
+}

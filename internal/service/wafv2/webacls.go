@@ -307,11 +307,11 @@ type ListWebACLsOutput struct {
 	WebACLs    []*Summary
 }
 
-// referenced reports whether any web ACL or rule group of the caller's
-// region references arn.
+// referenced reports whether any web ACL or rule group references arn, in
+// any account (a shared rule group is referenced from other accounts).
 func referenced(tx store.Tx, c *service.Call, arn string) (bool, error) {
 	found := false
-	prefix := c.Account() + "/" + c.Region + "/"
+	prefix := ""
 	for _, table := range []string{TableWebACLs, TableRuleGroups} {
 		err := tx.Scan(table, prefix, "", 0, func(_ string, v []byte) error {
 			var e entity
