@@ -590,4 +590,16 @@ func TestNetworkFirewallAWSCLI(t *testing.T) {
 	f.denied("InvalidTokenException", "", "moat-root", "network-firewall", "update-rule-group", "--rule-group-name", "web", "--type", "STATEFUL",
 		"--update-token", "00000000-0000-0000-0000-000000000000", "--rules", rules)
 	f.ok("moat-root", "network-firewall", "update-rule-group", "--rule-group-name", "web", "--type", "STATEFUL", "--update-token", str(d, "UpdateToken"), "--rules", rules)
+
+	// A policy from a JSON file and a firewall using it.
+	policy := f.file("policy.json", `{"StatelessDefaultActions":["aws:forward_to_sfe"],"StatelessFragmentDefaultActions":["aws:forward_to_sfe"],
+		"StatefulRuleGroupReferences":[{"ResourceArn":"`+str(out, "RuleGroupResponse", "RuleGroupArn")+`"}]}`)
+	p := f.ok("moat-root", "network-firewall", "create-firewall-policy", "--firewall-policy-name", "egress", "--firewall-policy", policy)
+	fw := f.ok("moat-root", "network-firewall", "create-firewall", "--firewall-name", "edge", "--firewall-policy-arn", str(p, "FirewallPolicyResponse", "FirewallPolicyArn"),
+		"--vpc-id", "vpc-0abc", "--subnet-mappings", "SubnetId=subnet-0a", "--delete-protection")
+	if str(fw, "FirewallStatus", "Status") != "READY" {
+		t.Fatalf("create-firewall: %v", fw)
+	}
+	f.denied("InvalidOperationException", "delete protection", "moat-root", "network-firewall", "delete-firewall", "--firewall-name", "edge")
+	f.denied("InvalidOperationException", "in use", "moat-root", "network-firewall", "delete-firewall-policy", "--firewall-policy-name", "egress")
 }
