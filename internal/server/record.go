@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"encoding/json"
 	"crypto/tls"
 	"strings"
 	"time"
@@ -37,6 +38,14 @@ func (s *Server) record(x *exchange) error {
 	}
 	if x.principal != nil && x.principal.Account != "" {
 		rec.RecipientAccountID = x.principal.Account
+	}
+	if x.op != nil && x.op.EventName != "" {
+		rec.EventName = x.op.EventName
+	}
+	if x.op != nil && x.op.TrailParameters != nil && x.in != nil {
+		if b, err := json.Marshal(x.op.TrailParameters(x.in)); err == nil {
+			rec.RequestParameters = b
+		}
 	}
 	if x.err != nil {
 		rec.ErrorCode, rec.ErrorMessage = x.err.Code, x.err.Message

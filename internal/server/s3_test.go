@@ -20,6 +20,7 @@ import (
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
 	cttypes "github.com/aws/aws-sdk-go-v2/service/cloudtrail/types"
+	"github.com/aws/aws-sdk-go-v2/service/guardduty"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
@@ -675,4 +676,48 @@ func TestS3SecurityHubControls(t *testing.T) {
 	if s := status("S3.20"); s != "FAILED" {
 		t.Errorf("S3.20 without MFA delete: %q", s)
 	}
+}
+
+// GuardDuty's S3 findings from moat's own S3 records: turning Block Public
+// Access off and granting everyone read by bucket policy raise
+// Policy:S3/BucketBlockPublicAccessDisabled and
+// Policy:S3/BucketAnonymousAccessGranted, because moat records S3 calls with
+// CloudTrail's event names and parameters.
+func TestS3GuardDutyFindings(t *testing.T) {
+	t.Parallel()
+	ts := start(t)
+	ctx := context.Background()
+	gd := guardduty.NewFromConfig(ts.config(ts.Root))
+	det, err := gd.CreateDetector(ctx, &guardduty.CreateDetectorInput{Enable: aws.Bool(true)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := s3Client(ts, ts.Root)
+	if _, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("leaky")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.DeletePublicAccessBlock(ctx, &s3.DeletePublicAccessBlockInput{Bucket: aws.String("leaky")}); err != nil {
+		t.Fatal(err)
+	}
+	public := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::leaky/*"}]}`
+	if _, err := c.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String("leaky"), Policy: aws.String(public)}); err != nil {
+		t.Fatal(err)
+	}
+	found := map[string]string{}
+	waitFor(t, func() bool {
+		ids, err := gd.ListFindings(ctx, &guardduty.ListFindingsInput{DetectorId: det.DetectorId})
+		if err != nil || len(ids.FindingIds) == 0 {
+			return false
+		}
+		fs, err := gd.GetFindings(ctx, &guardduty.GetFindingsInput{DetectorId: det.DetectorId, FindingIds: ids.FindingIds})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range fs.Findings {
+			if f.Resource != nil && len(f.Resource.S3BucketDetails) > 0 {
+				found[aws.ToString(f.Type)] = aws.ToString(f.Resource.S3BucketDetails[0].Name)
+			}
+		}
+		return found["Policy:S3/BucketBlockPublicAccessDisabled"] == "leaky" && found["Policy:S3/BucketAnonymousAccessGranted"] == "leaky"
+	})
 }

@@ -40,6 +40,13 @@ type Operation struct {
 	Action string
 	// ReadOnly is CloudTrail's readOnly.
 	ReadOnly bool
+	// EventName is CloudTrail's eventName when it is not Name (S3 records
+	// PutPublicAccessBlock as PutBucketPublicAccessBlock).
+	EventName string
+	// TrailParameters, when set, gives the record's requestParameters
+	// (marshalled as JSON) in the shape CloudTrail writes them, where it
+	// differs from the input struct (S3's bucketName, key, bucketPolicy).
+	TrailParameters func(in any) any
 	// DataEvent operations are CloudTrail data events (S3 object-level
 	// calls): recorded with eventCategory Data and delivered only to trails
 	// whose event selectors select them.

@@ -115,6 +115,7 @@ func New(dataDir string) *service.Service {
 		// bucket policy's to say.
 		o.Unsigned = true
 		o.DataEvent = dataEvents[o.Name]
+		trailShape(o)
 		if ownerRootAlways[o.Name] {
 			o.ResourcePolicy = exemptOwnerRoot(o.ResourcePolicy)
 		}
