@@ -5,7 +5,10 @@
 //   - the account: EnableMacie, GetMacieSession, UpdateMacieSession,
 //     DisableMacie (which deletes the account's Macie data, as AWS does);
 //     every other call before EnableMacie is AccessDeniedException "Macie is
-//     not enabled." (the message AWS sends);
+//     not enabled." with HTTP 401, as AWS answers; a second EnableMacie is
+//     ConflictException. UpdateMacieSession status PAUSED cancels the jobs
+//     that have not finished; other calls keep working while paused
+//     (AWS's behaviour for calls on a suspended account is not documented);
 //   - custom data identifiers (cdi.go): Create/Get/List/BatchGet/Delete
 //     (soft delete: Get and BatchGet report deleted), TestCustomDataIdentifier,
 //     and ListManagedDataIdentifiers from dataid's catalogue;
@@ -75,7 +78,9 @@ const (
 
 // Macie's errors (API reference, "Errors").
 var (
-	errAccessDenied = awserr.Def{Code: "AccessDeniedException", Status: http.StatusForbidden}
+	// Macie answers "Macie is not enabled." with HTTP 401 (seen in SDK
+	// error logs of live accounts), not the 403 of IAM denials.
+	errNotEnabledDef = awserr.Def{Code: "AccessDeniedException", Status: http.StatusUnauthorized}
 	errValidation   = awserr.Def{Code: "ValidationException", Status: http.StatusBadRequest}
 	errNotFound     = awserr.Def{Code: "ResourceNotFoundException", Status: http.StatusNotFound}
 	errConflict     = awserr.Def{Code: "ConflictException", Status: http.StatusConflict}
@@ -179,7 +184,7 @@ type sessionRecord struct {
 
 // errNotEnabled is what every call but EnableMacie answers before Macie is
 // enabled (AWS answers AccessDeniedException "Macie is not enabled.").
-func errNotEnabled() error { return errAccessDenied.New("Macie is not enabled.") }
+func errNotEnabled() error { return errNotEnabledDef.New("Macie is not enabled.") }
 
 // session returns the caller's session or the not-enabled error.
 func session(tx store.Tx, c *service.Call) (*sessionRecord, error) {
@@ -246,8 +251,9 @@ func enableMacie(ctx context.Context, c *service.Call, in *EnableMacieInput) (*s
 	err = c.Deps.Store.Update(ctx, func(tx store.Tx) error {
 		err := tx.Insert(TableSessions, scope(c), b)
 		if errors.Is(err, store.ErrExists) {
-			// [unverified] AWS's wording for a second EnableMacie.
-			return errConflict.New("Macie is already enabled.")
+			// AWS's wording as Terraform users quote it; the final period
+			// is moat's guess.
+			return errConflict.New("Macie has already been enabled.")
 		}
 		return err
 	})
