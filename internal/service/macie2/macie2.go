@@ -81,9 +81,9 @@ var (
 	// Macie answers "Macie is not enabled." with HTTP 401 (seen in SDK
 	// error logs of live accounts), not the 403 of IAM denials.
 	errNotEnabledDef = awserr.Def{Code: "AccessDeniedException", Status: http.StatusUnauthorized}
-	errValidation   = awserr.Def{Code: "ValidationException", Status: http.StatusBadRequest}
-	errNotFound     = awserr.Def{Code: "ResourceNotFoundException", Status: http.StatusNotFound}
-	errConflict     = awserr.Def{Code: "ConflictException", Status: http.StatusConflict}
+	errValidation    = awserr.Def{Code: "ValidationException", Status: http.StatusBadRequest}
+	errNotFound      = awserr.Def{Code: "ResourceNotFoundException", Status: http.StatusNotFound}
+	errConflict      = awserr.Def{Code: "ConflictException", Status: http.StatusConflict}
 )
 
 // Service is Macie over one data directory (S3's object bytes).
