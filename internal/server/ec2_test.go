@@ -285,6 +285,28 @@ func TestEC2SecurityGroups(t *testing.T) {
 		{IpProtocol: aws.String("tcp"), FromPort: aws.Int32(22), ToPort: aws.Int32(22), PrefixListIds: []ec2types.PrefixListId{{PrefixListId: aws.String("pl-0123456789abcdef0")}}}}})
 	apiError(t, err, "InvalidPrefixListID.NotFound")
 
+	// ModifySecurityGroupRules keeps the rule's ID.
+	appRules := ec2ok(c.DescribeSecurityGroupRules(ctx, &ec2.DescribeSecurityGroupRulesInput{Filters: []ec2types.Filter{{Name: aws.String("group-id"), Values: []string{app}}}})).SecurityGroupRules
+	var plRule string
+	for _, r := range appRules {
+		if aws.ToString(r.PrefixListId) == plID {
+			plRule = aws.ToString(r.SecurityGroupRuleId)
+		}
+	}
+	ec2ok(c.ModifySecurityGroupRules(ctx, &ec2.ModifySecurityGroupRulesInput{GroupId: aws.String(app), SecurityGroupRules: []ec2types.SecurityGroupRuleUpdate{{
+		SecurityGroupRuleId: aws.String(plRule), SecurityGroupRule: &ec2types.SecurityGroupRuleRequest{IpProtocol: aws.String("tcp"), FromPort: aws.Int32(2222), ToPort: aws.Int32(2222), CidrIpv4: aws.String("10.0.0.0/16")}}}}))
+	mod := ec2ok(c.DescribeSecurityGroupRules(ctx, &ec2.DescribeSecurityGroupRulesInput{SecurityGroupRuleIds: []string{plRule}})).SecurityGroupRules
+	if len(mod) != 1 || aws.ToInt32(mod[0].FromPort) != 2222 || aws.ToString(mod[0].CidrIpv4) != "10.0.0.0/16" {
+		t.Fatalf("ModifySecurityGroupRules: %+v", mod)
+	}
+	ec2ok(c.DeleteManagedPrefixList(ctx, &ec2.DeleteManagedPrefixListInput{PrefixListId: aws.String(plID)}))
+
+	// A group of another, unpeered VPC cannot be referenced.
+	other := ec2ok(c.CreateVpc(ctx, &ec2.CreateVpcInput{CidrBlock: aws.String("10.1.0.0/16")})).Vpc.VpcId
+	stranger := ec2ok(c.CreateSecurityGroup(ctx, &ec2.CreateSecurityGroupInput{VpcId: other, GroupName: aws.String("stranger"), Description: aws.String("elsewhere")})).GroupId
+	_, err = c.AuthorizeSecurityGroupIngress(ctx, &ec2.AuthorizeSecurityGroupIngressInput{GroupId: aws.String(app), IpPermissions: []ec2types.IpPermission{tcpFromGroup(22, aws.ToString(stranger))}})
+	apiError(t, err, "InvalidGroup.NotFound")
+
 	// DryRun answers DryRunOperation and creates nothing.
 	_, err = c.CreateSecurityGroup(ctx, &ec2.CreateSecurityGroupInput{VpcId: vpcID, GroupName: aws.String("dry"), Description: aws.String("d"), DryRun: aws.Bool(true)})
 	apiError(t, err, "DryRunOperation")
@@ -493,6 +515,23 @@ func TestEC2ThreeTierReachability(t *testing.T) {
 	ec2ok(c.DeleteNetworkAclEntry(ctx, &ec2.DeleteNetworkAclEntryInput{NetworkAclId: aws.String(acl), RuleNumber: aws.Int32(50), Egress: aws.Bool(false)}))
 	if a := analyze(t, c, n.app, n.db, 5432); !aws.ToBool(a.NetworkPathFound) {
 		t.Errorf("app → db after deleting deny 50: %s", explanations(a))
+	}
+
+	// Paths to an internet address: the web tier gets out, the DB tier has
+	// no route.
+	toIP := func(src string) *ec2types.NetworkInsightsAnalysis {
+		p := ec2ok(c.CreateNetworkInsightsPath(ctx, &ec2.CreateNetworkInsightsPathInput{Source: aws.String(src), DestinationIp: aws.String("192.0.2.10"),
+			Protocol: ec2types.ProtocolTcp, DestinationPort: aws.Int32(443)})).NetworkInsightsPath
+		if aws.ToString(p.DestinationIp) != "192.0.2.10" || aws.ToString(p.SourceArn) != "arn:aws:ec2:us-east-1:"+ts.Account+":instance/"+src {
+			t.Fatalf("CreateNetworkInsightsPath: %+v", p)
+		}
+		return ec2ok(c.StartNetworkInsightsAnalysis(ctx, &ec2.StartNetworkInsightsAnalysisInput{NetworkInsightsPathId: p.NetworkInsightsPathId})).NetworkInsightsAnalysis
+	}
+	if a := toIP(n.web); !aws.ToBool(a.NetworkPathFound) {
+		t.Errorf("web → 192.0.2.10:443: %s", explanations(a))
+	}
+	if a := toIP(n.db); aws.ToBool(a.NetworkPathFound) || !explained(a, "NO_ROUTE_TO_DESTINATION", "") {
+		t.Errorf("db → 192.0.2.10:443: found=%v %s", aws.ToBool(a.NetworkPathFound), explanations(a))
 	}
 
 	// Paths naming missing resources.
