@@ -145,6 +145,20 @@ func TestGuardDutyFilters(t *testing.T) {
 		FindingCriteria: gdCrit(map[string]gdtypes.Condition{"nope": {Equals: []string{"x"}}})})
 	apiError(t, err, "BadRequestException")
 
+	// Tags of a filter.
+	qARN := aws.String("arn:aws:guardduty:us-east-1:" + ts.Account + ":detector/" + id + "/filter/quiet-trails")
+	if _, err := gd.TagResource(ctx, &guardduty.TagResourceInput{ResourceArn: qARN, Tags: map[string]string{"owner": "ops"}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := gd.UntagResource(ctx, &guardduty.UntagResourceInput{ResourceArn: qARN, TagKeys: []string{"team"}}); err != nil {
+		t.Fatal(err)
+	}
+	if tags, err := gd.ListTagsForResource(ctx, &guardduty.ListTagsForResourceInput{ResourceArn: qARN}); err != nil || len(tags.Tags) != 1 || tags.Tags["owner"] != "ops" {
+		t.Fatalf("ListTagsForResource: %+v %v", tags, err)
+	}
+	_, err = gd.ListTagsForResource(ctx, &guardduty.ListTagsForResourceInput{ResourceArn: aws.String("arn:aws:guardduty:us-east-1:" + ts.Account + ":detector/" + id + "/filter/none")})
+	apiError(t, err, "BadRequestException")
+
 	// The finding raised before the filter is not archived by it.
 	fs := gdFindings(t, gd, id, []string{alpha})
 	if len(fs) != 1 || aws.ToBool(fs[0].Service.Archived) {

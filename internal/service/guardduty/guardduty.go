@@ -30,9 +30,10 @@
 //     ({"value": JSON string, "type": "default"}); the stored finding keeps
 //     the export shape EventBridge carries.
 //
+// Filter ranks default to the next position and are never renumbered.
+//
 // Not served: members and organisations, publishing destinations, malware
-// protection, UpdateFindingsFeedback, tagging operations (filter tags are
-// stored and returned by GetFilter).
+// protection, UpdateFindingsFeedback; tagging (tags.go) serves filters only.
 package guardduty
 
 import (
@@ -81,6 +82,9 @@ func New() *service.Service {
 		{Method: "GET", Path: "/detector/{detectorId}/filter/{filterName}", Op: "GetFilter"},
 		{Method: "POST", Path: "/detector/{detectorId}/filter/{filterName}", Op: "UpdateFilter"},
 		{Method: "DELETE", Path: "/detector/{detectorId}/filter/{filterName}", Op: "DeleteFilter"},
+		{Method: "POST", Path: "/tags/{resourceArn}", Op: "TagResource"},
+		{Method: "GET", Path: "/tags/{resourceArn}", Op: "ListTagsForResource"},
+		{Method: "DELETE", Path: "/tags/{resourceArn}", Op: "UntagResource"},
 		{Method: "POST", Path: "/detector/{detectorId}/ipset", Op: "CreateIPSet"},
 		{Method: "GET", Path: "/detector/{detectorId}/ipset", Op: "ListIPSets"},
 		{Method: "GET", Path: "/detector/{detectorId}/ipset/{ipSetId}", Op: "GetIPSet"},
@@ -97,7 +101,7 @@ func New() *service.Service {
 		Meta:        protocol.Service{Name: "guardduty", Protocol: "rest-json"},
 		EventSource: "guardduty.amazonaws.com",
 		Router:      protocol.NewRouter(routes),
-		Ops: service.Table(append(append(append(listOps(), filterOps()...), statsOps()...),
+		Ops: service.Table(append(append(append(append(listOps(), filterOps()...), statsOps()...), tagOps()...),
 			service.Op("CreateDetector", "guardduty:CreateDetector", createDetector),
 			service.Op("ListDetectors", "guardduty:ListDetectors", listDetectors, service.ReadOnly[ListDetectorsInput]()),
 			service.Op("GetDetector", "guardduty:GetDetector", getDetector, service.ReadOnly[DetectorInput](),
