@@ -626,6 +626,18 @@ func TestEC2InstancesInterfaces(t *testing.T) {
 		t.Fatalf("by tag: %+v", tagged)
 	}
 
+	// A /28 holds 11 addresses: MinCount 12 launches nothing, MinCount 1
+	// MaxCount 20 launches 11.
+	small := ec2ok(c.CreateSubnet(ctx, &ec2.CreateSubnetInput{VpcId: aws.String(n.vpc), CidrBlock: aws.String("10.0.9.0/28")})).Subnet.SubnetId
+	_, err = c.RunInstances(ctx, &ec2.RunInstancesInput{ImageId: aws.String("ami-0123456789abcdef0"), MinCount: aws.Int32(12), MaxCount: aws.Int32(12), SubnetId: small})
+	apiError(t, err, "InsufficientFreeAddressesInSubnet")
+	if got := ec2ok(c.DescribeNetworkInterfaces(ctx, &ec2.DescribeNetworkInterfacesInput{Filters: []ec2types.Filter{{Name: aws.String("subnet-id"), Values: []string{aws.ToString(small)}}}})).NetworkInterfaces; len(got) != 0 {
+		t.Fatalf("a failed launch left %d interfaces", len(got))
+	}
+	if got := ec2ok(c.RunInstances(ctx, &ec2.RunInstancesInput{ImageId: aws.String("ami-0123456789abcdef0"), MinCount: aws.Int32(1), MaxCount: aws.Int32(20), SubnetId: small})).Instances; len(got) != 11 {
+		t.Fatalf("launched %d in a /28, want 11", len(got))
+	}
+
 	// Interfaces: five groups at most, source/destination check.
 	groups := []string{n.appSG}
 	for i := 0; i < 5; i++ {

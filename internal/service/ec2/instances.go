@@ -477,6 +477,10 @@ func runInstances(ctx context.Context, c *service.Call, in *RunInstancesInput) (
 		for i := 0; i < count; i++ {
 			e, err := st.Net.CreateNetworkInterface(subnetID, ip, groups)
 			if err != nil {
+				if ve, isVE := err.(*vpc.Error); isVE && ve.Code == "InsufficientFreeAddressesInSubnet" && i >= in.MinCount {
+					// EC2 launches as many as it can above MinCount.
+					break
+				}
 				return err
 			}
 			if spec.Description != nil {
