@@ -757,7 +757,7 @@ func TestMacieSamplingScheduleAndCriteria(t *testing.T) {
 	}
 	fs := jobFindings(t, mc, aws.ToString(j.JobId))
 	if f, ok := fs["x.txt"]; !ok || len(fs) != 1 || aws.ToString(f.ResourcesAffected.S3Bucket.Name) != "open" ||
-		f.ResourcesAffected.S3Bucket.PublicAccess.EffectivePermission != m2types.EffectivePermissionPublic {
+		f.ResourcesAffected.S3Bucket.PublicAccess.EffectivePermission != m2types.EffectivePermissionPublic || !aws.ToBool(f.ResourcesAffected.S3Object.PublicAccess) {
 		t.Fatalf("public-bucket job findings: %v", fs)
 	}
 	_, err = mc.CreateClassificationJob(ctx, &macie2.CreateClassificationJobInput{Name: aws.String("no schedule"), JobType: m2types.JobTypeScheduled, ClientToken: aws.String("e"), S3JobDefinition: def})

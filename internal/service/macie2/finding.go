@@ -182,7 +182,7 @@ func sensitiveFinding(c *service.Call, job *jobRecord, b *s3.BucketInfo, o *s3.O
 		CreatedAt: now, UpdatedAt: now,
 		ResourcesAffected: resourcesAffected{S3Bucket: bucketOf(b), S3Object: &s3Object{BucketArn: "arn:aws:s3:::" + b.Name, ETag: strings.Trim(o.ETag, `"`),
 			Extension: strings.TrimPrefix(path.Ext(o.Key), "."), Key: o.Key, LastModified: isoTime(o.LastModified), Path: b.Name + "/" + o.Key,
-			ServerSideEncryption: enc, Size: o.Size, StorageClass: o.StorageClass, Tags: tagsOf(o.Tags)}},
+			PublicAccess: effectivePublic(b), ServerSideEncryption: enc, Size: o.Size, StorageClass: o.StorageClass, Tags: tagsOf(o.Tags)}},
 		ClassificationDetails: &classificationDetails{JobArn: job.Arn, JobID: job.ID, OriginType: "SENSITIVE_DATA_DISCOVERY_JOB", Result: result}}
 }
 
