@@ -603,3 +603,42 @@ func TestNetworkFirewallAWSCLI(t *testing.T) {
 	f.denied("InvalidOperationException", "delete protection", "moat-root", "network-firewall", "delete-firewall", "--firewall-name", "edge")
 	f.denied("InvalidOperationException", "in use", "moat-root", "network-firewall", "delete-firewall-policy", "--firewall-policy-name", "egress")
 }
+
+// Resource policies on a rule group: validated (only the actions sharing
+// grants, the group's own ARN), kept across updates, removed.
+func TestNetworkFirewallResourcePolicy(t *testing.T) {
+	ts := start(t)
+	ctx := context.Background()
+	nf := networkfirewall.NewFromConfig(ts.config(ts.Root))
+	g, err := nf.CreateRuleGroup(ctx, &networkfirewall.CreateRuleGroupInput{RuleGroupName: aws.String("shared"), Type: nfwtypes.RuleGroupTypeStateful,
+		Capacity: aws.Int32(10), Rules: aws.String(nfwRules)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	arn := aws.ToString(g.RuleGroupResponse.RuleGroupArn)
+	doc := func(action, resource string) string {
+		return `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":["` + action + `"],"Resource":"` + resource + `"}]}`
+	}
+	_, err = nf.DescribeResourcePolicy(ctx, &networkfirewall.DescribeResourcePolicyInput{ResourceArn: aws.String(arn)})
+	apiError(t, err, "ResourceNotFoundException")
+	_, err = nf.PutResourcePolicy(ctx, &networkfirewall.PutResourcePolicyInput{ResourceArn: aws.String(arn), Policy: aws.String(doc("network-firewall:DeleteRuleGroup", arn))})
+	apiError(t, err, "InvalidResourcePolicyException")
+	_, err = nf.PutResourcePolicy(ctx, &networkfirewall.PutResourcePolicyInput{ResourceArn: aws.String(arn), Policy: aws.String(doc("network-firewall:CreateFirewallPolicy", arn+"x"))})
+	apiError(t, err, "InvalidResourcePolicyException")
+	good := doc("network-firewall:CreateFirewallPolicy", arn)
+	if _, err := nf.PutResourcePolicy(ctx, &networkfirewall.PutResourcePolicyInput{ResourceArn: aws.String(arn), Policy: aws.String(good)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := nf.UpdateRuleGroup(ctx, &networkfirewall.UpdateRuleGroupInput{RuleGroupArn: aws.String(arn), UpdateToken: g.UpdateToken, Rules: aws.String(nfwRules)}); err != nil {
+		t.Fatal(err)
+	}
+	rp, err := nf.DescribeResourcePolicy(ctx, &networkfirewall.DescribeResourcePolicyInput{ResourceArn: aws.String(arn)})
+	if err != nil || aws.ToString(rp.Policy) != good {
+		t.Fatalf("DescribeResourcePolicy after an update: %+v %v", rp, err)
+	}
+	if _, err := nf.DeleteResourcePolicy(ctx, &networkfirewall.DeleteResourcePolicyInput{ResourceArn: aws.String(arn)}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = nf.DescribeResourcePolicy(ctx, &networkfirewall.DescribeResourcePolicyInput{ResourceArn: aws.String(arn)})
+	apiError(t, err, "ResourceNotFoundException")
+}

@@ -55,6 +55,13 @@
 //     (recorded).
 //   - TagResource, UntagResource, ListTagsForResource on the four
 //     resource types.
+//   - PutResourcePolicy, DescribeResourcePolicy, DeleteResourcePolicy on
+//     rule groups and firewall policies: the document is parsed by moat's
+//     IAM policy engine and kept to what Network Firewall accepts (Allow
+//     statements with a principal, the resource's own ARN, only the actions
+//     sharing grants; otherwise InvalidResourcePolicyException). Recorded,
+//     not enforced: sharing also needs AWS RAM, which moat does not serve,
+//     so another account cannot reference the resource yet.
 //
 // UpdateToken locking: every write returns a new token; UpdateRuleGroup and
 // UpdateFirewallPolicy require the current one, the firewall updates check
@@ -69,8 +76,8 @@
 // free Availability Zone REGION+a, b, c…; endpoint IDs are derived from
 // the firewall and subnet. Name collisions are InvalidRequestException (the
 // model has no AlreadyExists error). Not served: AWS managed rule groups
-// (Scope MANAGED lists none), TLS inspection configurations, resource
-// policies, VPC endpoint associations, transit gateway attachments,
+// (Scope MANAGED lists none), TLS inspection configurations, VPC endpoint
+// associations, transit gateway attachments,
 // Availability Zone mappings, UpdateFirewallAnalysisSettings,
 // DescribeRuleGroupSummary, DescribeFirewallMetadata, analysis
 // reports, flow operations and the proxy operations. IP set references (ReferenceSets,

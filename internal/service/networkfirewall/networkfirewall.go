@@ -63,6 +63,7 @@ func New() *service.Service {
 	ops = append(ops, firewallOps()...)
 	ops = append(ops, firewallUpdateOps()...)
 	ops = append(ops, tagOps()...)
+	ops = append(ops, resourcePolicyOps()...)
 	return &service.Service{
 		Meta:        protocol.Service{Name: "network-firewall", Protocol: "json", JSONVersion: "1.0", TargetPrefix: "NetworkFirewall_20201112", APIVersion: "2020-11-12"},
 		EventSource: "network-firewall.amazonaws.com",

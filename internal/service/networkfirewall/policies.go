@@ -25,6 +25,8 @@ type policyRecord struct {
 	Encryption                *EncryptionConfiguration
 	StatelessCapacity         int32
 	StatefulCapacity          int32
+	// ResourcePolicy is the PutResourcePolicy document (recorded).
+	ResourcePolicy *string `json:",omitempty"`
 }
 
 func (p *policyRecord) arn() string { return arnOf(p.Region, p.Account, "firewall-policy", p.Name) }

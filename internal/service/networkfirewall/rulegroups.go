@@ -34,6 +34,8 @@ type ruleGroupRecord struct {
 	// Unsupported lists rules Network Firewall accepts that moat does not
 	// evaluate (kept so `moat nfw` can say so).
 	Unsupported []string `json:",omitempty"`
+	// ResourcePolicy is the PutResourcePolicy document (recorded).
+	ResourcePolicy *string `json:",omitempty"`
 }
 
 func kindOf(typ string) string {
