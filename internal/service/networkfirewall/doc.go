@@ -71,18 +71,25 @@
 // policies, 50 stateful and 50 stateless groups).
 //
 // Where moat differs: firewalls are READY at once (AWS goes through
-// PROVISIONING); moat does not check that the VPC and subnets exist (there
-// is no EC2 lookup behind this API yet) and gives each subnet the first
-// free Availability Zone REGION+a, b, c…; endpoint IDs are derived from
-// the firewall and subnet. Name collisions are InvalidRequestException (the
-// model has no AlreadyExists error). Not served: AWS managed rule groups
-// (Scope MANAGED lists none), TLS inspection configurations, VPC endpoint
-// associations, transit gateway attachments,
-// Availability Zone mappings, UpdateFirewallAnalysisSettings,
-// DescribeRuleGroupSummary, DescribeFirewallMetadata, analysis
-// reports, flow operations and the proxy operations. IP set references (ReferenceSets,
-// @NAME in rules) are checked — at most 5, each with an ARN, every @NAME a
-// rule uses declared — but not resolved: moat has no managed prefix lists
-// or resource groups to read, so for validation an @NAME stands for a
-// documentation range, and `moat nfw pcap` does not load such rules.
+// PROVISIONING); moat does not check that the VPC and subnets exist (no EC2
+// lookup is exported to this package yet) and gives each subnet the first
+// free Availability Zone REGION+a, b, c…; endpoint IDs are derived from the
+// firewall and subnet. Name collisions are InvalidRequestException (the
+// model has no AlreadyExists error). A rule using a variable that neither
+// the group's RuleVariables nor Suricata's default suricata.yaml defines is
+// refused; Network Firewall's own set of predefined variables is not
+// published. IP set references (ReferenceSets, @NAME in rules) are checked
+// — at most 5, each with an ARN, every @NAME a rule uses declared — but not
+// resolved: moat has no managed prefix lists or resource groups to read, so
+// for validation an @NAME stands for a documentation range, and `moat nfw
+// pcap` does not load such rules.
+//
+// Not served: AWS managed rule groups (Scope MANAGED lists none), TLS
+// inspection configurations, VPC endpoint associations, transit gateway
+// attachments, Availability Zone mappings, UpdateFirewallAnalysisSettings,
+// DescribeRuleGroupSummary, DescribeFirewallMetadata, analysis reports,
+// flow operations and the proxy operations.
+//
+// `moat nfw fetch` (internal/cli) reads a live policy and its groups back
+// through this API and replays captures through them offline.
 package networkfirewall
