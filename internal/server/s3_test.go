@@ -721,3 +721,71 @@ func TestS3GuardDutyFindings(t *testing.T) {
 		return found["Policy:S3/BucketBlockPublicAccessDisabled"] == "leaky" && found["Policy:S3/BucketAnonymousAccessGranted"] == "leaky"
 	})
 }
+
+// A trail whose bucket is one of moat's buckets writes its log files there
+// as objects, when the bucket policy lets CloudTrail write (AWS's
+// recommended policy, scoped by aws:SourceArn); without such a policy the
+// delivery fails and GetTrailStatus says so.
+func TestS3TrailDeliveryToBucket(t *testing.T) {
+	t.Parallel()
+	ts := start(t, func(c *server.Config) { c.TrailDir, c.TrailInterval = t.TempDir(), 50*time.Millisecond })
+	ctx := context.Background()
+	c := s3Client(ts, ts.Root)
+	ct := cloudtrail.NewFromConfig(ts.config(ts.Root))
+	for _, b := range []string{"trail-logs", "no-policy"} {
+		if _, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(b)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	trailARN := "arn:aws:cloudtrail:us-east-1:" + ts.Account + ":trail/to-s3"
+	pol := `{"Version":"2012-10-17","Statement":[
+	 {"Sid":"AWSCloudTrailAclCheck","Effect":"Allow","Principal":{"Service":"cloudtrail.amazonaws.com"},"Action":"s3:GetBucketAcl","Resource":"arn:aws:s3:::trail-logs","Condition":{"StringEquals":{"aws:SourceArn":"` + trailARN + `"}}},
+	 {"Sid":"AWSCloudTrailWrite","Effect":"Allow","Principal":{"Service":"cloudtrail.amazonaws.com"},"Action":"s3:PutObject","Resource":"arn:aws:s3:::trail-logs/AWSLogs/` + ts.Account + `/*","Condition":{"StringEquals":{"s3:x-amz-acl":"bucket-owner-full-control","aws:SourceArn":"` + trailARN + `"}}}]}`
+	if _, err := c.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String("trail-logs"), Policy: aws.String(pol)}); err != nil {
+		t.Fatal(err)
+	}
+	for name, bucket := range map[string]string{"to-s3": "trail-logs", "denied": "no-policy"} {
+		if _, err := ct.CreateTrail(ctx, &cloudtrail.CreateTrailInput{Name: aws.String(name), S3BucketName: aws.String(bucket)}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := ct.StartLogging(ctx, &cloudtrail.StartLoggingInput{Name: aws.String(name)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := c.PutBucketTagging(ctx, &s3.PutBucketTaggingInput{Bucket: aws.String("no-policy"),
+		Tagging: &s3types.Tagging{TagSet: []s3types.Tag{{Key: aws.String("k"), Value: aws.String("v")}}}}); err != nil {
+		t.Fatal(err)
+	}
+	var key string
+	waitFor(t, func() bool {
+		out, err := c.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String("trail-logs"), Prefix: aws.String("AWSLogs/" + ts.Account + "/CloudTrail/us-east-1/")})
+		if err != nil || len(out.Contents) == 0 {
+			return false
+		}
+		key = aws.ToString(out.Contents[0].Key)
+		return true
+	})
+	got, err := c.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("trail-logs"), Key: aws.String(key)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	zr, err := gzip.NewReader(got.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var file struct{ Records []struct{ EventName string } }
+	if err := json.NewDecoder(zr).Decode(&file); err != nil || len(file.Records) == 0 {
+		t.Fatalf("log object %s: %v %+v", key, err, file)
+	}
+	if !strings.HasSuffix(key, ".json.gz") || !strings.Contains(key, "_CloudTrail_us-east-1_") {
+		t.Errorf("log object key %s is not in CloudTrail's layout", key)
+	}
+	waitFor(t, func() bool {
+		st, err := ct.GetTrailStatus(ctx, &cloudtrail.GetTrailStatusInput{Name: aws.String("denied")})
+		return err == nil && strings.Contains(aws.ToString(st.LatestDeliveryError), "AccessDenied")
+	})
+	empty, err := c.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String("no-policy")})
+	if err != nil || len(empty.Contents) != 0 {
+		t.Errorf("a bucket whose policy does not let CloudTrail write got objects: %+v %v", empty, err)
+	}
+}

@@ -29,6 +29,7 @@ import (
 	"github.com/moatdev/moat/internal/service/iam"
 	"github.com/moatdev/moat/internal/service/logs"
 	"github.com/moatdev/moat/internal/service/organizations"
+	"github.com/moatdev/moat/internal/service/s3"
 	"github.com/moatdev/moat/internal/service/securityhub"
 	"github.com/moatdev/moat/internal/service/sns"
 	"github.com/moatdev/moat/internal/service/sts"
@@ -313,8 +314,40 @@ func (s *Server) deliverer() *trail.Deliverer {
 	return &trail.Deliverer{
 		DB: s.db.(trail.Store), Dir: s.cfg.TrailDir, Interval: s.cfg.TrailInterval, MaxRecords: s.cfg.TrailMaxRecords,
 		DigestInterval: s.cfg.TrailDigestInterval, Key: s.digestKey, Clock: s.clock, Log: s.log,
-		OrgOf: s.orgOf,
+		OrgOf: s.orgOf, Put: s.putTrailFile,
 	}
+}
+
+// putTrailFile stores a delivered CloudTrail file in the trail's bucket when
+// moat's S3 has that bucket, as CloudTrail writes to S3: only if the bucket
+// policy lets cloudtrail.amazonaws.com put the object (with the trail as
+// aws:SourceArn, as AWS's recommended policy checks).
+func (s *Server) putTrailFile(ctx context.Context, trailARN, bucket, key string, data []byte) error {
+	b, err := s3.Bucket(ctx, s.db, bucket)
+	if errors.Is(err, s3.ErrNoSuchBucket) {
+		return trail.ErrNoBucket
+	}
+	if err != nil {
+		return err
+	}
+	account := ""
+	if parts := strings.SplitN(trailARN, ":", 6); len(parts) == 6 {
+		account = parts[4]
+	}
+	pc := policy.NewContext()
+	pc.Set("aws:SourceArn", trailARN)
+	pc.Set("aws:SourceAccount", account)
+	pc.Set("s3:x-amz-acl", "bucket-owner-full-control")
+	allowed := false
+	if b.Policy != "" {
+		if allowed, err = identity.ServiceAllowed(b.Policy, policy.Resource, "cloudtrail.amazonaws.com", "s3:PutObject", "arn:aws:s3:::"+bucket+"/"+key, b.Account, pc); err != nil {
+			return err
+		}
+	}
+	if !allowed {
+		return fmt.Errorf("AccessDenied: the policy of bucket %s does not let cloudtrail.amazonaws.com put %s", bucket, key)
+	}
+	return s3.Deliver(ctx, s.db, s.cfg.DataDir, bucket, key, data, "application/x-gzip")
 }
 
 // Close flushes the trail and closes the store.

@@ -14,6 +14,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/moatdev/moat/internal/store"
@@ -56,6 +57,11 @@ type Deliverer struct {
 	// organization's management account ("" outside one), for organization
 	// trails. Nil: no organization trails.
 	OrgOf func(ctx context.Context, account string) (orgID, management string)
+	// Put, when set, also stores each delivered file (log files and
+	// digests) as an object of the trail's bucket, as CloudTrail writes to
+	// S3; it answers ErrNoBucket when the bucket is not one it serves (the
+	// file is then only in Dir). Any other error is the delivery's error.
+	Put func(ctx context.Context, trailARN, bucket, key string, data []byte) error
 
 	pending  map[fileKey]*batch
 	count    int
@@ -264,7 +270,10 @@ func (d *Deliverer) flush(ctx context.Context) {
 	for _, k := range keys {
 		b := d.pending[k]
 		object := LogFileKey(k.orgID, k.account, k.region, now, unique16())
-		hash, err := writeLogFile(filepath.Join(d.Dir, k.bucket, k.prefix, filepath.FromSlash(object)), b.bodies)
+		hash, gz, err := writeLogFile(filepath.Join(d.Dir, k.bucket, k.prefix, filepath.FromSlash(object)), b.bodies)
+		if err == nil {
+			err = d.put(ctx, trailKeyARN(k.trail), k.bucket, joinKey(k.prefix, object), gz)
+		}
 		d.updateTrail(ctx, k.trail, func(t *Trail) {
 			t.Status.LatestDeliveryAttemptTime = now
 			if err != nil {
@@ -341,6 +350,9 @@ func (d *Deliverer) digests(ctx context.Context, final bool) {
 				gz, meta, next, err := buildDigest(d.Key, account, t.S3BucketName, joinKey(t.S3KeyPrefix, object), st, now)
 				if err == nil {
 					err = writeDigest(filepath.Join(d.Dir, t.S3BucketName, t.S3KeyPrefix, filepath.FromSlash(object)), gz, meta)
+				}
+				if err == nil {
+					err = d.put(ctx, t.ARN(), t.S3BucketName, joinKey(t.S3KeyPrefix, object), gz)
 				}
 				if err != nil {
 					t.Status.LatestDigestDeliveryError = deliveryError(err)
@@ -423,7 +435,30 @@ func deliveryError(err error) string {
 
 // writeLogFile writes bodies as a gzip {"Records":[...]} file, atomically,
 // and returns the hex SHA-256 of the uncompressed content.
-func writeLogFile(path string, bodies [][]byte) (string, error) {
+// ErrNoBucket is Deliverer.Put's answer for a bucket it does not serve.
+var ErrNoBucket = errors.New("trail: no such bucket")
+
+// put stores a delivered file through Put.
+func (d *Deliverer) put(ctx context.Context, trailARN, bucket, key string, data []byte) error {
+	if d.Put == nil {
+		return nil
+	}
+	if err := d.Put(ctx, trailARN, bucket, key, data); err != nil && !errors.Is(err, ErrNoBucket) {
+		return err
+	}
+	return nil
+}
+
+// trailKeyARN is the ARN of the trail a TrailKey names.
+func trailKeyARN(key string) string {
+	parts := strings.SplitN(key, "/", 3)
+	if len(parts) != 3 {
+		return ""
+	}
+	return (&Trail{Account: parts[0], HomeRegion: parts[1], Name: parts[2]}).ARN()
+}
+
+func writeLogFile(path string, bodies [][]byte) (string, []byte, error) {
 	var raw bytes.Buffer
 	raw.WriteString(`{"Records":[`)
 	for i, b := range bodies {
@@ -437,13 +472,13 @@ func writeLogFile(path string, bodies [][]byte) (string, error) {
 	zw := gzip.NewWriter(&gz)
 	zw.Write(raw.Bytes())
 	if err := zw.Close(); err != nil {
-		return "", err
+		return "", nil, err
 	}
 	if err := writeAtomic(path, gz.Bytes()); err != nil {
-		return "", err
+		return "", nil, err
 	}
 	sum := sha256.Sum256(raw.Bytes())
-	return hex.EncodeToString(sum[:]), nil
+	return hex.EncodeToString(sum[:]), gz.Bytes(), nil
 }
 
 func writeDigest(path string, gz []byte, meta DigestMetadata) error {

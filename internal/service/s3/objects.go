@@ -229,7 +229,7 @@ func (s *s3) putObject(ctx context.Context, c *service.Call, in *PutObjectInput)
 	if in.StorageClass != nil && *in.StorageClass != "STANDARD" {
 		o.StorageClass = *in.StorageClass
 	}
-	if err := s.store(ctx, c, in.Bucket, o, in.Body, &in.WriteHeaders, in.IfMatch, in.IfNoneMatch); err != nil {
+	if err := s.store(ctx, c.Deps.Store, in.Bucket, o, in.Body, &in.WriteHeaders, in.IfMatch, in.IfNoneMatch); err != nil {
 		return nil, err
 	}
 	return &PutObjectOutput{ETag: o.ETag, ServerSideEncryption: o.SSE, SSEKMSKeyID: strPtr(o.SSEKMSKeyID)}, nil
@@ -245,17 +245,20 @@ func strPtr(s string) *string {
 // store writes the object's bytes, then its metadata in one transaction,
 // replacing what was there; conditions (If-Match, If-None-Match) are checked
 // in the same transaction.
-func (s *s3) store(ctx context.Context, c *service.Call, bucketName string, o *object, data []byte, h *WriteHeaders, ifMatch, ifNoneMatch *string) error {
+func (s *s3) store(ctx context.Context, st store.Store, bucketName string, o *object, data []byte, h *WriteHeaders, ifMatch, ifNoneMatch *string) error {
 	blob, err := s.writeBlob(data)
 	if err != nil {
 		return err
 	}
 	o.Blob = blob
 	var old string
-	err = c.Deps.Store.Update(ctx, func(tx store.Tx) error {
+	err = st.Update(ctx, func(tx store.Tx) error {
 		b, err := getBucket(tx, bucketName)
 		if err != nil {
 			return err
+		}
+		if o.Owner == "" {
+			o.Owner = b.Account
 		}
 		if h != nil {
 			if h.ACL != nil && *h.ACL != "private" && *h.ACL != "bucket-owner-full-control" && b.Ownership == "BucketOwnerEnforced" {
@@ -672,7 +675,7 @@ func (s *s3) copyObject(ctx context.Context, c *service.Call, in *CopyObjectInpu
 	if in.StorageClass != nil {
 		o.StorageClass = *in.StorageClass
 	}
-	if err := s.store(ctx, c, in.Bucket, &o, data, &in.WriteHeaders, nil, nil); err != nil {
+	if err := s.store(ctx, c.Deps.Store, in.Bucket, &o, data, &in.WriteHeaders, nil, nil); err != nil {
 		return nil, err
 	}
 	return &CopyObjectOutput{Result: &CopyObjectResult{ETag: o.ETag, LastModified: o.LastModified}, ServerSideEncryption: o.SSE}, nil

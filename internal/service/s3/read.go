@@ -131,3 +131,35 @@ func (r *Reader) Read(o ObjectInfo) ([]byte, error) {
 	}
 	return r.s.readBlob(o.blob)
 }
+
+// Deliver stores an object an AWS service writes into a bucket
+// (CloudTrail's log files and digests), owned by the bucket's account. The
+// caller has decided the service may (the bucket policy, see BucketInfo);
+// ErrNoSuchBucket when the bucket does not exist.
+func Deliver(ctx context.Context, st store.Store, dataDir, bucketName, key string, data []byte, contentType string) error {
+	s := &s3{blobs: filepath.Join(dataDir, "s3", "blobs")}
+	o := &object{Key: key, Size: int64(len(data)), ETag: etagOf(data), LastModified: time.Now().UTC().Truncate(time.Second), ContentType: contentType}
+	err := s.store(ctx, st, bucketName, o, data, &WriteHeaders{}, nil, nil)
+	if isCode(err, errNoSuchBucket.Code) {
+		return ErrNoSuchBucket
+	}
+	return err
+}
+
+// Bucket returns one bucket's settings; ErrNoSuchBucket when it does not
+// exist.
+func Bucket(ctx context.Context, st store.Store, name string) (BucketInfo, error) {
+	var bi BucketInfo
+	err := st.View(ctx, func(tx store.Tx) error {
+		b, err := getBucket(tx, name)
+		if isCode(err, errNoSuchBucket.Code) {
+			return ErrNoSuchBucket
+		}
+		if err != nil {
+			return err
+		}
+		bi = info(b)
+		return nil
+	})
+	return bi, err
+}
