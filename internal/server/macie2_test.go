@@ -763,3 +763,88 @@ func TestMacieSamplingScheduleAndCriteria(t *testing.T) {
 	_, err = mc.CreateClassificationJob(ctx, &macie2.CreateClassificationJobInput{Name: aws.String("no schedule"), JobType: m2types.JobTypeScheduled, ClientToken: aws.String("e"), S3JobDefinition: def})
 	apiError(t, err, "ValidationException")
 }
+
+// Allow lists (a regex, and words in an S3 object) keep text out of a
+// job's findings; a missing words object is status S3_OBJECT_NOT_FOUND;
+// tags on jobs and identifiers through TagResource/ListTagsForResource.
+func TestMacieAllowListsAndTags(t *testing.T) {
+	ts := start(t)
+	ctx := context.Background()
+	mc := macie2.NewFromConfig(ts.config(ts.Root))
+	s3c := s3.NewFromConfig(ts.config(ts.Root), func(o *s3.Options) { o.UsePathStyle = true })
+	if _, err := mc.EnableMacie(ctx, &macie2.EnableMacieInput{}); err != nil {
+		t.Fatal(err)
+	}
+	putObjects(t, s3c, "lists", map[string]string{"words.txt": "5375 9612 3456 7898\n"}, nil)
+	putObjects(t, s3c, "data", map[string]string{
+		"a.txt": "card: 4532015112830366\n",
+		"b.txt": "card: 5375 9612 3456 7898\n",
+		"c.txt": "card: 4916338506082832\n",
+	}, nil)
+	_, err := mc.CreateAllowList(ctx, &macie2.CreateAllowListInput{Name: aws.String("bad"), ClientToken: aws.String("x"), Criteria: &m2types.AllowListCriteria{Regex: aws.String("(a")}})
+	apiError(t, err, "ValidationException")
+	re, err := mc.CreateAllowList(ctx, &macie2.CreateAllowListInput{Name: aws.String("test cards"), ClientToken: aws.String("r"),
+		Criteria: &m2types.AllowListCriteria{Regex: aws.String(`4532015112830366`)}, Tags: map[string]string{"k": "v"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	words, err := mc.CreateAllowList(ctx, &macie2.CreateAllowListInput{Name: aws.String("known cards"), ClientToken: aws.String("w"),
+		Criteria: &m2types.AllowListCriteria{S3WordsList: &m2types.S3WordsList{BucketName: aws.String("lists"), ObjectKey: aws.String("words.txt")}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	missing, err := mc.CreateAllowList(ctx, &macie2.CreateAllowListInput{Name: aws.String("missing"), ClientToken: aws.String("m"),
+		Criteria: &m2types.AllowListCriteria{S3WordsList: &m2types.S3WordsList{BucketName: aws.String("lists"), ObjectKey: aws.String("nope.txt")}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := mc.GetAllowList(ctx, &macie2.GetAllowListInput{Id: words.Id})
+	if err != nil || g.Status.Code != m2types.AllowListStatusCodeOk || aws.ToString(g.Criteria.S3WordsList.ObjectKey) != "words.txt" {
+		t.Fatalf("GetAllowList: %+v %v", g, err)
+	}
+	if g, _ := mc.GetAllowList(ctx, &macie2.GetAllowListInput{Id: missing.Id}); g.Status.Code != m2types.AllowListStatusCodeS3ObjectNotFound {
+		t.Fatalf("missing words object: %+v", g.Status)
+	}
+	if l, err := mc.ListAllowLists(ctx, &macie2.ListAllowListsInput{}); err != nil || len(l.AllowLists) != 3 {
+		t.Fatalf("ListAllowLists: %+v %v", l, err)
+	}
+	job, err := mc.CreateClassificationJob(ctx, &macie2.CreateClassificationJobInput{Name: aws.String("allowed"), JobType: m2types.JobTypeOneTime, ClientToken: aws.String("j"),
+		S3JobDefinition: &m2types.S3JobDefinition{BucketDefinitions: []m2types.S3BucketDefinitionForJob{{AccountId: aws.String(ts.Account), Buckets: []string{"data"}}}},
+		AllowListIds:    []string{aws.ToString(re.Id), aws.ToString(words.Id)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fs := jobFindings(t, mc, aws.ToString(job.JobId))
+	if _, ok := fs["c.txt"]; !ok || len(fs) != 1 {
+		t.Fatalf("allow lists: findings for %d objects: %v", len(fs), fs)
+	}
+	d, _ := mc.DescribeClassificationJob(ctx, &macie2.DescribeClassificationJobInput{JobId: job.JobId})
+	if len(d.AllowListIds) != 2 || d.LastRunErrorStatus.Code != m2types.LastRunErrorStatusCodeNone {
+		t.Fatalf("job allow lists: %+v %+v", d.AllowListIds, d.LastRunErrorStatus)
+	}
+	if _, err := mc.DeleteAllowList(ctx, &macie2.DeleteAllowListInput{Id: missing.Id}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = mc.GetAllowList(ctx, &macie2.GetAllowListInput{Id: missing.Id})
+	apiError(t, err, "ResourceNotFoundException")
+
+	jobArn := aws.ToString(job.JobArn)
+	if _, err := mc.TagResource(ctx, &macie2.TagResourceInput{ResourceArn: aws.String(jobArn), Tags: map[string]string{"env": "prod", "team": "data"}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := mc.UntagResource(ctx, &macie2.UntagResourceInput{ResourceArn: aws.String(jobArn), TagKeys: []string{"team"}}); err != nil {
+		t.Fatal(err)
+	}
+	tg, err := mc.ListTagsForResource(ctx, &macie2.ListTagsForResourceInput{ResourceArn: aws.String(jobArn)})
+	if err != nil || len(tg.Tags) != 1 || tg.Tags["env"] != "prod" {
+		t.Fatalf("ListTagsForResource: %+v %v", tg, err)
+	}
+	if d, _ := mc.DescribeClassificationJob(ctx, &macie2.DescribeClassificationJobInput{JobId: job.JobId}); d.Tags["env"] != "prod" {
+		t.Fatalf("job tags: %v", d.Tags)
+	}
+	if tg, _ := mc.ListTagsForResource(ctx, &macie2.ListTagsForResourceInput{ResourceArn: re.Arn}); tg.Tags["k"] != "v" {
+		t.Fatalf("allow list tags: %v", tg.Tags)
+	}
+	_, err = mc.ListTagsForResource(ctx, &macie2.ListTagsForResourceInput{ResourceArn: aws.String("arn:aws:macie2:us-east-1:" + ts.Account + ":classification-job/0123456789abcdef0123456789abcdef")})
+	apiError(t, err, "ResourceNotFoundException")
+}

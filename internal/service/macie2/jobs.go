@@ -107,6 +107,7 @@ func (m *Service) createJob(ctx context.Context, c *service.Call, in *CreateClas
 	// The same clientToken gives the same job, without a second run.
 	var existing string
 	var customs []*cdiRecord
+	var lists []*allowListRecord
 	err = c.Deps.Store.View(ctx, func(tx store.Tx) error {
 		if _, err := session(tx, c); err != nil {
 			return err
@@ -127,6 +128,13 @@ func (m *Service) createJob(ctx context.Context, c *service.Call, in *CreateClas
 			}
 			customs = append(customs, r)
 		}
+		for _, id := range job.AllowListIDs {
+			r, err := loadAllowList(tx, c, id)
+			if err != nil {
+				return err
+			}
+			lists = append(lists, r)
+		}
 		return nil
 	})
 	if err != nil {
@@ -135,7 +143,20 @@ func (m *Service) createJob(ctx context.Context, c *service.Call, in *CreateClas
 	if existing != "" {
 		return &CreateClassificationJobOutput{JobArn: arnOf(c, "classification-job", existing), JobID: existing}, nil
 	}
-	scanner, arns, err := compileScanner(job, customs)
+	// An allow list Macie cannot read (its S3 object missing, empty or too
+	// large) is left out of the run, which then ends with
+	// lastRunErrorStatus ERROR.
+	var allow []*dataid.AllowList
+	listErr := false
+	for _, r := range lists {
+		a, st := m.compileAllowList(ctx, c, r)
+		if st.Code != "OK" {
+			listErr = true
+			continue
+		}
+		allow = append(allow, a)
+	}
+	scanner, arns, err := compileScanner(job, customs, allow)
 	if err != nil {
 		return nil, err
 	}
@@ -146,6 +167,9 @@ func (m *Service) createJob(ctx context.Context, c *service.Call, in *CreateClas
 		findings, err = m.run(ctx, c, job, def, scanner, arns)
 		if err != nil {
 			return nil, err
+		}
+		if listErr {
+			job.LastRunError = "ERROR"
 		}
 		if buckets, err = regionBuckets(ctx, c); err != nil {
 			return nil, err
@@ -244,8 +268,8 @@ func validateJob(c *service.Call, in *CreateClassificationJobInput) (*jobRecord,
 	if len(in.CustomDataIdentifierIDs) > 30 {
 		return nil, nil, errValidation.New("customDataIdentifierIds: at most 30 custom data identifiers per job")
 	}
-	if len(in.AllowListIDs) > 0 {
-		return nil, nil, errValidation.New("allowListIds: allow lists are not served by moat")
+	if len(in.AllowListIDs) > 10 {
+		return nil, nil, errValidation.New("allowListIds: at most 10 allow lists per job")
 	}
 	def, err := parseJobDef(in.S3JobDefinition)
 	if err != nil {
@@ -255,7 +279,7 @@ func validateJob(c *service.Call, in *CreateClassificationJobInput) (*jobRecord,
 	return &jobRecord{ID: in.id, Arn: arnOf(c, "classification-job", in.id), Name: name, Description: deref(in.Description), JobType: jobType,
 		ClientToken: deref(in.ClientToken), CreatedAt: now, InitialRun: in.InitialRun, S3JobDefinition: in.S3JobDefinition,
 		ScheduleFrequency: in.ScheduleFrequency, SamplingPercentage: sampling, Selector: sel, ManagedIDs: in.ManagedDataIdentifierIDs,
-		CustomIDs: in.CustomDataIdentifierIDs, Tags: in.Tags, LastRunError: "NONE"}, def, nil
+		CustomIDs: in.CustomDataIdentifierIDs, AllowListIDs: in.AllowListIDs, Tags: in.Tags, LastRunError: "NONE"}, def, nil
 }
 
 func checkSchedule(raw json.RawMessage) error {
@@ -296,8 +320,8 @@ func checkSchedule(raw json.RawMessage) error {
 // compileScanner builds the job's scanner: Macie's catalogue, or moat's
 // extended one when the job INCLUDEs identifiers by id (so moat's own
 // identifiers, Korean ones among them, can be asked for by name).
-func compileScanner(job *jobRecord, customs []*cdiRecord) (*dataid.Scanner, map[string]string, error) {
-	cfg := dataid.Config{Profile: dataid.ProfileMacie, Managed: dataid.Selector{Kind: job.Selector, IDs: job.ManagedIDs}}
+func compileScanner(job *jobRecord, customs []*cdiRecord, allow []*dataid.AllowList) (*dataid.Scanner, map[string]string, error) {
+	cfg := dataid.Config{Profile: dataid.ProfileMacie, Managed: dataid.Selector{Kind: job.Selector, IDs: job.ManagedIDs}, AllowLists: allow}
 	if job.Selector == "INCLUDE" {
 		cfg.Profile = dataid.ProfileExtended
 	}

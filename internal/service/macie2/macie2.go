@@ -18,10 +18,15 @@
 //     samplingPercentage, managedDataIdentifierSelector and
 //     customDataIdentifierIds; DescribeClassificationJob,
 //     ListClassificationJobs, UpdateClassificationJob;
-//   - findings (findings.go, policyfindings.go): sensitive-data findings in
+//   - findings (finding.go, findings.go, policyfindings.go): sensitive-data findings in
 //     Macie's JSON (one per object with occurrences, at most 15 locations per
 //     type) and policy findings on buckets; ListFindings, GetFindings,
-//     GetFindingStatistics; DescribeBuckets (buckets.go).
+//     GetFindingStatistics; DescribeBuckets;
+//   - allow lists (allowlists.go): Create/Get/List/Update/DeleteAllowList,
+//     a regex or words in an S3 object (status S3_OBJECT_NOT_FOUND, _EMPTY,
+//     _OVERSIZE as Macie reports them), used by jobs' allowListIds;
+//   - tagging (tags.go): TagResource, UntagResource, ListTagsForResource on
+//     jobs, custom data identifiers and allow lists.
 //
 // Where moat differs from AWS, or AWS is silent:
 //   - A ONE_TIME job runs synchronously inside CreateClassificationJob: the
@@ -45,10 +50,14 @@
 //   - Severity of managed identifiers follows dataid's reading (credentials
 //     and financial High, personal by count); AWS does not document it.
 //   - Finding titles and descriptions are moat's wording.
-//   - Not served: members and organizations, allow lists, findings filters,
-//     sample findings, reveal (GetSensitiveDataOccurrences), automated
-//     discovery, classification export, usage statistics, tagging calls,
-//     EventBridge publication.
+//   - An allow list a job cannot read is left out of the run, which ends
+//     with lastRunErrorStatus ERROR; so does a run naming a bucket that does
+//     not exist or is in another account (cross-account jobs are not served).
+//   - Not served: members and organizations, findings filters, sample
+//     findings, reveal (GetSensitiveDataOccurrences), automated discovery,
+//     classification export (detailedResultsLocation is not set), usage
+//     statistics, EventBridge publication of findings (moat's EventBridge
+//     reads the CloudTrail stream only), scheduled runs after the first.
 package macie2
 
 import (
@@ -84,6 +93,7 @@ var (
 	errValidation    = awserr.Def{Code: "ValidationException", Status: http.StatusBadRequest}
 	errNotFound      = awserr.Def{Code: "ResourceNotFoundException", Status: http.StatusNotFound}
 	errConflict      = awserr.Def{Code: "ConflictException", Status: http.StatusConflict}
+	errQuota         = awserr.Def{Code: "ServiceQuotaExceededException", Status: http.StatusPaymentRequired}
 )
 
 // Service is Macie over one data directory (S3's object bytes).
@@ -112,6 +122,14 @@ func New(dataDir string) *service.Service {
 		{Method: "POST", Path: "/findings/describe", Op: "GetFindings"},
 		{Method: "POST", Path: "/findings/statistics", Op: "GetFindingStatistics"},
 		{Method: "POST", Path: "/datasources/s3", Op: "DescribeBuckets"},
+		{Method: "POST", Path: "/allow-lists", Op: "CreateAllowList"},
+		{Method: "GET", Path: "/allow-lists", Op: "ListAllowLists"},
+		{Method: "GET", Path: "/allow-lists/{id}", Op: "GetAllowList"},
+		{Method: "PUT", Path: "/allow-lists/{id}", Op: "UpdateAllowList"},
+		{Method: "DELETE", Path: "/allow-lists/{id}", Op: "DeleteAllowList"},
+		{Method: "POST", Path: "/tags/{resourceArn}", Op: "TagResource"},
+		{Method: "GET", Path: "/tags/{resourceArn}", Op: "ListTagsForResource"},
+		{Method: "DELETE", Path: "/tags/{resourceArn}", Op: "UntagResource"},
 	}
 	ops := []*service.Operation{
 		service.Op("EnableMacie", "macie2:EnableMacie", enableMacie),
@@ -122,6 +140,8 @@ func New(dataDir string) *service.Service {
 	ops = append(ops, cdiOps()...)
 	ops = append(ops, m.jobOps()...)
 	ops = append(ops, findingOps()...)
+	ops = append(ops, m.allowListOps()...)
+	ops = append(ops, tagOps()...)
 	return &service.Service{
 		Meta:        protocol.Service{Name: "macie2", Protocol: "rest-json"},
 		EventSource: "macie2.amazonaws.com",
@@ -328,7 +348,7 @@ func disableMacie(ctx context.Context, c *service.Call, _ *struct{}) (*struct{},
 		if err := tx.Delete(TableSessions, scope(c)); err != nil {
 			return err
 		}
-		for _, t := range []string{TableCDIs, TableJobs, TableFindings, TableTokens} {
+		for _, t := range []string{TableCDIs, TableJobs, TableFindings, TableTokens, TableAllowLists} {
 			var keys []string
 			if err := tx.Scan(t, scope(c)+"/", "", 0, func(k string, _ []byte) error {
 				keys = append(keys, k)
