@@ -94,7 +94,7 @@ func TestEC2VPCSubnetsRoutes(t *testing.T) {
 
 	// Subnets.
 	pub := ec2ok(c.CreateSubnet(ctx, &ec2.CreateSubnetInput{VpcId: aws.String(vpcID), CidrBlock: aws.String("10.0.1.0/24"), AvailabilityZone: aws.String("us-east-1a")})).Subnet
-	if aws.ToString(pub.AvailabilityZone) != "us-east-1a" || aws.ToInt32(pub.AvailableIpAddressCount) != 251 || aws.ToString(pub.VpcId) != vpcID {
+	if aws.ToString(pub.AvailabilityZone) != "us-east-1a" || aws.ToString(pub.AvailabilityZoneId) != "use1-az1" || aws.ToInt32(pub.AvailableIpAddressCount) != 251 || aws.ToString(pub.VpcId) != vpcID {
 		t.Fatalf("CreateSubnet: %+v", pub)
 	}
 	_, err = c.CreateSubnet(ctx, &ec2.CreateSubnetInput{VpcId: aws.String(vpcID), CidrBlock: aws.String("10.0.1.128/25")})

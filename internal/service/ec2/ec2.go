@@ -74,7 +74,9 @@
 // at the next Describe, a NAT gateway "available", an analysis "succeeded"
 // when StartNetworkInsightsAnalysis returns); an account starts without a
 // default VPC (CreateDefaultVpc makes it as AWS does); Availability Zones
-// are REGION+a..f in us-east-1 and a..c elsewhere (default: "a"); public
+// are REGION+a..f in us-east-1 and a..c elsewhere (default: "a"), their
+// zone IDs (use1-az1, ...) in the same order (AWS maps names to IDs per
+// account); public
 // IPv4 addresses of instances come from 198.51.100.0/24 and Elastic IPs
 // from 203.0.113.0/24 (documentation ranges); an unspecified HttpTokens is
 // "optional" with hop limit 1 (AWS's default for an AMI without

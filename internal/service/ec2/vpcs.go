@@ -54,6 +54,7 @@ type Subnet struct {
 	State                   string `aws:"state"`
 	CidrBlock               string `aws:"cidrBlock"`
 	AvailabilityZone        string `aws:"availabilityZone"`
+	AvailabilityZoneID      string `aws:"availabilityZoneId,omitempty"`
 	AvailableIPAddressCount int    `aws:"availableIpAddressCount"`
 	DefaultForAz            bool   `aws:"defaultForAz"`
 	MapPublicIPOnLaunch     bool   `aws:"mapPublicIpOnLaunch"`
@@ -152,7 +153,11 @@ func (st *state) subnetOut(c *service.Call, s *vpc.Subnet) Subnet {
 		}
 	}
 	size := 1 << (32 - s.CidrBlock.Bits())
-	return Subnet{SubnetID: s.SubnetId, SubnetArn: arn(c, "subnet", s.SubnetId), VpcID: s.VpcId, OwnerID: s.OwnerId,
+	zoneIDOf := ""
+	if i := slices.Index(zones(c.Region), s.AvailabilityZone); i >= 0 {
+		zoneIDOf = zoneID(c.Region, i)
+	}
+	return Subnet{AvailabilityZoneID: zoneIDOf, SubnetID: s.SubnetId, SubnetArn: arn(c, "subnet", s.SubnetId), VpcID: s.VpcId, OwnerID: s.OwnerId,
 		State: "available", CidrBlock: s.CidrBlock.String(), AvailabilityZone: s.AvailabilityZone,
 		AvailableIPAddressCount: max(size-5-used, 0), DefaultForAz: st.Net.VPCs[s.VpcId] != nil && st.Net.VPCs[s.VpcId].IsDefault, MapPublicIPOnLaunch: s.MapPublicIpOnLaunch, Tags: st.tagSet(s.SubnetId)}
 }
@@ -459,7 +464,7 @@ type DescribeSubnetsOutput struct {
 }
 
 func describeSubnets(ctx context.Context, c *service.Call, in *DescribeSubnetsInput) (*DescribeSubnetsOutput, error) {
-	fs, err := newFilters(in.Filters, "subnet-id", "vpc-id", "cidr-block", "cidr", "cidrBlock", "availability-zone", "availabilityZone",
+	fs, err := newFilters(in.Filters, "subnet-id", "vpc-id", "cidr-block", "cidr", "cidrBlock", "availability-zone", "availabilityZone", "availability-zone-id",
 		"state", "owner-id", "map-public-ip-on-launch", "default-for-az", "subnet-arn")
 	if err != nil {
 		return nil, err
@@ -473,7 +478,7 @@ func describeSubnets(ctx context.Context, c *service.Call, in *DescribeSubnetsIn
 		for _, id := range ids {
 			o := st.subnetOut(c, st.Net.Subnets[id])
 			a := attrs{"subnet-id": {id}, "vpc-id": {o.VpcID}, "cidr-block": {o.CidrBlock}, "cidr": {o.CidrBlock}, "cidrBlock": {o.CidrBlock},
-				"availability-zone": {o.AvailabilityZone}, "availabilityZone": {o.AvailabilityZone}, "state": {"available"},
+				"availability-zone": {o.AvailabilityZone}, "availabilityZone": {o.AvailabilityZone}, "availability-zone-id": {o.AvailabilityZoneID}, "state": {"available"},
 				"owner-id": {o.OwnerID}, "map-public-ip-on-launch": {strconv.FormatBool(o.MapPublicIPOnLaunch)},
 				"default-for-az": {strconv.FormatBool(o.DefaultForAz)}, "subnet-arn": {o.SubnetArn}}
 			if fs.match(a, st.Tags[id]) {
