@@ -593,6 +593,10 @@ func deleteInternetGateway(ctx context.Context, c *service.Call, in *IgwInput) (
 		if err := st.Net.DeleteInternetGateway(in.InternetGatewayID); err != nil {
 			return err
 		}
+		for _, rt := range st.Net.RouteTables {
+			rt.GatewayIds = slices.DeleteFunc(rt.GatewayIds, func(g string) bool { return g == in.InternetGatewayID })
+		}
+		delete(st.RtbAssoc, in.InternetGatewayID)
 		st.forget(in.InternetGatewayID)
 		return nil
 	})
