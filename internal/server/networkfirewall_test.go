@@ -117,6 +117,13 @@ func TestNetworkFirewallRuleGroups(t *testing.T) {
 	_, err = nf.CreateRuleGroup(ctx, &networkfirewall.CreateRuleGroupInput{RuleGroupName: aws.String("both"), Type: nfwtypes.RuleGroupTypeStateful,
 		Capacity: aws.Int32(10), Rules: aws.String(nfwRules), RuleGroup: &nfwtypes.RuleGroup{RulesSource: &nfwtypes.RulesSource{RulesString: aws.String(nfwRules)}}})
 	apiError(t, err, "InvalidRequestException")
+	_, err = nf.CreateRuleGroup(ctx, &networkfirewall.CreateRuleGroupInput{RuleGroupName: aws.String("vars"), Type: nfwtypes.RuleGroupTypeStateless, Capacity: aws.Int32(10),
+		RuleGroup: &nfwtypes.RuleGroup{RuleVariables: &nfwtypes.RuleVariables{IPSets: map[string]nfwtypes.IPSet{"HOME_NET": {Definition: []string{"10.0.0.0/8"}}}},
+			RulesSource: &nfwtypes.RulesSource{StatelessRulesAndCustomActions: &nfwtypes.StatelessRulesAndCustomActions{StatelessRules: []nfwtypes.StatelessRule{
+				{Priority: aws.Int32(1), RuleDefinition: &nfwtypes.RuleDefinition{Actions: []string{"aws:pass"}, MatchAttributes: &nfwtypes.MatchAttributes{}}}}}}}})
+	if ae := apiError(t, err, "InvalidRequestException"); !strings.Contains(ae.ErrorMessage(), "RuleVariables cannot be provided") {
+		t.Errorf("stateless RuleVariables: %s", ae.ErrorMessage())
+	}
 	// A dry run answers and writes nothing.
 	dry, err := nf.CreateRuleGroup(ctx, &networkfirewall.CreateRuleGroupInput{RuleGroupName: aws.String("dry"), Type: nfwtypes.RuleGroupTypeStateful,
 		Capacity: aws.Int32(10), Rules: aws.String(nfwRules), DryRun: true})
@@ -296,7 +303,7 @@ func TestNetworkFirewallPolicies(t *testing.T) {
 		p.StatefulDefaultActions = []string{"aws:drop_strict", "aws:drop_established"}
 	})
 	badPolicy("StatelessDefaultActions", func(p *nfwtypes.FirewallPolicy) { p.StatelessDefaultActions = []string{"aws:pass", "aws:drop"} })
-	badPolicy("not a stateless rule group", func(p *nfwtypes.FirewallPolicy) { p.StatelessRuleGroupReferences[0].ResourceArn = aws.String(rulesArn) })
+	badPolicy("rule group ARN is of incorrect entity type, parameter: ["+rulesArn+"]", func(p *nfwtypes.FirewallPolicy) { p.StatelessRuleGroupReferences[0].ResourceArn = aws.String(rulesArn) })
 	_, err = nf.DescribeFirewallPolicy(ctx, &networkfirewall.DescribeFirewallPolicyInput{FirewallPolicyName: aws.String("bad")})
 	apiError(t, err, "ResourceNotFoundException")
 	_, err = nf.CreateFirewallPolicy(ctx, &networkfirewall.CreateFirewallPolicyInput{FirewallPolicyName: aws.String("egress"), FirewallPolicy: nfwStrictPolicy(rulesArn, domainsArn, statelessArn)})

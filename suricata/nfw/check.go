@@ -55,10 +55,10 @@ func CheckRuleGroup(typ string, g *RuleGroup, path string) (*GroupCheck, error) 
 			return nil, fmt.Errorf("%s.StatelessRulesAndCustomActions: required for a STATELESS rule group", sp)
 		}
 		if g.RuleVariables != nil {
-			return nil, fmt.Errorf("%s.RuleVariables: only stateful rule groups have rule variables", path)
+			return nil, fmt.Errorf("RuleVariables cannot be provided, context: RuleVariables (%s.RuleVariables: only stateful rule groups have rule variables)", path)
 		}
 		if g.StatefulRuleOptions != nil {
-			return nil, fmt.Errorf("%s.StatefulRuleOptions: only stateful rule groups have stateful rule options", path)
+			return nil, fmt.Errorf("StatefulRuleOptions cannot be provided, context: StatefulRuleOptions (%s.StatefulRuleOptions: only stateful rule groups have stateful rule options)", path)
 		}
 		customs := map[string]bool{}
 		for i, c := range sl.CustomActions {

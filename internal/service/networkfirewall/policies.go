@@ -174,7 +174,8 @@ func policyDocument(tx store.Tx, c *service.Call, fp *FirewallPolicy) (*nfw.Poli
 	add := func(path, arn, typ string) (*ruleGroupRecord, error) {
 		p, ok := parseARN(arn)
 		if !ok || p.Kind != kindOf(typ) {
-			return nil, invalidRequest.New("%s.ResourceArn: %q is not a %s rule group ARN", path, arn, strings.ToLower(typ))
+			// AWS's wording, then the field.
+			return nil, invalidRequest.New("rule group ARN is of incorrect entity type, parameter: [%s] (%s.ResourceArn: not a %s rule group)", arn, path, strings.ToLower(typ))
 		}
 		if seenGroup[arn] {
 			return nil, invalidRequest.New("%s.ResourceArn: rule group %s is referenced twice", path, arn)
