@@ -848,3 +848,78 @@ func TestMacieAllowListsAndTags(t *testing.T) {
 	_, err = mc.ListTagsForResource(ctx, &macie2.ListTagsForResourceInput{ResourceArn: aws.String("arn:aws:macie2:us-east-1:" + ts.Account + ":classification-job/0123456789abcdef0123456789abcdef")})
 	apiError(t, err, "ResourceNotFoundException")
 }
+
+// Findings filters: a NOOP filter is a saved view; an ARCHIVE rule
+// (suppression) archives the matching findings that exist and those raised
+// later, and the archived criterion sees it.
+func TestMacieFindingsFilters(t *testing.T) {
+	ts := start(t)
+	ctx := context.Background()
+	mc := macie2.NewFromConfig(ts.config(ts.Root))
+	s3c := s3.NewFromConfig(ts.config(ts.Root), func(o *s3.Options) { o.UsePathStyle = true })
+	if _, err := mc.EnableMacie(ctx, &macie2.EnableMacieInput{}); err != nil {
+		t.Fatal(err)
+	}
+	putObjects(t, s3c, "logs", map[string]string{"a.txt": "card: 4532015112830366\n"}, nil)
+	putObjects(t, s3c, "scratch", map[string]string{"b.txt": "card: 4532015112830366\n"}, nil)
+	run := func(name string) {
+		t.Helper()
+		if _, err := mc.CreateClassificationJob(ctx, &macie2.CreateClassificationJobInput{Name: aws.String(name), JobType: m2types.JobTypeOneTime, ClientToken: aws.String(name),
+			S3JobDefinition: &m2types.S3JobDefinition{BucketDefinitions: []m2types.S3BucketDefinitionForJob{{AccountId: aws.String(ts.Account), Buckets: []string{"logs", "scratch"}}}}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	archived := func() int {
+		t.Helper()
+		l, err := mc.ListFindings(ctx, &macie2.ListFindingsInput{FindingCriteria: &m2types.FindingCriteria{Criterion: map[string]m2types.CriterionAdditionalProperties{
+			"archived": {Eq: []string{"true"}}}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(l.FindingIds)
+	}
+	run("first")
+	scratch := &m2types.FindingCriteria{Criterion: map[string]m2types.CriterionAdditionalProperties{"resourcesAffected.s3Bucket.name": {Eq: []string{"scratch"}}}}
+	_, err := mc.CreateFindingsFilter(ctx, &macie2.CreateFindingsFilterInput{Name: aws.String("x"), Action: m2types.FindingsFilterActionArchive, FindingCriteria: scratch})
+	apiError(t, err, "ValidationException")
+	view, err := mc.CreateFindingsFilter(ctx, &macie2.CreateFindingsFilterInput{Name: aws.String("scratch view"), Action: m2types.FindingsFilterActionNoop, FindingCriteria: scratch})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := archived(); n != 0 {
+		t.Fatalf("a NOOP filter archived %d findings", n)
+	}
+	rule, err := mc.CreateFindingsFilter(ctx, &macie2.CreateFindingsFilterInput{Name: aws.String("suppress scratch"), Action: m2types.FindingsFilterActionArchive,
+		FindingCriteria: scratch, Description: aws.String("test data"), Tags: map[string]string{"owner": "sec"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := archived(); n != 1 {
+		t.Fatalf("after the rule: %d archived, want 1", n)
+	}
+	run("second")
+	if n := archived(); n != 2 {
+		t.Fatalf("after a second run: %d archived, want 2", n)
+	}
+	g, err := mc.GetFindingsFilter(ctx, &macie2.GetFindingsFilterInput{Id: rule.Id})
+	if err != nil || g.Action != m2types.FindingsFilterActionArchive || aws.ToInt32(g.Position) != 2 || g.FindingCriteria == nil ||
+		g.FindingCriteria.Criterion["resourcesAffected.s3Bucket.name"].Eq[0] != "scratch" || g.Tags["owner"] != "sec" {
+		t.Fatalf("GetFindingsFilter: %+v %v", g, err)
+	}
+	l, err := mc.ListFindingsFilters(ctx, &macie2.ListFindingsFiltersInput{})
+	if err != nil || len(l.FindingsFilterListItems) != 2 || aws.ToString(l.FindingsFilterListItems[0].Id) != aws.ToString(view.Id) {
+		t.Fatalf("ListFindingsFilters: %+v %v", l, err)
+	}
+	if _, err := mc.UpdateFindingsFilter(ctx, &macie2.UpdateFindingsFilterInput{Id: view.Id, Action: m2types.FindingsFilterActionArchive,
+		FindingCriteria: &m2types.FindingCriteria{Criterion: map[string]m2types.CriterionAdditionalProperties{"resourcesAffected.s3Bucket.name": {Eq: []string{"logs"}}}}}); err != nil {
+		t.Fatal(err)
+	}
+	if n := archived(); n != 4 {
+		t.Fatalf("after updating the view into a rule: %d archived, want 4", n)
+	}
+	if _, err := mc.DeleteFindingsFilter(ctx, &macie2.DeleteFindingsFilterInput{Id: view.Id}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = mc.GetFindingsFilter(ctx, &macie2.GetFindingsFilterInput{Id: view.Id})
+	apiError(t, err, "ResourceNotFoundException")
+}

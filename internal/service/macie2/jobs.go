@@ -193,7 +193,12 @@ func (m *Service) createJob(ctx context.Context, c *service.Call, in *CreateClas
 		if err := putJSON(tx, TableJobs, key(c, job.ID), job); err != nil {
 			return err
 		}
+		sup, err := loadSuppression(tx, c)
+		if err != nil {
+			return err
+		}
 		for _, f := range findings {
+			sup.apply(f)
 			if err := putJSON(tx, TableFindings, key(c, f.ID), f); err != nil {
 				return err
 			}

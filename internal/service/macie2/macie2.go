@@ -25,8 +25,11 @@
 //   - allow lists (allowlists.go): Create/Get/List/Update/DeleteAllowList,
 //     a regex or words in an S3 object (status S3_OBJECT_NOT_FOUND, _EMPTY,
 //     _OVERSIZE as Macie reports them), used by jobs' allowListIds;
+//   - findings filters and suppression rules (filters.go):
+//     Create/Get/List/Update/DeleteFindingsFilter; ARCHIVE rules archive
+//     matching findings, existing and new;
 //   - tagging (tags.go): TagResource, UntagResource, ListTagsForResource on
-//     jobs, custom data identifiers and allow lists.
+//     jobs, custom data identifiers, allow lists and findings filters.
 //
 // Where moat differs from AWS, or AWS is silent:
 //   - A ONE_TIME job runs synchronously inside CreateClassificationJob: the
@@ -53,8 +56,7 @@
 //   - An allow list a job cannot read is left out of the run, which ends
 //     with lastRunErrorStatus ERROR; so does a run naming a bucket that does
 //     not exist or is in another account (cross-account jobs are not served).
-//   - Not served: members and organizations, findings filters, sample
-//     findings, reveal (GetSensitiveDataOccurrences), automated discovery,
+//   - Not served: members and organizations, sample findings, reveal (GetSensitiveDataOccurrences), automated discovery,
 //     classification export (detailedResultsLocation is not set), usage
 //     statistics, EventBridge publication of findings (moat's EventBridge
 //     reads the CloudTrail stream only), scheduled runs after the first.
@@ -127,6 +129,11 @@ func New(dataDir string) *service.Service {
 		{Method: "GET", Path: "/allow-lists/{id}", Op: "GetAllowList"},
 		{Method: "PUT", Path: "/allow-lists/{id}", Op: "UpdateAllowList"},
 		{Method: "DELETE", Path: "/allow-lists/{id}", Op: "DeleteAllowList"},
+		{Method: "POST", Path: "/findingsfilters", Op: "CreateFindingsFilter"},
+		{Method: "GET", Path: "/findingsfilters", Op: "ListFindingsFilters"},
+		{Method: "GET", Path: "/findingsfilters/{id}", Op: "GetFindingsFilter"},
+		{Method: "PATCH", Path: "/findingsfilters/{id}", Op: "UpdateFindingsFilter"},
+		{Method: "DELETE", Path: "/findingsfilters/{id}", Op: "DeleteFindingsFilter"},
 		{Method: "POST", Path: "/tags/{resourceArn}", Op: "TagResource"},
 		{Method: "GET", Path: "/tags/{resourceArn}", Op: "ListTagsForResource"},
 		{Method: "DELETE", Path: "/tags/{resourceArn}", Op: "UntagResource"},
@@ -142,6 +149,7 @@ func New(dataDir string) *service.Service {
 	ops = append(ops, findingOps()...)
 	ops = append(ops, m.allowListOps()...)
 	ops = append(ops, tagOps()...)
+	ops = append(ops, filterOps()...)
 	return &service.Service{
 		Meta:        protocol.Service{Name: "macie2", Protocol: "rest-json"},
 		EventSource: "macie2.amazonaws.com",
@@ -348,7 +356,7 @@ func disableMacie(ctx context.Context, c *service.Call, _ *struct{}) (*struct{},
 		if err := tx.Delete(TableSessions, scope(c)); err != nil {
 			return err
 		}
-		for _, t := range []string{TableCDIs, TableJobs, TableFindings, TableTokens, TableAllowLists} {
+		for _, t := range []string{TableCDIs, TableJobs, TableFindings, TableTokens, TableAllowLists, TableFilters} {
 			var keys []string
 			if err := tx.Scan(t, scope(c)+"/", "", 0, func(k string, _ []byte) error {
 				keys = append(keys, k)

@@ -119,6 +119,8 @@ func regionBuckets(ctx context.Context, c *service.Call) ([]s3.BucketInfo, error
 // buckets (regionBuckets) call for and do not have yet.
 func refreshPolicyFindings(tx store.Tx, c *service.Call, all []s3.BucketInfo) error {
 	now := isoTime(c.Now)
+	var sup suppression
+	loaded := false
 	for i := range all {
 		b := &all[i]
 		for _, typ := range policyTypes(b) {
@@ -132,6 +134,14 @@ func refreshPolicyFindings(tx store.Tx, c *service.Call, all []s3.BucketInfo) er
 			f := &finding{SchemaVersion: "1.0", ID: id, AccountID: c.Account(), Region: c.Region, Partition: "aws", Type: typ, Category: "POLICY",
 				Severity: t.sev, Title: t.title, Description: t.descr, Count: 1, CreatedAt: now, UpdatedAt: now,
 				ResourcesAffected: resourcesAffected{S3Bucket: bucketOf(b)}}
+			if !loaded {
+				var err error
+				if sup, err = loadSuppression(tx, c); err != nil {
+					return err
+				}
+				loaded = true
+			}
+			sup.apply(f)
 			if err := putJSON(tx, TableFindings, key(c, id), f); err != nil {
 				return err
 			}

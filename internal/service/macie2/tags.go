@@ -67,6 +67,8 @@ func tagTable(c *service.Call, arn string) (table, k string, err error) {
 			return TableCDIs, key(c, id), nil
 		case "allow-list":
 			return TableAllowLists, key(c, id), nil
+		case "findings-filter":
+			return TableFilters, key(c, id), nil
 		}
 	}
 	return "", "", errNotFound.New("The resource %s doesn't exist.", arn)
