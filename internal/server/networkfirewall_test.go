@@ -298,7 +298,16 @@ func TestNetworkFirewallPolicies(t *testing.T) {
 	badPolicy("StatefulRuleGroupReferences[0].ResourceArn", func(p *nfwtypes.FirewallPolicy) { p.StatefulRuleGroupReferences[0].ResourceArn = aws.String(unknown) })
 	badPolicy("StatefulRuleGroupReferences[1].Priority", func(p *nfwtypes.FirewallPolicy) { p.StatefulRuleGroupReferences[1].Priority = nil })
 	badPolicy("Priority", func(p *nfwtypes.FirewallPolicy) { p.StatefulRuleGroupReferences[1].Priority = aws.Int32(1) })
-	badPolicy("rule order", func(p *nfwtypes.FirewallPolicy) { p.StatefulEngineOptions = nil; p.StatefulDefaultActions = nil })
+	badPolicy("Priority cannot be provided, parameter: [1], context: StatefulRuleGroupReferences[0][Priority=1]", func(p *nfwtypes.FirewallPolicy) {
+		p.StatefulEngineOptions = nil
+		p.StatefulDefaultActions = nil
+	})
+	badPolicy("rule order", func(p *nfwtypes.FirewallPolicy) {
+		p.StatefulEngineOptions, p.StatefulDefaultActions = nil, nil
+		for i := range p.StatefulRuleGroupReferences {
+			p.StatefulRuleGroupReferences[i].Priority = nil
+		}
+	})
 	badPolicy("StatefulDefaultActions", func(p *nfwtypes.FirewallPolicy) {
 		p.StatefulDefaultActions = []string{"aws:drop_strict", "aws:drop_established"}
 	})

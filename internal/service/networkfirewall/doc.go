@@ -35,7 +35,8 @@
 //     References are resolved in the caller's account and Region (an
 //     unknown or wrong-type group is InvalidRequestException, naming the
 //     reference), priorities checked (required and unique for
-//     STRICT_ORDER), and the whole policy compiled by suricata/nfw, so a
+//     STRICT_ORDER, refused otherwise with AWS's "Priority cannot be
+//     provided"), and the whole policy compiled by suricata/nfw, so a
 //     group whose rule order differs from the policy's, bad default
 //     actions or stateful default actions outside STRICT_ORDER are refused
 //     as AWS refuses them. An UpdateRuleGroup that would break a policy
@@ -59,7 +60,8 @@
 //     rule groups and firewall policies: the document is parsed by moat's
 //     IAM policy engine and kept to what Network Firewall accepts (Allow
 //     statements with a principal, the resource's own ARN, only the actions
-//     sharing grants; otherwise InvalidResourcePolicyException). Recorded,
+//     sharing grants; otherwise InvalidResourcePolicyException "The supplied
+//     policy does not match RAM managed permissions: …"). Recorded,
 //     not enforced: sharing also needs AWS RAM, which moat does not serve,
 //     so another account cannot reference the resource yet.
 //

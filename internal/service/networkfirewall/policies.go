@@ -222,6 +222,10 @@ func policyDocument(tx store.Tx, c *service.Call, fp *FirewallPolicy) (*nfw.Poli
 		if strict && r.Priority == nil {
 			return nil, 0, 0, invalidRequest.New("%s.Priority: required when StatefulEngineOptions.RuleOrder is STRICT_ORDER", path)
 		}
+		if r.Priority != nil && !strict {
+			// AWS's wording: priorities belong to STRICT_ORDER policies.
+			return nil, 0, 0, invalidRequest.New("Priority cannot be provided, parameter: [%d], context: StatefulRuleGroupReferences[%d][Priority=%d] (priorities are for StatefulEngineOptions.RuleOrder STRICT_ORDER)", *r.Priority, i, *r.Priority)
+		}
 		if r.Priority != nil {
 			if *r.Priority < 1 || *r.Priority > 65535 {
 				return nil, 0, 0, invalidRequest.New("%s.Priority: %d is outside 1-65535", path, *r.Priority)

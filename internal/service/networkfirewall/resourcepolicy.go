@@ -56,11 +56,11 @@ func sharable(tx store.Tx, c *service.Call, arn string) (table, key, kind string
 func checkResourcePolicy(doc, arn, kind string) error {
 	p, err := policy.Parse([]byte(doc))
 	if err != nil {
-		return invalidResourcePolicy.New("Policy: %v", err)
+		return invalidResourcePolicy.New("The supplied policy does not match RAM managed permissions: %v", err)
 	}
 	for _, f := range policy.Validate(p, policy.Resource) {
 		if f.Severity == policy.SeverityError {
-			return invalidResourcePolicy.New("Policy: %s: %s", f.Path, f.Message)
+			return invalidResourcePolicy.New("The supplied policy does not match RAM managed permissions: %s: %s", f.Path, f.Message)
 		}
 	}
 	allowed := map[string]bool{}
@@ -69,16 +69,16 @@ func checkResourcePolicy(doc, arn, kind string) error {
 	}
 	for i, s := range p.Statements {
 		if s.Effect != policy.Allow || s.NotAction || s.NotResource || s.NotPrincipal || s.Principal == nil {
-			return invalidResourcePolicy.New("Policy: Statement[%d]: only Allow statements with Principal, Action and Resource are supported", i)
+			return invalidResourcePolicy.New("The supplied policy does not match RAM managed permissions: Statement[%d]: only Allow statements with Principal, Action and Resource are supported", i)
 		}
 		for _, a := range s.Actions {
 			if !allowed[strings.ToLower(a)] {
-				return invalidResourcePolicy.New("Policy: Statement[%d]: action %s cannot be shared for a %s (allowed: %s)", i, a, kind, strings.Join(sharableActions[kind], ", "))
+				return invalidResourcePolicy.New("The supplied policy does not match RAM managed permissions: Statement[%d]: action %s cannot be shared for a %s (allowed: %s)", i, a, kind, strings.Join(sharableActions[kind], ", "))
 			}
 		}
 		for _, r := range s.Resources {
 			if r != arn {
-				return invalidResourcePolicy.New("Policy: Statement[%d]: resource %s is not %s", i, r, arn)
+				return invalidResourcePolicy.New("The supplied policy does not match RAM managed permissions: Statement[%d]: resource %s is not %s", i, r, arn)
 			}
 		}
 	}
