@@ -956,3 +956,45 @@ func TestEC2DefaultVpc(t *testing.T) {
 		EnableDnsSupport: &ec2types.AttributeBooleanValue{Value: aws.Bool(true)}})
 	apiError(t, err, "InvalidParameterCombination")
 }
+
+// Ingress routing through an appliance: the internet gateway's edge route
+// table sends the public subnet's traffic to an inspection interface; the
+// path crosses it only while its source/destination check is off and its
+// group admits the traffic.
+func TestEC2GatewayRouteTable(t *testing.T) {
+	ts := start(t)
+	ctx := context.Background()
+	c := ec2c(ts)
+	n := buildThreeTier(t, c)
+	inspect := aws.ToString(ec2ok(c.CreateSubnet(ctx, &ec2.CreateSubnetInput{VpcId: aws.String(n.vpc), CidrBlock: aws.String("10.0.100.0/24")})).Subnet.SubnetId)
+	fw := aws.ToString(ec2ok(c.CreateSecurityGroup(ctx, &ec2.CreateSecurityGroupInput{VpcId: aws.String(n.vpc), GroupName: aws.String("fw"), Description: aws.String("firewall")})).GroupId)
+	ec2ok(c.AuthorizeSecurityGroupIngress(ctx, &ec2.AuthorizeSecurityGroupIngressInput{GroupId: aws.String(fw), IpPermissions: []ec2types.IpPermission{tcpFrom(443, "0.0.0.0/0")}}))
+	eni := aws.ToString(ec2ok(c.CreateNetworkInterface(ctx, &ec2.CreateNetworkInterfaceInput{SubnetId: aws.String(inspect), Groups: []string{fw}})).NetworkInterface.NetworkInterfaceId)
+	edge := aws.ToString(ec2ok(c.CreateRouteTable(ctx, &ec2.CreateRouteTableInput{VpcId: aws.String(n.vpc)})).RouteTable.RouteTableId)
+	ec2ok(c.CreateRoute(ctx, &ec2.CreateRouteInput{RouteTableId: aws.String(edge), DestinationCidrBlock: aws.String("10.0.1.0/24"), NetworkInterfaceId: aws.String(eni)}))
+	assoc := ec2ok(c.AssociateRouteTable(ctx, &ec2.AssociateRouteTableInput{RouteTableId: aws.String(edge), GatewayId: aws.String(n.igw)}))
+	got := ec2ok(c.DescribeRouteTables(ctx, &ec2.DescribeRouteTablesInput{Filters: []ec2types.Filter{{Name: aws.String("association.gateway-id"), Values: []string{n.igw}}}})).RouteTables
+	if len(got) != 1 || aws.ToString(got[0].RouteTableId) != edge || aws.ToString(got[0].Associations[0].RouteTableAssociationId) != aws.ToString(assoc.AssociationId) {
+		t.Fatalf("edge association: %+v", got)
+	}
+	_, err := c.AssociateRouteTable(ctx, &ec2.AssociateRouteTableInput{RouteTableId: aws.String(edge), GatewayId: aws.String(n.igw)})
+	apiError(t, err, "Resource.AlreadyAssociated")
+
+	a := analyze(t, c, n.igw, n.web, 443)
+	if aws.ToBool(a.NetworkPathFound) || !explained(a, "ENI_SOURCE_DEST_CHECK_RESTRICTION", eni) {
+		t.Errorf("internet → web through an appliance with source/destination check on: found=%v %s", aws.ToBool(a.NetworkPathFound), explanations(a))
+	}
+	ec2ok(c.ModifyNetworkInterfaceAttribute(ctx, &ec2.ModifyNetworkInterfaceAttributeInput{NetworkInterfaceId: aws.String(eni), SourceDestCheck: &ec2types.AttributeBooleanValue{Value: aws.Bool(false)}}))
+	a = analyze(t, c, n.igw, n.web, 443)
+	crossed := false
+	for _, pc := range a.ForwardPathComponents {
+		crossed = crossed || aws.ToString(pc.Component.Id) == eni
+	}
+	if !aws.ToBool(a.NetworkPathFound) || !crossed {
+		t.Errorf("internet → web through the appliance: found=%v crossed=%v %s", aws.ToBool(a.NetworkPathFound), crossed, explanations(a))
+	}
+	ec2ok(c.DisassociateRouteTable(ctx, &ec2.DisassociateRouteTableInput{AssociationId: assoc.AssociationId}))
+	if a := analyze(t, c, n.igw, n.web, 443); !aws.ToBool(a.NetworkPathFound) {
+		t.Errorf("internet → web without the edge table: %s", explanations(a))
+	}
+}
