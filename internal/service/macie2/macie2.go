@@ -45,11 +45,12 @@
 //     classification result status of a finding tells PARTIAL/SKIPPED).
 //   - samplingPercentage picks objects deterministically (a hash of the key),
 //     so a rerun samples the same objects.
-//   - Policy findings are computed from the buckets' current settings when
-//     a job runs and on every ListFindings, GetFindings and
-//     GetFindingStatistics call; a finding is raised once per bucket and type
-//     and stays (as at AWS) when the setting is fixed. policyDetails is not
-//     filled: moat does not know which call changed the setting.
+//   - Policy findings are computed from the buckets' settings when a job
+//     runs and on every ListFindings, GetFindings and GetFindingStatistics
+//     call, for conditions that arose after EnableMacie (as at AWS); one
+//     finding per bucket and type, which stays when the setting is fixed and
+//     counts a recurrence. policyDetails is not filled: moat does not know
+//     which call changed the setting.
 //   - Severity of managed identifiers follows dataid's reading (credentials
 //     and financial High, personal by count); AWS does not document it.
 //   - Finding titles and descriptions are moat's wording.
@@ -276,6 +277,10 @@ func enableMacie(ctx context.Context, c *service.Call, in *EnableMacieInput) (*s
 	now := c.Now.UTC()
 	s := sessionRecord{Status: status, Frequency: freq, Created: now, Updated: now}
 	b, _ := json.Marshal(&s)
+	buckets, err := regionBuckets(ctx, c)
+	if err != nil {
+		return nil, err
+	}
 	err = c.Deps.Store.Update(ctx, func(tx store.Tx) error {
 		err := tx.Insert(TableSessions, scope(c), b)
 		if errors.Is(err, store.ErrExists) {
@@ -283,7 +288,10 @@ func enableMacie(ctx context.Context, c *service.Call, in *EnableMacieInput) (*s
 			// is moat's guess.
 			return errConflict.New("Macie has already been enabled.")
 		}
-		return err
+		if err != nil {
+			return err
+		}
+		return baselinePolicy(tx, c, buckets)
 	})
 	if err != nil {
 		return nil, err
@@ -356,7 +364,7 @@ func disableMacie(ctx context.Context, c *service.Call, _ *struct{}) (*struct{},
 		if err := tx.Delete(TableSessions, scope(c)); err != nil {
 			return err
 		}
-		for _, t := range []string{TableCDIs, TableJobs, TableFindings, TableTokens, TableAllowLists, TableFilters} {
+		for _, t := range []string{TableCDIs, TableJobs, TableFindings, TableTokens, TableAllowLists, TableFilters, TablePolicyState} {
 			var keys []string
 			if err := tx.Scan(t, scope(c)+"/", "", 0, func(k string, _ []byte) error {
 				keys = append(keys, k)

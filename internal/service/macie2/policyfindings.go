@@ -68,9 +68,10 @@ func isAccountID(s string) bool {
 	return true
 }
 
-// policyTypes lists the policy finding types a bucket raises now, with
-// their severity (Macie User Guide, "Types of findings": public High,
-// shared externally High, encryption disabled Low, BPA disabled Low).
+// policyTypes lists the policy finding types a bucket calls for now.
+// Severities (policyText) are moat's reading of the Macie User Guide's
+// "Severity scoring for policy findings" [unverified: public and shared
+// externally High, encryption and Block Public Access disabled Low].
 func policyTypes(b *s3.BucketInfo) []string {
 	var out []string
 	if effectivePublic(b) {
@@ -115,36 +116,83 @@ func regionBuckets(ctx context.Context, c *service.Call) ([]s3.BucketInfo, error
 	return out, nil
 }
 
-// refreshPolicyFindings raises, inside tx, the policy findings the
-// buckets (regionBuckets) call for and do not have yet.
+// TablePolicyState remembers which policy conditions hold:
+// account/region/bucket/type → "". Macie raises a policy finding only for
+// a change after it is enabled (Macie User Guide, "Types of findings"), so
+// EnableMacie records the conditions that hold then without findings.
+const TablePolicyState = "macie2.policystate"
+
+// baselinePolicy records, inside EnableMacie's transaction, the conditions
+// that hold when Macie is enabled.
+func baselinePolicy(tx store.Tx, c *service.Call, all []s3.BucketInfo) error {
+	for i := range all {
+		for _, typ := range policyTypes(&all[i]) {
+			if err := tx.Put(TablePolicyState, key(c, all[i].Name+"/"+typ), nil); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// refreshPolicyFindings raises, inside tx, a policy finding for each
+// condition that holds now and did not at the last look (buckets from
+// regionBuckets). A condition that comes back after it was fixed updates
+// the finding it raised before: count+1 and updatedAt, as Macie does.
 func refreshPolicyFindings(tx store.Tx, c *service.Call, all []s3.BucketInfo) error {
+	held := map[string]bool{}
+	if err := tx.Scan(TablePolicyState, scope(c)+"/", "", 0, func(k string, _ []byte) error {
+		held[k] = true
+		return nil
+	}); err != nil {
+		return err
+	}
 	now := isoTime(c.Now)
 	var sup suppression
 	loaded := false
 	for i := range all {
 		b := &all[i]
 		for _, typ := range policyTypes(b) {
-			id := policyFindingID(c, b.Name, typ)
-			if _, err := tx.Get(TableFindings, key(c, id)); err == nil {
+			sk := key(c, b.Name+"/"+typ)
+			if held[sk] {
+				delete(held, sk)
 				continue
-			} else if !errors.Is(err, store.ErrNotFound) {
+			}
+			if err := tx.Put(TablePolicyState, sk, nil); err != nil {
 				return err
 			}
-			t := policyText[typ]
-			f := &finding{SchemaVersion: "1.0", ID: id, AccountID: c.Account(), Region: c.Region, Partition: "aws", Type: typ, Category: "POLICY",
-				Severity: t.sev, Title: t.title, Description: t.descr, Count: 1, CreatedAt: now, UpdatedAt: now,
-				ResourcesAffected: resourcesAffected{S3Bucket: bucketOf(b)}}
+			id := policyFindingID(c, b.Name, typ)
+			var f finding
+			err := getJSON(tx, TableFindings, key(c, id), &f)
+			switch {
+			case err == nil:
+				f.Count++
+				f.UpdatedAt = now
+				f.ResourcesAffected.S3Bucket = bucketOf(b)
+			case errors.Is(err, store.ErrNotFound):
+				t := policyText[typ]
+				f = finding{SchemaVersion: "1.0", ID: id, AccountID: c.Account(), Region: c.Region, Partition: "aws", Type: typ, Category: "POLICY",
+					Severity: t.sev, Title: t.title, Description: t.descr, Count: 1, CreatedAt: now, UpdatedAt: now,
+					ResourcesAffected: resourcesAffected{S3Bucket: bucketOf(b)}}
+			default:
+				return err
+			}
 			if !loaded {
-				var err error
 				if sup, err = loadSuppression(tx, c); err != nil {
 					return err
 				}
 				loaded = true
 			}
-			sup.apply(f)
-			if err := putJSON(tx, TableFindings, key(c, id), f); err != nil {
+			sup.apply(&f)
+			if err := putJSON(tx, TableFindings, key(c, id), &f); err != nil {
 				return err
 			}
+		}
+	}
+	// Conditions no longer holding: a return raises (or updates) again.
+	for k := range held {
+		if err := tx.Delete(TablePolicyState, k); err != nil {
+			return err
 		}
 	}
 	return nil
