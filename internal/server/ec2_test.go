@@ -998,3 +998,36 @@ func TestEC2GatewayRouteTable(t *testing.T) {
 		t.Errorf("internet → web without the edge table: %s", explanations(a))
 	}
 }
+
+// Describe* pages with MaxResults and NextToken as EC2 does; the SDK's
+// paginator walks them.
+func TestEC2Pagination(t *testing.T) {
+	ts := start(t)
+	ctx := context.Background()
+	c := ec2c(ts)
+	vpcID := ec2ok(c.CreateVpc(ctx, &ec2.CreateVpcInput{CidrBlock: aws.String("10.0.0.0/16")})).Vpc.VpcId
+	for i := 0; i < 12; i++ {
+		ec2ok(c.CreateSecurityGroup(ctx, &ec2.CreateSecurityGroupInput{VpcId: vpcID, GroupName: aws.String("g" + string(rune('a'+i))), Description: aws.String("page")}))
+	}
+	seen, pages := map[string]bool{}, 0
+	p := ec2.NewDescribeSecurityGroupsPaginator(c, &ec2.DescribeSecurityGroupsInput{MaxResults: aws.Int32(5)})
+	for p.HasMorePages() {
+		page := ec2ok(p.NextPage(ctx))
+		pages++
+		if len(page.SecurityGroups) > 5 {
+			t.Fatalf("page of %d", len(page.SecurityGroups))
+		}
+		for _, g := range page.SecurityGroups {
+			seen[aws.ToString(g.GroupId)] = true
+		}
+	}
+	if len(seen) != 13 || pages != 3 {
+		t.Fatalf("paginated: %d groups in %d pages, want 13 in 3", len(seen), pages)
+	}
+	_, err := c.DescribeVpcs(ctx, &ec2.DescribeVpcsInput{VpcIds: []string{aws.ToString(vpcID)}, MaxResults: aws.Int32(5)})
+	apiError(t, err, "InvalidParameterCombination")
+	_, err = c.DescribeSecurityGroups(ctx, &ec2.DescribeSecurityGroupsInput{MaxResults: aws.Int32(2)})
+	apiError(t, err, "InvalidParameterValue")
+	_, err = c.DescribeSecurityGroups(ctx, &ec2.DescribeSecurityGroupsInput{NextToken: aws.String("bogus")})
+	apiError(t, err, "InvalidPaginationToken")
+}

@@ -296,6 +296,7 @@ type DescribeNetworkAclsInput struct {
 // DescribeNetworkAclsOutput is DescribeNetworkAcls' output.
 type DescribeNetworkAclsOutput struct {
 	NetworkAcls []NetworkAcl `aws:"networkAclSet"`
+	NextToken   *string      `aws:"nextToken"`
 }
 
 func describeNetworkAcls(ctx context.Context, c *service.Call, in *DescribeNetworkAclsInput) (*DescribeNetworkAclsOutput, error) {
@@ -306,7 +307,7 @@ func describeNetworkAcls(ctx context.Context, c *service.Call, in *DescribeNetwo
 		return nil, err
 	}
 	out := &DescribeNetworkAclsOutput{NetworkAcls: []NetworkAcl{}}
-	return out, view(ctx, c, func(st *state) error {
+	err = view(ctx, c, func(st *state) error {
 		ids, err := sortedIDs(st.Net.NetworkACLs, in.NetworkAclIDs, aclNotFound)
 		if err != nil {
 			return err
@@ -336,6 +337,11 @@ func describeNetworkAcls(ctx context.Context, c *service.Call, in *DescribeNetwo
 		}
 		return nil
 	})
+	if err != nil {
+		return nil, err
+	}
+	out.NetworkAcls, out.NextToken, err = paginate(out.NetworkAcls, in.MaxResults, in.NextToken, len(in.NetworkAclIDs) > 0)
+	return out, err
 }
 
 func aclOps() []*service.Operation {

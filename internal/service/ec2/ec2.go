@@ -66,9 +66,13 @@
 // VPN, VPC endpoints, AWS-managed prefix lists, IPAM and flow logs over the
 // API (the vpc engine models endpoints; the API does not expose them yet);
 // prefix list versions other than the current one; cross-account and
-// cross-region peering; pagination (Describe* return everything and never
-// set NextToken); DescribeStaleSecurityGroups and Network Access Analyzer
-// scopes.
+// cross-region peering; DescribeStaleSecurityGroups and Network Access
+// Analyzer scopes.
+//
+// Describe* page with MaxResults (5–1000) and NextToken; a token is an
+// offset into the answer of the call that made it, so a page may repeat or
+// skip a resource created or deleted between pages (AWS's tokens are
+// snapshots); DescribeInstances counts reservations, not instances.
 //
 // Deviations from AWS: states are final at once (an instance is "running"
 // at the next Describe, a NAT gateway "available", an analysis "succeeded"

@@ -2,10 +2,13 @@ package ec2
 
 import (
 	"context"
+	"encoding/base64"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
+	"github.com/moatdev/moat/internal/awserr"
 	"github.com/moatdev/moat/internal/service"
 )
 
@@ -296,7 +299,8 @@ type TagDescription struct {
 
 // DescribeTagsOutput is DescribeTags' output.
 type DescribeTagsOutput struct {
-	Tags []TagDescription `aws:"tagSet"`
+	Tags      []TagDescription `aws:"tagSet"`
+	NextToken *string          `aws:"nextToken"`
 }
 
 func describeTags(ctx context.Context, c *service.Call, in *DescribeTagsInput) (*DescribeTagsOutput, error) {
@@ -323,6 +327,10 @@ func describeTags(ctx context.Context, c *service.Call, in *DescribeTagsInput) (
 		}
 		return a.Key < b.Key
 	})
+	if err != nil {
+		return nil, err
+	}
+	out.Tags, out.NextToken, err = paginate(out.Tags, in.MaxResults, in.NextToken, false)
 	return out, err
 }
 
@@ -332,4 +340,41 @@ func tagOps() []*service.Operation {
 		op("DeleteTags", deleteTags, func(c *service.Call, in *DeleteTagsInput) string { return arnOfID(c, one(in.Resources)) }),
 		op("DescribeTags", describeTags, nil, ro[DescribeTagsInput]()),
 	}
+}
+
+var invalidPaginationToken = awserr.Def{Code: "InvalidPaginationToken", Status: 400}
+
+// paginate cuts a Describe call's full answer into pages of MaxResults
+// (5–1000; all when absent). The token is the offset of the next page,
+// opaque to callers; a page is computed on the snapshot of its own call.
+// EC2 refuses MaxResults together with IDs.
+func paginate[T any](items []T, maxResults *int32, token *string, hasIDs bool) ([]T, *string, error) {
+	if maxResults == nil && token == nil {
+		return items, nil, nil
+	}
+	if hasIDs && maxResults != nil {
+		return nil, nil, invalidParamCombo.New("The parameter MaxResults cannot be used with the parameter of resource IDs")
+	}
+	start := 0
+	if token != nil && *token != "" {
+		b, err := base64.RawURLEncoding.DecodeString(*token)
+		n, err2 := strconv.Atoi(strings.TrimPrefix(string(b), "moat:"))
+		if err != nil || err2 != nil || !strings.HasPrefix(string(b), "moat:") || n < 0 {
+			return nil, nil, invalidPaginationToken.New("Invalid pagination token: %s", *token)
+		}
+		start = min(n, len(items))
+	}
+	size := len(items) - start
+	if maxResults != nil {
+		if *maxResults < 5 || *maxResults > 1000 {
+			return nil, nil, invalidParamValue.New("Value (%d) for parameter maxResults is invalid. Expecting a value between 5 and 1000.", *maxResults)
+		}
+		size = min(size, int(*maxResults))
+	}
+	page := items[start : start+size]
+	if start+size < len(items) {
+		next := base64.RawURLEncoding.EncodeToString([]byte("moat:" + strconv.Itoa(start+size)))
+		return page, &next, nil
+	}
+	return page, nil, nil
 }

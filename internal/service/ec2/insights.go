@@ -505,6 +505,7 @@ type DescribeNetworkInsightsAnalysesInput struct {
 // DescribeNetworkInsightsAnalysesOutput is DescribeNetworkInsightsAnalyses' output.
 type DescribeNetworkInsightsAnalysesOutput struct {
 	NetworkInsightsAnalyses []NetworkInsightsAnalysis `aws:"networkInsightsAnalysisSet"`
+	NextToken               *string                   `aws:"nextToken"`
 }
 
 func describeNetworkInsightsAnalyses(ctx context.Context, c *service.Call, in *DescribeNetworkInsightsAnalysesInput) (*DescribeNetworkInsightsAnalysesOutput, error) {
@@ -513,7 +514,7 @@ func describeNetworkInsightsAnalyses(ctx context.Context, c *service.Call, in *D
 		return nil, err
 	}
 	out := &DescribeNetworkInsightsAnalysesOutput{NetworkInsightsAnalyses: []NetworkInsightsAnalysis{}}
-	return out, view(ctx, c, func(st *state) error {
+	err = view(ctx, c, func(st *state) error {
 		ids, err := sortedIDs(st.Analyses, in.NetworkInsightsAnalysisIDs, analysisNotFound)
 		if err != nil {
 			return err
@@ -539,6 +540,11 @@ func describeNetworkInsightsAnalyses(ctx context.Context, c *service.Call, in *D
 		}
 		return nil
 	})
+	if err != nil {
+		return nil, err
+	}
+	out.NetworkInsightsAnalyses, out.NextToken, err = paginate(out.NetworkInsightsAnalyses, in.MaxResults, in.NextToken, len(in.NetworkInsightsAnalysisIDs) > 0)
+	return out, err
 }
 
 // DescribeNetworkInsightsPathsInput is DescribeNetworkInsightsPaths' input.
@@ -553,6 +559,7 @@ type DescribeNetworkInsightsPathsInput struct {
 // DescribeNetworkInsightsPathsOutput is DescribeNetworkInsightsPaths' output.
 type DescribeNetworkInsightsPathsOutput struct {
 	NetworkInsightsPaths []NetworkInsightsPath `aws:"networkInsightsPathSet"`
+	NextToken            *string               `aws:"nextToken"`
 }
 
 func describeNetworkInsightsPaths(ctx context.Context, c *service.Call, in *DescribeNetworkInsightsPathsInput) (*DescribeNetworkInsightsPathsOutput, error) {
@@ -561,7 +568,7 @@ func describeNetworkInsightsPaths(ctx context.Context, c *service.Call, in *Desc
 		return nil, err
 	}
 	out := &DescribeNetworkInsightsPathsOutput{NetworkInsightsPaths: []NetworkInsightsPath{}}
-	return out, view(ctx, c, func(st *state) error {
+	err = view(ctx, c, func(st *state) error {
 		ids, err := sortedIDs(st.Paths, in.NetworkInsightsPathIDs, pathNotFound)
 		if err != nil {
 			return err
@@ -579,6 +586,11 @@ func describeNetworkInsightsPaths(ctx context.Context, c *service.Call, in *Desc
 		}
 		return nil
 	})
+	if err != nil {
+		return nil, err
+	}
+	out.NetworkInsightsPaths, out.NextToken, err = paginate(out.NetworkInsightsPaths, in.MaxResults, in.NextToken, len(in.NetworkInsightsPathIDs) > 0)
+	return out, err
 }
 
 // PathIDInput names one path.

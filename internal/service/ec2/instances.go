@@ -577,6 +577,7 @@ type DescribeInstancesInput struct {
 // DescribeInstancesOutput is DescribeInstances' output.
 type DescribeInstancesOutput struct {
 	Reservations []Reservation `aws:"reservationSet"`
+	NextToken    *string       `aws:"nextToken"`
 }
 
 func describeInstances(ctx context.Context, c *service.Call, in *DescribeInstancesInput) (*DescribeInstancesOutput, error) {
@@ -589,7 +590,7 @@ func describeInstances(ctx context.Context, c *service.Call, in *DescribeInstanc
 		return nil, err
 	}
 	out := &DescribeInstancesOutput{Reservations: []Reservation{}}
-	return out, view(ctx, c, func(st *state) error {
+	err = view(ctx, c, func(st *state) error {
 		ids, err := sortedIDs(st.Net.Instances, in.InstanceIDs, instanceNotFound)
 		if err != nil {
 			return err
@@ -635,6 +636,11 @@ func describeInstances(ctx context.Context, c *service.Call, in *DescribeInstanc
 		}
 		return nil
 	})
+	if err != nil {
+		return nil, err
+	}
+	out.Reservations, out.NextToken, err = paginate(out.Reservations, in.MaxResults, in.NextToken, len(in.InstanceIDs) > 0)
+	return out, err
 }
 
 // InstanceIDsInput names instances.
@@ -871,6 +877,7 @@ type DescribeNetworkInterfacesInput struct {
 // DescribeNetworkInterfacesOutput is DescribeNetworkInterfaces' output.
 type DescribeNetworkInterfacesOutput struct {
 	NetworkInterfaces []NetworkInterface `aws:"networkInterfaceSet"`
+	NextToken         *string            `aws:"nextToken"`
 }
 
 func describeNetworkInterfaces(ctx context.Context, c *service.Call, in *DescribeNetworkInterfacesInput) (*DescribeNetworkInterfacesOutput, error) {
@@ -881,7 +888,7 @@ func describeNetworkInterfaces(ctx context.Context, c *service.Call, in *Describ
 		return nil, err
 	}
 	out := &DescribeNetworkInterfacesOutput{NetworkInterfaces: []NetworkInterface{}}
-	return out, view(ctx, c, func(st *state) error {
+	err = view(ctx, c, func(st *state) error {
 		ids, err := sortedIDs(st.Net.Interfaces, in.NetworkInterfaceIDs, eniNotFound)
 		if err != nil {
 			return err
@@ -910,6 +917,11 @@ func describeNetworkInterfaces(ctx context.Context, c *service.Call, in *Describ
 		}
 		return nil
 	})
+	if err != nil {
+		return nil, err
+	}
+	out.NetworkInterfaces, out.NextToken, err = paginate(out.NetworkInterfaces, in.MaxResults, in.NextToken, len(in.NetworkInterfaceIDs) > 0)
+	return out, err
 }
 
 // ValueIn is AttributeValue / AttributeBooleanValue.
@@ -1274,6 +1286,7 @@ type DescribeNatGatewaysInput struct {
 // DescribeNatGatewaysOutput is DescribeNatGateways' output.
 type DescribeNatGatewaysOutput struct {
 	NatGateways []NatGateway `aws:"natGatewaySet"`
+	NextToken   *string      `aws:"nextToken"`
 }
 
 func describeNatGateways(ctx context.Context, c *service.Call, in *DescribeNatGatewaysInput) (*DescribeNatGatewaysOutput, error) {
@@ -1282,7 +1295,7 @@ func describeNatGateways(ctx context.Context, c *service.Call, in *DescribeNatGa
 		return nil, err
 	}
 	out := &DescribeNatGatewaysOutput{NatGateways: []NatGateway{}}
-	return out, view(ctx, c, func(st *state) error {
+	err = view(ctx, c, func(st *state) error {
 		ids, err := sortedIDs(st.Net.NATGateways, in.NatGatewayIDs, func(id string) error {
 			return awserr.Def{Code: "NatGatewayNotFound", Status: 400}.New("The Nat Gateway %s was not found", id)
 		})
@@ -1297,6 +1310,11 @@ func describeNatGateways(ctx context.Context, c *service.Call, in *DescribeNatGa
 		}
 		return nil
 	})
+	if err != nil {
+		return nil, err
+	}
+	out.NatGateways, out.NextToken, err = paginate(out.NatGateways, in.MaxResults, in.NextToken, len(in.NatGatewayIDs) > 0)
+	return out, err
 }
 
 // NatGatewayIDInput names one NAT gateway.
@@ -1453,6 +1471,7 @@ type DescribeVpcPeeringConnectionsInput struct {
 // DescribeVpcPeeringConnectionsOutput is DescribeVpcPeeringConnections' output.
 type DescribeVpcPeeringConnectionsOutput struct {
 	VpcPeeringConnections []VpcPeeringConnection `aws:"vpcPeeringConnectionSet"`
+	NextToken             *string                `aws:"nextToken"`
 }
 
 func describeVpcPeeringConnections(ctx context.Context, c *service.Call, in *DescribeVpcPeeringConnectionsInput) (*DescribeVpcPeeringConnectionsOutput, error) {
@@ -1462,7 +1481,7 @@ func describeVpcPeeringConnections(ctx context.Context, c *service.Call, in *Des
 		return nil, err
 	}
 	out := &DescribeVpcPeeringConnectionsOutput{VpcPeeringConnections: []VpcPeeringConnection{}}
-	return out, view(ctx, c, func(st *state) error {
+	err = view(ctx, c, func(st *state) error {
 		ids, err := sortedIDs(st.Net.Peerings, in.IDs, nf("InvalidVpcPeeringConnectionID.NotFound", "vpcPeeringConnection ID"))
 		if err != nil {
 			return err
@@ -1477,6 +1496,11 @@ func describeVpcPeeringConnections(ctx context.Context, c *service.Call, in *Des
 		}
 		return nil
 	})
+	if err != nil {
+		return nil, err
+	}
+	out.VpcPeeringConnections, out.NextToken, err = paginate(out.VpcPeeringConnections, in.MaxResults, in.NextToken, len(in.IDs) > 0)
+	return out, err
 }
 
 func instanceOps() []*service.Operation {

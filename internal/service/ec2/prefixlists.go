@@ -193,6 +193,7 @@ type DescribeManagedPrefixListsInput struct {
 // DescribeManagedPrefixListsOutput is DescribeManagedPrefixLists' output.
 type DescribeManagedPrefixListsOutput struct {
 	PrefixLists []ManagedPrefixList `aws:"prefixListSet"`
+	NextToken   *string             `aws:"nextToken"`
 }
 
 func describeManagedPrefixLists(ctx context.Context, c *service.Call, in *DescribeManagedPrefixListsInput) (*DescribeManagedPrefixListsOutput, error) {
@@ -201,7 +202,7 @@ func describeManagedPrefixLists(ctx context.Context, c *service.Call, in *Descri
 		return nil, err
 	}
 	out := &DescribeManagedPrefixListsOutput{PrefixLists: []ManagedPrefixList{}}
-	return out, view(ctx, c, func(st *state) error {
+	err = view(ctx, c, func(st *state) error {
 		ids, err := sortedIDs(st.Net.PrefixLists, in.PrefixListIDs, plNotFound)
 		if err != nil {
 			return err
@@ -218,6 +219,11 @@ func describeManagedPrefixLists(ctx context.Context, c *service.Call, in *Descri
 		}
 		return nil
 	})
+	if err != nil {
+		return nil, err
+	}
+	out.PrefixLists, out.NextToken, err = paginate(out.PrefixLists, in.MaxResults, in.NextToken, len(in.PrefixListIDs) > 0)
+	return out, err
 }
 
 // GetManagedPrefixListEntriesInput is GetManagedPrefixListEntries' input.
@@ -231,12 +237,13 @@ type GetManagedPrefixListEntriesInput struct {
 
 // GetManagedPrefixListEntriesOutput is GetManagedPrefixListEntries' output.
 type GetManagedPrefixListEntriesOutput struct {
-	Entries []PrefixListEntry `aws:"entrySet"`
+	Entries   []PrefixListEntry `aws:"entrySet"`
+	NextToken *string           `aws:"nextToken"`
 }
 
 func getManagedPrefixListEntries(ctx context.Context, c *service.Call, in *GetManagedPrefixListEntriesInput) (*GetManagedPrefixListEntriesOutput, error) {
 	out := &GetManagedPrefixListEntriesOutput{Entries: []PrefixListEntry{}}
-	return out, view(ctx, c, func(st *state) error {
+	err := view(ctx, c, func(st *state) error {
 		pl := st.Net.PrefixLists[in.PrefixListID]
 		if pl == nil {
 			return plNotFound(in.PrefixListID)
@@ -249,6 +256,11 @@ func getManagedPrefixListEntries(ctx context.Context, c *service.Call, in *GetMa
 		}
 		return nil
 	})
+	if err != nil {
+		return nil, err
+	}
+	out.Entries, out.NextToken, err = paginate(out.Entries, in.MaxResults, in.NextToken, false)
+	return out, err
 }
 
 func prefixListOps() []*service.Operation {

@@ -325,6 +325,7 @@ type DescribeSecurityGroupsInput struct {
 // DescribeSecurityGroupsOutput is DescribeSecurityGroups' output.
 type DescribeSecurityGroupsOutput struct {
 	SecurityGroups []SecurityGroup `aws:"securityGroupInfo"`
+	NextToken      *string         `aws:"nextToken"`
 }
 
 func describeSecurityGroups(ctx context.Context, c *service.Call, in *DescribeSecurityGroupsInput) (*DescribeSecurityGroupsOutput, error) {
@@ -337,7 +338,7 @@ func describeSecurityGroups(ctx context.Context, c *service.Call, in *DescribeSe
 		return nil, err
 	}
 	out := &DescribeSecurityGroupsOutput{SecurityGroups: []SecurityGroup{}}
-	return out, view(ctx, c, func(st *state) error {
+	err = view(ctx, c, func(st *state) error {
 		ids, err := sortedIDs(st.Net.SecurityGroups, in.GroupIDs, groupNotFound)
 		if err != nil {
 			return err
@@ -380,6 +381,11 @@ func describeSecurityGroups(ctx context.Context, c *service.Call, in *DescribeSe
 		}
 		return nil
 	})
+	if err != nil {
+		return nil, err
+	}
+	out.SecurityGroups, out.NextToken, err = paginate(out.SecurityGroups, in.MaxResults, in.NextToken, len(in.GroupIDs) > 0)
+	return out, err
 }
 
 // --- Authorize / Revoke ---
@@ -633,6 +639,7 @@ type DescribeSecurityGroupRulesInput struct {
 // DescribeSecurityGroupRulesOutput is DescribeSecurityGroupRules' output.
 type DescribeSecurityGroupRulesOutput struct {
 	SecurityGroupRules []SecurityGroupRule `aws:"securityGroupRuleSet"`
+	NextToken          *string             `aws:"nextToken"`
 }
 
 func describeSecurityGroupRules(ctx context.Context, c *service.Call, in *DescribeSecurityGroupRulesInput) (*DescribeSecurityGroupRulesOutput, error) {
@@ -641,7 +648,7 @@ func describeSecurityGroupRules(ctx context.Context, c *service.Call, in *Descri
 		return nil, err
 	}
 	out := &DescribeSecurityGroupRulesOutput{SecurityGroupRules: []SecurityGroupRule{}}
-	return out, view(ctx, c, func(st *state) error {
+	err = view(ctx, c, func(st *state) error {
 		found := map[string]bool{}
 		gids, _ := sortedIDs(st.Net.SecurityGroups, nil, nil)
 		for _, gid := range gids {
@@ -666,6 +673,11 @@ func describeSecurityGroupRules(ctx context.Context, c *service.Call, in *Descri
 		})
 		return nil
 	})
+	if err != nil {
+		return nil, err
+	}
+	out.SecurityGroupRules, out.NextToken, err = paginate(out.SecurityGroupRules, in.MaxResults, in.NextToken, len(in.SecurityGroupRuleIDs) > 0)
+	return out, err
 }
 
 // SecurityGroupRuleRequest is EC2's SecurityGroupRuleRequest.

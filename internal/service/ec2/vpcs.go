@@ -307,7 +307,8 @@ type DescribeVpcsInput struct {
 
 // DescribeVpcsOutput is DescribeVpcs' output.
 type DescribeVpcsOutput struct {
-	Vpcs []Vpc `aws:"vpcSet"`
+	Vpcs      []Vpc   `aws:"vpcSet"`
+	NextToken *string `aws:"nextToken"`
 }
 
 func describeVpcs(ctx context.Context, c *service.Call, in *DescribeVpcsInput) (*DescribeVpcsOutput, error) {
@@ -317,7 +318,7 @@ func describeVpcs(ctx context.Context, c *service.Call, in *DescribeVpcsInput) (
 		return nil, err
 	}
 	out := &DescribeVpcsOutput{Vpcs: []Vpc{}}
-	return out, view(ctx, c, func(st *state) error {
+	err = view(ctx, c, func(st *state) error {
 		ids, err := sortedIDs(st.Net.VPCs, in.VpcIDs, vpcNotFound)
 		if err != nil {
 			return err
@@ -337,6 +338,11 @@ func describeVpcs(ctx context.Context, c *service.Call, in *DescribeVpcsInput) (
 		}
 		return nil
 	})
+	if err != nil {
+		return nil, err
+	}
+	out.Vpcs, out.NextToken, err = paginate(out.Vpcs, in.MaxResults, in.NextToken, len(in.VpcIDs) > 0)
+	return out, err
 }
 
 // VpcIDInput names one VPC.
@@ -460,7 +466,8 @@ type DescribeSubnetsInput struct {
 
 // DescribeSubnetsOutput is DescribeSubnets' output.
 type DescribeSubnetsOutput struct {
-	Subnets []Subnet `aws:"subnetSet"`
+	Subnets   []Subnet `aws:"subnetSet"`
+	NextToken *string  `aws:"nextToken"`
 }
 
 func describeSubnets(ctx context.Context, c *service.Call, in *DescribeSubnetsInput) (*DescribeSubnetsOutput, error) {
@@ -470,7 +477,7 @@ func describeSubnets(ctx context.Context, c *service.Call, in *DescribeSubnetsIn
 		return nil, err
 	}
 	out := &DescribeSubnetsOutput{Subnets: []Subnet{}}
-	return out, view(ctx, c, func(st *state) error {
+	err = view(ctx, c, func(st *state) error {
 		ids, err := sortedIDs(st.Net.Subnets, in.SubnetIDs, subnetNotFound)
 		if err != nil {
 			return err
@@ -487,6 +494,11 @@ func describeSubnets(ctx context.Context, c *service.Call, in *DescribeSubnetsIn
 		}
 		return nil
 	})
+	if err != nil {
+		return nil, err
+	}
+	out.Subnets, out.NextToken, err = paginate(out.Subnets, in.MaxResults, in.NextToken, len(in.SubnetIDs) > 0)
+	return out, err
 }
 
 // SubnetIDInput names one subnet.
@@ -614,6 +626,7 @@ type DescribeInternetGatewaysInput struct {
 // DescribeInternetGatewaysOutput is DescribeInternetGateways' output.
 type DescribeInternetGatewaysOutput struct {
 	InternetGateways []InternetGateway `aws:"internetGatewaySet"`
+	NextToken        *string           `aws:"nextToken"`
 }
 
 func describeInternetGateways(ctx context.Context, c *service.Call, in *DescribeInternetGatewaysInput) (*DescribeInternetGatewaysOutput, error) {
@@ -622,7 +635,7 @@ func describeInternetGateways(ctx context.Context, c *service.Call, in *Describe
 		return nil, err
 	}
 	out := &DescribeInternetGatewaysOutput{InternetGateways: []InternetGateway{}}
-	return out, view(ctx, c, func(st *state) error {
+	err = view(ctx, c, func(st *state) error {
 		ids, err := sortedIDs(st.Net.InternetGateways, in.InternetGatewayIDs, igwNotFound)
 		if err != nil {
 			return err
@@ -639,6 +652,11 @@ func describeInternetGateways(ctx context.Context, c *service.Call, in *Describe
 		}
 		return nil
 	})
+	if err != nil {
+		return nil, err
+	}
+	out.InternetGateways, out.NextToken, err = paginate(out.InternetGateways, in.MaxResults, in.NextToken, len(in.InternetGatewayIDs) > 0)
+	return out, err
 }
 
 // --- route tables ---
@@ -1026,6 +1044,7 @@ type DescribeRouteTablesInput struct {
 // DescribeRouteTablesOutput is DescribeRouteTables' output.
 type DescribeRouteTablesOutput struct {
 	RouteTables []RouteTable `aws:"routeTableSet"`
+	NextToken   *string      `aws:"nextToken"`
 }
 
 func describeRouteTables(ctx context.Context, c *service.Call, in *DescribeRouteTablesInput) (*DescribeRouteTablesOutput, error) {
@@ -1037,7 +1056,7 @@ func describeRouteTables(ctx context.Context, c *service.Call, in *DescribeRoute
 		return nil, err
 	}
 	out := &DescribeRouteTablesOutput{RouteTables: []RouteTable{}}
-	return out, view(ctx, c, func(st *state) error {
+	err = view(ctx, c, func(st *state) error {
 		ids, err := sortedIDs(st.Net.RouteTables, in.RouteTableIDs, rtbNotFound)
 		if err != nil {
 			return err
@@ -1076,6 +1095,11 @@ func describeRouteTables(ctx context.Context, c *service.Call, in *DescribeRoute
 		}
 		return nil
 	})
+	if err != nil {
+		return nil, err
+	}
+	out.RouteTables, out.NextToken, err = paginate(out.RouteTables, in.MaxResults, in.NextToken, len(in.RouteTableIDs) > 0)
+	return out, err
 }
 
 func vpcOps() []*service.Operation {
