@@ -196,3 +196,34 @@ func BenchmarkAnalyzeStored1000ENIs(b *testing.B) {
 		}
 	})
 }
+
+// FuzzPaginate feeds arbitrary tokens and page sizes: never a panic, pages
+// within bounds, and a returned token leads to the rest.
+func FuzzPaginate(f *testing.F) {
+	f.Add("", int32(5), 12)
+	f.Add("bW9hdDo1", int32(5), 12) // moat:5
+	f.Add("bW9hdDotMQ", int32(1000), 3)
+	f.Add("!!", int32(0), 0)
+	f.Fuzz(func(t *testing.T, token string, max int32, n int) {
+		if n < 0 || n > 5000 {
+			return
+		}
+		items := make([]int, n)
+		for i := range items {
+			items[i] = i
+		}
+		page, next, err := paginate(items, &max, &token, false)
+		if err != nil {
+			return
+		}
+		if len(page) > int(max) {
+			t.Fatalf("page of %d with MaxResults %d", len(page), max)
+		}
+		if next != nil {
+			rest, _, err := paginate(items, &max, next, false)
+			if err != nil || len(rest) == 0 || rest[0] != page[len(page)-1]+1 {
+				t.Fatalf("next token %q: %v %v", *next, rest, err)
+			}
+		}
+	})
+}
