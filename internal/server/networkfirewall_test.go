@@ -86,6 +86,13 @@ func TestNetworkFirewallRuleGroups(t *testing.T) {
 		t.Fatalf("stateless: %+v %v", sl, err)
 	}
 
+	an, err := nf.DescribeRuleGroup(ctx, &networkfirewall.DescribeRuleGroupInput{RuleGroupArn: sl.RuleGroupResponse.RuleGroupArn, AnalyzeRuleGroup: true})
+	if err != nil || len(an.RuleGroupResponse.AnalysisResults) != 1 ||
+		an.RuleGroupResponse.AnalysisResults[0].IdentifiedType != nfwtypes.IdentifiedTypeStatelessRuleForwardingAsymmetrically ||
+		an.RuleGroupResponse.AnalysisResults[0].IdentifiedRuleIds[0] != "1" {
+		t.Fatalf("AnalyzeRuleGroup: %+v %v", an, err)
+	}
+
 	// Suricata errors name the line and the keyword; nothing is written.
 	bad := func(name, rules, code, want string) {
 		t.Helper()

@@ -10,7 +10,12 @@
 //   - Rule groups: CreateRuleGroup (RuleGroup or Rules, DryRun),
 //     DescribeRuleGroup, UpdateRuleGroup (UpdateToken), DeleteRuleGroup,
 //     ListRuleGroups (Scope, Type, MaxResults/NextToken),
-//     DescribeRuleGroupMetadata. Stateful groups
+//     DescribeRuleGroupMetadata; AnalyzeRuleGroup on Create, Update and
+//     Describe reports stateless pass/forward rules without a return path
+//     (STATELESS_RULE_FORWARDING_ASYMMETRICALLY: no pass/forward rule of the
+//     group with sources and destinations, and their ports, swapped — moat's
+//     reading of the documented cause) and pass/forward rules on TCP flags
+//     (STATELESS_RULE_CONTAINS_TCP_FLAGS). Stateful groups
 //     of the three kinds (RulesString, RulesSourceList domain lists,
 //     5-tuple StatefulRules) with RuleVariables and StatefulRuleOptions;
 //     stateless groups (StatelessRulesAndCustomActions). Suricata rules are

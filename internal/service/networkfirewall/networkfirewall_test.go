@@ -123,3 +123,31 @@ func FuzzParseARN(f *testing.F) {
 		}
 	})
 }
+
+func TestAnalyze(t *testing.T) {
+	rule := func(prio int32, action string, src, dst string, flags bool) StatelessRule {
+		m := &MatchAttributes{}
+		if src != "" {
+			m.Sources = []Address{{src}}
+		}
+		if dst != "" {
+			m.Destinations = []Address{{dst}}
+		}
+		if flags {
+			m.TCPFlags = []TCPFlagField{{Flags: []string{"SYN"}}}
+		}
+		return StatelessRule{Priority: prio, RuleDefinition: &RuleDefinition{Actions: []string{action}, MatchAttributes: m}}
+	}
+	rg := &RuleGroup{RulesSource: &RulesSource{StatelessRulesAndCustomActions: &StatelessRulesAndCustomActions{StatelessRules: []StatelessRule{
+		rule(1, "aws:pass", "10.1.0.0/24", "20.1.0.0/24", false),
+		rule(2, "aws:pass", "20.1.0.0/24", "10.1.0.0/24", false), // 1 and 2 are each other's return path
+		rule(3, "aws:forward_to_sfe", "10.2.0.0/24", "", false),  // no return path
+		rule(4, "aws:drop", "10.3.0.0/24", "", true),             // drops are not analysed
+		rule(5, "aws:forward_to_sfe", "", "", true),              // symmetric, but TCP flags
+	}}}}
+	got := analyze(rg)
+	if len(got) != 2 || got[0].IdentifiedType != "STATELESS_RULE_FORWARDING_ASYMMETRICALLY" || strings.Join(got[0].IdentifiedRuleIds, ",") != "3" ||
+		got[1].IdentifiedType != "STATELESS_RULE_CONTAINS_TCP_FLAGS" || strings.Join(got[1].IdentifiedRuleIds, ",") != "5" {
+		t.Fatalf("analyze: %+v", got)
+	}
+}

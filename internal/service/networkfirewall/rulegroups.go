@@ -64,6 +64,7 @@ type RuleGroupResponse struct {
 	EncryptionConfiguration *EncryptionConfiguration
 	SourceMetadata          *SourceMetadata
 	LastModifiedTime        *time.Time
+	AnalysisResults         []AnalysisResult
 }
 
 func (r *ruleGroupRecord) response(assoc int32) *RuleGroupResponse {
@@ -322,6 +323,9 @@ func createRuleGroup(ctx context.Context, c *service.Call, in *CreateRuleGroupIn
 		Consumed: int32(gc.ConsumedCapacity), Description: in.Description, RuleGroup: *rg, Token: newToken(), Tags: in.Tags, Modified: c.Now.UTC(),
 		Encryption: enc, SourceMetadata: in.SourceMetadata, Unsupported: errorStrings(gc.Unsupported)}
 	out := &CreateRuleGroupOutput{UpdateToken: rec.Token, RuleGroupResponse: rec.response(0)}
+	if in.AnalyzeRuleGroup {
+		out.RuleGroupResponse.AnalysisResults = analyze(rg)
+	}
 	err = c.Deps.Store.Update(ctx, func(tx store.Tx) error {
 		key := groupKey(c, in.Type, in.RuleGroupName)
 		if found, err := getJSON(tx, TableRuleGroups, key, &ruleGroupRecord{}); err != nil {
@@ -360,6 +364,9 @@ type RuleGroupRef struct {
 	RuleGroupName *string
 	RuleGroupArn  *string
 	Type          *string
+	// AnalyzeRuleGroup (DescribeRuleGroup, UpdateRuleGroup) adds the
+	// stateless analysis to the response.
+	AnalyzeRuleGroup bool
 }
 
 // arn is the group's ARN for authorization.
@@ -451,6 +458,9 @@ func describeRuleGroup(ctx context.Context, c *service.Call, in *RuleGroupRef) (
 			return err
 		}
 		out = &DescribeRuleGroupOutput{UpdateToken: rec.Token, RuleGroup: &rec.RuleGroup, RuleGroupResponse: rec.response(n)}
+		if in.AnalyzeRuleGroup {
+			out.RuleGroupResponse.AnalysisResults = analyze(&rec.RuleGroup)
+		}
 		return nil
 	})
 	return out, err
@@ -466,7 +476,6 @@ type UpdateRuleGroupInput struct {
 	DryRun                  bool
 	EncryptionConfiguration *EncryptionConfiguration
 	SourceMetadata          *SourceMetadata
-	AnalyzeRuleGroup        bool
 }
 
 // UpdateRuleGroupOutput is the UpdateRuleGroup response.
@@ -522,6 +531,9 @@ func updateRuleGroup(ctx context.Context, c *service.Call, in *UpdateRuleGroupIn
 			return err
 		}
 		out = &UpdateRuleGroupOutput{UpdateToken: rec.Token, RuleGroupResponse: rec.response(n)}
+		if in.AnalyzeRuleGroup {
+			out.RuleGroupResponse.AnalysisResults = analyze(rg)
+		}
 		if in.DryRun {
 			return errDryRun // roll back what checkPoliciesWith wrote
 		}
