@@ -786,6 +786,17 @@ func TestEC2Authorization(t *testing.T) {
 		t.Fatalf("db group after a denied call: %+v", db.IpPermissions)
 	}
 
+	// Tag-based control: VPCs may be created only tagged team=net.
+	tagged := ec2.NewFromConfig(ts.config(ec2User(t, ts, "tagger", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ec2:CreateVpc","Resource":"*",`+
+		`"Condition":{"StringEquals":{"aws:RequestTag/team":"net"},"ForAllValues:StringEquals":{"aws:TagKeys":["team"]}}}]}`)))
+	_, err = tagged.CreateVpc(ctx, &ec2.CreateVpcInput{CidrBlock: aws.String("10.7.0.0/16")})
+	apiError(t, err, "UnauthorizedOperation")
+	_, err = tagged.CreateVpc(ctx, &ec2.CreateVpcInput{CidrBlock: aws.String("10.7.0.0/16"), TagSpecifications: []ec2types.TagSpecification{{ResourceType: ec2types.ResourceTypeVpc,
+		Tags: []ec2types.Tag{{Key: aws.String("team"), Value: aws.String("app")}}}}})
+	apiError(t, err, "UnauthorizedOperation")
+	ec2ok(tagged.CreateVpc(ctx, &ec2.CreateVpcInput{CidrBlock: aws.String("10.7.0.0/16"), TagSpecifications: []ec2types.TagSpecification{{ResourceType: ec2types.ResourceTypeVpc,
+		Tags: []ec2types.Tag{{Key: aws.String("team"), Value: aws.String("net")}}}}}))
+
 	// Another region is another network.
 	west := ts.config(ts.Root)
 	west.Region = "us-west-2"

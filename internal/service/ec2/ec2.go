@@ -41,7 +41,10 @@
 //     security group rules and routes;
 //   - tags (CreateTags, DeleteTags, DescribeTags, TagSpecifications on the
 //     Create* calls) and the common Describe* filters, with * and ? wildcards;
-//   - DryRun on every call (DryRunOperation once authorized).
+//   - DryRun on every call (DryRunOperation once authorized); the
+//     aws:RequestTag/KEY and aws:TagKeys condition keys from
+//     TagSpecifications and CreateTags/DeleteTags, for tag-based policies
+//     (ec2:ResourceTag and the other ec2: keys are not filled yet).
 //
 // Validation and most error codes and messages come from package vpc, which
 // reproduces EC2's (InvalidSubnet.Conflict, InvalidPermission.Duplicate,
@@ -95,6 +98,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"reflect"
 	"strings"
 
 	"github.com/moatdev/moat/internal/awserr"
@@ -140,6 +144,13 @@ func op[In, Out any](name string, h func(context.Context, *service.Call, *In) (*
 		}
 		return h(ctx, c, in)
 	}
+	if hasRequestTags(new(In)) {
+		opts = append(opts, service.ContextKeys(func(in *In, set func(key, value string)) {
+			for _, t := range requestTagsOf(in) {
+				set("aws:RequestTag/"+t.Key, deref(t.Value))
+			}
+		}))
+	}
 	if res != nil {
 		opts = append(opts, service.Resource(func(_ context.Context, c *service.Call, in *In) (string, error) { return res(c, in), nil }))
 	}
@@ -147,6 +158,33 @@ func op[In, Out any](name string, h func(context.Context, *service.Call, *In) (*
 }
 
 func ro[In any]() service.OpOption[In] { return service.ReadOnly[In]() }
+
+// hasRequestTags reports whether an input carries tags (TagSpecifications
+// on Create* calls, Tags on CreateTags and DeleteTags).
+func hasRequestTags(in any) bool {
+	t := reflect.TypeOf(in).Elem()
+	_, specs := t.FieldByName("TagSpecifications")
+	f, tags := t.FieldByName("Tags")
+	return specs || tags && f.Type == reflect.TypeOf([]TagIn(nil))
+}
+
+// requestTagsOf returns the tags a request puts on resources, for the
+// aws:RequestTag/KEY condition keys (the server adds aws:TagKeys).
+func requestTagsOf(in any) []TagIn {
+	v := reflect.ValueOf(in).Elem()
+	var out []TagIn
+	if f := v.FieldByName("TagSpecifications"); f.IsValid() {
+		for _, s := range f.Interface().([]TagSpecification) {
+			out = append(out, s.Tags...)
+		}
+	}
+	if f := v.FieldByName("Tags"); f.IsValid() {
+		if t, isTags := f.Interface().([]TagIn); isTags {
+			out = append(out, t...)
+		}
+	}
+	return out
+}
 
 // arn is an EC2 resource ARN: arn:aws:ec2:REGION:ACCOUNT:TYPE/ID.
 func arn(c *service.Call, typ, id string) string {
