@@ -945,3 +945,55 @@ func TestMacieFindingsFilters(t *testing.T) {
 	_, err = mc.GetFindingsFilter(ctx, &macie2.GetFindingsFilterInput{Id: view.Id})
 	apiError(t, err, "ResourceNotFoundException")
 }
+
+// Sample findings of every type (sample: true, the sensitive ones with real
+// locations) and the bucket inventory's totals.
+func TestMacieSampleFindingsAndBucketStatistics(t *testing.T) {
+	ts := start(t)
+	ctx := context.Background()
+	mc := macie2.NewFromConfig(ts.config(ts.Root))
+	s3c := s3.NewFromConfig(ts.config(ts.Root), func(o *s3.Options) { o.UsePathStyle = true })
+	if _, err := mc.EnableMacie(ctx, &macie2.EnableMacieInput{}); err != nil {
+		t.Fatal(err)
+	}
+	_, err := mc.CreateSampleFindings(ctx, &macie2.CreateSampleFindingsInput{FindingTypes: []m2types.FindingType{"Policy:IAMUser/Nope"}})
+	apiError(t, err, "ValidationException")
+	if _, err := mc.CreateSampleFindings(ctx, &macie2.CreateSampleFindingsInput{}); err != nil {
+		t.Fatal(err)
+	}
+	l, err := mc.ListFindings(ctx, &macie2.ListFindingsInput{FindingCriteria: &m2types.FindingCriteria{Criterion: map[string]m2types.CriterionAdditionalProperties{"sample": {Eq: []string{"true"}}}}})
+	if err != nil || len(l.FindingIds) != 11 {
+		t.Fatalf("sample findings: %v %v", l, err)
+	}
+	g, _ := mc.GetFindings(ctx, &macie2.GetFindingsInput{FindingIds: l.FindingIds})
+	for _, f := range g.Findings {
+		if !aws.ToBool(f.Sample) {
+			t.Fatalf("%s: sample false", f.Type)
+		}
+		if f.Category == m2types.FindingCategoryClassification {
+			r := f.ClassificationDetails.Result
+			if len(r.SensitiveData) == 0 && aws.ToInt64(r.CustomDataIdentifiers.TotalCount) == 0 {
+				t.Fatalf("%s: sample without detections", f.Type)
+			}
+		}
+	}
+
+	putObjects(t, s3c, "stats-a", map[string]string{"a.txt": "12345", "b.parquet": "PAR1xx"}, nil)
+	putObjects(t, s3c, "stats-b", map[string]string{"c.txt": "123"}, nil)
+	if _, err := s3c.DeletePublicAccessBlock(ctx, &s3.DeletePublicAccessBlockInput{Bucket: aws.String("stats-b")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s3c.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String("stats-b"), Policy: aws.String(
+		`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":["s3:GetObject","s3:PutObject"],"Resource":"arn:aws:s3:::stats-b/*"}]}`)}); err != nil {
+		t.Fatal(err)
+	}
+	st, err := mc.GetBucketStatistics(ctx, &macie2.GetBucketStatisticsInput{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if aws.ToInt64(st.BucketCount) != 2 || aws.ToInt64(st.ObjectCount) != 3 || aws.ToInt64(st.SizeInBytes) != 14 || aws.ToInt64(st.ClassifiableObjectCount) != 2 ||
+		aws.ToInt64(st.UnclassifiableObjectCount.Total) != 1 || aws.ToInt64(st.BucketCountByEffectivePermission.PubliclyAccessible) != 1 ||
+		aws.ToInt64(st.BucketCountByEffectivePermission.PubliclyWritable) != 1 || aws.ToInt64(st.BucketCountByEncryptionType.S3Managed) != 2 {
+		t.Fatalf("GetBucketStatistics: %+v perm %+v", st, st.BucketCountByEffectivePermission)
+	}
+}

@@ -562,6 +562,46 @@ func classifiable(key string, size int64) bool {
 	return true
 }
 
+// metadataOf is a bucket's BucketMetadata, counting its objects.
+func metadataOf(ctx context.Context, c *service.Call, b *s3.BucketInfo) (*bucketMetadata, error) {
+	bf := bucketOf(b)
+	md := &bucketMetadata{AccountID: b.Account, AllowsUnencryptedObjectUploads: "UNKNOWN", BucketArn: bf.Arn, BucketCreatedAt: bf.CreatedAt,
+		BucketName: b.Name, LastUpdated: isoTime(c.Now), PublicAccess: bf.PublicAccess, Region: b.Region,
+		ServerSideEncryption: map[string]string{"type": bf.DefaultServerSideEncryption.EncryptionType}, SharedAccess: "NOT_SHARED",
+		Tags: bf.Tags, Versioning: b.Versioning == "Enabled"}
+	if bf.DefaultServerSideEncryption.KMSMasterKeyID != "" {
+		md.ServerSideEncryption["kmsMasterKeyId"] = bf.DefaultServerSideEncryption.KMSMasterKeyID
+	}
+	if len(externalAccounts(b)) > 0 {
+		md.SharedAccess = "EXTERNAL"
+	}
+	err := s3.WalkObjects(ctx, c.Deps.Store, b.Name, "", func(o s3.ObjectInfo) error {
+		md.ObjectCount++
+		md.SizeInBytes += o.Size
+		switch {
+		case o.Encryption == "AES256":
+			md.ObjectCountByEncryptionType.S3Managed++
+		case strings.HasPrefix(o.Encryption, "aws:kms"):
+			md.ObjectCountByEncryptionType.KMSManaged++
+		case o.Encryption == "":
+			md.ObjectCountByEncryptionType.Unencrypted++
+		default:
+			md.ObjectCountByEncryptionType.Unknown++
+		}
+		if classifiable(o.Key, o.Size) {
+			md.ClassifiableObjectCount++
+			md.ClassifiableSizeInBytes += o.Size
+		} else {
+			md.UnclassifiableObjectCount.FileType++
+			md.UnclassifiableObjectCount.Total++
+			md.UnclassifiableObjectSizeInByte.FileType += o.Size
+			md.UnclassifiableObjectSizeInByte.Total += o.Size
+		}
+		return nil
+	})
+	return md, err
+}
+
 func describeBuckets(ctx context.Context, c *service.Call, in *DescribeBucketsInput) (*DescribeBucketsOutput, error) {
 	crit, err := parseCriteria(in.Criteria, "criteria", false)
 	if err != nil {
@@ -579,48 +619,12 @@ func describeBuckets(ctx context.Context, c *service.Call, in *DescribeBucketsIn
 		return nil, err
 	}
 	var ds []doc
-	now := isoTime(c.Now)
 	for i := range buckets {
-		b := &buckets[i]
-		bf := bucketOf(b)
-		md := bucketMetadata{AccountID: b.Account, AllowsUnencryptedObjectUploads: "UNKNOWN", BucketArn: bf.Arn, BucketCreatedAt: bf.CreatedAt,
-			BucketName: b.Name, LastUpdated: now, PublicAccess: bf.PublicAccess, Region: b.Region,
-			ServerSideEncryption: map[string]string{"type": bf.DefaultServerSideEncryption.EncryptionType}, SharedAccess: "NOT_SHARED",
-			Tags: bf.Tags, Versioning: b.Versioning == "Enabled"}
-		if bf.DefaultServerSideEncryption.KMSMasterKeyID != "" {
-			md.ServerSideEncryption["kmsMasterKeyId"] = bf.DefaultServerSideEncryption.KMSMasterKeyID
-		}
-		if len(externalAccounts(b)) > 0 {
-			md.SharedAccess = "EXTERNAL"
-		}
-		err := s3.WalkObjects(ctx, c.Deps.Store, b.Name, "", func(o s3.ObjectInfo) error {
-			md.ObjectCount++
-			md.SizeInBytes += o.Size
-			switch {
-			case o.Encryption == "AES256":
-				md.ObjectCountByEncryptionType.S3Managed++
-			case strings.HasPrefix(o.Encryption, "aws:kms"):
-				md.ObjectCountByEncryptionType.KMSManaged++
-			case o.Encryption == "":
-				md.ObjectCountByEncryptionType.Unencrypted++
-			default:
-				md.ObjectCountByEncryptionType.Unknown++
-			}
-			if classifiable(o.Key, o.Size) {
-				md.ClassifiableObjectCount++
-				md.ClassifiableSizeInBytes += o.Size
-			} else {
-				md.UnclassifiableObjectCount.FileType++
-				md.UnclassifiableObjectCount.Total++
-				md.UnclassifiableObjectSizeInByte.FileType += o.Size
-				md.UnclassifiableObjectSizeInByte.Total += o.Size
-			}
-			return nil
-		})
+		md, err := metadataOf(ctx, c, &buckets[i])
 		if err != nil {
 			continue // deleted meanwhile
 		}
-		raw, err := json.Marshal(&md)
+		raw, err := json.Marshal(md)
 		if err != nil {
 			return nil, fmt.Errorf("macie2: %w", err)
 		}

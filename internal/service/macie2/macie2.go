@@ -21,7 +21,10 @@
 //   - findings (finding.go, findings.go, policyfindings.go): sensitive-data findings in
 //     Macie's JSON (one per object with occurrences, at most 15 locations per
 //     type) and policy findings on buckets; ListFindings, GetFindings,
-//     GetFindingStatistics; DescribeBuckets;
+//     GetFindingStatistics; CreateSampleFindings (sample: true, on a
+//     placeholder bucket, sensitive samples classified by the real scanner);
+//     DescribeBuckets and GetBucketStatistics (extra.go) over moat's S3
+//     inventory;
 //   - allow lists (allowlists.go): Create/Get/List/Update/DeleteAllowList,
 //     a regex or words in an S3 object (status S3_OBJECT_NOT_FOUND, _EMPTY,
 //     _OVERSIZE as Macie reports them), used by jobs' allowListIds;
@@ -57,7 +60,7 @@
 //   - An allow list a job cannot read is left out of the run, which ends
 //     with lastRunErrorStatus ERROR; so does a run naming a bucket that does
 //     not exist or is in another account (cross-account jobs are not served).
-//   - Not served: members and organizations, sample findings, reveal (GetSensitiveDataOccurrences), automated discovery,
+//   - Not served: members and organizations, reveal (GetSensitiveDataOccurrences), automated discovery,
 //     classification export (detailedResultsLocation is not set), usage
 //     statistics, EventBridge publication of findings (moat's EventBridge
 //     reads the CloudTrail stream only), scheduled runs after the first.
@@ -125,6 +128,8 @@ func New(dataDir string) *service.Service {
 		{Method: "POST", Path: "/findings/describe", Op: "GetFindings"},
 		{Method: "POST", Path: "/findings/statistics", Op: "GetFindingStatistics"},
 		{Method: "POST", Path: "/datasources/s3", Op: "DescribeBuckets"},
+		{Method: "POST", Path: "/datasources/s3/statistics", Op: "GetBucketStatistics"},
+		{Method: "POST", Path: "/findings/sample", Op: "CreateSampleFindings"},
 		{Method: "POST", Path: "/allow-lists", Op: "CreateAllowList"},
 		{Method: "GET", Path: "/allow-lists", Op: "ListAllowLists"},
 		{Method: "GET", Path: "/allow-lists/{id}", Op: "GetAllowList"},
@@ -151,6 +156,7 @@ func New(dataDir string) *service.Service {
 	ops = append(ops, m.allowListOps()...)
 	ops = append(ops, tagOps()...)
 	ops = append(ops, filterOps()...)
+	ops = append(ops, extraOps()...)
 	return &service.Service{
 		Meta:        protocol.Service{Name: "macie2", Protocol: "rest-json"},
 		EventSource: "macie2.amazonaws.com",
