@@ -5,10 +5,10 @@
 // what. Served:
 //
 //   - VPCs: CreateVpc, DescribeVpcs, DeleteVpc, AssociateVpcCidrBlock,
-//     CreateDefaultVpc, Modify/DescribeVpcAttribute (DNS flags, kept); each new VPC gets AWS's defaults: a main route table
-//     with the local route, the default network ACL (rule 100 allows all in
-//     and out, then "*") and the default security group (all from itself,
-//     all out);
+//     CreateDefaultVpc, Modify/DescribeVpcAttribute (DNS flags, kept); each
+//     new VPC gets AWS's defaults: a main route table with the local route,
+//     the default network ACL (rule 100 allows all in and out, then "*") and
+//     the default security group (all from itself, all out);
 //   - subnets (CreateSubnet, DescribeSubnets, DeleteSubnet,
 //     ModifySubnetAttribute MapPublicIpOnLaunch), DescribeAvailabilityZones;
 //   - internet gateways (Create, Attach, Detach, Delete, Describe);
@@ -21,12 +21,13 @@
 //     Ingress/Egress (IpPermissions and the legacy flat members),
 //     DescribeSecurityGroupRules, ModifySecurityGroupRules; AWS's quotas and
 //     errors;
-//   - network ACLs: Create, Delete, Describe, Create/Replace/DeleteNetworkAclEntry,
-//     ReplaceNetworkAclAssociation;
+//   - network ACLs: Create, Delete, Describe,
+//     Create/Replace/DeleteNetworkAclEntry, ReplaceNetworkAclAssociation;
 //   - instances and interfaces as far as networking needs them: RunInstances
 //     (one interface per instance), DescribeInstances, TerminateInstances,
 //     ModifyInstanceMetadataOptions, ModifyInstanceAttribute (groups,
-//     source/destination check, instance type), Create/Describe/Modify/DeleteNetworkInterface;
+//     source/destination check, instance type),
+//     Create/Describe/Modify/DeleteNetworkInterface;
 //     Elastic IPs (AllocateAddress, DescribeAddresses, AssociateAddress,
 //     ReleaseAddress); NAT gateways (Create, Describe, Delete); VPC peering
 //     (Create, Accept, Delete, Describe);
@@ -83,9 +84,8 @@
 // default VPC (CreateDefaultVpc makes it as AWS does); Availability Zones
 // are REGION+a..f in us-east-1 and a..c elsewhere (default: "a"), their
 // zone IDs (use1-az1, ...) in the same order (AWS maps names to IDs per
-// account); public
-// IPv4 addresses of instances come from 198.51.100.0/24 and Elastic IPs
-// from 203.0.113.0/24 (documentation ranges); an unspecified HttpTokens is
+// account); public IPv4 addresses of instances come from 198.51.100.0/24
+// and Elastic IPs from 203.0.113.0/24 (documentation ranges); an unspecified HttpTokens is
 // "optional" with hop limit 1 (AWS's default for an AMI without
 // ImdsSupport v2.0); IamInstanceProfile is kept as given, not checked
 // against IAM; association IDs of VPC CIDR blocks are derived from the
