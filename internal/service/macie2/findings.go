@@ -182,11 +182,11 @@ func (cond condition) match(leaves []any) bool {
 		return false
 	}
 	if len(cond.Eq) > 0 {
-		any := false
+		hit := false
 		for _, w := range cond.Eq {
-			any = any || has(w)
+			hit = hit || has(w)
 		}
-		if !any {
+		if !hit {
 			return false
 		}
 	}
@@ -205,11 +205,11 @@ func (cond condition) match(leaves []any) bool {
 		}
 	}
 	if cond.Prefix != nil {
-		any := false
+		hit := false
 		for _, s := range strs {
-			any = any || strings.HasPrefix(s, *cond.Prefix)
+			hit = hit || strings.HasPrefix(s, *cond.Prefix)
 		}
-		if !any {
+		if !hit {
 			return false
 		}
 	}
@@ -225,13 +225,13 @@ func (cond condition) match(leaves []any) bool {
 		if bound.v == nil {
 			continue
 		}
-		any := false
+		hit := false
 		for _, l := range leaves {
 			if n, ok := leafNumber(l); ok && bound.ok(n, *bound.v) {
-				any = true
+				hit = true
 			}
 		}
-		if !any {
+		if !hit {
 			return false
 		}
 	}

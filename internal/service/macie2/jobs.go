@@ -39,7 +39,6 @@ func (m *Service) jobOps() []*service.Operation {
 // Job statuses (JobStatus).
 const (
 	statusRunning    = "RUNNING"
-	statusPaused     = "PAUSED"
 	statusCancelled  = "CANCELLED"
 	statusComplete   = "COMPLETE"
 	statusIdle       = "IDLE"
@@ -481,29 +480,29 @@ func (f listJobFilter) match(j *jobRecord) (bool, error) {
 	default:
 		return false, errValidation.New("filterCriteria: key %q is not one of jobType, jobStatus, createdAt, name", f.Key)
 	}
-	any := false
+	hit := false
 	for _, x := range f.Values {
 		switch f.Comparator {
 		case "", "EQ":
-			any = any || v == x
+			hit = hit || v == x
 		case "NE":
-			any = any || v != x
+			hit = hit || v != x
 		case "CONTAINS":
-			any = any || strings.Contains(v, x)
+			hit = hit || strings.Contains(v, x)
 		case "STARTS_WITH":
-			any = any || strings.HasPrefix(v, x)
+			hit = hit || strings.HasPrefix(v, x)
 		case "GT", "GTE", "LT", "LTE":
 			t, err := time.Parse(time.RFC3339, x)
 			if err != nil {
 				return false, errValidation.New("filterCriteria: %q is not a date-time", x)
 			}
 			d := j.CreatedAt.Compare(t)
-			any = any || map[string]bool{"GT": d > 0, "GTE": d >= 0, "LT": d < 0, "LTE": d <= 0}[f.Comparator]
+			hit = hit || map[string]bool{"GT": d > 0, "GTE": d >= 0, "LT": d < 0, "LTE": d <= 0}[f.Comparator]
 		default:
 			return false, errValidation.New("filterCriteria: comparator %q is not valid", f.Comparator)
 		}
 	}
-	return any, nil
+	return hit, nil
 }
 
 func listJobs(ctx context.Context, c *service.Call, in *ListClassificationJobsInput) (*ListClassificationJobsOutput, error) {

@@ -105,9 +105,6 @@ func editTags(ctx context.Context, c *service.Call, arn string, fn func(map[stri
 				return err
 			}
 		}
-		if fn == nil {
-			return nil
-		}
 		if err := fn(tags); err != nil {
 			return err
 		}
@@ -167,7 +164,6 @@ func untagResource(ctx context.Context, c *service.Call, in *UntagResourceInput)
 }
 
 func listTags(ctx context.Context, c *service.Call, in *ResourceArnInput) (*ListTagsOutput, error) {
-	// A read: editTags without fn writes nothing.
 	tags, err := viewTags(ctx, c, in.ResourceArn)
 	if err != nil {
 		return nil, err
