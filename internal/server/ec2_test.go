@@ -704,6 +704,18 @@ func TestEC2InstancesInterfaces(t *testing.T) {
 	ec2ok(c.CreateRoute(ctx, &ec2.CreateRouteInput{RouteTableId: aws.String(appRT), DestinationCidrBlock: aws.String("10.1.0.0/16"), VpcPeeringConnectionId: aws.String(pcxID)}))
 	_, err = c.DeleteVpc(ctx, &ec2.DeleteVpcInput{VpcId: aws.String(other)})
 	apiError(t, err, "DependencyViolation")
+	// A rule naming a group across the peering goes stale when the peering goes.
+	peerSG := ec2ok(c.CreateSecurityGroup(ctx, &ec2.CreateSecurityGroupInput{VpcId: aws.String(other), GroupName: aws.String("peer"), Description: aws.String("peer")})).GroupId
+	ec2ok(c.AuthorizeSecurityGroupIngress(ctx, &ec2.AuthorizeSecurityGroupIngressInput{GroupId: aws.String(n.appSG), IpPermissions: []ec2types.IpPermission{tcpFromGroup(8080, aws.ToString(peerSG))}}))
+	if stale := ec2ok(c.DescribeStaleSecurityGroups(ctx, &ec2.DescribeStaleSecurityGroupsInput{VpcId: aws.String(n.vpc)})).StaleSecurityGroupSet; len(stale) != 0 {
+		t.Fatalf("stale while peered: %+v", stale)
+	}
+	ec2ok(c.DeleteVpcPeeringConnection(ctx, &ec2.DeleteVpcPeeringConnectionInput{VpcPeeringConnectionId: aws.String(pcxID)}))
+	stale := ec2ok(c.DescribeStaleSecurityGroups(ctx, &ec2.DescribeStaleSecurityGroupsInput{VpcId: aws.String(n.vpc)})).StaleSecurityGroupSet
+	if len(stale) != 1 || aws.ToString(stale[0].GroupId) != n.appSG || len(stale[0].StaleIpPermissions) != 1 ||
+		aws.ToString(stale[0].StaleIpPermissions[0].UserIdGroupPairs[0].GroupId) != aws.ToString(peerSG) {
+		t.Fatalf("DescribeStaleSecurityGroups: %+v", stale)
+	}
 
 	// Tags.
 	ec2ok(c.CreateTags(ctx, &ec2.CreateTagsInput{Resources: []string{n.vpc, n.webSG}, Tags: []ec2types.Tag{{Key: aws.String("env"), Value: aws.String("prod")}}}))

@@ -19,8 +19,8 @@
 //     DescribeRouteTables;
 //   - security groups: Create, Delete, Describe, Authorize/Revoke
 //     Ingress/Egress (IpPermissions and the legacy flat members),
-//     DescribeSecurityGroupRules, ModifySecurityGroupRules; AWS's quotas and
-//     errors;
+//     DescribeSecurityGroupRules, ModifySecurityGroupRules,
+//     DescribeStaleSecurityGroups; AWS's quotas and errors;
 //   - network ACLs: Create, Delete, Describe,
 //     Create/Replace/DeleteNetworkAclEntry, ReplaceNetworkAclAssociation;
 //   - instances and interfaces as far as networking needs them: RunInstances
@@ -70,8 +70,7 @@
 // VPN, VPC endpoints, AWS-managed prefix lists, IPAM and flow logs over the
 // API (the vpc engine models endpoints; the API does not expose them yet);
 // prefix list versions other than the current one; cross-account and
-// cross-region peering; DescribeStaleSecurityGroups and Network Access
-// Analyzer scopes.
+// cross-region peering; Network Access Analyzer scopes.
 //
 // Describe* page with MaxResults (5–1000) and NextToken; a token is an
 // offset into the answer of the call that made it, so a page may repeat or

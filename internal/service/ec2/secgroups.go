@@ -756,8 +756,88 @@ func sgOps() []*service.Operation {
 		op("RevokeSecurityGroupIngress", revoke(false), rules),
 		op("RevokeSecurityGroupEgress", revoke(true), rules),
 		op("DescribeSecurityGroupRules", describeSecurityGroupRules, nil, ro[DescribeSecurityGroupRulesInput]()),
+		op("DescribeStaleSecurityGroups", describeStaleSecurityGroups, nil, ro[DescribeStaleSecurityGroupsInput]()),
 		op("ModifySecurityGroupRules", modifySecurityGroupRules, func(c *service.Call, in *ModifySecurityGroupRulesInput) string {
 			return arn(c, "security-group", in.GroupID)
 		}),
 	}
+}
+
+// StaleIPPermission is EC2's StaleIpPermission.
+type StaleIPPermission struct {
+	IPProtocol    string            `aws:"ipProtocol"`
+	FromPort      *int              `aws:"fromPort"`
+	ToPort        *int              `aws:"toPort"`
+	Groups        []UserIDGroupPair `aws:"groups"`
+	IPRanges      []string          `aws:"ipRanges"`
+	PrefixListIDs []string          `aws:"prefixListIds"`
+}
+
+// StaleSecurityGroup is EC2's StaleSecurityGroup.
+type StaleSecurityGroup struct {
+	GroupID                  string              `aws:"groupId"`
+	GroupName                string              `aws:"groupName"`
+	Description              string              `aws:"description"`
+	VpcID                    string              `aws:"vpcId"`
+	StaleIPPermissions       []StaleIPPermission `aws:"staleIpPermissions"`
+	StaleIPPermissionsEgress []StaleIPPermission `aws:"staleIpPermissionsEgress"`
+}
+
+// DescribeStaleSecurityGroupsInput is DescribeStaleSecurityGroups' input.
+type DescribeStaleSecurityGroupsInput struct {
+	common
+	VpcID      string `aws:"VpcId,required"`
+	MaxResults *int32
+	NextToken  *string
+}
+
+// DescribeStaleSecurityGroupsOutput is DescribeStaleSecurityGroups' output.
+type DescribeStaleSecurityGroupsOutput struct {
+	StaleSecurityGroups []StaleSecurityGroup `aws:"staleSecurityGroupSet"`
+	NextToken           *string              `aws:"nextToken"`
+}
+
+// describeStaleSecurityGroups lists the rules of a VPC's groups that name a
+// group which is gone or no longer reachable through an active peering
+// (vpc.Network.StaleReferences).
+func describeStaleSecurityGroups(ctx context.Context, c *service.Call, in *DescribeStaleSecurityGroupsInput) (*DescribeStaleSecurityGroupsOutput, error) {
+	out := &DescribeStaleSecurityGroupsOutput{StaleSecurityGroups: []StaleSecurityGroup{}}
+	err := view(ctx, c, func(st *state) error {
+		if st.Net.VPCs[in.VpcID] == nil {
+			return vpcNotFound(in.VpcID)
+		}
+		idx := map[string]int{}
+		for _, s := range st.Net.StaleReferences() {
+			if s.VpcId != in.VpcID {
+				continue
+			}
+			i, seen := idx[s.GroupId]
+			if !seen {
+				g := st.Net.SecurityGroups[s.GroupId]
+				out.StaleSecurityGroups = append(out.StaleSecurityGroups, StaleSecurityGroup{GroupID: g.GroupId, GroupName: g.GroupName,
+					Description: g.Description, VpcID: g.VpcId, StaleIPPermissions: []StaleIPPermission{}, StaleIPPermissionsEgress: []StaleIPPermission{}})
+				i = len(out.StaleSecurityGroups) - 1
+				idx[s.GroupId] = i
+			}
+			r := s.Rule
+			p := StaleIPPermission{IPProtocol: protoName(r.IpProtocol), IPRanges: []string{}, PrefixListIDs: []string{},
+				Groups: []UserIDGroupPair{{GroupID: r.ReferencedGroup.GroupId, UserID: r.ReferencedGroup.UserId, VpcID: r.ReferencedGroup.VpcId,
+					VpcPeeringConnectionID: r.ReferencedGroup.VpcPeeringConnectionId, PeeringStatus: r.ReferencedGroup.PeeringStatus, Description: r.Description}}}
+			if r.IpProtocol != vpc.ProtoAll {
+				p.FromPort, p.ToPort = ptr(r.FromPort), ptr(r.ToPort)
+			}
+			sg := &out.StaleSecurityGroups[i]
+			if r.IsEgress {
+				sg.StaleIPPermissionsEgress = append(sg.StaleIPPermissionsEgress, p)
+			} else {
+				sg.StaleIPPermissions = append(sg.StaleIPPermissions, p)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	out.StaleSecurityGroups, out.NextToken, err = paginate(out.StaleSecurityGroups, in.MaxResults, in.NextToken, false)
+	return out, err
 }
