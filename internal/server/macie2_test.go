@@ -4,11 +4,18 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"fmt"
+	"io"
+	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
 	cttypes "github.com/aws/aws-sdk-go-v2/service/cloudtrail/types"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
@@ -995,5 +1002,79 @@ func TestMacieSampleFindingsAndBucketStatistics(t *testing.T) {
 		aws.ToInt64(st.UnclassifiableObjectCount.Total) != 1 || aws.ToInt64(st.BucketCountByEffectivePermission.PubliclyAccessible) != 1 ||
 		aws.ToInt64(st.BucketCountByEffectivePermission.PubliclyWritable) != 1 || aws.ToInt64(st.BucketCountByEncryptionType.S3Managed) != 2 {
 		t.Fatalf("GetBucketStatistics: %+v perm %+v", st, st.BucketCountByEffectivePermission)
+	}
+}
+
+// macieSigned sends a macie2 REST request signed at the given time (the
+// SDK signs with the wall clock, which a moved server clock refuses).
+func macieSigned(t *testing.T, ts *testServer, method, path, body string, at time.Time) map[string]any {
+	t.Helper()
+	req, err := http.NewRequest(method, ts.URL+path, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	sum := sha256.Sum256([]byte(body))
+	if err := v4.NewSigner().SignHTTP(context.Background(), ts.Root, req, hex.EncodeToString(sum[:]), "macie2", "us-east-1", at); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != 200 {
+		t.Fatalf("%s %s: %d %s", method, path, resp.StatusCode, b)
+	}
+	out := map[string]any{}
+	if err := json.Unmarshal(b, &out); err != nil {
+		t.Fatalf("%s %s: %v %s", method, path, err, b)
+	}
+	return out
+}
+
+// A daily job runs again once a day has passed on the server's clock, over
+// the objects changed since its last run only.
+func TestMacieScheduledRuns(t *testing.T) {
+	ts := start(t)
+	ctx := context.Background()
+	mc := macie2.NewFromConfig(ts.config(ts.Root))
+	s3c := s3.NewFromConfig(ts.config(ts.Root), func(o *s3.Options) { o.UsePathStyle = true })
+	if _, err := mc.EnableMacie(ctx, &macie2.EnableMacieInput{}); err != nil {
+		t.Fatal(err)
+	}
+	putObjects(t, s3c, "daily", map[string]string{"old.txt": "card: 4532015112830366\n"}, nil)
+	time.Sleep(1100 * time.Millisecond) // LastModified has whole seconds
+	j, err := mc.CreateClassificationJob(ctx, &macie2.CreateClassificationJobInput{Name: aws.String("daily"), JobType: m2types.JobTypeScheduled, ClientToken: aws.String("d"),
+		ScheduleFrequency: &m2types.JobScheduleFrequency{DailySchedule: &m2types.DailySchedule{}},
+		S3JobDefinition:   &m2types.S3JobDefinition{BucketDefinitions: []m2types.S3BucketDefinitionForJob{{AccountId: aws.String(ts.Account), Buckets: []string{"daily"}}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(1100 * time.Millisecond)
+	if _, err := s3c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("daily"), Key: aws.String("new.txt"), Body: strings.NewReader("card: 4532015112830366\n")}); err != nil {
+		t.Fatal(err)
+	}
+	// Not due yet: still one run.
+	d := macieSigned(t, ts, "GET", "/jobs/"+aws.ToString(j.JobId), "", time.Now())
+	if st := d["statistics"].(map[string]any); st["numberOfRuns"] != float64(1) {
+		t.Fatalf("before the day is over: %v", st)
+	}
+	ts.Clock.set(25 * time.Hour)
+	defer ts.Clock.set(0)
+	d = macieSigned(t, ts, "GET", "/jobs/"+aws.ToString(j.JobId), "", ts.Clock.now())
+	st := d["statistics"].(map[string]any)
+	if st["numberOfRuns"] != float64(2) || st["approximateNumberOfObjectsToProcess"] != float64(1) || d["jobStatus"] != "IDLE" {
+		t.Fatalf("after a day: %v %v", d["jobStatus"], st)
+	}
+	l := macieSigned(t, ts, "POST", "/findings", `{"findingCriteria":{"criterion":{"classificationDetails.jobId":{"eq":["`+aws.ToString(j.JobId)+`"]}}}}`, ts.Clock.now())
+	if ids, _ := l["findingIds"].([]any); len(ids) != 2 {
+		t.Fatalf("findings after two runs: %v", l)
+	}
+	// Read again the same day: no third run.
+	d = macieSigned(t, ts, "GET", "/jobs/"+aws.ToString(j.JobId), "", ts.Clock.now())
+	if st := d["statistics"].(map[string]any); st["numberOfRuns"] != float64(2) {
+		t.Fatalf("ran twice in a day: %v", st)
 	}
 }

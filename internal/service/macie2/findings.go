@@ -22,11 +22,11 @@ import (
 // classificationDetails.result.sensitiveData.detections.type, ...): any
 // field of the finding can be filtered; lists are searched element-wise.
 
-func findingOps() []*service.Operation {
+func (m *Service) findingOps() []*service.Operation {
 	return []*service.Operation{
-		service.Op("ListFindings", "macie2:ListFindings", listFindings, service.ReadOnly[ListFindingsInput]()),
-		service.Op("GetFindings", "macie2:GetFindings", getFindings, service.ReadOnly[GetFindingsInput]()),
-		service.Op("GetFindingStatistics", "macie2:GetFindingStatistics", findingStatistics, service.ReadOnly[GetFindingStatisticsInput]()),
+		service.Op("ListFindings", "macie2:ListFindings", withCatchUp(m, listFindings), service.ReadOnly[ListFindingsInput]()),
+		service.Op("GetFindings", "macie2:GetFindings", withCatchUp(m, getFindings), service.ReadOnly[GetFindingsInput]()),
+		service.Op("GetFindingStatistics", "macie2:GetFindingStatistics", withCatchUp(m, findingStatistics), service.ReadOnly[GetFindingStatisticsInput]()),
 		service.Op("DescribeBuckets", "macie2:DescribeBuckets", describeBuckets, service.ReadOnly[DescribeBucketsInput]()),
 	}
 }

@@ -27,8 +27,8 @@ func (m *Service) jobOps() []*service.Operation {
 				in.id = newID()
 				return arnOf(c, "classification-job", in.id), nil
 			})),
-		service.Op("DescribeClassificationJob", "macie2:DescribeClassificationJob", describeJob, service.ReadOnly[JobIDInput](), service.Resource(jobRes)),
-		service.Op("ListClassificationJobs", "macie2:ListClassificationJobs", listJobs, service.ReadOnly[ListClassificationJobsInput]()),
+		service.Op("DescribeClassificationJob", "macie2:DescribeClassificationJob", withCatchUp(m, describeJob), service.ReadOnly[JobIDInput](), service.Resource(jobRes)),
+		service.Op("ListClassificationJobs", "macie2:ListClassificationJobs", withCatchUp(m, listJobs), service.ReadOnly[ListClassificationJobsInput]()),
 		service.Op("UpdateClassificationJob", "macie2:UpdateClassificationJob", updateJob,
 			service.Resource(func(_ context.Context, c *service.Call, in *UpdateClassificationJobInput) (string, error) {
 				return arnOf(c, "classification-job", in.JobID), nil
@@ -105,8 +105,6 @@ func (m *Service) createJob(ctx context.Context, c *service.Call, in *CreateClas
 	}
 	// The same clientToken gives the same job, without a second run.
 	var existing string
-	var customs []*cdiRecord
-	var lists []*allowListRecord
 	err = c.Deps.Store.View(ctx, func(tx store.Tx) error {
 		if _, err := session(tx, c); err != nil {
 			return err
@@ -114,25 +112,7 @@ func (m *Service) createJob(ctx context.Context, c *service.Call, in *CreateClas
 		if job.ClientToken != "" {
 			if id, err := tx.Get(TableTokens, key(c, "job/"+job.ClientToken)); err == nil {
 				existing = string(id)
-				return nil
 			}
-		}
-		for _, id := range job.CustomIDs {
-			r, err := loadCDI(tx, c, id)
-			if err != nil {
-				return err
-			}
-			if r.Deleted {
-				return errNotFound.New("The custom data identifier %s doesn't exist.", id)
-			}
-			customs = append(customs, r)
-		}
-		for _, id := range job.AllowListIDs {
-			r, err := loadAllowList(tx, c, id)
-			if err != nil {
-				return err
-			}
-			lists = append(lists, r)
 		}
 		return nil
 	})
@@ -142,20 +122,7 @@ func (m *Service) createJob(ctx context.Context, c *service.Call, in *CreateClas
 	if existing != "" {
 		return &CreateClassificationJobOutput{JobArn: arnOf(c, "classification-job", existing), JobID: existing}, nil
 	}
-	// An allow list Macie cannot read (its S3 object missing, empty or too
-	// large) is left out of the run, which then ends with
-	// lastRunErrorStatus ERROR.
-	var allow []*dataid.AllowList
-	listErr := false
-	for _, r := range lists {
-		a, st := m.compileAllowList(ctx, c, r)
-		if st.Code != "OK" {
-			listErr = true
-			continue
-		}
-		allow = append(allow, a)
-	}
-	scanner, arns, err := compileScanner(job, customs, allow)
+	scanner, arns, listErr, err := m.prepare(ctx, c, job)
 	if err != nil {
 		return nil, err
 	}
@@ -163,7 +130,7 @@ func (m *Service) createJob(ctx context.Context, c *service.Call, in *CreateClas
 	var buckets []s3.BucketInfo
 	runNow := job.JobType == "ONE_TIME" || job.InitialRun == nil || *job.InitialRun
 	if runNow {
-		findings, err = m.run(ctx, c, job, def, scanner, arns)
+		findings, err = m.run(ctx, c, job, def, scanner, arns, time.Time{})
 		if err != nil {
 			return nil, err
 		}
@@ -319,6 +286,50 @@ func checkSchedule(raw json.RawMessage) error {
 		return errValidation.New("scheduleFrequency: exactly one of dailySchedule, weeklySchedule, monthlySchedule is required")
 	}
 	return nil
+}
+
+// prepare loads a job's custom data identifiers and allow lists and
+// compiles its scanner. An allow list Macie cannot read (its S3 object
+// missing, empty or too large) is left out; listErr says so, and the run
+// then ends with lastRunErrorStatus ERROR.
+func (m *Service) prepare(ctx context.Context, c *service.Call, job *jobRecord) (*dataid.Scanner, map[string]string, bool, error) {
+	var customs []*cdiRecord
+	var lists []*allowListRecord
+	err := c.Deps.Store.View(ctx, func(tx store.Tx) error {
+		for _, id := range job.CustomIDs {
+			r, err := loadCDI(tx, c, id)
+			if err != nil {
+				return err
+			}
+			if r.Deleted {
+				return errNotFound.New("The custom data identifier %s doesn't exist.", id)
+			}
+			customs = append(customs, r)
+		}
+		for _, id := range job.AllowListIDs {
+			r, err := loadAllowList(tx, c, id)
+			if err != nil {
+				return err
+			}
+			lists = append(lists, r)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, nil, false, err
+	}
+	var allow []*dataid.AllowList
+	listErr := false
+	for _, r := range lists {
+		a, st := m.compileAllowList(ctx, c, r)
+		if st.Code != "OK" {
+			listErr = true
+			continue
+		}
+		allow = append(allow, a)
+	}
+	scanner, arns, err := compileScanner(job, customs, allow)
+	return scanner, arns, listErr, err
 }
 
 // compileScanner builds the job's scanner: Macie's catalogue, or moat's

@@ -38,9 +38,10 @@
 //   - A ONE_TIME job runs synchronously inside CreateClassificationJob: the
 //     call reads the objects, scans them, and writes the job (COMPLETE) and
 //     its findings in one store transaction, so DescribeClassificationJob
-//     never shows RUNNING for it. A SCHEDULED job is stored with its
-//     scheduleFrequency and runs once at creation when initialRun is not
-//     false; then it is IDLE. moat has no scheduler: later runs do not happen.
+//     never shows RUNNING for it. A SCHEDULED job runs at creation unless
+//     initialRun is false, then is IDLE; its later runs happen lazily when
+//     the account next reads jobs or findings after they are due
+//     (schedule.go), each over the objects changed since the last run.
 //   - One finding per object: the members of an archive are folded into the
 //     object's finding, each location relative to its own member.
 //   - Objects over MaxObjectSize, unreadable or unsupported are skipped and
@@ -63,7 +64,7 @@
 //   - Not served: members and organizations, reveal (GetSensitiveDataOccurrences), automated discovery,
 //     classification export (detailedResultsLocation is not set), usage
 //     statistics, EventBridge publication of findings (moat's EventBridge
-//     reads the CloudTrail stream only), scheduled runs after the first.
+//     reads the CloudTrail stream only).
 package macie2
 
 import (
@@ -152,7 +153,7 @@ func New(dataDir string) *service.Service {
 	}
 	ops = append(ops, cdiOps()...)
 	ops = append(ops, m.jobOps()...)
-	ops = append(ops, findingOps()...)
+	ops = append(ops, m.findingOps()...)
 	ops = append(ops, m.allowListOps()...)
 	ops = append(ops, tagOps()...)
 	ops = append(ops, filterOps()...)

@@ -190,3 +190,32 @@ func BenchmarkListFindingsFilter(b *testing.B) {
 		}
 	}
 }
+
+func TestNextRun(t *testing.T) {
+	at := func(s string) time.Time {
+		v, err := time.Parse(time.RFC3339, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	cases := []struct {
+		sched, created, last, want string
+	}{
+		{`{"dailySchedule":{}}`, "2026-11-29T16:00:00Z", "", "2026-11-30T00:00:00Z"},
+		{`{"dailySchedule":{}}`, "2026-11-29T16:00:00Z", "2026-12-03T00:00:05Z", "2026-12-04T00:00:00Z"},
+		{`{"weeklySchedule":{"dayOfWeek":"MONDAY"}}`, "2026-11-29T16:00:00Z", "", "2026-11-30T00:00:00Z"}, // a Sunday
+		{`{"weeklySchedule":{"dayOfWeek":"SUNDAY"}}`, "2026-11-29T16:00:00Z", "", "2026-12-06T00:00:00Z"},
+		{`{"monthlySchedule":{"dayOfMonth":31}}`, "2027-02-01T10:00:00Z", "", "2027-02-28T00:00:00Z"},
+		{`{"monthlySchedule":{"dayOfMonth":1}}`, "2026-11-29T16:00:00Z", "", "2026-12-01T00:00:00Z"},
+	}
+	for _, c := range cases {
+		j := &jobRecord{ScheduleFrequency: json.RawMessage(c.sched), CreatedAt: at(c.created)}
+		if c.last != "" {
+			j.LastRunTime = at(c.last)
+		}
+		if got := nextRun(j); !got.Equal(at(c.want)) {
+			t.Errorf("%s from %s/%s: %s, want %s", c.sched, c.created, c.last, got, c.want)
+		}
+	}
+}

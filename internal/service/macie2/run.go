@@ -385,10 +385,11 @@ func selectBuckets(c *service.Call, def *s3JobDef, all []s3.BucketInfo) (out []s
 	return out, missing
 }
 
-// run runs a job once: it lists the objects in scope, scans each and
-// returns a finding per object with sensitive data. It updates the job's
-// statistics; the caller writes job and findings in one transaction.
-func (m *Service) run(ctx context.Context, c *service.Call, job *jobRecord, def *s3JobDef, scanner *dataid.Scanner, arns map[string]string) ([]*finding, error) {
+// run runs a job once: it lists the objects in scope (changed after since,
+// for the incremental runs of a scheduled job), scans each and returns a
+// finding per object with sensitive data. It updates the job's statistics;
+// the caller writes job and findings in one transaction.
+func (m *Service) run(ctx context.Context, c *service.Call, job *jobRecord, def *s3JobDef, scanner *dataid.Scanner, arns map[string]string, since time.Time) ([]*finding, error) {
 	all, err := regionBuckets(ctx, c)
 	if err != nil {
 		return nil, err
@@ -406,7 +407,7 @@ func (m *Service) run(ctx context.Context, c *service.Call, job *jobRecord, def 
 	for i := range buckets {
 		b := &buckets[i]
 		err := s3.WalkObjects(ctx, c.Deps.Store, b.Name, "", func(o s3.ObjectInfo) error {
-			if inScope(def.Scoping, &o) && sampled(job.SamplingPercentage, &o) {
+			if changedSince(o.LastModified, since) && inScope(def.Scoping, &o) && sampled(job.SamplingPercentage, &o) {
 				todo = append(todo, item{o, b})
 			}
 			return nil
@@ -444,4 +445,11 @@ func (m *Service) run(ctx context.Context, c *service.Call, job *jobRecord, def 
 		out = append(out, sensitiveFinding(c, job, it.b, &it.o, &r))
 	}
 	return out, nil
+}
+
+// changedSince reports whether an object changed at or after since (zero:
+// always). S3 keeps LastModified to the second, so an object written in
+// the second of the last run is analyzed again rather than missed.
+func changedSince(lastModified, since time.Time) bool {
+	return since.IsZero() || !lastModified.Before(since.Truncate(time.Second))
 }
