@@ -12,6 +12,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/iam/types"
 
@@ -169,7 +170,57 @@ func (s *Server) liveAccount(ctx context.Context, account, region string) (*post
 	if a.S3, err = s.liveBuckets(ctx, account, region); err != nil {
 		return nil, err
 	}
+	if a.EC2, err = liveEC2(ctx, ec2.NewFromConfig(cfg)); err != nil {
+		return nil, err
+	}
 	return a, nil
+}
+
+// liveEC2 exports the region's network state as `aws ec2 describe-*`
+// would, for the EC2 controls. Outputs moat's EC2 does not serve (flow
+// logs, volumes, EBS default encryption) stay absent: their controls have
+// no data.
+func liveEC2(ctx context.Context, c *ec2.Client) (*posture.EC2State, error) {
+	st := &posture.EC2State{}
+	add := func(name string, out any, err error) error {
+		if err != nil {
+			return err
+		}
+		b, err := json.Marshal(out)
+		if err != nil {
+			return err
+		}
+		return st.Add("live "+name, b)
+	}
+	sgs, err := c.DescribeSecurityGroups(ctx, &ec2.DescribeSecurityGroupsInput{})
+	if err := add("describe-security-groups", sgs, err); err != nil {
+		return nil, err
+	}
+	acls, err := c.DescribeNetworkAcls(ctx, &ec2.DescribeNetworkAclsInput{})
+	if err := add("describe-network-acls", acls, err); err != nil {
+		return nil, err
+	}
+	inst, err := c.DescribeInstances(ctx, &ec2.DescribeInstancesInput{})
+	if err := add("describe-instances", inst, err); err != nil {
+		return nil, err
+	}
+	vpcs, err := c.DescribeVpcs(ctx, &ec2.DescribeVpcsInput{})
+	if err := add("describe-vpcs", vpcs, err); err != nil {
+		return nil, err
+	}
+	rts, err := c.DescribeRouteTables(ctx, &ec2.DescribeRouteTablesInput{})
+	if err := add("describe-route-tables", rts, err); err != nil {
+		return nil, err
+	}
+	subnets, err := c.DescribeSubnets(ctx, &ec2.DescribeSubnetsInput{})
+	if err := add("describe-subnets", subnets, err); err != nil {
+		return nil, err
+	}
+	addrs, err := c.DescribeAddresses(ctx, &ec2.DescribeAddressesInput{})
+	if err := add("describe-addresses", addrs, err); err != nil {
+		return nil, err
+	}
+	return st, nil
 }
 
 // liveBuckets reads the account's buckets of the region for the S3
