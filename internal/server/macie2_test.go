@@ -1077,4 +1077,15 @@ func TestMacieScheduledRuns(t *testing.T) {
 	if st := d["statistics"].(map[string]any); st["numberOfRuns"] != float64(2) {
 		t.Fatalf("ran twice in a day: %v", st)
 	}
+	// Paused for 30 days, the job expires: Macie cancels it.
+	macieSigned(t, ts, "PATCH", "/jobs/"+aws.ToString(j.JobId), `{"jobStatus":"USER_PAUSED"}`, ts.Clock.now())
+	d = macieSigned(t, ts, "GET", "/jobs/"+aws.ToString(j.JobId), "", ts.Clock.now())
+	if d["jobStatus"] != "USER_PAUSED" || d["userPausedDetails"] == nil {
+		t.Fatalf("paused: %v %v", d["jobStatus"], d["userPausedDetails"])
+	}
+	ts.Clock.set(25*time.Hour + 31*24*time.Hour)
+	d = macieSigned(t, ts, "GET", "/jobs/"+aws.ToString(j.JobId), "", ts.Clock.now())
+	if d["jobStatus"] != "CANCELLED" {
+		t.Fatalf("after 31 days paused: %v", d["jobStatus"])
+	}
 }

@@ -19,7 +19,8 @@ import (
 // nobody looked count as one run. Runs start at 00:00 UTC: daily the next
 // midnight, weekly the next dayOfWeek, monthly the next dayOfMonth (the
 // month's last day when it is shorter) [moat's choice: AWS does not
-// document the time of day].
+// document the time of day]. A job USER_PAUSED for 30 days is cancelled at
+// the same moments, as Macie expires it.
 
 type schedule struct {
 	Daily  *struct{} `json:"dailySchedule"`
@@ -74,7 +75,7 @@ func nextRun(j *jobRecord) time.Time {
 // catchUp runs the caller's scheduled jobs that are due. Errors of a run
 // are the job's lastRunErrorStatus, never the calling operation's.
 func (m *Service) catchUp(ctx context.Context, c *service.Call) {
-	var due []*jobRecord
+	var due, expired []*jobRecord
 	_ = c.Deps.Store.View(ctx, func(tx store.Tx) error {
 		if _, err := session(tx, c); err != nil {
 			return err
@@ -83,6 +84,9 @@ func (m *Service) catchUp(ctx context.Context, c *service.Call) {
 			var j jobRecord
 			if err := json.Unmarshal(raw, &j); err != nil {
 				return err
+			}
+			if j.Status == statusUserPaused && !c.Now.Before(j.UserPausedAt.AddDate(0, 0, userPauseDays)) {
+				expired = append(expired, &j)
 			}
 			if j.JobType == "SCHEDULED" && j.Status == statusIdle {
 				if n := nextRun(&j); !n.IsZero() && !c.Now.Before(n) {
@@ -94,6 +98,22 @@ func (m *Service) catchUp(ctx context.Context, c *service.Call) {
 	})
 	for _, j := range due {
 		m.runScheduled(ctx, c, j)
+	}
+	if len(expired) > 0 {
+		// A job paused for 30 days expires: Macie cancels it.
+		_ = c.Deps.Store.Update(ctx, func(tx store.Tx) error {
+			for _, e := range expired {
+				cur, err := loadJob(tx, c, e.ID)
+				if err != nil || cur.Status != statusUserPaused || !cur.UserPausedAt.Equal(e.UserPausedAt) {
+					continue
+				}
+				cur.Status = statusCancelled
+				if err := putJSON(tx, TableJobs, key(c, e.ID), cur); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
 	}
 }
 
