@@ -54,6 +54,14 @@ func xss(f *waf.FieldToMatch, types ...string) *waf.Statement {
 	return &waf.Statement{XssMatchStatement: &waf.XssMatchStatement{FieldToMatch: f, TextTransformations: tx(types...)}}
 }
 
+func or(sts ...*waf.Statement) *waf.Statement {
+	out := make([]waf.Statement, len(sts))
+	for i, st := range sts {
+		out[i] = *st
+	}
+	return &waf.Statement{OrStatement: &waf.OrStatement{Statements: out}}
+}
+
 func size(f *waf.FieldToMatch, op string, n int64) *waf.Statement {
 	return &waf.Statement{SizeConstraintStatement: &waf.SizeConstraintStatement{FieldToMatch: f, ComparisonOperator: op, Size: n, TextTransformations: tx()}}
 }

@@ -8,16 +8,23 @@ import "github.com/moatdev/moat/waf"
 
 // Patterns shared by several rules.
 const (
-	ec2Metadata  = `(169\.254\.169\.254|fd00:ec2::254|\[?::ffff:a9fe:a9fe\]?|0xa9fea9fe|2852039166|0251\.0376\.0251\.0376|169\.254\.170\.2|instance-data(\.ec2\.internal)?)`
-	traversal    = `(\.\.[/\\]){2}|(^|[=/\\:])\.\.[/\\]`
+	ec2Metadata = `(169\.254\.169\.254|fd00:ec2::254|\[?::ffff:a9fe:a9fe\]?|0xa9fea9fe|2852039166|0251\.0376\.0251\.0376|169\.254\.170\.2|instance-data(\.ec2\.internal)?)`
+	traversal   = `(\.\.[/\\]){2}|(^|[=/\\:])\.\.[/\\]`
+	// lfiGeneric: traversal, and the PHP stream wrappers that read or run
+	// local files. Absolute paths to OS files are the Linux, POSIX and
+	// Windows groups' rules (LFI_QUERYSTRING...), as with AWS.
+	lfiGeneric = traversal + `|\b(php://(filter|input|fd)|(phar|zip|expect|glob)://)`
+	// jsURL: a javascript: or vbscript: URL that runs code (an identifier
+	// followed by a call, a tagged template, an assignment or a member).
+	jsURL        = `(^|[^\w])(java|vb)\s*script\s*:\s*[\w$]+\s*[(\x60=.]`
 	restrictedEx = `\.(log|ini|bak|old|backup|sql|cfg|conf|config|env|swp|inc|pwd|passwd|htaccess|htpasswd|git|svn|dist)$`
 	rfiURL       = `(https?|ftps?|file)://\d{1,3}(\.\d{1,3}){3}`
 	badBots      = `(nessus|nmap|nikto|sqlmap|masscan|zgrab|dirbuster|gobuster|wpscan|acunetix|netsparker|w3af|havij|commix|nuclei|openvas|zmeu|jaeles|fimap|arachni|whatweb)`
 	javaDeser    = `(java\.lang\.(runtime|processbuilder)|\.getruntime\(\)|class\.module\.classloader|spring\.cloud\.function\.routing-expression|t\(java\.lang|ro0ab|aced0005)`
 	log4j        = `\$\{[^}]{0,40}?(jndi|lower:|upper:|env:|::-|date:)`
 	sqlExtended  = `(\bunion\b[\s\S]{0,40}\bselect\b|\binsert\s+into\b[\s\S]{0,100}\bvalues\b|\bdrop\s+(table|database)\b|\b(sleep|benchmark|pg_sleep)\s*\(\s*\d|\bwaitfor\s+delay\b|['"]\s*;\s*(shutdown|exec|declare|insert|update|delete|drop)\b|\bxp_cmdshell\b|/\*!\d*|['"]\s*(--|#)|\binformation_schema\b|\bextractvalue\s*\(|\bupdatexml\s*\()`
-	linuxFiles   = `/(etc/(passwd|shadow|group|hosts|issue|crontab|sudoers|hostname)|proc/(self|version|cpuinfo|[0-9]+)(/|$)|root/\.ssh|home/[^/]+/\.ssh|\.bash_history)`
-	unixCommands = `(;|\||&&|\$\(|` + "`" + `)\s*(cat|id|whoami|uname|ls|nc|ncat|curl|wget|bash|sh|zsh|chmod|chown|rm|ping|python[0-9.]*|perl|ruby|php|nslookup|telnet)\b|\$\{?ifs\}?|/bin/(ba|z|da)?sh\b`
+	linuxFiles   = `/(etc/(passwd|shadow|group|gshadow|hosts|issue|motd|crontab|sudoers|hostname|os-release|resolv\.conf|fstab|ssh/)|proc/(self|version|cpuinfo|meminfo|mounts|net/|[0-9]+)(/|$)|root/\.|home/[^/]+/\.(ssh|bash|aws)|\.bash_history|bin/(ba|da|z|k|c|tc)?sh\b|usr/(local/)?s?bin/|dev/(tcp|udp)/|var/log/|var/run/secrets/)`
+	unixCommands = `(;|\||&|\$\(|` + "`" + `|\n|\{)\s*((/usr)?/s?bin/)?(cat|tac|head|tail|more|less|id|whoami|uname|hostname|ls|pwd|env|printenv|ps|netstat|ifconfig|nc|ncat|netcat|socat|curl|wget|fetch|bash|sh|zsh|dash|ksh|chmod|chown|rm|mkfifo|ping|sleep|python[0-9.]*|perl|ruby|php|lua|nslookup|dig|host|telnet|echo|base64|xxd|awk|sed|find|crontab|useradd|kill)\b|\$\{?ifs\}?|/bin/(ba|z|da)?sh\b`
 )
 
 var decodeLower = []string{"URL_DECODE_UNI", "LOWERCASE"}
@@ -34,19 +41,27 @@ func commonRuleSet() *group {
 	g.add("EC2MetaDataSSRF_COOKIE", "", "", regex(cookies(), ec2Metadata, decodeLower...))
 	g.add("EC2MetaDataSSRF_URIPATH", "", "", regex(uriPath, ec2Metadata, decodeLower...))
 	g.add("EC2MetaDataSSRF_QUERYARGUMENTS", "", "", regex(queryArgs, ec2Metadata, decodeLower...))
-	g.add("GenericLFI_QUERYARGUMENTS", "", "", regex(queryArgs, traversal, "URL_DECODE_UNI", "URL_DECODE_UNI"))
+	g.add("GenericLFI_QUERYARGUMENTS", "", "", regex(queryArgs, "(?i)"+lfiGeneric, "URL_DECODE_UNI", "URL_DECODE_UNI"))
 	g.add("GenericLFI_URIPATH", "", "", regex(uriPath, traversal, "URL_DECODE_UNI", "URL_DECODE_UNI"))
-	g.add("GenericLFI_BODY", "", "", regex(body("CONTINUE"), traversal, "URL_DECODE_UNI"))
+	g.add("GenericLFI_BODY", "", "", regex(body("CONTINUE"), "(?i)"+lfiGeneric, "URL_DECODE_UNI"))
 	g.add("RestrictedExtensions_URIPATH", "", "", regex(uriPath, restrictedEx, decodeLower...))
 	g.add("RestrictedExtensions_QUERYARGUMENTS", "", "", regex(queryArgs, restrictedEx, decodeLower...))
 	g.add("GenericRFI_QUERYARGUMENTS", "", "", regex(queryArgs, rfiURL, decodeLower...))
 	g.add("GenericRFI_BODY", "", "", regex(body("CONTINUE"), rfiURL, decodeLower...))
 	g.add("GenericRFI_URIPATH", "", "", regex(uriPath, rfiURL, decodeLower...))
-	g.add("CrossSiteScripting_COOKIE", "", "", xss(cookies(), "URL_DECODE_UNI", "HTML_ENTITY_DECODE"))
-	g.add("CrossSiteScripting_QUERYARGUMENTS", "", "", xss(queryArgs, "URL_DECODE_UNI", "HTML_ENTITY_DECODE"))
-	g.add("CrossSiteScripting_BODY", "", "", xss(body("CONTINUE"), "URL_DECODE_UNI", "HTML_ENTITY_DECODE"))
+	g.add("CrossSiteScripting_COOKIE", "", "", xssOrJSURL(cookies()))
+	g.add("CrossSiteScripting_QUERYARGUMENTS", "", "", xssOrJSURL(queryArgs))
+	g.add("CrossSiteScripting_BODY", "", "", xssOrJSURL(body("CONTINUE")))
 	g.add("CrossSiteScripting_URIPATH", "", "", xss(uriPath, "URL_DECODE_UNI", "HTML_ENTITY_DECODE"))
 	return g
+}
+
+// xssOrJSURL: AWS's XSS statement, or a javascript:/vbscript: URL that
+// runs code (an attribute value or link target the XSS statement, which
+// looks for HTML, does not see).
+func xssOrJSURL(f *waf.FieldToMatch) *waf.Statement {
+	return or(xss(f, "URL_DECODE_UNI", "HTML_ENTITY_DECODE"),
+		regex(f, "(?i)"+jsURL, "URL_DECODE_UNI", "HTML_ENTITY_DECODE"))
 }
 
 func knownBadInputs() *group {
@@ -85,9 +100,17 @@ func linuxRuleSet() *group {
 
 func unixRuleSet() *group {
 	g := newGroup("AWSManagedRulesUnixRuleSet", "posix-os", 100)
-	g.add("UNIXShellCommandsVariables_QUERYARGUMENTS", "", "", regex(queryArgs, unixCommands, decodeLower...))
-	g.add("UNIXShellCommandsVariables_BODY", "", "", regex(body("CONTINUE"), unixCommands, decodeLower...))
+	g.add("UNIXShellCommandsVariables_QUERYARGUMENTS", "", "", shellCommands(queryArgs))
+	g.add("UNIXShellCommandsVariables_BODY", "", "", shellCommands(body("CONTINUE")))
 	return g
+}
+
+// shellCommands: a shell command after a shell metacharacter, as sent and
+// once more after CMD_LINE (which deletes the \ ' " ^ that split a
+// command's name, e.g. w'h'o'am'i).
+func shellCommands(f *waf.FieldToMatch) *waf.Statement {
+	return or(regex(f, "(?i)"+unixCommands, "URL_DECODE_UNI"),
+		regex(f, "([|&`]|\\$\\()\\s*(cat|id|whoami|uname|nc|curl|wget|bash|sh|python[0-9.]*|perl)\\b", "URL_DECODE_UNI", "CMD_LINE"))
 }
 
 // The IP list groups match the IP sets the user supplies under these names
