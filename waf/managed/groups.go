@@ -8,7 +8,10 @@ import "github.com/moatdev/moat/waf"
 
 // Patterns shared by several rules.
 const (
-	ec2Metadata = `(169\.254\.169\.254|fd00:ec2::254|\[?::ffff:a9fe:a9fe\]?|0xa9fea9fe|2852039166|0251\.0376\.0251\.0376|169\.254\.170\.2|instance-data(\.ec2\.internal)?)`
+	// ec2Metadata: the instance metadata service's addresses, IPv4 written
+	// with any mix of decimal, hex and octal parts or as one number, its IPv6
+	// and IPv4-mapped forms, the ECS/EKS credential endpoints and host names.
+	ec2Metadata = `((^|[^\d.])(169|0x0*a9|0+251)\.(254|0x0*fe|0+376)\.((169|0x0*a9|0+251)\.(254|0x0*fe|0+376)|43518|0x0*a9fe|0+124776)([^\d]|$)|(^|[^\d.])169\.(16689662|0x0*fea9fe)([^\d]|$)|fd00:ec2::(254|23)|\[?::ffff:a9fe:a9fe\]?|0x0*a9fea9fe|(^|[^\d])2852039166([^\d]|$)|0+25177524776|169\.254\.170\.(2|23)\b|instance-data(\.ec2\.internal)?)`
 	traversal   = `(\.\.[/\\]){2}|(^|[=/\\:])\.\.[/\\]`
 	// lfiGeneric: traversal, and the PHP stream wrappers that read or run
 	// local files. Absolute paths to OS files are the Linux, POSIX and
@@ -50,7 +53,7 @@ func commonRuleSet() *group {
 	g.add("GenericRFI_BODY", "", "", regex(body("CONTINUE"), rfiURL, decodeLower...))
 	g.add("GenericRFI_URIPATH", "", "", regex(uriPath, rfiURL, decodeLower...))
 	g.add("CrossSiteScripting_COOKIE", "", "", xssOrJSURL(cookies()))
-	g.add("CrossSiteScripting_QUERYARGUMENTS", "", "", xssOrJSURL(queryArgs))
+	g.add("CrossSiteScripting_QUERYARGUMENTS", "", "", xssOrJSURLTwice(queryArgs))
 	g.add("CrossSiteScripting_BODY", "", "", xssOrJSURL(body("CONTINUE")))
 	g.add("CrossSiteScripting_URIPATH", "", "", xss(uriPath, "URL_DECODE_UNI", "HTML_ENTITY_DECODE"))
 	return g
@@ -62,6 +65,13 @@ func commonRuleSet() *group {
 func xssOrJSURL(f *waf.FieldToMatch) *waf.Statement {
 	return or(xss(f, "URL_DECODE_UNI", "HTML_ENTITY_DECODE"),
 		regex(f, "(?i)"+jsURL, "URL_DECODE_UNI", "HTML_ENTITY_DECODE"))
+}
+
+// xssOrJSURLTwice is xssOrJSURL with the value URL-decoded twice (query
+// arguments arrive encoded once by the URL itself, so %253C is an attack).
+func xssOrJSURLTwice(f *waf.FieldToMatch) *waf.Statement {
+	return or(xss(f, "URL_DECODE_UNI", "URL_DECODE_UNI", "HTML_ENTITY_DECODE"),
+		regex(f, "(?i)"+jsURL, "URL_DECODE_UNI", "URL_DECODE_UNI", "HTML_ENTITY_DECODE"))
 }
 
 func knownBadInputs() *group {
@@ -82,7 +92,7 @@ func knownBadInputs() *group {
 
 func sqliRuleSet() *group {
 	g := newGroup("AWSManagedRulesSQLiRuleSet", "sql-database", 200)
-	g.add("SQLi_QUERYARGUMENTS", "", "", sqli(queryArgs, "URL_DECODE_UNI", "HTML_ENTITY_DECODE"))
+	g.add("SQLi_QUERYARGUMENTS", "", "", sqli(queryArgs, "URL_DECODE_UNI", "URL_DECODE_UNI", "HTML_ENTITY_DECODE"))
 	g.add("SQLiExtendedPatterns_QUERYARGUMENTS", "", "", regex(queryArgs, sqlExtended, "URL_DECODE_UNI", "LOWERCASE"))
 	g.add("SQLi_BODY", "", "", sqli(body("CONTINUE"), "URL_DECODE_UNI", "HTML_ENTITY_DECODE"))
 	g.add("SQLiExtendedPatterns_BODY", "", "", regex(body("CONTINUE"), sqlExtended, "URL_DECODE_UNI", "LOWERCASE"))

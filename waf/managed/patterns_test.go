@@ -34,6 +34,13 @@ func TestDetectionPatterns(t *testing.T) {
 		{"UNIXShellCommandsVariables_QUERYARGUMENTS", req("GET", "/?h=x%7Cw%27h%27o%27am%27i")},
 		{"UNIXShellCommandsVariables_BODY", post("/", "h=x%26%26+ls+-la")},
 		{"UNIXShellCommandsVariables_BODY", post("/", "h=x|u^n^a^m^e")},
+		{"EC2MetaDataSSRF_QUERYARGUMENTS", req("GET", "/f?u=http://0xa9.0xfe.0xa9.0xfe/latest/")},
+		{"EC2MetaDataSSRF_QUERYARGUMENTS", req("GET", "/f?u=http://169.254.43518/latest/")},
+		{"EC2MetaDataSSRF_QUERYARGUMENTS", req("GET", "/f?u=http://0251.254.169.254/latest/")},
+		{"EC2MetaDataSSRF_QUERYARGUMENTS", req("GET", "/f?u=http://169.254.170.23/v1/credentials")},
+		{"EC2MetaDataSSRF_BODY", post("/f", `{"url":"http://025177524776/latest/"}`)},
+		{"CrossSiteScripting_QUERYARGUMENTS", req("GET", "/f?q=%253Cscript%253Ealert(1)%253C%252Fscript%253E")},
+		{"SQLi_QUERYARGUMENTS", req("GET", "/f?id=1%2527%2520or%25201%253D1--")},
 	}
 	var res waf.Result
 	for _, c := range attacks {
@@ -53,6 +60,9 @@ func TestDetectionPatterns(t *testing.T) {
 		req("GET", "/search?q=Tom+%26+Jerry+%3C3"),
 		req("GET", "/search?q=%2Fetc+is+a+folder+name"),
 		req("GET", "/search?q=rock+%27n%27+roll"),
+		req("GET", "/search?q=100%2525+cotton"),
+		req("GET", "/map?ll=169.254321,12.5&zoom=169.2541"),
+		req("GET", "/order?id=28520391660"),
 		post("/comments", "comment=I%27m+here%3B+who%27s+there%3F"),
 		post("/comments", "comment=salt+%26+pepper%2C+then+sleep+well"),
 		post("/api/orders", `{"item":"zip file of photos","note":"https://example.com/a.zip"}`),
