@@ -21,6 +21,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
 	cttypes "github.com/aws/aws-sdk-go-v2/service/cloudtrail/types"
 	"github.com/aws/aws-sdk-go-v2/service/guardduty"
+	gdtypes "github.com/aws/aws-sdk-go-v2/service/guardduty/types"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
@@ -788,4 +789,60 @@ func TestS3TrailDeliveryToBucket(t *testing.T) {
 	if err != nil || len(empty.Contents) != 0 {
 		t.Errorf("a bucket whose policy does not let CloudTrail write got objects: %+v %v", empty, err)
 	}
+}
+
+// GuardDuty reads threat lists from moat's S3 with the caller's
+// permissions: a list object at s3://intel/threats.txt feeds the live
+// detector, and a missing object or a caller without s3:GetObject is
+// refused at CreateThreatIntelSet.
+func TestS3GuardDutyListsFromS3(t *testing.T) {
+	t.Parallel()
+	ts := start(t)
+	ctx := context.Background()
+	c := s3Client(ts, ts.Root)
+	if _, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("intel")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("intel"), Key: aws.String("threats.txt"), Body: strings.NewReader("# lab\n127.0.0.1\n")}); err != nil {
+		t.Fatal(err)
+	}
+	gd := guardduty.NewFromConfig(ts.config(ts.Root))
+	det, err := gd.CreateDetector(ctx, &guardduty.CreateDetectorInput{Enable: aws.Bool(true)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = gd.CreateThreatIntelSet(ctx, &guardduty.CreateThreatIntelSetInput{DetectorId: det.DetectorId, Name: aws.String("missing"), Format: gdtypes.ThreatIntelSetFormatTxt,
+		Location: aws.String("s3://intel/nope.txt"), Activate: aws.Bool(true)})
+	apiError(t, err, "BadRequestException")
+
+	// A user allowed GuardDuty but not the object.
+	im := iam.NewFromConfig(ts.config(ts.Root))
+	if _, err := im.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("soc")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := im.PutUserPolicy(ctx, &iam.PutUserPolicyInput{UserName: aws.String("soc"), PolicyName: aws.String("gd"),
+		PolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"guardduty:*","Resource":"*"}]}`)}); err != nil {
+		t.Fatal(err)
+	}
+	key, err := im.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: aws.String("soc")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	soc := guardduty.NewFromConfig(ts.config(aws.Credentials{AccessKeyID: aws.ToString(key.AccessKey.AccessKeyId), SecretAccessKey: aws.ToString(key.AccessKey.SecretAccessKey)}))
+	_, err = soc.CreateThreatIntelSet(ctx, &guardduty.CreateThreatIntelSetInput{DetectorId: det.DetectorId, Name: aws.String("lab"), Format: gdtypes.ThreatIntelSetFormatTxt,
+		Location: aws.String("https://s3.amazonaws.com/intel/threats.txt"), Activate: aws.Bool(true)})
+	apiError(t, err, "AccessDeniedException")
+
+	if _, err := gd.CreateThreatIntelSet(ctx, &guardduty.CreateThreatIntelSetInput{DetectorId: det.DetectorId, Name: aws.String("lab"), Format: gdtypes.ThreatIntelSetFormatTxt,
+		Location: aws.String("s3://intel/threats.txt"), Activate: aws.Bool(true)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := im.ListUsers(ctx, &iam.ListUsersInput{}); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, func() bool {
+		ids, err := gd.ListFindings(ctx, &guardduty.ListFindingsInput{DetectorId: det.DetectorId, FindingCriteria: &gdtypes.FindingCriteria{
+			Criterion: map[string]gdtypes.Condition{"type": {Equals: []string{"UnauthorizedAccess:IAMUser/MaliciousIPCaller.Custom"}}}}})
+		return err == nil && len(ids.FindingIds) > 0
+	})
 }

@@ -178,7 +178,7 @@ func Open(cfg Config) (*Server, error) {
 		return nil, fmt.Errorf("sns signing key: %w", err)
 	}
 	s.sns.SMTP = cfg.SMTP
-	s.register(iam.New(), sts.New(), cloudtrail.New(s.digestKey), organizations.New(), guardduty.New(), securityhub.New(),
+	s.register(iam.New(), sts.New(), cloudtrail.New(s.digestKey), organizations.New(), guardduty.New(cfg.DataDir), securityhub.New(),
 		events.New(events.Targets{Publish: s.publishAsEvents, Automate: s.automate}), logs.New(), sns.New(s.sns))
 	for _, build := range plugged {
 		s.register(build(s))
@@ -256,7 +256,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		defer close(watched)
 		// The detectors poll the log once a second rather than waking at
 		// every commit of the request path.
-		if err := guardduty.Watch(dctx, s.db.(guardduty.Store), s.pollInterval(), s.log); err != nil {
+		if err := guardduty.Watch(dctx, s.db.(guardduty.Store), s.cfg.DataDir, s.pollInterval(), s.log); err != nil {
 			s.log.Error("guardduty detectors stopped", "err", err)
 		}
 	}()

@@ -64,7 +64,7 @@ var (
 )
 
 // New returns the GuardDuty service.
-func New() *service.Service {
+func New(dataDir string) *service.Service {
 	routes := []protocol.Route{
 		{Method: "POST", Path: "/detector", Op: "CreateDetector"},
 		{Method: "GET", Path: "/detector", Op: "ListDetectors"},
@@ -101,7 +101,7 @@ func New() *service.Service {
 		Meta:        protocol.Service{Name: "guardduty", Protocol: "rest-json"},
 		EventSource: "guardduty.amazonaws.com",
 		Router:      protocol.NewRouter(routes),
-		Ops: service.Table(append(append(append(append(listOps(), filterOps()...), statsOps()...), tagOps()...),
+		Ops: service.Table(append(append(append(append(listOps(dataDir), filterOps()...), statsOps()...), tagOps()...),
 			service.Op("CreateDetector", "guardduty:CreateDetector", createDetector),
 			service.Op("ListDetectors", "guardduty:ListDetectors", listDetectors, service.ReadOnly[ListDetectorsInput]()),
 			service.Op("GetDetector", "guardduty:GetDetector", getDetector, service.ReadOnly[DetectorInput](),

@@ -1,22 +1,26 @@
 package guardduty
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"os"
 	"strings"
 
 	"github.com/moatdev/moat/detect"
 	"github.com/moatdev/moat/internal/service"
+	"github.com/moatdev/moat/internal/service/s3"
 	"github.com/moatdev/moat/internal/store"
 )
 
 // Trusted IP lists (IP sets) and threat lists (threat intel sets). GuardDuty
-// reads them from S3; moat, which has no S3 yet, reads a local file: the
-// location is a path or a file:// URL (said in RATIONALE.md). A list is
-// parsed when it is created or updated, so a bad one is refused there with
-// the line that is wrong.
+// reads them from S3: a location is an object of moat's S3 (s3://bucket/key
+// or an https S3 URL; the caller needs s3:GetObject on it) or, beyond AWS, a
+// local path or file:// URL (said in RATIONALE.md). A list is parsed when
+// it is created, so a bad one is refused there with the line that is
+// wrong.
 
 // TableLists holds both kinds by account/region/kind/id.
 const TableLists = "guardduty.lists"
@@ -30,13 +34,13 @@ func listKey(account, region, kind, id string) string {
 	return account + "/" + region + "/" + kind + "/" + id
 }
 
-func listOps() []*service.Operation {
+func listOps(dataDir string) []*service.Operation {
 	var ops []*service.Operation
 	for _, k := range []struct{ kind, op, idName string }{{"ipset", "IPSet", "ipSetId"}, {"threatintelset", "ThreatIntelSet", "threatIntelSetId"}} {
 		k := k
 		ops = append(ops,
 			service.Op("Create"+k.op, "guardduty:Create"+k.op, func(ctx context.Context, c *service.Call, in *CreateListInput) (*CreateListOutput, error) {
-				return createList(ctx, c, k.kind, in)
+				return createList(ctx, c, dataDir, k.kind, in)
 			}),
 			service.Op("Get"+k.op, "guardduty:Get"+k.op, func(ctx context.Context, c *service.Call, in *ListIDInput) (*GetListOutput, error) {
 				return getList(ctx, c, k.kind, in)
@@ -69,21 +73,32 @@ type CreateListOutput struct {
 
 func localPath(location string) string { return strings.TrimPrefix(location, "file://") }
 
-// readList parses a list file as the detection engine will use it.
-func readList(l *list) (*detect.IPList, error) {
-	f, err := os.Open(localPath(l.Location))
-	if err != nil {
-		return nil, badRequest.New("The request is rejected because the location %s cannot be read: %v (moat reads local files, not S3, for now).", l.Location, err)
+// readList parses a list as the detection engine will use it, from moat's
+// S3 (as of tx) or a local file.
+func readList(tx store.Tx, dataDir string, l *list) (*detect.IPList, error) {
+	var r io.Reader
+	if bucket, key, ok := s3.ParseLocation(l.Location); ok {
+		data, err := s3.ReadObject(tx, dataDir, bucket, key)
+		if err != nil {
+			return nil, badRequest.New("The request is rejected because the location %s cannot be read: %v", l.Location, err)
+		}
+		r = bytes.NewReader(data)
+	} else {
+		f, err := os.Open(localPath(l.Location))
+		if err != nil {
+			return nil, badRequest.New("The request is rejected because the location %s cannot be read: %v", l.Location, err)
+		}
+		defer f.Close()
+		r = f
 	}
-	defer f.Close()
-	parsed, err := detect.ReadIPList(f, l.Name, detect.ListFormat(strings.ToUpper(l.Format)), detect.ThreatCustom)
+	parsed, err := detect.ReadIPList(r, l.Name, detect.ListFormat(strings.ToUpper(l.Format)), detect.ThreatCustom)
 	if err != nil {
 		return nil, badRequest.New("The request is rejected because the list is not valid: %v", err)
 	}
 	return parsed, nil
 }
 
-func createList(ctx context.Context, c *service.Call, kind string, in *CreateListInput) (*CreateListOutput, error) {
+func createList(ctx context.Context, c *service.Call, dataDir, kind string, in *CreateListInput) (*CreateListOutput, error) {
 	if in.Name == "" || in.Location == "" || in.Activate == nil {
 		return nil, badRequest.New("The request is rejected because an invalid or out-of-range value is specified as an input parameter.")
 	}
@@ -93,7 +108,20 @@ func createList(ctx context.Context, c *service.Call, kind string, in *CreateLis
 		return nil, badRequest.New("The request is rejected because the format %s is not supported (moat reads TXT and STIX).", in.Format)
 	}
 	l := &list{ID: newDetectorID(), Kind: kind, Name: in.Name, Format: strings.ToUpper(in.Format), Location: in.Location, Active: *in.Activate}
-	if _, err := readList(l); err != nil {
+	if bucket, key, ok := s3.ParseLocation(l.Location); ok {
+		// GuardDuty reads the object with the caller's permissions.
+		b, err := s3.Bucket(ctx, c.Deps.Store, bucket)
+		if err != nil {
+			return nil, badRequest.New("The request is rejected because the location %s cannot be read: %v", l.Location, err)
+		}
+		if err := c.Authorize(ctx, "s3:GetObject", "arn:aws:s3:::"+bucket+"/"+key, b.Policy, b.Account); err != nil {
+			return nil, err
+		}
+	}
+	if err := c.Deps.Store.View(ctx, func(tx store.Tx) error {
+		_, err := readList(tx, dataDir, l)
+		return err
+	}); err != nil {
 		return nil, err
 	}
 	err := c.Deps.Store.Update(ctx, func(tx store.Tx) error {
@@ -209,7 +237,7 @@ func deleteList(ctx context.Context, c *service.Call, kind string, in *ListIDInp
 
 // activeLists reads the active lists of an account's detector, as the
 // engine takes them; it also returns a version that changes when they do.
-func activeLists(tx store.Tx, account, region string) (trusted *detect.IPList, threats []*detect.IPList, version string, err error) {
+func activeLists(tx store.Tx, dataDir, account, region string) (trusted *detect.IPList, threats []*detect.IPList, version string, err error) {
 	var ls []list
 	err = tx.Scan(TableLists, account+"/"+region+"/", "", 0, func(_ string, b []byte) error {
 		var l list
@@ -227,7 +255,7 @@ func activeLists(tx store.Tx, account, region string) (trusted *detect.IPList, t
 		if !l.Active {
 			continue
 		}
-		parsed, err := readList(&l)
+		parsed, err := readList(tx, dataDir, &l)
 		if err != nil {
 			continue // the file changed since it was checked: the list is left out
 		}

@@ -34,7 +34,7 @@ type Store interface {
 // Detectors keep their windows and baselines in memory: after a restart
 // they start learning again, and a repeat updates the stored finding from a
 // count of one (RATIONALE.md).
-func Watch(ctx context.Context, st Store, interval time.Duration, log *slog.Logger) error {
+func Watch(ctx context.Context, st Store, dataDir string, interval time.Duration, log *slog.Logger) error {
 	engines := map[string]*detect.Detector{}
 	off, err := st.Offset(ctx, consumer)
 	if err != nil {
@@ -74,7 +74,7 @@ func Watch(ctx context.Context, st Store, interval time.Duration, log *slog.Logg
 			}
 			lists := map[string]*listSet{}
 			for i := range evs {
-				if err := observe(ctx, st, engines, detectors, lists, &evs[i], log); err != nil {
+				if err := observe(ctx, st, dataDir, engines, detectors, lists, &evs[i], log); err != nil {
 					log.Warn("guardduty: storing findings", "err", err)
 					break
 				}
@@ -154,7 +154,7 @@ type listSet struct {
 	version string
 }
 
-func observe(ctx context.Context, st store.Store, engines map[string]*detect.Detector, detectors map[string]detectorRecord, lists map[string]*listSet, ev *store.Event, log *slog.Logger) error {
+func observe(ctx context.Context, st store.Store, dataDir string, engines map[string]*detect.Detector, detectors map[string]detectorRecord, lists map[string]*listSet, ev *store.Event, log *slog.Logger) error {
 	key := detectorKey(ev.Account, ev.Region)
 	d, ok := detectors[key]
 	if !ok {
@@ -165,7 +165,7 @@ func observe(ctx context.Context, st store.Store, engines map[string]*detect.Det
 		ls = &listSet{}
 		err := st.View(ctx, func(tx store.Tx) error {
 			var err error
-			ls.trusted, ls.threats, ls.version, err = activeLists(tx, ev.Account, ev.Region)
+			ls.trusted, ls.threats, ls.version, err = activeLists(tx, dataDir, ev.Account, ev.Region)
 			return err
 		})
 		if err != nil {

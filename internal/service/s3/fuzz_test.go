@@ -60,3 +60,20 @@ func TestValidBucketName(t *testing.T) {
 		}
 	}
 }
+
+func TestParseLocation(t *testing.T) {
+	for loc, want := range map[string]string{
+		"s3://b/k/x.txt": "b k/x.txt", "https://s3.amazonaws.com/b/k": "b k", "https://s3.eu-west-1.amazonaws.com/b/k": "b k",
+		"https://b.s3.amazonaws.com/k/x": "b k/x", "https://b.s3.us-east-2.amazonaws.com/k": "b k",
+		"s3://b": "", "s3:///k": "", "/tmp/list.txt": "", "file:///tmp/x": "", "https://example.com/b/k": "",
+	} {
+		b, k, ok := ParseLocation(loc)
+		got := ""
+		if ok {
+			got = b + " " + k
+		}
+		if got != want {
+			t.Errorf("ParseLocation(%q) = %q, want %q", loc, got, want)
+		}
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"time"
@@ -162,4 +163,48 @@ func Bucket(ctx context.Context, st store.Store, name string) (BucketInfo, error
 		return nil
 	})
 	return bi, err
+}
+
+// ReadObject returns the bytes of bucket/key as of tx: ErrNoSuchBucket, or
+// an error wrapping store.ErrNotFound for a missing key.
+func ReadObject(tx store.Tx, dataDir, bucketName, key string) ([]byte, error) {
+	if _, err := tx.Get(TableBuckets, bucketName); errors.Is(err, store.ErrNotFound) {
+		return nil, ErrNoSuchBucket
+	} else if err != nil {
+		return nil, err
+	}
+	raw, err := tx.Get(TableObjects, objectKey(bucketName, key))
+	if err != nil {
+		return nil, fmt.Errorf("s3://%s/%s: %w", bucketName, key, err)
+	}
+	var o object
+	if err := json.Unmarshal(raw, &o); err != nil {
+		return nil, err
+	}
+	return NewReader(dataDir).Read(ObjectInfo{blob: o.Blob})
+}
+
+// ParseLocation reads the S3 location of an object as AWS services take it
+// (GuardDuty's list locations, for one): s3://bucket/key,
+// https://s3.amazonaws.com/bucket/key, https://s3.REGION.amazonaws.com/bucket/key
+// or https://bucket.s3[.REGION].amazonaws.com/key.
+func ParseLocation(loc string) (bucketName, key string, ok bool) {
+	if rest, found := strings.CutPrefix(loc, "s3://"); found {
+		bucketName, key, ok = strings.Cut(rest, "/")
+		return bucketName, key, ok && bucketName != "" && key != ""
+	}
+	rest, found := strings.CutPrefix(loc, "https://")
+	if !found {
+		return "", "", false
+	}
+	host, path, found := strings.Cut(rest, "/")
+	if !found || !strings.HasSuffix(host, ".amazonaws.com") {
+		return "", "", false
+	}
+	if strings.HasPrefix(host, "s3.") || strings.HasPrefix(host, "s3-") {
+		bucketName, key, ok = strings.Cut(path, "/")
+	} else if i := strings.Index(host, ".s3"); i > 0 {
+		bucketName, key, ok = host[:i], path, true
+	}
+	return bucketName, key, ok && bucketName != "" && key != ""
 }
