@@ -211,11 +211,24 @@ func TestMacieCustomDataIdentifiers(t *testing.T) {
 	_, err = reader.DeleteCustomDataIdentifier(ctx, &macie2.DeleteCustomDataIdentifierInput{Id: aws.String(id)})
 	apiError(t, err, "AccessDeniedException")
 
+	// Tags at creation need macie2:TagResource too, and aws:RequestTag works.
+	creator := macieUser(t, ts, "creator", `{"Version":"2012-10-17","Statement":[
+		{"Effect":"Allow","Action":"macie2:CreateCustomDataIdentifier","Resource":"*"},
+		{"Effect":"Allow","Action":"macie2:TagResource","Resource":"*","Condition":{"StringEquals":{"aws:RequestTag/team":"hr"}}}]}`)
+	if _, err := creator.CreateCustomDataIdentifier(ctx, &macie2.CreateCustomDataIdentifierInput{Name: aws.String("untagged"), Regex: aws.String("X-[0-9]+")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := creator.CreateCustomDataIdentifier(ctx, &macie2.CreateCustomDataIdentifierInput{Name: aws.String("hr-tagged"), Regex: aws.String("Y-[0-9]+"), Tags: map[string]string{"team": "hr"}}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = creator.CreateCustomDataIdentifier(ctx, &macie2.CreateCustomDataIdentifierInput{Name: aws.String("ops-tagged"), Regex: aws.String("Z-[0-9]+"), Tags: map[string]string{"team": "ops"}})
+	apiError(t, err, "AccessDeniedException")
+
 	if _, err := mc.DeleteCustomDataIdentifier(ctx, &macie2.DeleteCustomDataIdentifierInput{Id: aws.String(id)}); err != nil {
 		t.Fatal(err)
 	}
-	if l, _ := mc.ListCustomDataIdentifiers(ctx, &macie2.ListCustomDataIdentifiersInput{}); len(l.Items) != 0 {
-		t.Fatalf("deleted identifier listed: %+v", l.Items)
+	if l, _ := mc.ListCustomDataIdentifiers(ctx, &macie2.ListCustomDataIdentifiersInput{}); len(l.Items) != 2 {
+		t.Fatalf("after delete, want the creator's 2 identifiers: %+v", l.Items)
 	}
 	if b, _ := mc.BatchGetCustomDataIdentifiers(ctx, &macie2.BatchGetCustomDataIdentifiersInput{Ids: []string{id}}); len(b.CustomDataIdentifiers) != 1 || !aws.ToBool(b.CustomDataIdentifiers[0].Deleted) {
 		t.Fatalf("BatchGet after delete: %+v", b)

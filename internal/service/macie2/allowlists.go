@@ -33,7 +33,8 @@ func (m *Service) allowListOps() []*service.Operation {
 			service.Resource(func(_ context.Context, c *service.Call, in *CreateAllowListInput) (string, error) {
 				in.id = newAllowListID()
 				return arnOf(c, "allow-list", in.id), nil
-			})),
+			}),
+			tagging(func(in *CreateAllowListInput) map[string]string { return in.Tags }, true)),
 		service.Op("GetAllowList", "macie2:GetAllowList", m.getAllowList, service.ReadOnly[IDInput](), service.Resource(res)),
 		service.Op("ListAllowLists", "macie2:ListAllowLists", listAllowLists, service.ReadOnly[ListAllowListsInput]()),
 		service.Op("UpdateAllowList", "macie2:UpdateAllowList", updateAllowList,

@@ -25,7 +25,8 @@ func cdiOps() []*service.Operation {
 			service.Resource(func(_ context.Context, c *service.Call, in *CreateCustomDataIdentifierInput) (string, error) {
 				in.id = newUUID()
 				return arnOf(c, "custom-data-identifier", in.id), nil
-			})),
+			}),
+			tagging(func(in *CreateCustomDataIdentifierInput) map[string]string { return in.Tags }, true)),
 		service.Op("GetCustomDataIdentifier", "macie2:GetCustomDataIdentifier", getCDI, service.ReadOnly[IDInput](), service.Resource(cdiRes)),
 		service.Op("DeleteCustomDataIdentifier", "macie2:DeleteCustomDataIdentifier", deleteCDI, service.Resource(cdiRes)),
 		service.Op("ListCustomDataIdentifiers", "macie2:ListCustomDataIdentifiers", listCDIs, service.ReadOnly[PageInput]()),

@@ -29,7 +29,8 @@ func filterOps() []*service.Operation {
 			service.Resource(func(_ context.Context, c *service.Call, in *CreateFindingsFilterInput) (string, error) {
 				in.id = newUUID()
 				return arnOf(c, "findings-filter", in.id), nil
-			})),
+			}),
+			tagging(func(in *CreateFindingsFilterInput) map[string]string { return in.Tags }, true)),
 		service.Op("GetFindingsFilter", "macie2:GetFindingsFilter", getFilter, service.ReadOnly[IDInput](), service.Resource(res)),
 		service.Op("ListFindingsFilters", "macie2:ListFindingsFilters", listFilters, service.ReadOnly[ListAllowListsInput]()),
 		service.Op("UpdateFindingsFilter", "macie2:UpdateFindingsFilter", updateFilter,

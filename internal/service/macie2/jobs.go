@@ -26,7 +26,8 @@ func (m *Service) jobOps() []*service.Operation {
 			service.Resource(func(_ context.Context, c *service.Call, in *CreateClassificationJobInput) (string, error) {
 				in.id = newID()
 				return arnOf(c, "classification-job", in.id), nil
-			})),
+			}),
+			tagging(func(in *CreateClassificationJobInput) map[string]string { return in.Tags }, true)),
 		service.Op("DescribeClassificationJob", "macie2:DescribeClassificationJob", withCatchUp(m, describeJob), service.ReadOnly[JobIDInput](), service.Resource(jobRes)),
 		service.Op("ListClassificationJobs", "macie2:ListClassificationJobs", withCatchUp(m, listJobs), service.ReadOnly[ListClassificationJobsInput]()),
 		service.Op("UpdateClassificationJob", "macie2:UpdateClassificationJob", updateJob,

@@ -32,6 +32,29 @@ func tagOps() []*service.Operation {
 	}
 }
 
+// tagging marks an operation that puts tags: their aws:RequestTag/KEY
+// condition keys (the server adds aws:TagKeys), and macie2:TagResource as a
+// further action when tags are given, as the Service Authorization
+// Reference maps CreateClassificationJob, CreateCustomDataIdentifier,
+// CreateAllowList and CreateFindingsFilter.
+func tagging[In any](get func(*In) map[string]string, extra bool) service.OpOption[In] {
+	return func(o *service.Operation) {
+		o.Context = func(in any, set func(k, v string)) {
+			for k, v := range get(in.(*In)) {
+				set("aws:RequestTag/"+k, v)
+			}
+		}
+		if extra {
+			o.ExtraActions = func(in any) []string {
+				if len(get(in.(*In))) > 0 {
+					return []string{"macie2:TagResource"}
+				}
+				return nil
+			}
+		}
+	}
+}
+
 // TagResourceInput is TagResource's request.
 type TagResourceInput struct {
 	ResourceArn string            `aws:"resourceArn,location=uri"`
