@@ -18,13 +18,13 @@
 //     samplingPercentage, managedDataIdentifierSelector and
 //     customDataIdentifierIds; DescribeClassificationJob,
 //     ListClassificationJobs, UpdateClassificationJob;
-//   - findings (finding.go, findings.go, policyfindings.go): sensitive-data findings in
-//     Macie's JSON (one per object with occurrences, at most 15 locations per
-//     type) and policy findings on buckets; ListFindings, GetFindings,
-//     GetFindingStatistics; CreateSampleFindings (sample: true, on a
-//     placeholder bucket, sensitive samples classified by the real scanner);
-//     DescribeBuckets and GetBucketStatistics (extra.go) over moat's S3
-//     inventory;
+//   - findings (finding.go, findings.go, policyfindings.go):
+//     sensitive-data findings in Macie's JSON (one per object with
+//     occurrences, at most 15 locations per type) and policy findings on
+//     buckets; ListFindings, GetFindings, GetFindingStatistics;
+//     CreateSampleFindings (sample: true, on a placeholder bucket, sensitive
+//     samples classified by the real scanner); DescribeBuckets and
+//     GetBucketStatistics (extra.go) over moat's S3 inventory;
 //   - allow lists (allowlists.go): Create/Get/List/Update/DeleteAllowList,
 //     a regex or words in an S3 object (status S3_OBJECT_NOT_FOUND, _EMPTY,
 //     _OVERSIZE as Macie reports them), used by jobs' allowListIds;
@@ -44,9 +44,11 @@
 //     (schedule.go), each over the objects changed since the last run.
 //   - One finding per object: the members of an archive are folded into the
 //     object's finding, each location relative to its own member.
-//   - Objects over MaxObjectSize, unreadable or unsupported are skipped and
-//     counted (moat's statistics field objectsSkipped is not sent; the
-//     classification result status of a finding tells PARTIAL/SKIPPED).
+//   - Objects over MaxObjectSize (64 MiB), unreadable, corrupt or of an
+//     unsupported type are skipped, never a failure: the job record counts
+//     them (not sent: Macie's Statistics has no such field), and a finding's
+//     classification result status says PARTIAL when part of an object
+//     could not be read.
 //   - samplingPercentage picks objects deterministically (a hash of the key),
 //     so a rerun samples the same objects.
 //   - Policy findings are computed from the buckets' settings when a job
@@ -61,10 +63,16 @@
 //   - An allow list a job cannot read is left out of the run, which ends
 //     with lastRunErrorStatus ERROR; so does a run naming a bucket that does
 //     not exist or is in another account (cross-account jobs are not served).
-//   - Not served: members and organizations, reveal (GetSensitiveDataOccurrences), automated discovery,
-//     classification export (detailedResultsLocation is not set), usage
-//     statistics, EventBridge publication of findings (moat's EventBridge
-//     reads the CloudTrail stream only).
+//   - Authorization: the resource of a job, custom data identifier, allow
+//     list or findings filter call is its ARN (a create's is the ARN of the
+//     id it is about to get); list, batch and findings calls act on "*".
+//     Tags at creation also need macie2:TagResource; aws:RequestTag and
+//     aws:TagKeys are evaluated, aws:ResourceTag is not yet.
+//   - Not served: members and organizations, reveal
+//     (GetSensitiveDataOccurrences), automated discovery, classification
+//     export (detailedResultsLocation is not set), usage statistics,
+//     EventBridge publication of findings (moat's EventBridge reads the
+//     CloudTrail stream only).
 package macie2
 
 import (
