@@ -1102,3 +1102,33 @@ func TestMacieScheduledRuns(t *testing.T) {
 		t.Fatalf("after 31 days paused: %v", d["jobStatus"])
 	}
 }
+
+// An object over the size cap is skipped, never read into the scanner:
+// no finding, and the job completes.
+func TestMacieLargeObjectSkipped(t *testing.T) {
+	if testing.Short() {
+		t.Skip("uploads 65 MiB")
+	}
+	ts := start(t)
+	ctx := context.Background()
+	mc := macie2.NewFromConfig(ts.config(ts.Root))
+	s3c := s3.NewFromConfig(ts.config(ts.Root), func(o *s3.Options) { o.UsePathStyle = true })
+	if _, err := mc.EnableMacie(ctx, &macie2.EnableMacieInput{}); err != nil {
+		t.Fatal(err)
+	}
+	big := "card: 4532015112830366\n" + strings.Repeat("x", 65<<20)
+	putObjects(t, s3c, "big", map[string]string{"huge.txt": big, "small.txt": "card: 4532015112830366\n"}, nil)
+	j, err := mc.CreateClassificationJob(ctx, &macie2.CreateClassificationJobInput{Name: aws.String("big"), JobType: m2types.JobTypeOneTime, ClientToken: aws.String("b"),
+		S3JobDefinition: &m2types.S3JobDefinition{BucketDefinitions: []m2types.S3BucketDefinitionForJob{{AccountId: aws.String(ts.Account), Buckets: []string{"big"}}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, _ := mc.DescribeClassificationJob(ctx, &macie2.DescribeClassificationJobInput{JobId: j.JobId})
+	if d.JobStatus != m2types.JobStatusComplete || aws.ToFloat64(d.Statistics.ApproximateNumberOfObjectsToProcess) != 2 {
+		t.Fatalf("job: %s %+v", d.JobStatus, d.Statistics)
+	}
+	fs := jobFindings(t, mc, aws.ToString(j.JobId))
+	if _, ok := fs["small.txt"]; !ok || len(fs) != 1 {
+		t.Fatalf("findings: %v", fs)
+	}
+}
