@@ -56,8 +56,8 @@ func ReadClientHello(r io.Reader) (raw []byte, h *ClientHello, err error) {
 		}
 		start := len(raw)
 		raw = append(raw, make([]byte, n)...)
-		if _, err := io.ReadFull(r, raw[start:]); err != nil {
-			return raw, nil, fmt.Errorf("malformed ClientHello: truncated TLS record: %w", err)
+		if got, err := io.ReadFull(r, raw[start:]); err != nil {
+			return raw[:start+got], nil, fmt.Errorf("malformed ClientHello: truncated TLS record: %w", err)
 		}
 		hs = append(hs, raw[start:]...)
 		if len(hs) < 4 {
@@ -121,6 +121,9 @@ func ParseClientHello(msg []byte) (*ClientHello, error) {
 		r.bytes(sid)
 	}
 	cs := r.u16()
+	if r.bad {
+		return nil, errors.New("malformed ClientHello: truncated")
+	}
 	if cs < 2 || cs%2 != 0 {
 		return nil, fmt.Errorf("malformed ClientHello: cipher suites of %d bytes", cs)
 	}

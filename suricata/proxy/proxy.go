@@ -635,7 +635,8 @@ func (s *session) forward(req *http.Request) bool {
 	keep := !req.Close && !resp.Close
 	resp.Close = !keep
 	s.c.SetWriteDeadline(time.Now().Add(p.cfg.IdleTimeout))
-	if err := resp.Write(s.c); err != nil {
+	bw := bufio.NewWriterSize(s.c, 8<<10)
+	if err := resp.Write(bw); err != nil || bw.Flush() != nil {
 		return false
 	}
 	if resp.Close || !keep {
