@@ -15,5 +15,8 @@
 // 8,192 bytes, URI path > 1,024 bytes). The two IP list groups match IP sets
 // the user supplies under the rule names (e.g. an IP set named
 // AWSManagedIPReputationList). Results differ from AWS's on inputs where
-// AWS's private patterns differ; docs/waf.md says how.
+// AWS's private patterns differ; docs/waf.md says how. Each rule stays
+// within its AWS description: shell commands are caught by the Unix group's
+// rules only, absolute OS paths by the OS groups' LFI rules, and
+// EC2MetaDataSSRF looks for EC2's metadata service, not other clouds'.
 package managed
