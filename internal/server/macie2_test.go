@@ -691,7 +691,8 @@ func TestMacieJobPermissions(t *testing.T) {
 	def := &m2types.S3JobDefinition{BucketDefinitions: []m2types.S3BucketDefinitionForJob{{AccountId: aws.String(ts.Account), Buckets: []string{"jobs-bucket"}}}}
 	var ids []string
 	for _, n := range []string{"one", "two"} {
-		j, err := mc.CreateClassificationJob(ctx, &macie2.CreateClassificationJobInput{Name: aws.String(n), JobType: m2types.JobTypeOneTime, ClientToken: aws.String(n), S3JobDefinition: def})
+		j, err := mc.CreateClassificationJob(ctx, &macie2.CreateClassificationJobInput{Name: aws.String(n), JobType: m2types.JobTypeOneTime, ClientToken: aws.String(n), S3JobDefinition: def,
+			Tags: map[string]string{"job": n}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -706,6 +707,27 @@ func TestMacieJobPermissions(t *testing.T) {
 	_, err = u.CreateClassificationJob(ctx, &macie2.CreateClassificationJobInput{Name: aws.String("three"), JobType: m2types.JobTypeOneTime, ClientToken: aws.String("3"), S3JobDefinition: def})
 	apiError(t, err, "AccessDeniedException")
 	_, err = u.ListFindings(ctx, &macie2.ListFindingsInput{})
+	apiError(t, err, "AccessDeniedException")
+
+	// ABAC: aws:ResourceTag of the job.
+	abac := macieUser(t, ts, "abac", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["macie2:DescribeClassificationJob","macie2:ListTagsForResource"],"Resource":"*",
+		"Condition":{"StringEquals":{"aws:ResourceTag/job":"two"}}},
+		{"Effect":"Allow","Action":"macie2:TagResource","Resource":"*","Condition":{"StringEquals":{"aws:ResourceTag/job":"two","aws:RequestTag/env":"dev"}}}]}`)
+	if _, err := abac.DescribeClassificationJob(ctx, &macie2.DescribeClassificationJobInput{JobId: aws.String(ids[1])}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = abac.DescribeClassificationJob(ctx, &macie2.DescribeClassificationJobInput{JobId: aws.String(ids[0])})
+	apiError(t, err, "AccessDeniedException")
+	arn1 := aws.String("arn:aws:macie2:us-east-1:" + ts.Account + ":classification-job/" + ids[1])
+	if _, err := abac.ListTagsForResource(ctx, &macie2.ListTagsForResourceInput{ResourceArn: arn1}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := abac.TagResource(ctx, &macie2.TagResourceInput{ResourceArn: arn1, Tags: map[string]string{"env": "dev"}}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = abac.TagResource(ctx, &macie2.TagResourceInput{ResourceArn: arn1, Tags: map[string]string{"env": "prod"}})
+	apiError(t, err, "AccessDeniedException")
+	_, err = abac.ListTagsForResource(ctx, &macie2.ListTagsForResourceInput{ResourceArn: aws.String("arn:aws:macie2:us-east-1:" + ts.Account + ":classification-job/" + ids[0])})
 	apiError(t, err, "AccessDeniedException")
 }
 

@@ -25,9 +25,6 @@ const TableAllowLists = "macie2.allowlists"
 const MaxWordsListSize = 35 << 20
 
 func (m *Service) allowListOps() []*service.Operation {
-	res := func(_ context.Context, c *service.Call, in *IDInput) (string, error) {
-		return arnOf(c, "allow-list", in.ID), nil
-	}
 	return []*service.Operation{
 		service.Op("CreateAllowList", "macie2:CreateAllowList", createAllowList,
 			service.Resource(func(_ context.Context, c *service.Call, in *CreateAllowListInput) (string, error) {
@@ -35,16 +32,13 @@ func (m *Service) allowListOps() []*service.Operation {
 				return arnOf(c, "allow-list", in.id), nil
 			}),
 			tagging(func(in *CreateAllowListInput) map[string]string { return in.Tags }, true)),
-		service.Op("GetAllowList", "macie2:GetAllowList", m.getAllowList, service.ReadOnly[IDInput](), service.Resource(res)),
+		service.Op("GetAllowList", "macie2:GetAllowList", m.getAllowList, service.ReadOnly[IDInput](),
+			onResource("allow-list", func(in *IDInput) string { return in.ID })),
 		service.Op("ListAllowLists", "macie2:ListAllowLists", listAllowLists, service.ReadOnly[ListAllowListsInput]()),
 		service.Op("UpdateAllowList", "macie2:UpdateAllowList", updateAllowList,
-			service.Resource(func(_ context.Context, c *service.Call, in *UpdateAllowListInput) (string, error) {
-				return arnOf(c, "allow-list", in.ID), nil
-			})),
+			onResource("allow-list", func(in *UpdateAllowListInput) string { return in.ID })),
 		service.Op("DeleteAllowList", "macie2:DeleteAllowList", deleteAllowList,
-			service.Resource(func(_ context.Context, c *service.Call, in *DeleteAllowListInput) (string, error) {
-				return arnOf(c, "allow-list", in.ID), nil
-			})),
+			onResource("allow-list", func(in *DeleteAllowListInput) string { return in.ID })),
 	}
 }
 
@@ -298,6 +292,7 @@ type UpdateAllowListInput struct {
 	Criteria    *AllowListCriteria `aws:"criteria,required"`
 	Description *string            `aws:"description"`
 	Name        *string            `aws:"name,required"`
+	resTagged
 }
 
 func updateAllowList(ctx context.Context, c *service.Call, in *UpdateAllowListInput) (*AllowListRef, error) {
@@ -327,6 +322,7 @@ func updateAllowList(ctx context.Context, c *service.Call, in *UpdateAllowListIn
 type DeleteAllowListInput struct {
 	ID              string  `aws:"id,location=uri"`
 	IgnoreJobChecks *string `aws:"ignoreJobChecks,location=querystring"`
+	resTagged
 }
 
 // deleteAllowList deletes a list; unless ignoreJobChecks is true, a list

@@ -17,9 +17,7 @@ import (
 // Custom data identifiers and the managed catalogue.
 
 func cdiOps() []*service.Operation {
-	cdiRes := func(_ context.Context, c *service.Call, in *IDInput) (string, error) {
-		return arnOf(c, "custom-data-identifier", in.ID), nil
-	}
+	cdiRes := onResource("custom-data-identifier", func(in *IDInput) string { return in.ID })
 	return []*service.Operation{
 		service.Op("CreateCustomDataIdentifier", "macie2:CreateCustomDataIdentifier", createCDI,
 			service.Resource(func(_ context.Context, c *service.Call, in *CreateCustomDataIdentifierInput) (string, error) {
@@ -27,8 +25,8 @@ func cdiOps() []*service.Operation {
 				return arnOf(c, "custom-data-identifier", in.id), nil
 			}),
 			tagging(func(in *CreateCustomDataIdentifierInput) map[string]string { return in.Tags }, true)),
-		service.Op("GetCustomDataIdentifier", "macie2:GetCustomDataIdentifier", getCDI, service.ReadOnly[IDInput](), service.Resource(cdiRes)),
-		service.Op("DeleteCustomDataIdentifier", "macie2:DeleteCustomDataIdentifier", deleteCDI, service.Resource(cdiRes)),
+		service.Op("GetCustomDataIdentifier", "macie2:GetCustomDataIdentifier", getCDI, service.ReadOnly[IDInput](), cdiRes),
+		service.Op("DeleteCustomDataIdentifier", "macie2:DeleteCustomDataIdentifier", deleteCDI, cdiRes),
 		service.Op("ListCustomDataIdentifiers", "macie2:ListCustomDataIdentifiers", listCDIs, service.ReadOnly[PageInput]()),
 		service.Op("BatchGetCustomDataIdentifiers", "macie2:BatchGetCustomDataIdentifiers", batchGetCDIs, service.ReadOnly[BatchGetInput]()),
 		service.Op("TestCustomDataIdentifier", "macie2:TestCustomDataIdentifier", testCDI, service.ReadOnly[TestCustomDataIdentifierInput]()),
@@ -171,6 +169,7 @@ func deref(s *string) string {
 // IDInput names a resource by its id in the URI.
 type IDInput struct {
 	ID string `aws:"id,location=uri"`
+	resTagged
 }
 
 // GetCustomDataIdentifierOutput is GetCustomDataIdentifier's response.

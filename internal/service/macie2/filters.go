@@ -21,9 +21,7 @@ import (
 const TableFilters = "macie2.filters"
 
 func filterOps() []*service.Operation {
-	res := func(_ context.Context, c *service.Call, in *IDInput) (string, error) {
-		return arnOf(c, "findings-filter", in.ID), nil
-	}
+	res := onResource("findings-filter", func(in *IDInput) string { return in.ID })
 	return []*service.Operation{
 		service.Op("CreateFindingsFilter", "macie2:CreateFindingsFilter", createFilter,
 			service.Resource(func(_ context.Context, c *service.Call, in *CreateFindingsFilterInput) (string, error) {
@@ -31,13 +29,11 @@ func filterOps() []*service.Operation {
 				return arnOf(c, "findings-filter", in.id), nil
 			}),
 			tagging(func(in *CreateFindingsFilterInput) map[string]string { return in.Tags }, true)),
-		service.Op("GetFindingsFilter", "macie2:GetFindingsFilter", getFilter, service.ReadOnly[IDInput](), service.Resource(res)),
+		service.Op("GetFindingsFilter", "macie2:GetFindingsFilter", getFilter, service.ReadOnly[IDInput](), res),
 		service.Op("ListFindingsFilters", "macie2:ListFindingsFilters", listFilters, service.ReadOnly[ListAllowListsInput]()),
 		service.Op("UpdateFindingsFilter", "macie2:UpdateFindingsFilter", updateFilter,
-			service.Resource(func(_ context.Context, c *service.Call, in *UpdateFindingsFilterInput) (string, error) {
-				return arnOf(c, "findings-filter", in.ID), nil
-			})),
-		service.Op("DeleteFindingsFilter", "macie2:DeleteFindingsFilter", deleteFilter, service.Resource(res)),
+			onResource("findings-filter", func(in *UpdateFindingsFilterInput) string { return in.ID })),
+		service.Op("DeleteFindingsFilter", "macie2:DeleteFindingsFilter", deleteFilter, res),
 	}
 }
 
@@ -317,6 +313,7 @@ type UpdateFindingsFilterInput struct {
 	FindingCriteria json.RawMessage `aws:"findingCriteria"`
 	Name            *string         `aws:"name"`
 	Position        *int            `aws:"position"`
+	resTagged
 }
 
 func updateFilter(ctx context.Context, c *service.Call, in *UpdateFindingsFilterInput) (*FilterRef, error) {

@@ -18,9 +18,6 @@ import (
 // Classification jobs: the API. run.go runs them.
 
 func (m *Service) jobOps() []*service.Operation {
-	jobRes := func(_ context.Context, c *service.Call, in *JobIDInput) (string, error) {
-		return arnOf(c, "classification-job", in.JobID), nil
-	}
 	return []*service.Operation{
 		service.Op("CreateClassificationJob", "macie2:CreateClassificationJob", m.createJob,
 			service.Resource(func(_ context.Context, c *service.Call, in *CreateClassificationJobInput) (string, error) {
@@ -28,12 +25,11 @@ func (m *Service) jobOps() []*service.Operation {
 				return arnOf(c, "classification-job", in.id), nil
 			}),
 			tagging(func(in *CreateClassificationJobInput) map[string]string { return in.Tags }, true)),
-		service.Op("DescribeClassificationJob", "macie2:DescribeClassificationJob", withCatchUp(m, describeJob), service.ReadOnly[JobIDInput](), service.Resource(jobRes)),
+		service.Op("DescribeClassificationJob", "macie2:DescribeClassificationJob", withCatchUp(m, describeJob), service.ReadOnly[JobIDInput](),
+			onResource("classification-job", func(in *JobIDInput) string { return in.JobID })),
 		service.Op("ListClassificationJobs", "macie2:ListClassificationJobs", withCatchUp(m, listJobs), service.ReadOnly[ListClassificationJobsInput]()),
 		service.Op("UpdateClassificationJob", "macie2:UpdateClassificationJob", updateJob,
-			service.Resource(func(_ context.Context, c *service.Call, in *UpdateClassificationJobInput) (string, error) {
-				return arnOf(c, "classification-job", in.JobID), nil
-			})),
+			onResource("classification-job", func(in *UpdateClassificationJobInput) string { return in.JobID })),
 	}
 }
 
@@ -360,6 +356,7 @@ func compileScanner(job *jobRecord, customs []*cdiRecord, allow []*dataid.AllowL
 // JobIDInput names a job in the URI.
 type JobIDInput struct {
 	JobID string `aws:"jobId,location=uri"`
+	resTagged
 }
 
 // Statistics is Macie's Statistics of a job.
@@ -614,6 +611,7 @@ func listJobs(ctx context.Context, c *service.Call, in *ListClassificationJobsIn
 type UpdateClassificationJobInput struct {
 	JobID     string  `aws:"jobId,location=uri"`
 	JobStatus *string `aws:"jobStatus,required"`
+	resTagged
 }
 
 // updateJob cancels, pauses or resumes a job, with the transitions the API

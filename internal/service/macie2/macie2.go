@@ -67,7 +67,8 @@
 //     list or findings filter call is its ARN (a create's is the ARN of the
 //     id it is about to get); list, batch and findings calls act on "*".
 //     Tags at creation also need macie2:TagResource; aws:RequestTag and
-//     aws:TagKeys are evaluated, aws:ResourceTag is not yet.
+//     aws:TagKeys are evaluated, and aws:ResourceTag/KEY of the job,
+//     identifier, allow list or filter a call acts on.
 //   - Not served: members and organizations, reveal
 //     (GetSensitiveDataOccurrences), automated discovery, classification
 //     export (detailedResultsLocation is not set), usage statistics,

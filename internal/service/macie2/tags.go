@@ -18,17 +18,52 @@ import (
 func tagOps() []*service.Operation {
 	return []*service.Operation{
 		service.Op("TagResource", "macie2:TagResource", tagResource,
-			service.Resource(func(_ context.Context, _ *service.Call, in *TagResourceInput) (string, error) {
-				return in.ResourceArn, nil
-			})),
+			onARN(func(_ *service.Call, in *TagResourceInput) string { return in.ResourceArn }),
+			tagging(func(in *TagResourceInput) map[string]string { return in.Tags }, false)),
 		service.Op("UntagResource", "macie2:UntagResource", untagResource,
-			service.Resource(func(_ context.Context, _ *service.Call, in *UntagResourceInput) (string, error) {
-				return in.ResourceArn, nil
-			})),
+			onARN(func(_ *service.Call, in *UntagResourceInput) string { return in.ResourceArn })),
 		service.Op("ListTagsForResource", "macie2:ListTagsForResource", listTags, service.ReadOnly[ResourceArnInput](),
-			service.Resource(func(_ context.Context, _ *service.Call, in *ResourceArnInput) (string, error) {
-				return in.ResourceArn, nil
-			})),
+			onARN(func(_ *service.Call, in *ResourceArnInput) string { return in.ResourceArn })),
+	}
+}
+
+// resTagged, embedded in the input of a call on an existing resource,
+// carries that resource's tags from the Resource func (which may read the
+// store) to the condition keys aws:ResourceTag/KEY.
+type resTagged struct{ resTags map[string]string }
+
+func (r *resTagged) setResourceTags(m map[string]string) { r.resTags = m }
+func (r *resTagged) resourceTags() map[string]string     { return r.resTags }
+
+// onResource declares the ARN a call acts on (kind/id of the caller's
+// account and region) and reads the resource's tags for aws:ResourceTag.
+func onResource[In any](kind string, id func(*In) string) service.OpOption[In] {
+	return onARN(func(c *service.Call, in *In) string { return arnOf(c, kind, id(in)) })
+}
+
+// onARN is onResource for calls that name the ARN themselves.
+func onARN[In any](arn func(*service.Call, *In) string) service.OpOption[In] {
+	res := service.Resource(func(ctx context.Context, c *service.Call, in *In) (string, error) {
+		a := arn(c, in)
+		if rt, ok := any(in).(interface{ setResourceTags(map[string]string) }); ok {
+			tags, _ := viewTags(ctx, c, a)
+			rt.setResourceTags(tags)
+		}
+		return a, nil
+	})
+	return func(o *service.Operation) {
+		res(o)
+		prev := o.Context
+		o.Context = func(in any, set func(k, v string)) {
+			if prev != nil {
+				prev(in, set)
+			}
+			if rt, ok := in.(interface{ resourceTags() map[string]string }); ok {
+				for k, v := range rt.resourceTags() {
+					set("aws:ResourceTag/"+k, v)
+				}
+			}
+		}
 	}
 }
 
@@ -39,7 +74,11 @@ func tagOps() []*service.Operation {
 // CreateAllowList and CreateFindingsFilter.
 func tagging[In any](get func(*In) map[string]string, extra bool) service.OpOption[In] {
 	return func(o *service.Operation) {
+		prev := o.Context
 		o.Context = func(in any, set func(k, v string)) {
+			if prev != nil {
+				prev(in, set)
+			}
 			for k, v := range get(in.(*In)) {
 				set("aws:RequestTag/"+k, v)
 			}
@@ -59,17 +98,20 @@ func tagging[In any](get func(*In) map[string]string, extra bool) service.OpOpti
 type TagResourceInput struct {
 	ResourceArn string            `aws:"resourceArn,location=uri"`
 	Tags        map[string]string `aws:"tags,required"`
+	resTagged
 }
 
 // UntagResourceInput is UntagResource's request.
 type UntagResourceInput struct {
 	ResourceArn string   `aws:"resourceArn,location=uri"`
 	TagKeys     []string `aws:"tagKeys,location=querystring"`
+	resTagged
 }
 
 // ResourceArnInput is ListTagsForResource's request.
 type ResourceArnInput struct {
 	ResourceArn string `aws:"resourceArn,location=uri"`
+	resTagged
 }
 
 // ListTagsOutput is ListTagsForResource's response.
