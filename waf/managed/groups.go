@@ -27,7 +27,10 @@ const (
 	log4j        = `\$\{[^}]{0,40}?(jndi|lower:|upper:|env:|::-|date:)`
 	sqlExtended  = `(\bunion\b[\s\S]{0,40}\bselect\b|\binsert\s+into\b[\s\S]{0,100}\bvalues\b|\bdrop\s+(table|database)\b|\b(sleep|benchmark|pg_sleep)\s*\(\s*\d|\bwaitfor\s+delay\b|['"]\s*;\s*(shutdown|exec|declare|insert|update|delete|drop)\b|\bxp_cmdshell\b|/\*!\d*|['"]\s*(--|#)|\binformation_schema\b|\bextractvalue\s*\(|\bupdatexml\s*\()`
 	linuxFiles   = `/(etc/(passwd|shadow|group|gshadow|hosts|issue|motd|crontab|sudoers|hostname|os-release|resolv\.conf|fstab|ssh/)|proc/(self|version|cpuinfo|meminfo|mounts|net/|[0-9]+)(/|$)|root/\.|home/[^/]+/\.(ssh|bash|aws)|\.bash_history|bin/(ba|da|z|k|c|tc)?sh\b|usr/(local/)?s?bin/|dev/(tcp|udp)/|var/log/|var/run/secrets/)`
-	unixCommands = `(;|\||&|\$\(|` + "`" + `|\n|\{)\s*((/usr)?/s?bin/)?(cat|tac|head|tail|more|less|id|whoami|uname|hostname|ls|pwd|env|printenv|ps|netstat|ifconfig|nc|ncat|netcat|socat|curl|wget|fetch|bash|sh|zsh|dash|ksh|chmod|chown|rm|mkfifo|ping|sleep|python[0-9.]*|perl|ruby|php|lua|nslookup|dig|host|telnet|echo|base64|xxd|awk|sed|find|crontab|useradd|kill)\b|\$\{?ifs\}?|/bin/(ba|z|da)?sh\b`
+	// unixCommands: a command after a shell metacharacter. Commands that are
+	// also English words (head, more, sleep, find...) need an argument that
+	// looks like a shell's (an option, a path, a variable, a number).
+	unixCommands = `(;|\||&&|\$\(|` + "`" + `|\n)\s*((/usr)?/s?bin/)?((cat|tac|id|whoami|uname|hostname|ls|pwd|printenv|netstat|ifconfig|nc|ncat|netcat|socat|curl|wget|bash|sh|zsh|dash|ksh|chmod|chown|rm|mkfifo|ping|python[0-9.]*|perl|ruby|php|lua|nslookup|telnet|xxd|crontab|useradd)\b|(head|tail|more|less|env|ps|fetch|sleep|dig|host|echo|base64|awk|sed|find|kill)\s+[-/$\d~'"])|\{\s*(cat|ls|id|wget|curl|nc|bash|sh),|\$\{?ifs\}?|/bin/(ba|z|da)?sh\b`
 )
 
 var decodeLower = []string{"URL_DECODE_UNI", "LOWERCASE"}
@@ -120,7 +123,7 @@ func unixRuleSet() *group {
 // command's name, e.g. w'h'o'am'i).
 func shellCommands(f *waf.FieldToMatch) *waf.Statement {
 	return or(regex(f, "(?i)"+unixCommands, "URL_DECODE_UNI"),
-		regex(f, "([|&`]|\\$\\()\\s*(cat|id|whoami|uname|nc|curl|wget|bash|sh|python[0-9.]*|perl)\\b", "URL_DECODE_UNI", "CMD_LINE"))
+		regex(f, "(\\||&&|`|\\$\\()\\s*(cat|id|whoami|uname|nc|curl|wget|bash|sh|python[0-9.]*|perl)\\b", "URL_DECODE_UNI", "CMD_LINE"))
 }
 
 // The IP list groups match the IP sets the user supplies under these names
