@@ -31,7 +31,14 @@
 //     from the parsed request: canonical names, sorted), http.cookie,
 //     http.content_type, http.request_line and http.protocol. Refused: a
 //     403 whose body names the rule's action, sid and msg; the request never
-//     reaches the upstream. Responses are relayed without inspection.
+//     reaches the upstream. Responses are relayed without inspection;
+//     Expect: 100-continue is answered by the proxy once the request is
+//     allowed, interim responses are relayed, upgrades are not offered.
+//
+// A pass rule passes the rest of its flow, as in Suricata and Network
+// Firewall: further requests on a kept-alive upstream connection that a
+// pass rule passed are not inspected again (the proxy opens a new flow when
+// a client's next request goes to another host:port).
 //
 // Decisions are the Inspector's: with an *nfw.Firewall that is Network
 // Firewall's order (stateless groups, then the stateful groups in

@@ -610,6 +610,13 @@ func (s *session) forward(req *http.Request) bool {
 		s.up.conn, s.up.br = c, bufio.NewReader(c)
 	}
 	up := s.up
+	if strings.EqualFold(req.Header.Get("Expect"), "100-continue") {
+		// The request is allowed: let the client send its body.
+		req.Header.Del("Expect")
+		if _, err := io.WriteString(s.c, "HTTP/1.1 100 Continue\r\n\r\n"); err != nil {
+			return false
+		}
+	}
 	up.conn.SetWriteDeadline(time.Now().Add(p.cfg.IdleTimeout))
 	if err := req.Write(up.conn); err != nil {
 		p.logf("%s: %s %s: writing upstream: %v: 502", s.name, req.Method, req.RequestURI, err)
@@ -618,6 +625,17 @@ func (s *session) forward(req *http.Request) bool {
 	}
 	up.conn.SetReadDeadline(time.Now().Add(p.cfg.ResponseTimeout))
 	resp, err := http.ReadResponse(up.br, req)
+	for err == nil && resp.StatusCode >= 100 && resp.StatusCode < 200 && resp.StatusCode != http.StatusSwitchingProtocols {
+		// Interim responses (103 Early Hints...) go to the client as they come.
+		fmt.Fprintf(s.c, "HTTP/1.1 %s\r\n", resp.Status)
+		resp.Header.Write(s.c)
+		io.WriteString(s.c, "\r\n")
+		resp, err = http.ReadResponse(up.br, req)
+	}
+	if err == nil && resp.StatusCode == http.StatusSwitchingProtocols {
+		resp.Body.Close()
+		err = errors.New("upstream switched protocols without an Upgrade request")
+	}
 	if err != nil {
 		var ne net.Error
 		if errors.As(err, &ne) && ne.Timeout() {

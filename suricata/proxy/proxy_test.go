@@ -379,6 +379,33 @@ func TestKeepAlive(t *testing.T) {
 			t.Fatalf("%d: %d %q", i, resp.StatusCode, b)
 		}
 	}
+	// As in Network Firewall, a pass rule passes the rest of its flow:
+	// a later request on the same upstream connection is not inspected.
+	resp, err := c.Get("http://allowed.example:" + e.httpPort + "/forbidden")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Fatalf("same flow: %d", resp.StatusCode)
+	}
+	// A new flow is inspected.
+	if status, _, _ := e.get("http://allowed.example:" + e.httpPort + "/forbidden"); status != 403 {
+		t.Fatalf("new flow: %d", status)
+	}
+	// Expect: 100-continue is answered by the proxy once the request is allowed.
+	req, _ := http.NewRequest("POST", "http://allowed.example:"+e.httpPort+"/post", strings.NewReader("body"))
+	req.Header.Set("Expect", "100-continue")
+	c2 := &http.Client{Timeout: 5 * time.Second, Transport: &http.Transport{Proxy: http.ProxyURL(e.proxyURL), ExpectContinueTimeout: 5 * time.Second, DisableKeepAlives: true}}
+	start := time.Now()
+	resp, err = c2.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 || time.Since(start) > 2*time.Second {
+		t.Fatalf("expect: %d after %s", resp.StatusCode, time.Since(start))
+	}
 }
 
 func TestDenylistDefaultOrder(t *testing.T) {
