@@ -243,6 +243,9 @@ func validateJob(c *service.Call, in *CreateClassificationJobInput) (*jobRecord,
 	if err != nil {
 		return nil, nil, err
 	}
+	if in.id == "" {
+		in.id = newID()
+	}
 	now := c.Now.UTC()
 	return &jobRecord{ID: in.id, Arn: arnOf(c, "classification-job", in.id), Name: name, Description: deref(in.Description), JobType: jobType,
 		ClientToken: deref(in.ClientToken), CreatedAt: now, InitialRun: in.InitialRun, S3JobDefinition: in.S3JobDefinition,
