@@ -17,6 +17,7 @@ type flow struct {
 	cli, srv netip.AddrPort
 	app      suricata.AppProto
 	fs       suricata.FlowState
+	pk       suricata.Packet
 	start    time.Time
 	ended    bool
 	pkts     [2]atomic.Uint64 // to server, to client
@@ -58,7 +59,10 @@ func (f *flow) data(payload []byte, set func(*suricata.Packet), tx uint64) *suri
 }
 
 func (f *flow) inspect(payload []byte, set func(*suricata.Packet), tx uint64, toServer, established, first bool, flags uint8) *suricata.Rule {
-	var pk suricata.Packet
+	// One packet per flow, reused: it is large (a slot per sticky buffer)
+	// and escapes through the Inspector interface.
+	f.pk = suricata.Packet{}
+	pk := &f.pk
 	pk.Proto = 6
 	pk.Src, pk.Dst, pk.SrcPort, pk.DstPort = f.cli.Addr(), f.srv.Addr(), f.cli.Port(), f.srv.Port()
 	if !toServer {
@@ -77,11 +81,11 @@ func (f *flow) inspect(payload []byte, set func(*suricata.Packet), tx uint64, to
 	// last packet number to fire payload rules once per packet.
 	pk.Num = f.p.pktNum.Add(1)
 	if set != nil {
-		set(&pk)
+		set(pk)
 	}
 	p := f.p
 	p.imu.Lock()
-	v := p.cfg.Inspector.Inspect(&pk, &f.fs, p.th, p.sc)
+	v := p.cfg.Inspector.Inspect(pk, &f.fs, p.th, p.sc)
 	var alerts []suricata.Alert
 	if len(v.Alerts) > 0 {
 		alerts = append(alerts, v.Alerts...)
@@ -89,7 +93,7 @@ func (f *flow) inspect(payload []byte, set func(*suricata.Packet), tx uint64, to
 	drop := v.Drop
 	p.imu.Unlock()
 	for _, a := range alerts {
-		f.alert(&pk, a, now)
+		f.alert(pk, a, now)
 	}
 	return drop
 }
