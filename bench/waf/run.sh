@@ -8,8 +8,10 @@
 # 2. runs `moat waf test` over the corpus ROUNDS times (default 5) with two
 #    web ACLs and measures the process's CPU time (JSON reading and writing
 #    included): waf/testdata/managed-acl.json (moat's Common, KnownBadInputs,
-#    SQLi and Linux managed groups, the configuration) and
-#    waf/testdata/detection-acl.json (custom rules, one per attack family);
+#    SQLi and Linux managed groups, the configuration),
+#    waf/testdata/managed-unix-acl.json (the same plus the Unix group, where
+#    AWS puts shell-command injection) and waf/testdata/detection-acl.json
+#    (custom rules, one per attack family);
 # 3. builds bench/waf/testdata/coraza in a temporary module that requires
 #    Coraza v3.8.1 and coraza-coreruleset v4.25.0 from the Go module proxy
 #    (moat's go.mod does not), runs CRS at paranoia level 1 in-process;
@@ -50,7 +52,8 @@ run_moat() { # name acl
   moat_rate="$rate"
 }
 run_moat moat-detection-acl waf/testdata/detection-acl.json
-run_moat moat-managed-acl waf/testdata/managed-acl.json
+run_moat moat-managed-unix-acl waf/testdata/managed-unix-acl.json # the four groups plus Unix (shell commands)
+run_moat moat-managed-acl waf/testdata/managed-acl.json # the configuration: its rate is the ratio's
 
 coraza_bench="${CORAZA_BENCH:-}" # a coraza-bench binary built before, to skip the build
 if [ -z "$coraza_bench" ]; then
