@@ -17,7 +17,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	"github.com/aws/aws-sdk-go-v2/service/networkfirewall"
+	nfwtypes "github.com/aws/aws-sdk-go-v2/service/networkfirewall/types"
 	"github.com/spf13/cobra"
+
+	"github.com/moatdev/moat/internal/server"
 )
 
 type lockedBuf struct {
@@ -132,5 +139,99 @@ func TestNfwProxy(t *testing.T) {
 	}
 	if !strings.Contains(errOut.String(), `TLS SNI "other.test" refused`) {
 		t.Fatalf("log: %s", errOut)
+	}
+}
+
+// TestNfwProxyLive: --firewall fetches a firewall's policy from moat serve's
+// Network Firewall API (as moat nfw fetch does) and enforces it.
+func TestNfwProxyLive(t *testing.T) {
+	up, err := net.Listen("tcp", "127.0.0.2:0")
+	if err != nil {
+		t.Skipf("no 127.0.0.2 loopback alias: %v", err)
+	}
+	srv := &httptest.Server{Listener: up, Config: &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok") })}}
+	srv.StartTLS()
+	defer srv.Close()
+	_, port, _ := net.SplitHostPort(up.Addr().String())
+
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	data := t.TempDir()
+	ms, err := server.Open(server.Config{Addr: ln.Addr().String(), DataDir: data, Stdout: &strings.Builder{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	served := make(chan error, 1)
+	go func() { served <- ms.Serve(ctx, ln) }()
+	t.Cleanup(func() { cancel(); <-served; ms.Close() })
+	endpoint := "http://" + ln.Addr().String()
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(data, server.CredentialsFile))
+	t.Setenv("AWS_CONFIG_FILE", filepath.Join(t.TempDir(), "config"))
+	t.Setenv("AWS_ACCESS_KEY_ID", "")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "")
+	cfg, err := config.LoadDefaultConfig(ctx, config.WithSharedConfigProfile("moat-root"), config.WithRegion("us-east-1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.BaseEndpoint = aws.String(endpoint)
+	vpc, err := ec2.NewFromConfig(cfg).CreateVpc(ctx, &ec2.CreateVpcInput{CidrBlock: aws.String("10.1.0.0/16")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	nf := networkfirewall.NewFromConfig(cfg)
+	g, err := nf.CreateRuleGroup(ctx, &networkfirewall.CreateRuleGroupInput{RuleGroupName: aws.String("egress-domains"), Type: nfwtypes.RuleGroupTypeStateful, Capacity: aws.Int32(10),
+		RuleGroup: &nfwtypes.RuleGroup{RulesSource: &nfwtypes.RulesSource{RulesSourceList: &nfwtypes.RulesSourceList{
+			Targets: []string{".allowed.test"}, TargetTypes: []nfwtypes.TargetType{nfwtypes.TargetTypeTlsSni}, GeneratedRulesType: nfwtypes.GeneratedRulesTypeAllowlist}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := nf.CreateFirewallPolicy(ctx, &networkfirewall.CreateFirewallPolicyInput{FirewallPolicyName: aws.String("egress"), FirewallPolicy: &nfwtypes.FirewallPolicy{
+		StatelessDefaultActions: []string{"aws:forward_to_sfe"}, StatelessFragmentDefaultActions: []string{"aws:forward_to_sfe"},
+		StatefulRuleGroupReferences: []nfwtypes.StatefulRuleGroupReference{{ResourceArn: g.RuleGroupResponse.RuleGroupArn}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := nf.CreateFirewall(ctx, &networkfirewall.CreateFirewallInput{FirewallName: aws.String("edge"), FirewallPolicyArn: p.FirewallPolicyResponse.FirewallPolicyArn,
+		VpcId: vpc.Vpc.VpcId, SubnetMappings: []nfwtypes.SubnetMapping{{SubnetId: aws.String("subnet-0a")}}}); err != nil {
+		t.Fatal(err)
+	}
+
+	alerts := filepath.Join(t.TempDir(), "alert.log")
+	stopCtx, stop := context.WithCancel(context.Background())
+	ready := make(chan string, 1)
+	o := &nfwProxyOpts{firewall: "edge", endpoint: endpoint, profile: "moat-root", region: "us-east-1", listen: "127.0.0.1:0",
+		homeNet: []string{"127.0.0.1/32"}, resolve: []string{"www.allowed.test=127.0.0.2", "other.test=127.0.0.2"},
+		alertLog: alerts, stop: stopCtx, ready: func(a string) { ready <- a }}
+	cmd := &cobra.Command{}
+	errOut := &lockedBuf{}
+	cmd.SetErr(errOut)
+	done := make(chan error, 1)
+	go func() { done <- runNfwProxy(cmd, o) }()
+	var addr string
+	select {
+	case addr = <-ready:
+	case err := <-done:
+		t.Fatalf("proxy: %v\n%s", err, errOut)
+	}
+	client := &http.Client{Timeout: 5 * time.Second, Transport: &http.Transport{Proxy: http.ProxyURL(&url.URL{Scheme: "http", Host: addr}),
+		TLSClientConfig: &tls.Config{InsecureSkipVerify: true}, DisableKeepAlives: true}}
+	resp, err := client.Get("https://www.allowed.test:" + port + "/")
+	if err != nil {
+		t.Fatalf("allowed: %v\n%s", err, errOut)
+	}
+	resp.Body.Close()
+	if _, err := client.Get("https://other.test:" + port + "/"); err == nil {
+		t.Fatal("other.test passed")
+	}
+	stop()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	body, _ := os.ReadFile(alerts)
+	if !strings.Contains(string(body), `"firewall_name":"edge"`) || !strings.Contains(string(body), `"sni":"other.test"`) || !strings.Contains(string(body), `"action":"blocked"`) {
+		t.Fatalf("alert log:\n%s\n%s", body, errOut)
 	}
 }
