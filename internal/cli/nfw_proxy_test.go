@@ -235,3 +235,37 @@ func TestNfwProxyLive(t *testing.T) {
 		t.Fatalf("alert log:\n%s\n%s", body, errOut)
 	}
 }
+
+func TestNfwProxyFlags(t *testing.T) {
+	dir := t.TempDir()
+	rules := writeNfwFile(t, dir, "r.rules", []byte(`drop tls any any -> any any (tls.sni; content:"x"; sid:1;)`+"\n"))
+	for _, c := range []struct {
+		o    nfwProxyOpts
+		want string
+	}{
+		{nfwProxyOpts{}, "give --policy FILE, --firewall NAME or --rules FILE"},
+		{nfwProxyOpts{policy: "p.json", firewall: "edge"}, "give one of --policy FILE and --firewall NAME"},
+		{nfwProxyOpts{policy: "p.json", strict: true}, "--strict-order and --default-action apply to --rules alone"},
+		{nfwProxyOpts{rules: []string{rules}, resolve: []string{"a.test"}}, `--resolve "a.test": want HOST=ADDR`},
+		{nfwProxyOpts{rules: []string{rules}, homeNet: []string{"10.0.0.0/33"}}, `--home-net "10.0.0.0/33"`},
+		{nfwProxyOpts{rules: []string{rules}, defaults: []string{"aws:drop_strict"}}, "--default-action needs --strict-order"},
+		{nfwProxyOpts{rules: []string{rules}, listen: "256.0.0.1:1"}, "256.0.0.1"},
+	} {
+		cmd := &cobra.Command{}
+		cmd.SetErr(io.Discard)
+		err := runNfwProxy(cmd, &c.o)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%+v: %v, want %q", c.o, err, c.want)
+		}
+	}
+	a := &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 3128}
+	if n := homeNetNote(a, nil); !strings.Contains(n, "--home-net 127.0.0.1/32") {
+		t.Fatalf("note: %q", n)
+	}
+	if n := homeNetNote(a, []string{"127.0.0.0/8"}); n != "" {
+		t.Fatalf("note: %q", n)
+	}
+	if n := homeNetNote(&net.TCPAddr{IP: net.IPv4(0, 0, 0, 0)}, nil); n != "" {
+		t.Fatalf("note: %q", n)
+	}
+}

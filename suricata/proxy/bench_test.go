@@ -46,7 +46,7 @@ func BenchmarkDecision(b *testing.B) {
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		f := p.newFlow(cli, srv, suricata.AppTLS)
-		if f.handshake() != nil || f.data(hello, set, 1) != nil || !f.fs.Passed {
+		if f.handshake() != nil || f.data(hello, set) != nil || !f.fs.Passed {
 			b.Fatal("not passed")
 		}
 	}

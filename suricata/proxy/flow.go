@@ -18,6 +18,7 @@ type flow struct {
 	app      suricata.AppProto
 	fs       suricata.FlowState
 	pk       suricata.Packet
+	txs      uint64 // application transactions so far
 	start    time.Time
 	ended    bool
 	pkts     [2]atomic.Uint64 // to server, to client
@@ -52,10 +53,11 @@ func (f *flow) handshake() *suricata.Rule {
 }
 
 // data evaluates the client's first application data (a ClientHello or an
-// HTTP request head) on the established connection; set fills the sticky
-// buffers.
-func (f *flow) data(payload []byte, set func(*suricata.Packet), tx uint64) *suricata.Rule {
-	return f.inspect(payload, set, tx, true, true, tx == 1, tcpACK|0x08)
+// HTTP request head) on the established connection, as the flow's next
+// transaction; set fills the sticky buffers.
+func (f *flow) data(payload []byte, set func(*suricata.Packet)) *suricata.Rule {
+	f.txs++
+	return f.inspect(payload, set, f.txs, true, true, false, tcpACK|0x08)
 }
 
 func (f *flow) inspect(payload []byte, set func(*suricata.Packet), tx uint64, toServer, established, first bool, flags uint8) *suricata.Rule {

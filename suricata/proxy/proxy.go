@@ -478,7 +478,7 @@ func (s *session) connect(req *http.Request) {
 		if hello.SNI != "" {
 			pk.SetBuffer(suricata.BufTLSSNI, []byte(hello.SNI))
 		}
-	}, 1); r != nil {
+	}); r != nil {
 		f.pkts[0].Add(1)
 		f.bytes[0].Add(uint64(len(raw)))
 		p.logf("%s: CONNECT %s: TLS SNI %q refused by %s: connection closed before the handshake", s.name, target, hello.SNI, ruleName(r))
@@ -592,7 +592,7 @@ func (s *session) forward(req *http.Request) bool {
 		hostBuf = h
 	}
 	f.host, f.url, f.ua, f.method, f.proto = hostBuf, req.RequestURI, req.UserAgent(), req.Method, req.Proto
-	r := f.data(head, func(pk *suricata.Packet) { setHTTPBuffers(pk, req, head, hostBuf) }, s.txs)
+	r := f.data(head, func(pk *suricata.Packet) { setHTTPBuffers(pk, req, head, hostBuf) })
 	if r != nil {
 		f.pkts[0].Add(1)
 		f.bytes[0].Add(uint64(len(head)))
