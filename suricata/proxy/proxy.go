@@ -720,5 +720,8 @@ func ruleName(r *suricata.Rule) string {
 
 // refusal is the 403 body naming the rule.
 func refusal(r *suricata.Rule) string {
+	if r.SID == 0 { // a default action or the stateless engine
+		return fmt.Sprintf("Blocked by the network firewall policy: %s\n", r.Msg)
+	}
 	return fmt.Sprintf("Blocked by the network firewall policy: %s rule sid %d: %s\n", r.Action, r.SID, r.Msg)
 }
