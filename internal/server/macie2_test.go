@@ -735,6 +735,7 @@ func TestMacieJobPermissions(t *testing.T) {
 // identifier, with AWS's errors for a bad regex and before enabling.
 func TestMacieCLI(t *testing.T) {
 	bin := cliV2(t)
+	t.Parallel()
 	ts := start(t)
 	f := newFlow(t, ts, bin)
 	f.denied("AccessDeniedException", "Macie is not enabled", "moat-root", "macie2", "get-macie-session")

@@ -597,6 +597,7 @@ func TestNetworkFirewallPermissions(t *testing.T) {
 // file, described back; a file with a bad rule refused with its line.
 func TestNetworkFirewallAWSCLI(t *testing.T) {
 	bin := cliV2(t)
+	t.Parallel()
 	ts := start(t)
 	f := newFlow(t, ts, bin)
 	rules := f.file("web.rules", nfwRules)

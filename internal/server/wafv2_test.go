@@ -548,6 +548,7 @@ func TestWAFv2Permissions(t *testing.T) {
 // The everyday IP set flow with the real AWS CLI v2.
 func TestWAFv2CLI(t *testing.T) {
 	bin := cliV2(t)
+	t.Parallel()
 	ts := start(t)
 	f := newFlow(t, ts, bin)
 	out := f.ok("moat-root", "wafv2", "create-ip-set", "--name", "office", "--scope", "REGIONAL", "--ip-address-version", "IPV4",
