@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -20,16 +21,18 @@ type scanFlags struct {
 	custom, profile, format, failOn, selector, ids, allowRegex, allowWords string
 	workers                                                                int
 	maxFileSize                                                            int64
+	s3                                                                     s3Source
 }
 
 func newScanCmd() *cobra.Command {
 	var f scanFlags
 	cmd := &cobra.Command{
-		Use:   "scan PATH... [--custom FILE] [--profile macie|extended] [--format table|jsonl|asff] [--fail-on SEVERITY]",
-		Short: "Find sensitive data in local files with Macie's managed and custom data identifiers",
-		Long: `Scan reads files and directories (recursively, into gzip, zip and tar archives)
-and reports each occurrence of sensitive data that Amazon Macie's managed data
-identifiers, or your custom data identifiers, would find.
+		Use:   "scan PATH|s3://BUCKET[/PREFIX]... [--custom FILE] [--profile macie|extended] [--format table|jsonl|asff] [--fail-on SEVERITY]",
+		Short: "Find sensitive data in local files or S3 buckets with Macie's managed and custom data identifiers",
+		Long: `Scan reads files and directories (recursively, into gzip, zip and tar archives),
+or the objects under s3://BUCKET/PREFIX of moat serve's S3 (--endpoint-url,
+--aws-profile), and reports each occurrence of sensitive data that Amazon
+Macie's managed data identifiers, or your custom data identifiers, would find.
 
   --profile macie      only identifiers Macie has, under Macie's ids (default)
   --profile extended   also Korean identifiers, e-mail addresses, access key ids
@@ -57,6 +60,9 @@ that severity or higher, 2 when a path cannot be read, 0 otherwise.`,
 	fl.StringVar(&f.allowWords, "allow-words", "", "allow list: a file with one entry a line (exact, case-insensitive)")
 	fl.IntVar(&f.workers, "workers", 0, "files scanned in parallel (default: number of CPUs)")
 	fl.Int64Var(&f.maxFileSize, "max-file-size", 0, "bytes read from one file or archive member (default 256 MiB)")
+	fl.StringVar(&f.s3.endpoint, "endpoint-url", envOr("MOAT_ENDPOINT", "http://127.0.0.1:4566"), "S3 endpoint for s3:// paths (env MOAT_ENDPOINT; empty: AWS's)")
+	fl.StringVar(&f.s3.profile, "aws-profile", "", "AWS shared-config profile for s3:// paths (moat serve writes moat-root)")
+	fl.StringVar(&f.s3.region, "region", "us-east-1", "region for s3:// paths")
 	return cmd
 }
 
@@ -158,9 +164,12 @@ func runScan(cmd *cobra.Command, args []string, f scanFlags) error {
 			return fmt.Errorf("--fail-on %q: expected LOW, MEDIUM or HIGH", f.failOn)
 		}
 	}
+	var local, buckets []string
 	for _, a := range args {
 		if strings.HasPrefix(a, "s3://") {
-			return fmt.Errorf("%s: scanning buckets in moat serve is not available yet; scan local paths", a)
+			buckets = append(buckets, a)
+		} else {
+			local = append(local, a)
 		}
 	}
 	s, err := buildScanner(f)
@@ -174,7 +183,7 @@ func runScan(cmd *cobra.Command, args []string, f scanFlags) error {
 		opt.Progress = func(done, total int) { fmt.Fprintf(errOut, "\rscanned %d/%d files", done, total) }
 	}
 	worst, unreadable := 0, false
-	err = s.ScanPaths(args, opt, func(r dataid.Result) {
+	emit := func(r dataid.Result) {
 		if r.Status != dataid.StatusComplete {
 			fmt.Fprintf(errOut, "moat: %s: %s %s: %s\n", r.Path, r.Status, r.Reason, r.Detail)
 		}
@@ -182,13 +191,26 @@ func runScan(cmd *cobra.Command, args []string, f scanFlags) error {
 			worst = max(worst, o.Severity.Score())
 		}
 		p.result(r)
-	})
-	if opt.Progress != nil {
-		fmt.Fprintln(errOut)
 	}
-	if err != nil {
-		fmt.Fprintf(errOut, "moat: %v\n", err)
-		unreadable = true
+	if len(local) > 0 {
+		err = s.ScanPaths(local, opt, emit)
+		if opt.Progress != nil {
+			fmt.Fprintln(errOut)
+		}
+		if err != nil {
+			fmt.Fprintf(errOut, "moat: %v\n", err)
+			unreadable = true
+		}
+	}
+	ctx := cmd.Context()
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	for _, b := range buckets {
+		if err := f.s3.scan(ctx, s, b, opt.Limits, emit); err != nil {
+			fmt.Fprintf(errOut, "moat: %v\n", err)
+			unreadable = true
+		}
 	}
 	if err := p.flush(); err != nil {
 		return err

@@ -113,7 +113,8 @@ func TestScanErrors(t *testing.T) {
 		{"custom syntax error", []string{dir, "--custom", syntax}, 1, "line 2, column 11"},
 		{"unknown managed id", []string{dir, "--managed", "INCLUDE", "--ids", "NOPE"}, 1, `unknown managed data identifier "NOPE"`},
 		{"missing path", []string{filepath.Join(dir, "missing")}, 2, "no such file"},
-		{"s3 not yet", []string{"s3://bucket/prefix"}, 1, "moat serve is not available yet"},
+		{"s3 without a bucket", []string{"s3://"}, 2, "expected s3://BUCKET[/PREFIX]"},
+		{"s3 endpoint down", []string{"s3://bucket/prefix", "--endpoint-url", "http://127.0.0.1:1", "--aws-profile", ""}, 2, "s3://bucket/prefix: operation error S3: ListObjectsV2"},
 	}
 	for _, c := range cases {
 		code, _, errOut := runScanCmd(t, c.args...)
