@@ -152,3 +152,29 @@ type bufConn struct {
 }
 
 func (b *bufConn) Read(p []byte) (int, error) { return b.r.Read(p) }
+
+// TestIdleTimeouts: the idle timeout bounds the time between reads, not a
+// whole transfer; a client that stalls its request body is cut off.
+func TestIdleTimeouts(t *testing.T) {
+	e := allowlistEnv(t, func(c *Config) { c.IdleTimeout = 300 * time.Millisecond })
+	slow := listen(t)
+	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		for i := 0; i < 8; i++ {
+			io.WriteString(w, "chunk\n")
+			w.(http.Flusher).Flush()
+			time.Sleep(100 * time.Millisecond)
+		}
+	})}
+	go srv.Serve(slow)
+	defer srv.Close()
+	_, port, _ := net.SplitHostPort(slow.Addr().String())
+	status, body, err := e.get("http://allowed.example:" + port + "/slow")
+	if err != nil || status != 200 || strings.Count(body, "chunk") != 8 {
+		t.Fatalf("slow download: %d %q %v", status, body, err)
+	}
+	start := time.Now()
+	got := rawProxy(t, e, false, []byte("POST http://allowed.example:"+e.httpPort+"/ HTTP/1.1\r\nHost: allowed.example\r\nContent-Length: 100\r\n\r\nabc"))
+	if !strings.HasPrefix(got, "HTTP/1.1 502") || time.Since(start) > 3*time.Second {
+		t.Fatalf("stalled body: %q after %s", got, time.Since(start))
+	}
+}

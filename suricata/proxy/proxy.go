@@ -216,11 +216,13 @@ func (p *Proxy) Close() error {
 	return nil
 }
 
-// limitReader fails reads once n bytes have been read: it bounds request
-// heads (the body reads lift the limit).
+// limitReader reads the client connection. It fails reads once n bytes
+// have been read (bounding request heads; body reads lift the limit) and,
+// when idle is set, pushes the read deadline before each read (bodies).
 type limitReader struct {
-	r io.Reader
-	n int64
+	r    net.Conn
+	n    int64
+	idle time.Duration
 }
 
 var errHeadTooLarge = errors.New("request head too large")
@@ -231,6 +233,9 @@ func (l *limitReader) Read(b []byte) (int, error) {
 	}
 	if int64(len(b)) > l.n {
 		b = b[:l.n]
+	}
+	if l.idle > 0 {
+		l.r.SetReadDeadline(time.Now().Add(l.idle))
 	}
 	n, err := l.r.Read(b)
 	l.n -= int64(n)
@@ -254,7 +259,7 @@ type session struct {
 
 type upstream struct {
 	f    *flow
-	conn net.Conn
+	conn *countConn
 	br   *bufio.Reader
 	key  string // host:port
 }
@@ -266,7 +271,7 @@ func (p *Proxy) handle(c net.Conn) {
 	s.br = bufio.NewReaderSize(s.lim, 4096)
 	defer s.closeUpstream()
 	for {
-		s.lim.n = int64(s.p.cfg.MaxHeaderBytes)
+		s.lim.n, s.lim.idle = int64(s.p.cfg.MaxHeaderBytes), 0
 		deadline := p.cfg.IdleTimeout
 		if s.txs == 0 {
 			deadline = p.cfg.HandshakeTimeout
@@ -277,8 +282,7 @@ func (p *Proxy) handle(c net.Conn) {
 			s.badRequest(err)
 			return
 		}
-		s.lim.n = unlimited
-		c.SetReadDeadline(time.Time{})
+		s.lim.n, s.lim.idle = unlimited, p.cfg.IdleTimeout
 		if req.Method == http.MethodConnect {
 			if s.txs > 0 || s.up != nil {
 				s.closeUpstream()
@@ -393,11 +397,15 @@ func (p *Proxy) dial(dst netip.AddrPort, f *flow) (net.Conn, error) {
 // upstream, for the flow log.
 type countConn struct {
 	net.Conn
-	f *flow
-	p *Proxy
+	f    *flow
+	p    *Proxy
+	idle time.Duration // when set, the deadline is pushed before each read and write
 }
 
 func (c *countConn) Read(b []byte) (int, error) {
+	if c.idle > 0 {
+		c.Conn.SetReadDeadline(time.Now().Add(c.idle))
+	}
 	n, err := c.Conn.Read(b)
 	if n > 0 {
 		c.f.pkts[1].Add(1)
@@ -407,6 +415,9 @@ func (c *countConn) Read(b []byte) (int, error) {
 }
 
 func (c *countConn) Write(b []byte) (int, error) {
+	if c.idle > 0 {
+		c.Conn.SetWriteDeadline(time.Now().Add(c.idle))
+	}
 	n, err := c.Conn.Write(b)
 	if n > 0 {
 		c.f.pkts[0].Add(1)
@@ -432,6 +443,7 @@ func (s *session) connect(req *http.Request) {
 		return
 	}
 	target := net.JoinHostPort(host, strconv.Itoa(int(port)))
+	s.lim.idle = 0 // the ClientHello deadline below, then splice's
 	addr, err := p.resolve(host)
 	if err != nil {
 		p.logf("%s: CONNECT %s: cannot resolve: %v: 502", s.name, target, err)
@@ -607,29 +619,32 @@ func (s *session) forward(req *http.Request) bool {
 			s.reply(http.StatusBadGateway, "upstream "+target+" did not answer: "+err.Error()+"\n")
 			return false
 		}
-		s.up.conn, s.up.br = c, bufio.NewReader(c)
+		s.up.conn = c.(*countConn)
+		s.up.br = bufio.NewReader(s.up.conn)
 	}
 	up := s.up
+	cw := &idleWriter{s.c, p.cfg.IdleTimeout}
 	if strings.EqualFold(req.Header.Get("Expect"), "100-continue") {
 		// The request is allowed: let the client send its body.
 		req.Header.Del("Expect")
-		if _, err := io.WriteString(s.c, "HTTP/1.1 100 Continue\r\n\r\n"); err != nil {
+		if _, err := io.WriteString(cw, "HTTP/1.1 100 Continue\r\n\r\n"); err != nil {
 			return false
 		}
 	}
-	up.conn.SetWriteDeadline(time.Now().Add(p.cfg.IdleTimeout))
+	up.conn.idle = p.cfg.IdleTimeout // the request body: idle time between writes
 	if err := req.Write(up.conn); err != nil {
 		p.logf("%s: %s %s: writing upstream: %v: 502", s.name, req.Method, req.RequestURI, err)
 		s.reply(http.StatusBadGateway, "upstream "+target+": "+err.Error()+"\n")
 		return false
 	}
+	up.conn.idle = 0
 	up.conn.SetReadDeadline(time.Now().Add(p.cfg.ResponseTimeout))
 	resp, err := http.ReadResponse(up.br, req)
 	for err == nil && resp.StatusCode >= 100 && resp.StatusCode < 200 && resp.StatusCode != http.StatusSwitchingProtocols {
 		// Interim responses (103 Early Hints...) go to the client as they come.
-		fmt.Fprintf(s.c, "HTTP/1.1 %s\r\n", resp.Status)
-		resp.Header.Write(s.c)
-		io.WriteString(s.c, "\r\n")
+		fmt.Fprintf(cw, "HTTP/1.1 %s\r\n", resp.Status)
+		resp.Header.Write(cw)
+		io.WriteString(cw, "\r\n")
 		resp, err = http.ReadResponse(up.br, req)
 	}
 	if err == nil && resp.StatusCode == http.StatusSwitchingProtocols {
@@ -648,20 +663,29 @@ func (s *session) forward(req *http.Request) bool {
 		return false
 	}
 	defer resp.Body.Close()
-	up.conn.SetReadDeadline(time.Now().Add(p.cfg.IdleTimeout))
+	up.conn.idle = p.cfg.IdleTimeout // the body: idle time between reads
 	removeHop(resp.Header)
 	keep := !req.Close && !resp.Close
 	resp.Close = !keep
-	s.c.SetWriteDeadline(time.Now().Add(p.cfg.IdleTimeout))
-	bw := bufio.NewWriterSize(s.c, 8<<10)
+	bw := bufio.NewWriterSize(cw, 8<<10)
 	if err := resp.Write(bw); err != nil || bw.Flush() != nil {
 		return false
 	}
 	if resp.Close || !keep {
 		return false
 	}
-	s.c.SetWriteDeadline(time.Time{})
 	return true
+}
+
+// idleWriter pushes the write deadline before each write.
+type idleWriter struct {
+	c    net.Conn
+	idle time.Duration
+}
+
+func (w *idleWriter) Write(b []byte) (int, error) {
+	w.c.SetWriteDeadline(time.Now().Add(w.idle))
+	return w.c.Write(b)
 }
 
 func (s *session) closeUpstream() {
