@@ -2,19 +2,15 @@ package cli
 
 import (
 	"context"
-	"net"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/networkfirewall"
 	nfwtypes "github.com/aws/aws-sdk-go-v2/service/networkfirewall/types"
-
-	"github.com/moatdev/moat/internal/server"
 )
 
 // A firewall set up in moat serve through the SDK, then fetched and replayed
@@ -22,34 +18,8 @@ import (
 // HOME_NET is the firewall VPC's CIDR (192.168.0.0/16 here, so the client
 // at 10.0.0.5 is outside it).
 func TestNfwFetchLive(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	data := t.TempDir()
-	srv, err := server.Open(server.Config{Addr: ln.Addr().String(), DataDir: data, Stdout: &strings.Builder{}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- srv.Serve(ctx, ln) }()
-	t.Cleanup(func() { cancel(); <-done; srv.Close() })
-	url := "http://" + ln.Addr().String()
-
-	creds := filepath.Join(data, server.CredentialsFile)
-	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", creds)
-	t.Setenv("AWS_CONFIG_FILE", filepath.Join(t.TempDir(), "config"))
-	t.Setenv("AWS_ACCESS_KEY_ID", "")
-	t.Setenv("AWS_SECRET_ACCESS_KEY", "")
-	cfg, err := config.LoadDefaultConfig(ctx, config.WithSharedConfigProfile("moat-root"), config.WithRegion("us-east-1"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := cfg.Credentials.Retrieve(ctx); err != nil {
-		t.Fatal(err)
-	}
-	cfg.BaseEndpoint = aws.String(url)
+	url, cfg := liveServer(t)
+	ctx := context.Background()
 
 	vpc, err := ec2.NewFromConfig(cfg).CreateVpc(ctx, &ec2.CreateVpcInput{CidrBlock: aws.String("192.168.0.0/16")})
 	if err != nil {
