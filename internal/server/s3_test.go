@@ -23,8 +23,11 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/guardduty"
 	gdtypes "github.com/aws/aws-sdk-go-v2/service/guardduty/types"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/organizations"
+	orgtypes "github.com/aws/aws-sdk-go-v2/service/organizations/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
 
 	"github.com/moatdev/moat/internal/server"
 )
@@ -845,4 +848,77 @@ func TestS3GuardDutyListsFromS3(t *testing.T) {
 			Criterion: map[string]gdtypes.Condition{"type": {Equals: []string{"UnauthorizedAccess:IAMUser/MaliciousIPCaller.Custom"}}}}})
 		return err == nil && len(ids.FindingIds) > 0
 	})
+}
+
+// Cross-account access needs both sides: a member account's administrator
+// reads what the bucket policy grants its account and nothing else, and the
+// management account's administrator cannot read the member's bucket, which
+// has no policy, whatever its identity policy allows.
+func TestS3CrossAccount(t *testing.T) {
+	t.Parallel()
+	ts := start(t)
+	ctx := context.Background()
+	org := organizations.NewFromConfig(ts.config(ts.Root))
+	if _, err := org.CreateOrganization(ctx, &organizations.CreateOrganizationInput{FeatureSet: orgtypes.OrganizationFeatureSetAll}); err != nil {
+		t.Fatal(err)
+	}
+	ca, err := org.CreateAccount(ctx, &organizations.CreateAccountInput{Email: aws.String("data@example.com"), AccountName: aws.String("data")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	member := aws.ToString(ca.CreateAccountStatus.AccountId)
+	im := iam.NewFromConfig(ts.config(ts.Root))
+	if _, err := im.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("ops")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := im.AttachUserPolicy(ctx, &iam.AttachUserPolicyInput{UserName: aws.String("ops"), PolicyArn: aws.String("arn:aws:iam::aws:policy/AdministratorAccess")}); err != nil {
+		t.Fatal(err)
+	}
+	k, err := im.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: aws.String("ops")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ops := aws.Credentials{AccessKeyID: aws.ToString(k.AccessKey.AccessKeyId), SecretAccessKey: aws.ToString(k.AccessKey.SecretAccessKey)}
+	ar, err := sts.NewFromConfig(ts.config(ops)).AssumeRole(ctx, &sts.AssumeRoleInput{
+		RoleArn: aws.String("arn:aws:iam::" + member + ":role/OrganizationAccountAccessRole"), RoleSessionName: aws.String("ops")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	memberAdmin := s3Client(ts, aws.Credentials{AccessKeyID: aws.ToString(ar.Credentials.AccessKeyId), SecretAccessKey: aws.ToString(ar.Credentials.SecretAccessKey), SessionToken: aws.ToString(ar.Credentials.SessionToken)})
+	mgmt, mgmtAdmin := s3Client(ts, ts.Root), s3Client(ts, ops)
+
+	if _, err := mgmt.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("mgmt-reports")}); err != nil {
+		t.Fatal(err)
+	}
+	for _, key := range []string{"reports/q1.csv", "secret/keys.txt"} {
+		if _, err := mgmt.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("mgmt-reports"), Key: aws.String(key), Body: strings.NewReader(key)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	grant := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::` + member + `:root"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::mgmt-reports/reports/*"}]}`
+	if _, err := mgmt.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String("mgmt-reports"), Policy: aws.String(grant)}); err != nil {
+		t.Fatal(err)
+	}
+	get := func(c *s3.Client, bucket, key string) error {
+		_, err := c.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(bucket), Key: aws.String(key)})
+		return err
+	}
+	if err := get(memberAdmin, "mgmt-reports", "reports/q1.csv"); err != nil {
+		t.Errorf("the member account reads what the bucket policy grants it: %v", err)
+	}
+	apiError(t, get(memberAdmin, "mgmt-reports", "secret/keys.txt"), "AccessDenied")
+
+	if _, err := memberAdmin.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("member-data")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := memberAdmin.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("member-data"), Key: aws.String("x"), Body: strings.NewReader("x")}); err != nil {
+		t.Fatal(err)
+	}
+	apiError(t, get(mgmtAdmin, "member-data", "x"), "AccessDenied")
+	// The bucket belongs to the member account: its ListBuckets shows it,
+	// the management account's does not.
+	lb, err := mgmt.ListBuckets(ctx, &s3.ListBucketsInput{})
+	if err != nil || len(lb.Buckets) != 1 || aws.ToString(lb.Buckets[0].Name) != "mgmt-reports" {
+		t.Errorf("management ListBuckets: %+v %v", lb, err)
+	}
 }
