@@ -58,6 +58,9 @@ type Tx interface {
 // Stream names of the event log.
 const (
 	StreamCloudTrail = "cloudtrail"
+	// StreamFindings: GuardDuty, Security Hub and Macie findings as the
+	// EventBridge events those services send (Body: the envelope).
+	StreamFindings = "findings"
 )
 
 // Event is one record of the ordered, durable event log (CloudTrail records

@@ -30,10 +30,17 @@ type Store interface {
 // every interval and skips it while no rule exists. It returns when ctx is
 // done.
 //
-// Each tick also fires the scheduled rules that are due (rate and cron, by
-// clock), sending their targets an "Scheduled Event".
+// Each tick also delivers the findings GuardDuty, Security Hub and Macie
+// published (Emit, findings.go) from their own stream and offset, skipping
+// them likewise while no rule exists, and fires the scheduled rules that
+// are due (rate and cron, by clock), sending their targets an "Scheduled
+// Event".
 func Run(ctx context.Context, st Store, to Targets, interval time.Duration, clock func() time.Time, log *slog.Logger) error {
 	off, err := st.Offset(ctx, consumer)
+	if err != nil {
+		return fmt.Errorf("eventbridge: %w", err)
+	}
+	foff, err := st.Offset(ctx, findingsConsumer)
 	if err != nil {
 		return fmt.Errorf("eventbridge: %w", err)
 	}
@@ -54,6 +61,9 @@ func Run(ctx context.Context, st Store, to Targets, interval time.Duration, cloc
 			if err := fireSchedules(context.WithoutCancel(ctx), st, to, clock()); err != nil {
 				log.Warn("eventbridge: scheduled rules", "err", err)
 			}
+		}
+		if foff, err = findingsTick(ctx, st, to, has, foff, clock); err != nil && ctx.Err() == nil {
+			log.Warn("eventbridge: delivering findings", "err", err)
 		}
 		if !has {
 			if latest, err := trail.LatestSeq(ctx, st); err == nil && latest > off {

@@ -2,7 +2,12 @@
 // with event patterns (the eventpattern engine), their targets, PutEvents
 // and TestEventPattern; Run delivers CloudTrail's write events and console
 // sign-ins to the rules that match, as AWS does ("AWS API Call via
-// CloudTrail", "AWS Console Sign In via CloudTrail").
+// CloudTrail", "AWS Console Sign In via CloudTrail"), and the findings
+// GuardDuty, Security Hub and Macie raise or update ("GuardDuty Finding",
+// "Security Hub Findings - Imported", "Macie Finding"; one event per
+// finding in AWS's envelope), which those services Emit in the
+// transaction that stores the finding (findings.go says how they reach the
+// log's findings stream, and why one stream).
 //
 // Targets delivered today: SNS topics (their topic policy must let
 // events.amazonaws.com publish, as in AWS) and CloudWatch Logs log groups.

@@ -10,6 +10,7 @@ import (
 
 	"github.com/moatdev/moat/asff"
 	"github.com/moatdev/moat/detect"
+	"github.com/moatdev/moat/internal/service/events"
 	"github.com/moatdev/moat/internal/service/securityhub"
 	"github.com/moatdev/moat/internal/store"
 	"github.com/moatdev/moat/internal/trail"
@@ -125,6 +126,19 @@ func toSecurityHub(tx store.Tx, account, region string, found []*detect.Finding,
 		log.Warn("guardduty: Security Hub refused a finding", "id", out.FailedFindings[0].Id, "error", out.FailedFindings[0].ErrorMessage)
 	}
 	return err
+}
+
+// emitFinding puts a stored finding (GuardDuty's export shape, which is
+// what AWS's "GuardDuty Finding" event carries as detail) on the account's
+// default bus, in the caller's transaction.
+func emitFinding(tx store.Tx, account, region string, b []byte) error {
+	var f struct {
+		UpdatedAt string `json:"updatedAt"`
+	}
+	_ = json.Unmarshal(b, &f)
+	t, _ := time.Parse(time.RFC3339Nano, f.UpdatedAt)
+	return events.Emit(tx, events.Finding{Source: events.SourceGuardDuty, DetailType: events.DetailGuardDutyFinding,
+		Account: account, Region: region, Time: t, Detail: b})
 }
 
 // enabledDetectors reads the enabled detectors by account/region.
@@ -249,6 +263,10 @@ func storeFindings(tx store.Tx, account, region string, found []*detect.Finding,
 		}
 		if !suppressed {
 			onward = append(onward, f)
+			// Suppressed findings do not go to EventBridge, as in AWS.
+			if err := emitFinding(tx, account, region, b); err != nil {
+				return err
+			}
 		}
 	}
 	if len(onward) == 0 {

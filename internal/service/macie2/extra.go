@@ -237,6 +237,9 @@ func createSampleFindings(ctx context.Context, c *service.Call, in *CreateSample
 			if err := putJSON(tx, TableFindings, key(c, f.ID), f); err != nil {
 				return err
 			}
+			if err := publish(tx, c, f); err != nil {
+				return err
+			}
 		}
 		return nil
 	})

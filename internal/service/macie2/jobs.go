@@ -165,6 +165,9 @@ func (m *Service) createJob(ctx context.Context, c *service.Call, in *CreateClas
 			if err := putJSON(tx, TableFindings, key(c, f.ID), f); err != nil {
 				return err
 			}
+			if err := publish(tx, c, f); err != nil {
+				return err
+			}
 		}
 		if runNow {
 			return refreshPolicyFindings(tx, c, buckets)

@@ -187,6 +187,9 @@ func refreshPolicyFindings(tx store.Tx, c *service.Call, all []s3.BucketInfo) er
 			if err := putJSON(tx, TableFindings, key(c, id), &f); err != nil {
 				return err
 			}
+			if err := publish(tx, c, &f); err != nil {
+				return err
+			}
 		}
 	}
 	// Conditions no longer holding: a return raises (or updates) again.

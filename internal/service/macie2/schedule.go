@@ -153,6 +153,9 @@ func (m *Service) runScheduled(ctx context.Context, c *service.Call, j *jobRecor
 			if err := putJSON(tx, TableFindings, key(c, f.ID), f); err != nil {
 				return err
 			}
+			if err := publish(tx, c, f); err != nil {
+				return err
+			}
 		}
 		if berr != nil {
 			return nil

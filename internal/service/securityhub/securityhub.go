@@ -29,6 +29,7 @@
 package securityhub
 
 import (
+	"bytes"
 	"context"
 	"encoding/base64"
 	"encoding/json"
@@ -42,6 +43,7 @@ import (
 	"github.com/moatdev/moat/internal/awserr"
 	"github.com/moatdev/moat/internal/protocol"
 	"github.com/moatdev/moat/internal/service"
+	"github.com/moatdev/moat/internal/service/events"
 	"github.com/moatdev/moat/internal/store"
 	"github.com/moatdev/moat/posture"
 )
@@ -260,6 +262,7 @@ func Import(tx store.Tx, account, region string, res *asff.ImportResult) (*Impor
 		f := res.Findings[i]
 		key := findingKey(account, region, &f)
 		s := stored{Finding: f}
+		publish := true
 		if b, err := tx.Get(TableFindings, key); err == nil {
 			var prev stored
 			if err := json.Unmarshal(b, &prev); err != nil {
@@ -267,6 +270,7 @@ func Import(tx store.Tx, account, region string, res *asff.ImportResult) (*Impor
 			}
 			s.Changed = prev.Changed
 			s.Finding, _ = asff.MergeImport(&prev.Finding, &f, prev.Changed)
+			publish = !sameButTimes(&prev.Finding, &s.Finding)
 		} else if errors.Is(err, store.ErrNotFound) {
 			asff.Normalize(&s.Finding)
 			if s.Finding.Workflow == nil {
@@ -285,10 +289,46 @@ func Import(tx store.Tx, account, region string, res *asff.ImportResult) (*Impor
 		if err := tx.Put(TableFindings, key, b); err != nil {
 			return nil, err
 		}
+		if publish {
+			if err := emitImported(tx, account, region, &s.Finding, time.Time{}); err != nil {
+				return nil, err
+			}
+		}
 		out.SuccessCount++
 	}
 	out.FailedCount = int32(len(out.FailedFindings))
 	return out, nil
+}
+
+// emitImported puts one finding on the account's default bus as AWS's
+// "Security Hub Findings - Imported" event (one finding per event; its
+// resources name the finding as ProductArn/Id), in the caller's
+// transaction. at zero: the finding's UpdatedAt.
+func emitImported(tx store.Tx, account, region string, f *asff.Finding, at time.Time) error {
+	if at.IsZero() {
+		at, _ = time.Parse(time.RFC3339Nano, f.UpdatedAt)
+	}
+	detail, err := json.Marshal(struct {
+		Findings []*asff.Finding `json:"findings"`
+	}{[]*asff.Finding{f}})
+	if err != nil {
+		return err
+	}
+	return events.Emit(tx, events.Finding{Source: events.SourceSecurityHub, DetailType: events.DetailSecurityHubImported,
+		Account: account, Region: region, Time: at, Resources: []string{f.ProductArn + "/" + f.Id}, Detail: detail})
+}
+
+// sameButTimes says whether a re-import changed nothing but the finding's
+// timestamps: moat re-imports every control finding each time the state
+// the controls read changes, and an unchanged finding sends no event.
+func sameButTimes(a, b *asff.Finding) bool {
+	x, y := *a, *b
+	x.UpdatedAt, y.UpdatedAt = "", ""
+	x.ProcessedAt, y.ProcessedAt = "", ""
+	x.LastObservedAt, y.LastObservedAt = "", ""
+	bx, err1 := json.Marshal(&x)
+	by, err2 := json.Marshal(&y)
+	return err1 == nil && err2 == nil && bytes.Equal(bx, by)
 }
 
 // GetFindingsOutput is Security Hub's GetFindings response.
@@ -430,6 +470,9 @@ func batchUpdate(ctx context.Context, c *service.Call, in *RawInput) (*UpdateOut
 				return err
 			}
 			if err := tx.Put(TableFindings, key, nb); err != nil {
+				return err
+			}
+			if err := emitImported(tx, c.Account(), c.Region, &s.Finding, c.Now); err != nil {
 				return err
 			}
 			out.ProcessedFindings = append(out.ProcessedFindings, id)
