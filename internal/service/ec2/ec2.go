@@ -211,6 +211,8 @@ var resourceTypes = map[string][2]string{
 	"nip":      {"network-insights-path", "network-insights-path"},
 	"nia":      {"network-insights-analysis", "network-insights-analysis"},
 	"pl":       {"prefix-list", "prefix-list"},
+	"vpce":     {"vpc-endpoint", "vpc-endpoint"},
+	"fl":       {"vpc-flow-log", "vpc-flow-log"},
 }
 
 func idPrefix(id string) string {
@@ -258,5 +260,7 @@ func operations() []*service.Operation {
 	ops = append(ops, zoneOps()...)
 	ops = append(ops, vpcAttrOps()...)
 	ops = append(ops, prefixListOps()...)
+	ops = append(ops, endpointOps()...)
+	ops = append(ops, flowLogOps()...)
 	return ops
 }

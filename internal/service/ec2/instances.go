@@ -206,7 +206,7 @@ func (st *state) eniOut(c *service.Call, e *vpc.NetworkInterface) NetworkInterfa
 	out := NetworkInterface{NetworkInterfaceID: e.NetworkInterfaceId, SubnetID: e.SubnetId, VpcID: e.VpcId, Description: e.Description,
 		OwnerID: e.OwnerId, Status: e.Status, MacAddress: mac(e.NetworkInterfaceId), SourceDestCheck: e.SourceDestCheck,
 		InterfaceType: e.InterfaceType, Groups: st.groupIDs(e.Groups), PrivateIPAddresses: []PrivateIPAddress{}, IPv6Addresses: []struct{}{},
-		Tags: st.tagSet(e.NetworkInterfaceId), RequesterManaged: e.InterfaceType == "nat_gateway"}
+		Tags: st.tagSet(e.NetworkInterfaceId), RequesterManaged: e.InterfaceType == "nat_gateway" || e.InterfaceType == "vpc_endpoint"}
 	if s := st.Net.Subnets[e.SubnetId]; s != nil {
 		out.AvailabilityZone = s.AvailabilityZone
 	}

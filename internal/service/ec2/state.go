@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -44,6 +45,8 @@ type state struct {
 	Analyses  map[string]*insightsAnalysis
 	// Created is the creation time of resources that show one.
 	Created map[string]time.Time
+	// FlowLogs are the flow log subscriptions by ID (flowlogs.go).
+	FlowLogs map[string]*flowLog
 }
 
 type instanceMeta struct {
@@ -81,6 +84,9 @@ type netDoc struct {
 	Interfaces       map[string]*vpc.NetworkInterface
 	Instances        map[string]*vpc.Instance
 	Addresses        map[string]*vpc.Address
+	// Endpoints are kept without their compiled policy, recompiled from
+	// PolicyDocument on decode.
+	Endpoints map[string]*vpc.VPCEndpoint `json:",omitempty"`
 }
 
 type stateDoc struct {
@@ -96,6 +102,7 @@ type stateDoc struct {
 	Paths                         map[string]*insightsPath     `json:",omitempty"`
 	Analyses                      map[string]*insightsAnalysis `json:",omitempty"`
 	Created                       map[string]time.Time         `json:",omitempty"`
+	FlowLogs                      map[string]*flowLog          `json:",omitempty"`
 }
 
 func stateKey(account, region string) string { return account + "/" + region }
@@ -147,6 +154,9 @@ func (st *state) init() {
 	if st.Created == nil {
 		st.Created = map[string]time.Time{}
 	}
+	if st.FlowLogs == nil {
+		st.FlowLogs = map[string]*flowLog{}
+	}
 }
 
 func decodeState(account string, b []byte) (*state, error) {
@@ -192,9 +202,19 @@ func decodeState(account string, b []byte) (*state, error) {
 	if d.Net.Addresses != nil {
 		n.Addresses = d.Net.Addresses
 	}
+	for id, e := range d.Net.Endpoints {
+		if e.PolicyDocument != "" {
+			c, err := vpc.CompileEndpointPolicy(e.PolicyDocument)
+			if err != nil {
+				return nil, fmt.Errorf("ec2: state of %s: endpoint %s: %w", account, id, err)
+			}
+			e.Policy = c
+		}
+		n.Endpoints[id] = e
+	}
 	st := &state{Net: n, Tags: d.Tags, Tenancy: d.Tenancy, VpcAttrs: d.VpcAttrs, RtbAssoc: d.RtbAssoc, AclAssoc: d.AclAssoc, MainAssoc: d.MainAssoc,
 		Instances: d.Instances, ENIs: d.ENIs, NATs: d.NATs, Peerings: d.Peerings, Paths: d.Paths,
-		Analyses: d.Analyses, Created: d.Created}
+		Analyses: d.Analyses, Created: d.Created, FlowLogs: d.FlowLogs}
 	st.init()
 	return st, nil
 }
@@ -203,21 +223,29 @@ func (st *state) encode() ([]byte, error) {
 	n := st.Net
 	d := stateDoc{Net: netDoc{VPCs: n.VPCs, Subnets: n.Subnets, RouteTables: n.RouteTables, InternetGateways: n.InternetGateways,
 		NATGateways: n.NATGateways, Peerings: n.Peerings, PrefixLists: n.PrefixLists, SecurityGroups: n.SecurityGroups,
-		NetworkACLs: n.NetworkACLs, Interfaces: n.Interfaces, Instances: n.Instances, Addresses: n.Addresses},
+		NetworkACLs: n.NetworkACLs, Interfaces: n.Interfaces, Instances: n.Instances, Addresses: n.Addresses,
+		Endpoints: endpointsDoc(n.Endpoints)},
 		Tags: st.Tags, Tenancy: st.Tenancy, VpcAttrs: st.VpcAttrs, RtbAssoc: st.RtbAssoc, AclAssoc: st.AclAssoc, MainAssoc: st.MainAssoc, Instances: st.Instances,
-		ENIs: st.ENIs, NATs: st.NATs, Peerings: st.Peerings, Paths: st.Paths, Analyses: st.Analyses, Created: st.Created}
+		ENIs: st.ENIs, NATs: st.NATs, Peerings: st.Peerings, Paths: st.Paths, Analyses: st.Analyses, Created: st.Created, FlowLogs: st.FlowLogs}
 	return json.Marshal(d)
 }
 
 func loadState(tx store.Tx, account, region string) (*state, error) {
 	b, err := tx.Get(TableNetworks, stateKey(account, region))
 	if errors.Is(err, store.ErrNotFound) {
-		return emptyState(account), nil
+		st := emptyState(account)
+		st.addAWSPrefixLists(region)
+		return st, nil
 	}
 	if err != nil {
 		return nil, err
 	}
-	return decodeState(account, b)
+	st, err := decodeState(account, b)
+	if err != nil {
+		return nil, err
+	}
+	st.addAWSPrefixLists(region)
+	return st, nil
 }
 
 // update runs fn on the caller's network in one store transaction and
@@ -246,7 +274,9 @@ func view(ctx context.Context, c *service.Call, fn func(st *state) error) error 
 		key := stateKey(c.Account(), c.Region)
 		b, err := tx.Get(TableNetworks, key)
 		if errors.Is(err, store.ErrNotFound) {
-			return ec2Err(fn(emptyState(c.Account())))
+			st := emptyState(c.Account())
+			st.addAWSPrefixLists(c.Region)
+			return ec2Err(fn(st))
 		}
 		if err != nil {
 			return err
@@ -290,6 +320,7 @@ func (c *stateCache) get(account, key string, doc []byte) (*state, error) {
 	if err != nil {
 		return nil, err
 	}
+	st.addAWSPrefixLists(key[strings.IndexByte(key, '/')+1:])
 	c.mu.Lock()
 	if len(c.m) >= maxCached {
 		clear(c.m)
