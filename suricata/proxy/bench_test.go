@@ -143,3 +143,15 @@ func (directDialer) DialContext(ctx context.Context, network, addr string) (net.
 }
 
 func netDial(addr string) (net.Conn, error) { return net.Dial("tcp", addr) }
+
+// BenchmarkReadClientHello: parsing a Go client's ClientHello (SNI, JA3).
+func BenchmarkReadClientHello(b *testing.B) {
+	raw := clientHello(b, "allowed.example")
+	b.SetBytes(int64(len(raw)))
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		if _, _, err := ReadClientHello(bytes.NewReader(raw)); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

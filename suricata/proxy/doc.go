@@ -18,7 +18,9 @@
 //
 //   - CONNECT host:port: the proxy answers 200, reads the client's TLS
 //     ClientHello (parsed here: crypto/tls does not expose it before a
-//     handshake) and evaluates it as a TLS packet with tls.sni. Refused:
+//     handshake) and evaluates it as a TLS packet with tls.sni, ja3.hash,
+//     ja3.string and the tls.version buffer (computed as suricata/replay
+//     does; a test checks they agree). Refused:
 //     the client connection is closed before any upstream dial, so no TLS
 //     handshake completes (a reject rule closes with a TCP reset). A drop on
 //     the TCP handshake answers the CONNECT with 403 instead. Only the
@@ -69,6 +71,6 @@
 // it off). Inspection holds one lock (thresholds and xbits are shared
 // across flows): a decision costs microseconds, see the benchmarks. Not
 // done: HTTP/2 and HTTP/3 (QUIC), TLS inspection (decryption), rules on
-// responses or bodies, JA3 (the proxy does not compute it), CONNECT tunnels
-// carrying plain HTTP.
+// responses or bodies, server certificates (the proxy does not read the
+// server's side of the handshake), CONNECT tunnels carrying plain HTTP.
 package proxy

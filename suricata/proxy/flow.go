@@ -24,7 +24,7 @@ type flow struct {
 	pkts     [2]atomic.Uint64 // to server, to client
 	bytes    [2]atomic.Uint64
 	// application metadata for alert records
-	sni                          string
+	sni, tlsVersion              string
 	host, url, ua, method, proto string
 }
 
@@ -122,8 +122,8 @@ func (f *flow) alert(pk *suricata.Packet, a suricata.Alert, now time.Time) {
 	if pk.App != suricata.AppUnknown {
 		ev.AppProto = pk.App.String()
 	}
-	if f.app == suricata.AppTLS && f.sni != "" {
-		ev.TLS = &TLS{SNI: f.sni}
+	if f.app == suricata.AppTLS && f.tlsVersion != "" {
+		ev.TLS = &TLS{SNI: f.sni, Version: f.tlsVersion}
 	}
 	if f.app == suricata.AppHTTP && f.method != "" {
 		ev.HTTP = &HTTP{Hostname: f.host, URL: f.url, HTTPUserAgent: f.ua, HTTPMethod: f.method, Protocol: f.proto}

@@ -1,10 +1,14 @@
 package proxy
 
 import (
+	"crypto/md5"
 	"encoding/binary"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
+	"slices"
+	"strconv"
 )
 
 // ErrNotTLS is returned by ReadClientHello when the first bytes are not a
@@ -17,7 +21,17 @@ type ClientHello struct {
 	SNI string
 	// Version is the legacy_version field (0x0303 for TLS 1.2 and 1.3).
 	Version uint16
+	// TLSVersion names the highest version offered (supported_versions,
+	// else Version) as Suricata's tls.version does: "TLS 1.3".
+	TLSVersion string
+	// JA3 is the JA3 fingerprint string and JA3Hash its MD5, computed as
+	// Suricata (and suricata/replay) do: GREASE values left out.
+	JA3, JA3Hash string
 }
+
+func isGREASE(v int) bool { return v&0x0f0f == 0x0a0a && v>>8 == v&0xff }
+
+var tlsVersions = map[int]string{0x0300: "SSLv3", 0x0301: "TLS 1.0", 0x0302: "TLS 1.1", 0x0303: "TLS 1.2", 0x0304: "TLS 1.3"}
 
 const (
 	maxRecord = 16384 + 2048 // TLSCiphertext limit (RFC 8446 5.2)
@@ -32,6 +46,7 @@ const (
 func ReadClientHello(r io.Reader) (raw []byte, h *ClientHello, err error) {
 	var hdr [5]byte
 	var hs []byte
+	raw = make([]byte, 0, 2048)
 	for {
 		if n, err := io.ReadFull(r, hdr[:]); err != nil {
 			raw = append(raw, hdr[:n]...)
@@ -59,7 +74,13 @@ func ReadClientHello(r io.Reader) (raw []byte, h *ClientHello, err error) {
 		if got, err := io.ReadFull(r, raw[start:]); err != nil {
 			return raw[:start+got], nil, fmt.Errorf("malformed ClientHello: truncated TLS record: %w", err)
 		}
-		hs = append(hs, raw[start:]...)
+		if hs == nil {
+			hs = raw[start:] // the first record, not copied
+		} else {
+			// Later records: the full slice expression makes append copy,
+			// so raw is never written through hs.
+			hs = append(hs[:len(hs):len(hs)], raw[start:]...)
+		}
 		if len(hs) < 4 {
 			continue
 		}
@@ -127,7 +148,21 @@ func ParseClientHello(msg []byte) (*ClientHello, error) {
 	if cs < 2 || cs%2 != 0 {
 		return nil, fmt.Errorf("malformed ClientHello: cipher suites of %d bytes", cs)
 	}
-	r.bytes(cs)
+	cr := &reader{b: r.bytes(cs)}
+	// JA3 parts as "-"-separated decimal lists.
+	var buf [4][256]byte
+	ciphers, exts, curves, points := buf[0][:0], buf[1][:0], buf[2][:0], buf[3][:0]
+	add := func(l []byte, v int) []byte {
+		if len(l) > 0 {
+			l = append(l, '-')
+		}
+		return strconv.AppendInt(l, int64(v), 10)
+	}
+	for len(cr.b) > 0 {
+		if c := cr.u16(); !isGREASE(c) {
+			ciphers = add(ciphers, c)
+		}
+	}
 	cm := r.u8()
 	if cm < 1 {
 		return nil, errors.New("malformed ClientHello: no compression method")
@@ -136,6 +171,21 @@ func ParseClientHello(msg []byte) (*ClientHello, error) {
 	if r.bad {
 		return nil, errors.New("malformed ClientHello: truncated")
 	}
+	best := int(h.Version)
+	defer func() {
+		h.TLSVersion = tlsVersions[best]
+		if h.TLSVersion == "" {
+			h.TLSVersion = "UNDETERMINED"
+		}
+		j := make([]byte, 0, 6+len(ciphers)+len(exts)+len(curves)+len(points)+4)
+		j = strconv.AppendInt(j, int64(h.Version), 10)
+		for _, part := range [][]byte{ciphers, exts, curves, points} {
+			j = append(append(j, ','), part...)
+		}
+		h.JA3 = string(j)
+		sum := md5.Sum(j)
+		h.JA3Hash = hex.EncodeToString(sum[:])
+	}()
 	if len(r.b) == 0 {
 		return h, nil // no extensions (TLS 1.0-1.2 clients)
 	}
@@ -143,18 +193,50 @@ func ParseClientHello(msg []byte) (*ClientHello, error) {
 	if r.bad || len(r.b) != 0 {
 		return nil, errors.New("malformed ClientHello: extensions length does not match the message")
 	}
-	seen := map[int]bool{}
+	var seenBuf [64]int
+	seen := seenBuf[:0] // extension types so far (few: a linear scan)
 	for len(ext.b) > 0 {
 		typ := ext.u16()
 		data := ext.bytes(ext.u16())
 		if ext.bad {
 			return nil, errors.New("malformed ClientHello: truncated extension")
 		}
-		if seen[typ] {
+		if slices.Contains(seen, typ) {
 			return nil, fmt.Errorf("malformed ClientHello: extension %d appears twice", typ)
 		}
-		seen[typ] = true
-		if typ != 0 { // server_name
+		seen = append(seen, typ)
+		if isGREASE(typ) {
+			continue
+		}
+		exts = add(exts, typ)
+		switch typ {
+		case 10: // supported_groups
+			g := &reader{b: data}
+			l := &reader{b: g.bytes(g.u16())}
+			for len(l.b) > 1 {
+				if c := l.u16(); !isGREASE(c) {
+					curves = add(curves, c)
+				}
+			}
+			continue
+		case 11: // ec_point_formats
+			if len(data) >= 1 {
+				for _, x := range data[1:] {
+					points = add(points, int(x))
+				}
+			}
+			continue
+		case 43: // supported_versions
+			if len(data) >= 1 {
+				for i := 1; i+1 < len(data); i += 2 {
+					if v := int(binary.BigEndian.Uint16(data[i:])); !isGREASE(v) && v > best {
+						best = v
+					}
+				}
+			}
+			continue
+		case 0: // server_name
+		default:
 			continue
 		}
 		sn := &reader{b: data}

@@ -3,9 +3,15 @@ package proxy
 import (
 	"bytes"
 	"crypto/tls"
+	"encoding/json"
 	"errors"
 	"net"
+	"net/netip"
 	"testing"
+
+	"github.com/moatdev/moat/suricata"
+	"github.com/moatdev/moat/suricata/pcapgen"
+	"github.com/moatdev/moat/suricata/replay"
 )
 
 func TestReadClientHello(t *testing.T) {
@@ -79,4 +85,59 @@ func FuzzClientHello(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestJA3MatchesReplay: the proxy's JA3 and TLS version are those that
+// suricata/replay computes for the same ClientHello in a capture.
+func TestJA3MatchesReplay(t *testing.T) {
+	for _, cfg := range []*tls.Config{{ServerName: "allowed.example"}, {ServerName: "a.test", MaxVersion: tls.VersionTLS12}} {
+		a, b := net.Pipe()
+		go func() {
+			tls.Client(a, cfg).Handshake()
+			a.Close()
+		}()
+		raw, h, err := ReadClientHello(b)
+		b.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var pc bytes.Buffer
+		w, err := pcapgen.NewWriter(&pc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := w.TCP(netip.MustParseAddrPort("10.0.0.1:40000"), netip.MustParseAddrPort("10.0.0.2:443"))
+		if err := errors.Join(c.Handshake(), c.Client(raw), c.Close()); err != nil {
+			t.Fatal(err)
+		}
+		eng, err := suricata.Compile(nil, suricata.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var eve bytes.Buffer
+		if _, err := replay.Run(&pc, &eve, replay.Config{Inspector: eng}); err != nil {
+			t.Fatal(err)
+		}
+		var found bool
+		for _, line := range bytes.Split(eve.Bytes(), []byte("\n")) {
+			var rec struct {
+				EventType string `json:"event_type"`
+				TLS       struct {
+					SNI     string `json:"sni"`
+					Version string `json:"version"`
+					JA3     struct{ Hash, String string }
+				} `json:"tls"`
+			}
+			if json.Unmarshal(line, &rec) != nil || rec.EventType != "tls" {
+				continue
+			}
+			found = true
+			if rec.TLS.SNI != h.SNI || rec.TLS.Version != h.TLSVersion || rec.TLS.JA3.Hash != h.JA3Hash || rec.TLS.JA3.String != h.JA3 {
+				t.Fatalf("replay %+v, proxy %+v", rec.TLS, h)
+			}
+		}
+		if !found {
+			t.Fatalf("no tls record:\n%s", eve.String())
+		}
+	}
 }

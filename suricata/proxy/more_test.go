@@ -178,3 +178,37 @@ func TestIdleTimeouts(t *testing.T) {
 		t.Fatalf("stalled body: %q after %s", got, time.Since(start))
 	}
 }
+
+// TestJA3Rule: a ja3.hash rule refuses one client fingerprint (here, a
+// TLS 1.2-only Go client) and not another.
+func TestJA3Rule(t *testing.T) {
+	old := &tls.Config{ServerName: "allowed.example", MaxVersion: tls.VersionTLS12}
+	hash := func() string {
+		a, b := net.Pipe()
+		go func() { tls.Client(a, old.Clone()).Handshake(); a.Close() }()
+		_, h, err := ReadClientHello(b)
+		b.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return h.JA3Hash
+	}
+	h1 := hash()
+	if hash() != h1 {
+		t.Skip("this Go client's JA3 varies between handshakes")
+	}
+	rules := `drop tls $HOME_NET any -> any any (ja3.hash; content:"` + h1 + `"; msg:"fingerprint"; sid:104;)` + "\n"
+	fw := policy(t, "STRICT_ORDER", "ALLOWLIST", []string{"allowed.example"}, rules, nil, nfw.DropEstablished)
+	e := newEnv(t, fw, nil)
+	if status, _, err := e.get("https://allowed.example:" + e.tlsPort + "/"); err != nil || status != 200 {
+		t.Fatalf("TLS 1.3 client: %d %v", status, err)
+	}
+	c := e.client()
+	c.Transport.(*http.Transport).TLSClientConfig.MaxVersion = tls.VersionTLS12
+	if _, err := c.Get("https://allowed.example:" + e.tlsPort + "/"); err == nil {
+		t.Fatal("the fingerprinted client passed")
+	}
+	if !strings.Contains(e.alerts.String(), `"signature_id":104`) || !strings.Contains(e.alerts.String(), `"version":"TLS 1.2"`) {
+		t.Fatalf("alerts:\n%s", e.alerts)
+	}
+}

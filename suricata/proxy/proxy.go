@@ -477,7 +477,7 @@ func (s *session) connect(req *http.Request) {
 		}
 		return
 	}
-	f.sni = hello.SNI
+	f.sni, f.tlsVersion = hello.SNI, hello.TLSVersion
 	if hello.SNI != "" && !p.cfg.AllowSNIMismatch && !strings.EqualFold(strings.TrimSuffix(hello.SNI, "."), host) {
 		if _, err := netip.ParseAddr(host); err != nil {
 			f.pkts[0].Add(1)
@@ -490,6 +490,9 @@ func (s *session) connect(req *http.Request) {
 		if hello.SNI != "" {
 			pk.SetBuffer(suricata.BufTLSSNI, []byte(hello.SNI))
 		}
+		pk.SetBuffer(suricata.BufTLSVersion, []byte(hello.TLSVersion))
+		pk.SetBuffer(suricata.BufJA3Hash, []byte(hello.JA3Hash))
+		pk.SetBuffer(suricata.BufJA3String, []byte(hello.JA3))
 	}); r != nil {
 		f.pkts[0].Add(1)
 		f.bytes[0].Add(uint64(len(raw)))
