@@ -155,3 +155,32 @@ func BenchmarkReadClientHello(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkListSize: the decision's cost as the allow list grows (the
+// Aho-Corasick prefilter keeps it nearly flat).
+func BenchmarkListSize(b *testing.B) {
+	for _, n := range []int{10, 1000, 10000} {
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			var ds []string
+			for i := 0; i < n-1; i++ {
+				ds = append(ds, fmt.Sprintf("host%05d.service%d.example.net", i, i%17))
+			}
+			ds = append(ds, "allowed.example")
+			p, err := New(Config{Inspector: policy(b, "STRICT_ORDER", "ALLOWLIST", ds, "", nil, nfw.DropEstablished)})
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer p.Close()
+			hello := clientHello(b, "allowed.example")
+			cli, srv := netip.MustParseAddrPort("127.0.0.1:40000"), netip.MustParseAddrPort("127.0.0.2:443")
+			set := func(pk *suricata.Packet) { pk.SetBuffer(suricata.BufTLSSNI, []byte("allowed.example")) }
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				f := p.newFlow(cli, srv, suricata.AppTLS)
+				if f.handshake() != nil || f.data(hello, set) != nil || !f.fs.Passed {
+					b.Fatal("not passed")
+				}
+			}
+		})
+	}
+}
