@@ -49,10 +49,12 @@ func awsPrefixListID(region, svc string) string {
 	return fmt.Sprintf("pl-%08x", h.Sum32())
 }
 
-// awsPrefixCIDRs stand in for the service's address ranges (TEST-NET-1:
-// moat knows no real AWS ranges and must not collide with the ranges it
-// uses for public IPs, 198.51.100.0/24, and Elastic IPs, 203.0.113.0/24).
-var awsPrefixCIDRs = map[string]string{"s3": "192.0.2.0/25", "dynamodb": "192.0.2.128/25"}
+// awsPrefixCIDRs stand in for the service's address ranges: one range of
+// each service's us-east-1 list, used in every region (moat does not ship
+// AWS's ip-ranges.json; the documentation ranges are taken by moat's public
+// IPs, 198.51.100.0/24, Elastic IPs, 203.0.113.0/24, and tests' "internet"
+// addresses, 192.0.2.0/24).
+var awsPrefixCIDRs = map[string]string{"s3": "52.216.0.0/15", "dynamodb": "52.94.0.0/22"}
 
 // addAWSPrefixLists adds the AWS-managed prefix lists of S3 and DynamoDB
 // (com.amazonaws.REGION.s3, ...) to a network that lacks them. The vpc
@@ -215,7 +217,7 @@ func createVpcEndpoint(ctx context.Context, c *service.Call, in *CreateVpcEndpoi
 		}
 		e, err := st.Net.CreateVpcEndpoint(in.VpcID, typ, in.ServiceName, in.RouteTableIDs, in.SubnetIDs, groups, doc)
 		if err != nil {
-			return policyErr(err)
+			return err // the policy was checked above
 		}
 		e.PrivateDnsEnabled = privateDNS
 		st.Created[e.VpcEndpointId] = c.Now.UTC().Truncate(time.Second)
@@ -310,7 +312,7 @@ func modifyVpcEndpoint(ctx context.Context, c *service.Call, in *ModifyVpcEndpoi
 			AddRouteTables: in.AddRouteTableIDs, RemoveRouteTables: in.RemoveRouteTableIDs, AddSubnets: in.AddSubnetIDs,
 			RemoveSubnets: in.RemoveSubnetIDs, AddGroups: in.AddSecurityGroupIDs, RemoveGroups: in.RemoveSecurityGroupIDs, PrivateDNS: in.PrivateDNSEnabled})
 		if err != nil {
-			return policyErr(err)
+			return err // the policy was checked above
 		}
 		if len(st.Net.Interfaces) != before {
 			for _, id := range e.NetworkInterfaceIds {

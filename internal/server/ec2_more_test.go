@@ -1,0 +1,233 @@
+package server_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
+)
+
+// toIPAnalysis runs a Reachability Analyzer analysis from an instance to an
+// IP address.
+func toIPAnalysis(t *testing.T, c *ec2.Client, src, ip string, port int32) *ec2types.NetworkInsightsAnalysis {
+	t.Helper()
+	ctx := context.Background()
+	p := ec2ok(c.CreateNetworkInsightsPath(ctx, &ec2.CreateNetworkInsightsPathInput{Source: aws.String(src), DestinationIp: aws.String(ip),
+		Protocol: ec2types.ProtocolTcp, DestinationPort: aws.Int32(port)})).NetworkInsightsPath
+	return ec2ok(c.StartNetworkInsightsAnalysis(ctx, &ec2.StartNetworkInsightsAnalysisInput{NetworkInsightsPathId: p.NetworkInsightsPathId})).NetworkInsightsAnalysis
+}
+
+func onPath(a *ec2types.NetworkInsightsAnalysis, id string) bool {
+	for _, pc := range a.ForwardPathComponents {
+		if pc.Component != nil && aws.ToString(pc.Component.Id) == id {
+			return true
+		}
+	}
+	return false
+}
+
+// A gateway endpoint for S3 adds the S3 prefix list's route to the chosen
+// route table; a private instance then reaches the S3 prefix list through
+// the endpoint (Reachability Analyzer shows it on the path), and does not
+// once the endpoint is deleted. The AWS-managed prefix lists show in
+// DescribePrefixLists and DescribeManagedPrefixLists.
+func TestEC2EndpointGateway(t *testing.T) {
+	ts := start(t)
+	ctx := context.Background()
+	c := ec2c(ts)
+	n := buildThreeTier(t, c)
+
+	pls := ec2ok(c.DescribePrefixLists(ctx, &ec2.DescribePrefixListsInput{Filters: []ec2types.Filter{{Name: aws.String("prefix-list-name"), Values: []string{"com.amazonaws.us-east-1.s3"}}}})).PrefixLists
+	if len(pls) != 1 || !strings.HasPrefix(aws.ToString(pls[0].PrefixListId), "pl-") || len(pls[0].Cidrs) == 0 {
+		t.Fatalf("DescribePrefixLists: %+v", pls)
+	}
+	s3pl, s3cidr := aws.ToString(pls[0].PrefixListId), pls[0].Cidrs[0]
+	mpl := ec2ok(c.DescribeManagedPrefixLists(ctx, &ec2.DescribeManagedPrefixListsInput{Filters: []ec2types.Filter{{Name: aws.String("owner-id"), Values: []string{"AWS"}}}})).PrefixLists
+	if len(mpl) != 2 || aws.ToString(mpl[0].OwnerId) != "AWS" {
+		t.Fatalf("DescribeManagedPrefixLists owner AWS: %+v", mpl)
+	}
+	_ = s3cidr
+	s3ip := "52.216.10.20"
+
+	mainRT := aws.ToString(ec2ok(c.DescribeRouteTables(ctx, &ec2.DescribeRouteTablesInput{Filters: []ec2types.Filter{
+		{Name: aws.String("vpc-id"), Values: []string{n.vpc}}, {Name: aws.String("association.main"), Values: []string{"true"}}}})).RouteTables[0].RouteTableId)
+
+	// Before: the app tier (private subnet, main route table) has no route to S3.
+	if a := toIPAnalysis(t, c, n.app, s3ip, 443); aws.ToBool(a.NetworkPathFound) {
+		t.Fatalf("app → S3 without an endpoint: found")
+	}
+
+	ep := ec2ok(c.CreateVpcEndpoint(ctx, &ec2.CreateVpcEndpointInput{VpcId: aws.String(n.vpc), ServiceName: aws.String("com.amazonaws.us-east-1.s3"),
+		RouteTableIds: []string{mainRT}, PolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::corp-data/*"}]}`),
+		TagSpecifications: []ec2types.TagSpecification{{ResourceType: ec2types.ResourceTypeVpcEndpoint, Tags: []ec2types.Tag{{Key: aws.String("Name"), Value: aws.String("s3")}}}}})).VpcEndpoint
+	vpce := aws.ToString(ep.VpcEndpointId)
+	if !strings.HasPrefix(vpce, "vpce-") || ep.VpcEndpointType != ec2types.VpcEndpointTypeGateway || len(ep.RouteTableIds) != 1 || len(ep.Tags) != 1 {
+		t.Fatalf("CreateVpcEndpoint: %+v", ep)
+	}
+	rt := ec2ok(c.DescribeRouteTables(ctx, &ec2.DescribeRouteTablesInput{RouteTableIds: []string{mainRT}})).RouteTables[0]
+	found := false
+	for _, r := range rt.Routes {
+		found = found || aws.ToString(r.DestinationPrefixListId) == s3pl && aws.ToString(r.GatewayId) == vpce
+	}
+	if !found {
+		t.Fatalf("main route table has no %s → %s route: %+v", s3pl, vpce, rt.Routes)
+	}
+	a := toIPAnalysis(t, c, n.app, s3ip, 443)
+	if !aws.ToBool(a.NetworkPathFound) || !onPath(a, vpce) {
+		t.Fatalf("app → S3 through %s: found=%v %s", vpce, aws.ToBool(a.NetworkPathFound), explanations(a))
+	}
+	// The web tier's route table was not chosen: its S3 traffic goes to the internet gateway.
+	if a := toIPAnalysis(t, c, n.web, s3ip, 443); onPath(a, vpce) {
+		t.Errorf("web → S3 crossed %s, whose route is not in its table", vpce)
+	}
+
+	// Describe with filters.
+	for _, f := range []ec2types.Filter{{Name: aws.String("vpc-id"), Values: []string{n.vpc}}, {Name: aws.String("service-name"), Values: []string{"com.amazonaws.us-east-1.s3"}},
+		{Name: aws.String("vpc-endpoint-type"), Values: []string{"Gateway"}}} {
+		got := ec2ok(c.DescribeVpcEndpoints(ctx, &ec2.DescribeVpcEndpointsInput{Filters: []ec2types.Filter{f}})).VpcEndpoints
+		if len(got) != 1 || aws.ToString(got[0].VpcEndpointId) != vpce || !strings.Contains(aws.ToString(got[0].PolicyDocument), "corp-data") {
+			t.Errorf("filter %s: %+v", aws.ToString(f.Name), got)
+		}
+	}
+	if got := ec2ok(c.DescribeVpcEndpoints(ctx, &ec2.DescribeVpcEndpointsInput{Filters: []ec2types.Filter{{Name: aws.String("vpc-endpoint-type"), Values: []string{"Interface"}}}})).VpcEndpoints; len(got) != 0 {
+		t.Errorf("Interface filter: %+v", got)
+	}
+
+	// ModifyVpcEndpoint: reset the policy, move the route to another table.
+	other := aws.ToString(ec2ok(c.CreateRouteTable(ctx, &ec2.CreateRouteTableInput{VpcId: aws.String(n.vpc)})).RouteTable.RouteTableId)
+	ec2ok(c.ModifyVpcEndpoint(ctx, &ec2.ModifyVpcEndpointInput{VpcEndpointId: aws.String(vpce), ResetPolicy: aws.Bool(true),
+		AddRouteTableIds: []string{other}, RemoveRouteTableIds: []string{mainRT}}))
+	got := ec2ok(c.DescribeVpcEndpoints(ctx, &ec2.DescribeVpcEndpointsInput{VpcEndpointIds: []string{vpce}})).VpcEndpoints[0]
+	if len(got.RouteTableIds) != 1 || got.RouteTableIds[0] != other || strings.Contains(aws.ToString(got.PolicyDocument), "corp-data") {
+		t.Errorf("after ModifyVpcEndpoint: %+v", got)
+	}
+	if a := toIPAnalysis(t, c, n.app, s3ip, 443); aws.ToBool(a.NetworkPathFound) {
+		t.Errorf("app → S3 after the route moved away: found")
+	}
+	// A bad modification changes nothing.
+	_, err := c.ModifyVpcEndpoint(ctx, &ec2.ModifyVpcEndpointInput{VpcEndpointId: aws.String(vpce), AddRouteTableIds: []string{mainRT}, RemoveRouteTableIds: []string{"rtb-0123456789abcdef0"}})
+	apiError(t, err, "InvalidParameterValue")
+	got = ec2ok(c.DescribeVpcEndpoints(ctx, &ec2.DescribeVpcEndpointsInput{VpcEndpointIds: []string{vpce}})).VpcEndpoints[0]
+	if len(got.RouteTableIds) != 1 || got.RouteTableIds[0] != other {
+		t.Errorf("failed ModifyVpcEndpoint changed the endpoint: %+v", got.RouteTableIds)
+	}
+
+	// Bad input.
+	_, err = c.CreateVpcEndpoint(ctx, &ec2.CreateVpcEndpointInput{VpcId: aws.String(n.vpc), ServiceName: aws.String("com.amazonaws.us-east-1.sqs"), RouteTableIds: []string{mainRT}})
+	apiError(t, err, "InvalidServiceName")
+	_, err = c.CreateVpcEndpoint(ctx, &ec2.CreateVpcEndpointInput{VpcId: aws.String("vpc-0123456789abcdef0"), ServiceName: aws.String("com.amazonaws.us-east-1.s3")})
+	apiError(t, err, "InvalidVpcID.NotFound")
+	_, err = c.CreateVpcEndpoint(ctx, &ec2.CreateVpcEndpointInput{VpcId: aws.String(n.vpc), ServiceName: aws.String("com.amazonaws.us-east-1.dynamodb"), RouteTableIds: []string{"rtb-0123456789abcdef0"}})
+	apiError(t, err, "InvalidRouteTableID.NotFound")
+
+	// DeleteVpcEndpoints: the unknown ID is an Unsuccessful item, the known one goes with its route.
+	del := ec2ok(c.DeleteVpcEndpoints(ctx, &ec2.DeleteVpcEndpointsInput{VpcEndpointIds: []string{vpce, "vpce-0123456789abcdef0"}}))
+	if len(del.Unsuccessful) != 1 || aws.ToString(del.Unsuccessful[0].ResourceId) != "vpce-0123456789abcdef0" ||
+		!strings.Contains(aws.ToString(del.Unsuccessful[0].Error.Code), "NotFound") {
+		t.Fatalf("DeleteVpcEndpoints: %+v", del.Unsuccessful)
+	}
+	if eps := ec2ok(c.DescribeVpcEndpoints(ctx, &ec2.DescribeVpcEndpointsInput{})).VpcEndpoints; len(eps) != 0 {
+		t.Errorf("after delete: %+v", eps)
+	}
+	for _, r := range ec2ok(c.DescribeRouteTables(ctx, &ec2.DescribeRouteTablesInput{RouteTableIds: []string{other}})).RouteTables[0].Routes {
+		if aws.ToString(r.GatewayId) == vpce {
+			t.Errorf("route to the deleted endpoint remains: %+v", r)
+		}
+	}
+}
+
+// An endpoint policy that does not parse is refused with its position; one
+// the policy engine refuses is refused; nothing is created.
+func TestEC2EndpointPolicy(t *testing.T) {
+	ts := start(t)
+	ctx := context.Background()
+	c := ec2c(ts)
+	v := aws.ToString(ec2ok(c.CreateVpc(ctx, &ec2.CreateVpcInput{CidrBlock: aws.String("10.1.0.0/16")})).Vpc.VpcId)
+	_, err := c.CreateVpcEndpoint(ctx, &ec2.CreateVpcEndpointInput{VpcId: aws.String(v), ServiceName: aws.String("com.amazonaws.us-east-1.s3"),
+		PolicyDocument: aws.String("{\"Statement\": [\n  {\"Effect\": \"Allow\",, }]}")})
+	ae := apiError(t, err, "InvalidPolicyDocument")
+	if !strings.Contains(ae.ErrorMessage(), "2:") && !strings.Contains(ae.ErrorMessage(), "line 2") {
+		t.Errorf("message does not name the position: %s", ae.ErrorMessage())
+	}
+	_, err = c.CreateVpcEndpoint(ctx, &ec2.CreateVpcEndpointInput{VpcId: aws.String(v), ServiceName: aws.String("com.amazonaws.us-east-1.s3"),
+		PolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Maybe","Principal":"*","Action":"*","Resource":"*"}]}`)})
+	apiError(t, err, "InvalidPolicyDocument")
+	if eps := ec2ok(c.DescribeVpcEndpoints(ctx, &ec2.DescribeVpcEndpointsInput{})).VpcEndpoints; len(eps) != 0 {
+		t.Errorf("a refused endpoint was created: %+v", eps)
+	}
+	ep := ec2ok(c.CreateVpcEndpoint(ctx, &ec2.CreateVpcEndpointInput{VpcId: aws.String(v), ServiceName: aws.String("com.amazonaws.us-east-1.dynamodb")})).VpcEndpoint
+	if !strings.Contains(aws.ToString(ep.PolicyDocument), `"Action":"*"`) {
+		t.Errorf("default policy: %s", aws.ToString(ep.PolicyDocument))
+	}
+	_, err = c.ModifyVpcEndpoint(ctx, &ec2.ModifyVpcEndpointInput{VpcEndpointId: ep.VpcEndpointId, PolicyDocument: aws.String("not json")})
+	apiError(t, err, "InvalidPolicyDocument")
+	_, err = c.ModifyVpcEndpoint(ctx, &ec2.ModifyVpcEndpointInput{VpcEndpointId: aws.String("vpce-0123456789abcdef0"), ResetPolicy: aws.Bool(true)})
+	apiError(t, err, "InvalidVpcEndpointId.NotFound")
+}
+
+// An interface endpoint creates one requester-managed interface per subnet
+// with the given groups, visible in DescribeNetworkInterfaces; private DNS
+// needs the VPC's DNS attributes, as in AWS; deleting the endpoint deletes
+// its interfaces.
+func TestEC2EndpointInterface(t *testing.T) {
+	ts := start(t)
+	ctx := context.Background()
+	c := ec2c(ts)
+	n := buildThreeTier(t, c)
+
+	_, err := c.CreateVpcEndpoint(ctx, &ec2.CreateVpcEndpointInput{VpcId: aws.String(n.vpc), VpcEndpointType: ec2types.VpcEndpointTypeInterface,
+		ServiceName: aws.String("com.amazonaws.us-east-1.ssm"), SubnetIds: []string{n.appSubnet}, SecurityGroupIds: []string{n.appSG}})
+	if ae := apiError(t, err, "InvalidParameter"); !strings.Contains(ae.ErrorMessage(), "enableDnsHostnames") {
+		t.Errorf("private DNS message: %s", ae.ErrorMessage())
+	}
+	ep := ec2ok(c.CreateVpcEndpoint(ctx, &ec2.CreateVpcEndpointInput{VpcId: aws.String(n.vpc), VpcEndpointType: ec2types.VpcEndpointTypeInterface,
+		ServiceName: aws.String("com.amazonaws.us-east-1.ssm"), SubnetIds: []string{n.appSubnet, n.dbSubnet}, SecurityGroupIds: []string{n.appSG},
+		PrivateDnsEnabled: aws.Bool(false)})).VpcEndpoint
+	vpce := aws.ToString(ep.VpcEndpointId)
+	if len(ep.NetworkInterfaceIds) != 2 || len(ep.Groups) != 1 || aws.ToString(ep.Groups[0].GroupId) != n.appSG || aws.ToBool(ep.PrivateDnsEnabled) || len(ep.DnsEntries) == 0 {
+		t.Fatalf("interface endpoint: %+v", ep)
+	}
+	enis := ec2ok(c.DescribeNetworkInterfaces(ctx, &ec2.DescribeNetworkInterfacesInput{Filters: []ec2types.Filter{{Name: aws.String("interface-type"), Values: []string{"vpc_endpoint"}}}})).NetworkInterfaces
+	if len(enis) != 2 {
+		t.Fatalf("endpoint interfaces: %+v", enis)
+	}
+	for _, e := range enis {
+		if !aws.ToBool(e.RequesterManaged) || len(e.Groups) != 1 || aws.ToString(e.Groups[0].GroupId) != n.appSG || !strings.Contains(aws.ToString(e.Description), vpce) ||
+			aws.ToString(e.PrivateIpAddress) == "" {
+			t.Errorf("endpoint interface: %+v", e)
+		}
+	}
+	// Modify: add the db group; the interfaces follow.
+	ec2ok(c.ModifyVpcEndpoint(ctx, &ec2.ModifyVpcEndpointInput{VpcEndpointId: aws.String(vpce), AddSecurityGroupIds: []string{n.dbSG}, RemoveSubnetIds: []string{n.dbSubnet}}))
+	enis = ec2ok(c.DescribeNetworkInterfaces(ctx, &ec2.DescribeNetworkInterfacesInput{Filters: []ec2types.Filter{{Name: aws.String("interface-type"), Values: []string{"vpc_endpoint"}}}})).NetworkInterfaces
+	if len(enis) != 1 || len(enis[0].Groups) != 2 {
+		t.Errorf("after ModifyVpcEndpoint: %+v", enis)
+	}
+	// The endpoint's interface cannot be deleted by itself.
+	_, err = c.DeleteNetworkInterface(ctx, &ec2.DeleteNetworkInterfaceInput{NetworkInterfaceId: enis[0].NetworkInterfaceId})
+	apiError(t, err, "InvalidNetworkInterface.InUse")
+	// With DNS hostnames on, private DNS is accepted.
+	ec2ok(c.ModifyVpcAttribute(ctx, &ec2.ModifyVpcAttributeInput{VpcId: aws.String(n.vpc), EnableDnsHostnames: &ec2types.AttributeBooleanValue{Value: aws.Bool(true)}}))
+	ep2 := ec2ok(c.CreateVpcEndpoint(ctx, &ec2.CreateVpcEndpointInput{VpcId: aws.String(n.vpc), VpcEndpointType: ec2types.VpcEndpointTypeInterface,
+		ServiceName: aws.String("com.amazonaws.us-east-1.sts"), SubnetIds: []string{n.pubSubnet}})).VpcEndpoint
+	if !aws.ToBool(ep2.PrivateDnsEnabled) || len(ep2.Groups) != 1 {
+		t.Errorf("private DNS endpoint with the default group: %+v", ep2)
+	}
+
+	svcs := ec2ok(c.DescribeVpcEndpointServices(ctx, &ec2.DescribeVpcEndpointServicesInput{ServiceNames: []string{"com.amazonaws.us-east-1.s3"}}))
+	if len(svcs.ServiceDetails) != 1 || len(svcs.ServiceDetails[0].ServiceType) != 2 || len(svcs.ServiceNames) != 1 {
+		t.Errorf("DescribeVpcEndpointServices s3: %+v", svcs.ServiceDetails)
+	}
+	all := ec2ok(c.DescribeVpcEndpointServices(ctx, &ec2.DescribeVpcEndpointServicesInput{}))
+	if len(all.ServiceNames) < 10 {
+		t.Errorf("DescribeVpcEndpointServices: %v", all.ServiceNames)
+	}
+
+	ec2ok(c.DeleteVpcEndpoints(ctx, &ec2.DeleteVpcEndpointsInput{VpcEndpointIds: []string{vpce, aws.ToString(ep2.VpcEndpointId)}}))
+	if enis := ec2ok(c.DescribeNetworkInterfaces(ctx, &ec2.DescribeNetworkInterfacesInput{Filters: []ec2types.Filter{{Name: aws.String("interface-type"), Values: []string{"vpc_endpoint"}}}})).NetworkInterfaces; len(enis) != 0 {
+		t.Errorf("interfaces outlive their endpoint: %+v", enis)
+	}
+}
