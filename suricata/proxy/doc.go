@@ -18,9 +18,9 @@
 //
 //   - CONNECT host:port: the proxy answers 200, reads the client's TLS
 //     ClientHello (parsed here: crypto/tls does not expose it before a
-//     handshake) and evaluates it as a TLS packet with tls.sni, ja3.hash,
-//     ja3.string and the tls.version buffer (computed as suricata/replay
-//     does; a test checks they agree). Refused:
+//     handshake) and evaluates it as a TLS packet with tls.sni, ja3.hash and
+//     ja3.string (JA3 and the TLS version, shown in alerts, are computed
+//     as suricata/replay does; a test checks they agree). Refused:
 //     the client connection is closed before any upstream dial, so no TLS
 //     handshake completes (a reject rule closes with a TCP reset). A drop on
 //     the TCP handshake answers the CONNECT with 403 instead. Only the
@@ -31,8 +31,9 @@
 //     as Suricata does), http.uri.raw, http.method, http.host (lower case,
 //     without port), http.host.raw, http.user_agent, http.header (rebuilt
 //     from the parsed request: canonical names, sorted), http.cookie,
-//     http.content_type, http.request_line and http.protocol. Refused: a
-//     403 whose body names the rule's action, sid and msg; the request never
+//     http.content_type, http.request_line and http.protocol. Refused (drop
+//     or reject): a 403 whose body names the rule's action, sid and msg; the
+//     request never
 //     reaches the upstream. Responses are relayed without inspection;
 //     Expect: 100-continue is answered by the proxy once the request is
 //     allowed, interim responses are relayed, upgrades are not offered.
@@ -55,7 +56,8 @@
 // direction that carried data when the flow ends), in Network Firewall's
 // envelope (firewall_name, availability_zone, event_timestamp, event).
 // The proxy relays a byte stream, not IP packets: netflow pkts counts relayed
-// data segments, and min_ttl/max_ttl are left out.
+// data segments, and min_ttl/max_ttl are left out. The record types
+// repeat suricata/replay's field names (replay keeps its own unexported).
 //
 // Bad input (a malformed or non-HTTP request, a head over MaxHeaderBytes,
 // non-TLS bytes or a malformed ClientHello in a CONNECT tunnel, a
