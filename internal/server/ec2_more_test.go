@@ -231,3 +231,136 @@ func TestEC2EndpointInterface(t *testing.T) {
 		t.Errorf("interfaces outlive their endpoint: %+v", enis)
 	}
 }
+
+// Flow logs: subscriptions to S3 and CloudWatch Logs for VPCs, subnets and
+// interfaces; a custom format is checked field by field; unknown resources
+// and unknown flow log IDs come back as Unsuccessful items.
+func TestEC2FlowLogs(t *testing.T) {
+	ts := start(t)
+	ctx := context.Background()
+	c := ec2c(ts)
+	n := buildThreeTier(t, c)
+
+	out := ec2ok(c.CreateFlowLogs(ctx, &ec2.CreateFlowLogsInput{ResourceIds: []string{n.vpc, "vpc-0123456789abcdef0"}, ResourceType: ec2types.FlowLogsResourceTypeVpc,
+		TrafficType: ec2types.TrafficTypeAll, LogDestinationType: ec2types.LogDestinationTypeS3, LogDestination: aws.String("arn:aws:s3:::flow-bucket/vpc")}))
+	if len(out.FlowLogIds) != 1 || !strings.HasPrefix(out.FlowLogIds[0], "fl-") || len(out.Unsuccessful) != 1 ||
+		aws.ToString(out.Unsuccessful[0].ResourceId) != "vpc-0123456789abcdef0" || aws.ToString(out.Unsuccessful[0].Error.Code) != "InvalidVpcID.NotFound" {
+		t.Fatalf("CreateFlowLogs: %+v %+v", out.FlowLogIds, out.Unsuccessful)
+	}
+	vpcFL := out.FlowLogIds[0]
+	custom := "${version} ${vpc-id} ${subnet-id} ${srcaddr} ${dstaddr} ${action} ${flow-direction}"
+	out = ec2ok(c.CreateFlowLogs(ctx, &ec2.CreateFlowLogsInput{ResourceIds: []string{n.appSubnet}, ResourceType: ec2types.FlowLogsResourceTypeSubnet,
+		TrafficType: ec2types.TrafficTypeReject, LogGroupName: aws.String("/vpc/app"), DeliverLogsPermissionArn: aws.String("arn:aws:iam::" + ts.Account + ":role/flowlogs"),
+		LogFormat: aws.String(custom), MaxAggregationInterval: aws.Int32(60)}))
+	if len(out.FlowLogIds) != 1 || len(out.Unsuccessful) != 0 {
+		t.Fatalf("CreateFlowLogs subnet: %+v", out)
+	}
+	subnetFL := out.FlowLogIds[0]
+	// The same subscription twice is FlowLogAlreadyExists.
+	out = ec2ok(c.CreateFlowLogs(ctx, &ec2.CreateFlowLogsInput{ResourceIds: []string{n.vpc}, ResourceType: ec2types.FlowLogsResourceTypeVpc,
+		TrafficType: ec2types.TrafficTypeAll, LogDestinationType: ec2types.LogDestinationTypeS3, LogDestination: aws.String("arn:aws:s3:::flow-bucket/vpc")}))
+	if len(out.FlowLogIds) != 0 || len(out.Unsuccessful) != 1 || aws.ToString(out.Unsuccessful[0].Error.Code) != "FlowLogAlreadyExists" {
+		t.Errorf("duplicate: %+v", out.Unsuccessful)
+	}
+
+	// Bad custom formats name the field; nothing is created.
+	for bad, field := range map[string]string{
+		"${srcaddr} ${dstaddr} ${bogus-field}": "${bogus-field}",
+		"${srcaddr} dstaddr":                   "dstaddr",
+		"${srcaddr} ${srcaddr}":                "${srcaddr}",
+	} {
+		_, err := c.CreateFlowLogs(ctx, &ec2.CreateFlowLogsInput{ResourceIds: []string{n.dbSubnet}, ResourceType: ec2types.FlowLogsResourceTypeSubnet,
+			TrafficType: ec2types.TrafficTypeAll, LogDestinationType: ec2types.LogDestinationTypeS3, LogDestination: aws.String("arn:aws:s3:::flow-bucket"), LogFormat: aws.String(bad)})
+		if ae := apiError(t, err, "InvalidParameter"); !strings.Contains(ae.ErrorMessage(), field) {
+			t.Errorf("%q: message does not name %s: %s", bad, field, ae.ErrorMessage())
+		}
+	}
+	for _, in := range []*ec2.CreateFlowLogsInput{
+		{ResourceIds: []string{n.dbSubnet}, ResourceType: ec2types.FlowLogsResourceTypeSubnet, TrafficType: ec2types.TrafficTypeAll,
+			LogDestinationType: ec2types.LogDestinationTypeS3, LogDestination: aws.String("flow-bucket")},
+		{ResourceIds: []string{n.dbSubnet}, ResourceType: ec2types.FlowLogsResourceTypeSubnet, TrafficType: ec2types.TrafficTypeAll,
+			LogGroupName: aws.String("/vpc/db")}, // cloud-watch-logs needs a role
+		{ResourceIds: []string{n.dbSubnet}, ResourceType: ec2types.FlowLogsResourceTypeSubnet, TrafficType: "SOME",
+			LogDestinationType: ec2types.LogDestinationTypeS3, LogDestination: aws.String("arn:aws:s3:::flow-bucket")},
+	} {
+		_, err := c.CreateFlowLogs(ctx, in)
+		if err == nil {
+			t.Errorf("accepted: %+v", in)
+		}
+	}
+	if fls := ec2ok(c.DescribeFlowLogs(ctx, &ec2.DescribeFlowLogsInput{})).FlowLogs; len(fls) != 2 {
+		t.Fatalf("DescribeFlowLogs after refusals: %+v", fls)
+	}
+
+	// Describe and its filters.
+	fl := ec2ok(c.DescribeFlowLogs(ctx, &ec2.DescribeFlowLogsInput{FlowLogIds: []string{subnetFL}})).FlowLogs
+	if len(fl) != 1 || aws.ToString(fl[0].LogFormat) != custom || aws.ToString(fl[0].LogGroupName) != "/vpc/app" || fl[0].LogDestinationType != ec2types.LogDestinationTypeCloudWatchLogs ||
+		fl[0].TrafficType != ec2types.TrafficTypeReject || aws.ToString(fl[0].ResourceId) != n.appSubnet || aws.ToInt32(fl[0].MaxAggregationInterval) != 60 ||
+		aws.ToString(fl[0].FlowLogStatus) != "ACTIVE" {
+		t.Errorf("subnet flow log: %+v", fl)
+	}
+	fl = ec2ok(c.DescribeFlowLogs(ctx, &ec2.DescribeFlowLogsInput{Filter: []ec2types.Filter{{Name: aws.String("log-destination-type"), Values: []string{"s3"}}}})).FlowLogs
+	if len(fl) != 1 || aws.ToString(fl[0].FlowLogId) != vpcFL || aws.ToString(fl[0].LogDestination) != "arn:aws:s3:::flow-bucket/vpc" ||
+		!strings.HasPrefix(aws.ToString(fl[0].LogFormat), "${version} ${account-id} ${interface-id}") {
+		t.Errorf("filter s3: %+v", fl)
+	}
+	fl = ec2ok(c.DescribeFlowLogs(ctx, &ec2.DescribeFlowLogsInput{Filter: []ec2types.Filter{{Name: aws.String("resource-id"), Values: []string{n.appSubnet}}}})).FlowLogs
+	if len(fl) != 1 || aws.ToString(fl[0].FlowLogId) != subnetFL {
+		t.Errorf("filter resource-id: %+v", fl)
+	}
+	_, err := c.DescribeFlowLogs(ctx, &ec2.DescribeFlowLogsInput{Filter: []ec2types.Filter{{Name: aws.String("colour"), Values: []string{"x"}}}})
+	apiError(t, err, "InvalidParameterValue")
+
+	// Delete: unknown IDs are Unsuccessful items; known ones go.
+	del := ec2ok(c.DeleteFlowLogs(ctx, &ec2.DeleteFlowLogsInput{FlowLogIds: []string{vpcFL, "fl-0123456789abcdef0"}}))
+	if len(del.Unsuccessful) != 1 || aws.ToString(del.Unsuccessful[0].ResourceId) != "fl-0123456789abcdef0" || aws.ToString(del.Unsuccessful[0].Error.Code) != "InvalidFlowLogId.NotFound" {
+		t.Errorf("DeleteFlowLogs: %+v", del.Unsuccessful)
+	}
+	if fls := ec2ok(c.DescribeFlowLogs(ctx, &ec2.DescribeFlowLogsInput{})).FlowLogs; len(fls) != 1 || aws.ToString(fls[0].FlowLogId) != subnetFL {
+		t.Errorf("after delete: %+v", fls)
+	}
+}
+
+// Authorization: a user without EC2 permissions gets UnauthorizedOperation
+// on the endpoint and flow log calls and changes nothing; a policy naming one
+// VPC's ARN allows endpoints in that VPC only.
+func TestEC2EndpointFlowLogAuthorization(t *testing.T) {
+	ts := start(t)
+	ctx := context.Background()
+	c := ec2c(ts)
+	v1 := aws.ToString(ec2ok(c.CreateVpc(ctx, &ec2.CreateVpcInput{CidrBlock: aws.String("10.1.0.0/16")})).Vpc.VpcId)
+	v2 := aws.ToString(ec2ok(c.CreateVpc(ctx, &ec2.CreateVpcInput{CidrBlock: aws.String("10.2.0.0/16")})).Vpc.VpcId)
+
+	nobody := ec2.NewFromConfig(ts.config(ec2User(t, ts, "nobody", "")))
+	_, err := nobody.CreateVpcEndpoint(ctx, &ec2.CreateVpcEndpointInput{VpcId: aws.String(v1), ServiceName: aws.String("com.amazonaws.us-east-1.s3")})
+	if ae := apiError(t, err, "UnauthorizedOperation"); !strings.Contains(ae.ErrorMessage(), "ec2:CreateVpcEndpoint") {
+		t.Errorf("message: %s", ae.ErrorMessage())
+	}
+	_, err = nobody.CreateFlowLogs(ctx, &ec2.CreateFlowLogsInput{ResourceIds: []string{v1}, ResourceType: ec2types.FlowLogsResourceTypeVpc, TrafficType: ec2types.TrafficTypeAll,
+		LogDestinationType: ec2types.LogDestinationTypeS3, LogDestination: aws.String("arn:aws:s3:::b")})
+	apiError(t, err, "UnauthorizedOperation")
+	for _, call := range []func() error{
+		func() error { _, err := nobody.DescribeVpcEndpoints(ctx, &ec2.DescribeVpcEndpointsInput{}); return err },
+		func() error { _, err := nobody.DescribeFlowLogs(ctx, &ec2.DescribeFlowLogsInput{}); return err },
+		func() error { _, err := nobody.DescribePrefixLists(ctx, &ec2.DescribePrefixListsInput{}); return err },
+		func() error {
+			_, err := nobody.DeleteVpcEndpoints(ctx, &ec2.DeleteVpcEndpointsInput{VpcEndpointIds: []string{"vpce-0123456789abcdef0"}})
+			return err
+		},
+		func() error {
+			_, err := nobody.DeleteFlowLogs(ctx, &ec2.DeleteFlowLogsInput{FlowLogIds: []string{"fl-0123456789abcdef0"}})
+			return err
+		},
+	} {
+		apiError(t, call(), "UnauthorizedOperation")
+	}
+	if eps := ec2ok(c.DescribeVpcEndpoints(ctx, &ec2.DescribeVpcEndpointsInput{})).VpcEndpoints; len(eps) != 0 {
+		t.Errorf("denied call created %+v", eps)
+	}
+
+	doc := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ec2:CreateVpcEndpoint","Resource":"arn:aws:ec2:us-east-1:` + ts.Account + `:vpc/` + v1 + `"}]}`
+	one := ec2.NewFromConfig(ts.config(ec2User(t, ts, "netops", doc)))
+	ec2ok(one.CreateVpcEndpoint(ctx, &ec2.CreateVpcEndpointInput{VpcId: aws.String(v1), ServiceName: aws.String("com.amazonaws.us-east-1.s3")}))
+	_, err = one.CreateVpcEndpoint(ctx, &ec2.CreateVpcEndpointInput{VpcId: aws.String(v2), ServiceName: aws.String("com.amazonaws.us-east-1.s3")})
+	apiError(t, err, "UnauthorizedOperation")
+}
