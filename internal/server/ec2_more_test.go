@@ -364,3 +364,98 @@ func TestEC2EndpointFlowLogAuthorization(t *testing.T) {
 	_, err = one.CreateVpcEndpoint(ctx, &ec2.CreateVpcEndpointInput{VpcId: aws.String(v2), ServiceName: aws.String("com.amazonaws.us-east-1.s3")})
 	apiError(t, err, "UnauthorizedOperation")
 }
+
+// IPAM: an IPAM comes with a public and a private default scope; a pool in
+// the private scope takes a provisioned CIDR; allocations never overlap
+// (explicit CIDRs that overlap are refused, netmask allocations skip taken
+// and disallowed blocks); CreateVpc with Ipv4IpamPoolId takes its block from
+// the pool, and DeleteVpc gives it back; a child pool's CIDR comes from its
+// source pool.
+func TestEC2Ipam(t *testing.T) {
+	ts := start(t)
+	ctx := context.Background()
+	c := ec2c(ts)
+
+	ip := ec2ok(c.CreateIpam(ctx, &ec2.CreateIpamInput{Description: aws.String("corp"), OperatingRegions: []ec2types.AddIpamOperatingRegion{{RegionName: aws.String("us-east-1")}}})).Ipam
+	if !strings.HasPrefix(aws.ToString(ip.IpamId), "ipam-") || aws.ToString(ip.PrivateDefaultScopeId) == "" || aws.ToString(ip.PublicDefaultScopeId) == "" ||
+		!strings.HasPrefix(aws.ToString(ip.IpamArn), "arn:aws:ec2::"+ts.Account+":ipam/") {
+		t.Fatalf("CreateIpam: %+v", ip)
+	}
+	if got := ec2ok(c.DescribeIpams(ctx, &ec2.DescribeIpamsInput{})).Ipams; len(got) != 1 || aws.ToInt32(got[0].ScopeCount) != 2 || len(got[0].OperatingRegions) != 1 {
+		t.Fatalf("DescribeIpams: %+v", got)
+	}
+	scopes := ec2ok(c.DescribeIpamScopes(ctx, &ec2.DescribeIpamScopesInput{Filters: []ec2types.Filter{{Name: aws.String("ipam-scope-type"), Values: []string{"private"}}}})).IpamScopes
+	if len(scopes) != 1 || aws.ToString(scopes[0].IpamScopeId) != aws.ToString(ip.PrivateDefaultScopeId) || !aws.ToBool(scopes[0].IsDefault) {
+		t.Fatalf("DescribeIpamScopes: %+v", scopes)
+	}
+
+	pool := ec2ok(c.CreateIpamPool(ctx, &ec2.CreateIpamPoolInput{IpamScopeId: ip.PrivateDefaultScopeId, AddressFamily: ec2types.AddressFamilyIpv4,
+		Locale: aws.String("us-east-1"), AllocationMinNetmaskLength: aws.Int32(16), AllocationMaxNetmaskLength: aws.Int32(28), AllocationDefaultNetmaskLength: aws.Int32(20)})).IpamPool
+	poolID := aws.ToString(pool.IpamPoolId)
+	ec2ok(c.ProvisionIpamPoolCidr(ctx, &ec2.ProvisionIpamPoolCidrInput{IpamPoolId: aws.String(poolID), Cidr: aws.String("10.0.0.0/16")}))
+	// Another top-level pool in the scope cannot take an overlapping CIDR.
+	other := ec2ok(c.CreateIpamPool(ctx, &ec2.CreateIpamPoolInput{IpamScopeId: ip.PrivateDefaultScopeId, AddressFamily: ec2types.AddressFamilyIpv4})).IpamPool
+	_, err := c.ProvisionIpamPoolCidr(ctx, &ec2.ProvisionIpamPoolCidrInput{IpamPoolId: other.IpamPoolId, Cidr: aws.String("10.0.128.0/17")})
+	apiError(t, err, "InvalidParameter")
+
+	alloc := func(in *ec2.AllocateIpamPoolCidrInput) (string, error) {
+		in.IpamPoolId = aws.String(poolID)
+		out, err := c.AllocateIpamPoolCidr(ctx, in)
+		if err != nil {
+			return "", err
+		}
+		return aws.ToString(out.IpamPoolAllocation.Cidr), nil
+	}
+	if got := ec2ok(alloc(&ec2.AllocateIpamPoolCidrInput{Cidr: aws.String("10.0.0.0/20"), Description: aws.String("legacy")})); got != "10.0.0.0/20" {
+		t.Fatalf("explicit allocation: %s", got)
+	}
+	_, err = alloc(&ec2.AllocateIpamPoolCidrInput{Cidr: aws.String("10.0.8.0/24")})
+	apiError(t, err, "InvalidParameterValue") // overlaps 10.0.0.0/20
+	if got := ec2ok(alloc(&ec2.AllocateIpamPoolCidrInput{NetmaskLength: aws.Int32(24), DisallowedCidrs: []string{"10.0.16.0/24"}})); got != "10.0.17.0/24" {
+		t.Errorf("next /24 skipping the taken /20 and the disallowed /24: %s", got)
+	}
+	_, err = alloc(&ec2.AllocateIpamPoolCidrInput{NetmaskLength: aws.Int32(12)})
+	apiError(t, err, "InvalidParameterValue") // outside the pool's /16–/28 rules
+
+	// CreateVpc from the pool: the default /20 is the next free one.
+	v := ec2ok(c.CreateVpc(ctx, &ec2.CreateVpcInput{Ipv4IpamPoolId: aws.String(poolID)})).Vpc
+	if aws.ToString(v.CidrBlock) != "10.0.32.0/20" {
+		t.Errorf("VPC from the pool: %s", aws.ToString(v.CidrBlock))
+	}
+	v2 := ec2ok(c.CreateVpc(ctx, &ec2.CreateVpcInput{Ipv4IpamPoolId: aws.String(poolID), Ipv4NetmaskLength: aws.Int32(18)})).Vpc
+	if aws.ToString(v2.CidrBlock) != "10.0.64.0/18" {
+		t.Errorf("/18 VPC from the pool: %s", aws.ToString(v2.CidrBlock))
+	}
+	_, err = c.CreateVpc(ctx, &ec2.CreateVpcInput{Ipv4IpamPoolId: aws.String(poolID), Ipv4NetmaskLength: aws.Int32(16)})
+	apiError(t, err, "InsufficientCidrBlocks")
+	_, err = c.CreateVpc(ctx, &ec2.CreateVpcInput{Ipv4IpamPoolId: aws.String("ipam-pool-0123456789abcdef0")})
+	apiError(t, err, "InvalidIpamPoolId.NotFound")
+	allocs := ec2ok(c.GetIpamPoolAllocations(ctx, &ec2.GetIpamPoolAllocationsInput{IpamPoolId: aws.String(poolID), Filters: []ec2types.Filter{{Name: aws.String("resource-type"), Values: []string{"vpc"}}}})).IpamPoolAllocations
+	if len(allocs) != 2 || aws.ToString(allocs[0].ResourceId) != aws.ToString(v.VpcId) {
+		t.Fatalf("VPC allocations: %+v", allocs)
+	}
+	ec2ok(c.DeleteVpc(ctx, &ec2.DeleteVpcInput{VpcId: v.VpcId}))
+	if got := ec2ok(c.CreateVpc(ctx, &ec2.CreateVpcInput{Ipv4IpamPoolId: aws.String(poolID)})).Vpc; aws.ToString(got.CidrBlock) != "10.0.32.0/20" {
+		t.Errorf("the deleted VPC's block was not returned to the pool: %s", aws.ToString(got.CidrBlock))
+	}
+
+	// A child pool's CIDR is allocated from its source.
+	child := ec2ok(c.CreateIpamPool(ctx, &ec2.CreateIpamPoolInput{IpamScopeId: ip.PrivateDefaultScopeId, AddressFamily: ec2types.AddressFamilyIpv4, SourceIpamPoolId: aws.String(poolID)})).IpamPool
+	pc := ec2ok(c.ProvisionIpamPoolCidr(ctx, &ec2.ProvisionIpamPoolCidrInput{IpamPoolId: child.IpamPoolId, NetmaskLength: aws.Int32(20)})).IpamPoolCidr
+	if aws.ToString(pc.Cidr) != "10.0.48.0/20" {
+		t.Errorf("child pool CIDR: %+v", pc)
+	}
+	if pools := ec2ok(c.DescribeIpamPools(ctx, &ec2.DescribeIpamPoolsInput{Filters: []ec2types.Filter{{Name: aws.String("source-ipam-pool-id"), Values: []string{poolID}}}})).IpamPools; len(pools) != 1 || aws.ToInt32(pools[0].PoolDepth) != 2 {
+		t.Errorf("DescribeIpamPools child: %+v", pools)
+	}
+	cidrs := ec2ok(c.GetIpamPoolCidrs(ctx, &ec2.GetIpamPoolCidrsInput{IpamPoolId: aws.String(poolID)})).IpamPoolCidrs
+	if len(cidrs) != 1 || aws.ToString(cidrs[0].Cidr) != "10.0.0.0/16" {
+		t.Errorf("GetIpamPoolCidrs: %+v", cidrs)
+	}
+	_, err = c.DeleteIpam(ctx, &ec2.DeleteIpamInput{IpamId: ip.IpamId})
+	apiError(t, err, "DependencyViolation")
+
+	nobody := ec2.NewFromConfig(ts.config(ec2User(t, ts, "nobody", "")))
+	_, err = nobody.AllocateIpamPoolCidr(ctx, &ec2.AllocateIpamPoolCidrInput{IpamPoolId: aws.String(poolID), NetmaskLength: aws.Int32(24)})
+	apiError(t, err, "UnauthorizedOperation")
+}

@@ -196,23 +196,26 @@ func arn(c *service.Call, typ, id string) string {
 // resourceTypes maps ID prefixes to ARN resource types (Service
 // Authorization Reference, Amazon EC2) and to tag resource types.
 var resourceTypes = map[string][2]string{
-	"vpc":      {"vpc", "vpc"},
-	"subnet":   {"subnet", "subnet"},
-	"igw":      {"internet-gateway", "internet-gateway"},
-	"rtb":      {"route-table", "route-table"},
-	"sg":       {"security-group", "security-group"},
-	"sgr":      {"security-group-rule", "security-group-rule"},
-	"acl":      {"network-acl", "network-acl"},
-	"eni":      {"network-interface", "network-interface"},
-	"i":        {"instance", "instance"},
-	"nat":      {"natgateway", "natgateway"},
-	"pcx":      {"vpc-peering-connection", "vpc-peering-connection"},
-	"eipalloc": {"elastic-ip", "elastic-ip"},
-	"nip":      {"network-insights-path", "network-insights-path"},
-	"nia":      {"network-insights-analysis", "network-insights-analysis"},
-	"pl":       {"prefix-list", "prefix-list"},
-	"vpce":     {"vpc-endpoint", "vpc-endpoint"},
-	"fl":       {"vpc-flow-log", "vpc-flow-log"},
+	"vpc":        {"vpc", "vpc"},
+	"subnet":     {"subnet", "subnet"},
+	"igw":        {"internet-gateway", "internet-gateway"},
+	"rtb":        {"route-table", "route-table"},
+	"sg":         {"security-group", "security-group"},
+	"sgr":        {"security-group-rule", "security-group-rule"},
+	"acl":        {"network-acl", "network-acl"},
+	"eni":        {"network-interface", "network-interface"},
+	"i":          {"instance", "instance"},
+	"nat":        {"natgateway", "natgateway"},
+	"pcx":        {"vpc-peering-connection", "vpc-peering-connection"},
+	"eipalloc":   {"elastic-ip", "elastic-ip"},
+	"nip":        {"network-insights-path", "network-insights-path"},
+	"nia":        {"network-insights-analysis", "network-insights-analysis"},
+	"pl":         {"prefix-list", "prefix-list"},
+	"vpce":       {"vpc-endpoint", "vpc-endpoint"},
+	"fl":         {"vpc-flow-log", "vpc-flow-log"},
+	"ipam":       {"ipam", "ipam"},
+	"ipam-pool":  {"ipam-pool", "ipam-pool"},
+	"ipam-scope": {"ipam-scope", "ipam-scope"},
 }
 
 func idPrefix(id string) string {
@@ -262,5 +265,6 @@ func operations() []*service.Operation {
 	ops = append(ops, prefixListOps()...)
 	ops = append(ops, endpointOps()...)
 	ops = append(ops, flowLogOps()...)
+	ops = append(ops, ipamOps()...)
 	return ops
 }

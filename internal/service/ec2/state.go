@@ -47,6 +47,8 @@ type state struct {
 	Created map[string]time.Time
 	// FlowLogs are the flow log subscriptions by ID (flowlogs.go).
 	FlowLogs map[string]*flowLog
+	// IPAM holds IPAMs, scopes and pools (ipam.go); nil until CreateIpam.
+	IPAM *ipamState
 }
 
 type instanceMeta struct {
@@ -103,6 +105,7 @@ type stateDoc struct {
 	Analyses                      map[string]*insightsAnalysis `json:",omitempty"`
 	Created                       map[string]time.Time         `json:",omitempty"`
 	FlowLogs                      map[string]*flowLog          `json:",omitempty"`
+	IPAM                          *ipamState                   `json:",omitempty"`
 }
 
 func stateKey(account, region string) string { return account + "/" + region }
@@ -214,7 +217,7 @@ func decodeState(account string, b []byte) (*state, error) {
 	}
 	st := &state{Net: n, Tags: d.Tags, Tenancy: d.Tenancy, VpcAttrs: d.VpcAttrs, RtbAssoc: d.RtbAssoc, AclAssoc: d.AclAssoc, MainAssoc: d.MainAssoc,
 		Instances: d.Instances, ENIs: d.ENIs, NATs: d.NATs, Peerings: d.Peerings, Paths: d.Paths,
-		Analyses: d.Analyses, Created: d.Created, FlowLogs: d.FlowLogs}
+		Analyses: d.Analyses, Created: d.Created, FlowLogs: d.FlowLogs, IPAM: d.IPAM}
 	st.init()
 	return st, nil
 }
@@ -226,7 +229,7 @@ func (st *state) encode() ([]byte, error) {
 		NetworkACLs: n.NetworkACLs, Interfaces: n.Interfaces, Instances: n.Instances, Addresses: n.Addresses,
 		Endpoints: endpointsDoc(n.Endpoints)},
 		Tags: st.Tags, Tenancy: st.Tenancy, VpcAttrs: st.VpcAttrs, RtbAssoc: st.RtbAssoc, AclAssoc: st.AclAssoc, MainAssoc: st.MainAssoc, Instances: st.Instances,
-		ENIs: st.ENIs, NATs: st.NATs, Peerings: st.Peerings, Paths: st.Paths, Analyses: st.Analyses, Created: st.Created, FlowLogs: st.FlowLogs}
+		ENIs: st.ENIs, NATs: st.NATs, Peerings: st.Peerings, Paths: st.Paths, Analyses: st.Analyses, Created: st.Created, FlowLogs: st.FlowLogs, IPAM: st.IPAM}
 	return json.Marshal(d)
 }
 

@@ -263,7 +263,9 @@ func cidrParam(s, param string) (netip.Prefix, error) {
 // CreateVpcInput is CreateVpc's input.
 type CreateVpcInput struct {
 	common
-	CidrBlock         string `aws:",required"`
+	CidrBlock         *string
+	Ipv4IpamPoolID    *string `aws:"Ipv4IpamPoolId"`
+	Ipv4NetmaskLength *int
 	InstanceTenancy   *string
 	TagSpecifications []TagSpecification `aws:"TagSpecification"`
 }
@@ -279,9 +281,16 @@ func createVpc(ctx context.Context, c *service.Call, in *CreateVpcInput) (*Creat
 		if t := in.InstanceTenancy; t != nil && *t != "default" && *t != "dedicated" && *t != "host" {
 			return invalidParamValue.New("Value (%s) for parameter instanceTenancy is invalid. Valid values: default, dedicated, host", *t)
 		}
-		v, err := st.Net.CreateVpc(in.CidrBlock)
+		cidr, alloc, err := st.vpcCidr(c, in)
 		if err != nil {
 			return err
+		}
+		v, err := st.Net.CreateVpc(cidr)
+		if err != nil {
+			return err
+		}
+		if alloc != nil {
+			alloc.ResourceID = v.VpcId
 		}
 		if err := st.applyTagSpecs(v.VpcId, "vpc", in.TagSpecifications); err != nil {
 			return err
@@ -373,6 +382,7 @@ func deleteVpc(ctx context.Context, c *service.Call, in *VpcIDInput) (*ReturnOut
 			return err
 		}
 		st.forget(in.VpcID)
+		st.releaseResource(in.VpcID)
 		delete(st.Tenancy, in.VpcID)
 		delete(st.VpcAttrs, in.VpcID)
 		for _, id := range gone {
