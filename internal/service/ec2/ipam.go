@@ -239,8 +239,10 @@ func (p *ipamPoolRec) used(disallowed []netip.Prefix) [][2]uint64 {
 }
 
 // allocate finds the lowest free, aligned block of length bits inside the
-// pool's provisioned CIDRs: each candidate that hits a used range jumps past
-// it (O(provisioned × used)).
+// pool's provisioned CIDRs. used is sorted by start, and candidates only
+// move forward, so one pass over used per provisioned CIDR suffices: a
+// candidate that hits a used range jumps to the first aligned address past
+// it (O(provisioned × used) in all).
 func (p *ipamPoolRec) allocate(bits int, disallowed []netip.Prefix) (netip.Prefix, bool) {
 	used := p.used(disallowed)
 	size := uint64(1) << (32 - bits)
@@ -251,19 +253,21 @@ func (p *ipamPoolRec) allocate(bits int, disallowed []netip.Prefix) (netip.Prefi
 			continue
 		}
 		lo, hi := prefixRange(pc.Cidr)
-		cand := lo
+		cand, j := lo, 0
 		for cand+size-1 <= hi {
-			clash := false
-			for _, u := range used {
-				if u[0] <= cand+size-1 && cand <= u[1] {
-					cand = (u[1] + 1 + size - 1) / size * size
-					clash = true
-					break
+			for j < len(used) && used[j][1] < cand {
+				j++
+			}
+			end, clash := cand+size-1, uint64(0)
+			for k := j; k < len(used) && used[k][0] <= end; k++ {
+				if used[k][1] >= cand && used[k][1] >= clash {
+					clash = used[k][1] + 1
 				}
 			}
-			if !clash {
+			if clash == 0 {
 				return netip.PrefixFrom(addrOf(cand), bits), true
 			}
+			cand = (clash + size - 1) / size * size
 		}
 	}
 	return netip.Prefix{}, false
