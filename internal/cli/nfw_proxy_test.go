@@ -18,13 +18,10 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/networkfirewall"
 	nfwtypes "github.com/aws/aws-sdk-go-v2/service/networkfirewall/types"
 	"github.com/spf13/cobra"
-
-	"github.com/moatdev/moat/internal/server"
 )
 
 type lockedBuf struct {
@@ -154,29 +151,8 @@ func TestNfwProxyLive(t *testing.T) {
 	defer srv.Close()
 	_, port, _ := net.SplitHostPort(up.Addr().String())
 
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	data := t.TempDir()
-	ms, err := server.Open(server.Config{Addr: ln.Addr().String(), DataDir: data, Stdout: &strings.Builder{}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	served := make(chan error, 1)
-	go func() { served <- ms.Serve(ctx, ln) }()
-	t.Cleanup(func() { cancel(); <-served; ms.Close() })
-	endpoint := "http://" + ln.Addr().String()
-	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(data, server.CredentialsFile))
-	t.Setenv("AWS_CONFIG_FILE", filepath.Join(t.TempDir(), "config"))
-	t.Setenv("AWS_ACCESS_KEY_ID", "")
-	t.Setenv("AWS_SECRET_ACCESS_KEY", "")
-	cfg, err := config.LoadDefaultConfig(ctx, config.WithSharedConfigProfile("moat-root"), config.WithRegion("us-east-1"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg.BaseEndpoint = aws.String(endpoint)
+	endpoint, cfg := liveServer(t)
+	ctx := context.Background()
 	vpc, err := ec2.NewFromConfig(cfg).CreateVpc(ctx, &ec2.CreateVpcInput{CidrBlock: aws.String("10.1.0.0/16")})
 	if err != nil {
 		t.Fatal(err)
