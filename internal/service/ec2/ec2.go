@@ -40,6 +40,37 @@
 //   - customer-managed prefix lists (Create, Modify, Delete,
 //     DescribeManagedPrefixLists, GetManagedPrefixListEntries), usable in
 //     security group rules and routes;
+//   - VPC endpoints: CreateVpcEndpoint (Gateway for com.amazonaws.REGION.s3
+//     and .dynamodb: a route from the service's AWS-managed prefix list to
+//     the endpoint in each chosen route table, which Reachability Analyzer
+//     follows; Interface for a selection of AWS services: one
+//     requester-managed ENI per subnet with the groups, the VPC's default
+//     group when none is named, private DNS on by default and refused, as
+//     in AWS, unless the VPC has DNS support and DNS hostnames),
+//     DescribeVpcEndpoints, ModifyVpcEndpoint (policy, ResetPolicy, route
+//     tables, subnets, groups, private DNS), DeleteVpcEndpoints (unknown IDs
+//     are Unsuccessful items), DescribeVpcEndpointServices (the services
+//     moat knows), DescribePrefixLists; policies are checked by the policy
+//     engine as endpoint policies (InvalidPolicyDocument, with the line and
+//     column where the document does not parse);
+//   - the AWS-managed prefix lists com.amazonaws.REGION.s3 and .dynamodb in
+//     every network (DescribeManagedPrefixLists with owner-id AWS,
+//     GetManagedPrefixListEntries, usable in routes and rules);
+//   - flow log subscriptions: CreateFlowLogs (VPC, Subnet, NetworkInterface;
+//     ACCEPT, REJECT, ALL; s3 with arn:aws:s3:::bucket[/prefix] or
+//     cloud-watch-logs with a log group and a role; LogFormat checked field
+//     by field by vpc.ParseFlowLogFormat, default version 2; unknown
+//     resources and duplicates are Unsuccessful items), DescribeFlowLogs,
+//     DeleteFlowLogs;
+//   - IPAM (IPv4): CreateIpam (with its public and private default scopes),
+//     DescribeIpams, DeleteIpam (Cascade), DescribeIpamScopes,
+//     CreateIpamPool (allocation netmask rules, locale, source pool),
+//     DescribeIpamPools, ProvisionIpamPoolCidr (top-level CIDRs must not
+//     overlap in a scope; a child pool's CIDR is allocated from its source),
+//     GetIpamPoolCidrs, AllocateIpamPoolCidr (explicit CIDR or the lowest
+//     free aligned block of a netmask length, DisallowedCidrs,
+//     PreviewNextCidr), GetIpamPoolAllocations, ReleaseIpamPoolAllocation,
+//     and CreateVpc with Ipv4IpamPoolId (DeleteVpc gives the block back);
 //   - tags (CreateTags, DeleteTags, DescribeTags, TagSpecifications on the
 //     Create* calls) and the common Describe* filters, with * and ? wildcards;
 //   - DryRun on every call (DryRunOperation once authorized); the
@@ -67,10 +98,15 @@
 // Not served, and why: AMIs, instance types, volumes and the rest of compute
 // (moat models the network, not machines; any well-formed ImageId launches);
 // IPv6 address assignment, egress-only internet gateways, transit gateways,
-// VPN, VPC endpoints, AWS-managed prefix lists, IPAM and flow logs over the
-// API (the vpc engine models endpoints; the API does not expose them yet);
-// prefix list versions other than the current one; cross-account and
-// cross-region peering; Network Access Analyzer scopes.
+// VPN; Gateway Load Balancer endpoints and endpoint services of one's own
+// (PrivateLink providers); IPv6 and public IPAM pools, BYOIP, resource
+// discoveries and IPAM across accounts and regions (an IPAM serves its
+// account in the region where it was created); flow log records: moat sees
+// no packets, so a subscription is recorded but delivers nothing (the vpc
+// engine can judge existing records, vpc.Analyzer.CheckFlowLog, but has no
+// traffic to make them from); kinesis-data-firehose delivery; prefix list
+// versions other than the current one; cross-account and cross-region
+// peering; Network Access Analyzer scopes.
 //
 // Describe* page with MaxResults (5–1000) and NextToken; a token is an
 // offset into the answer of the call that made it, so a page may repeat or
@@ -90,7 +126,17 @@
 // against IAM; association IDs of VPC CIDR blocks are derived from the
 // block; DeleteNetworkInsightsPath also deletes the path's analyses; a
 // referenced group in a path component's security group rule is named in
-// its Cidr member (AWS's shape has no member for it).
+// its Cidr member (AWS's shape has no member for it). The AWS-managed
+// prefix lists hold one stand-in range each (S3 52.216.0.0/15, DynamoDB
+// 52.94.0.0/22, from us-east-1's lists, in every region) under IDs derived
+// from region and service, not AWS's; endpoint policies are kept and shown
+// but requests to moat's own S3 are not routed "through" an endpoint, so
+// aws:SourceVpce is not filled in; deleting a VPC, subnet or interface
+// leaves its flow logs (AWS deletes them); IPAM states are final at once
+// (provisioned CIDRs answer "pending-provision" once, then "provisioned"),
+// a full pool answers InsufficientCidrBlocks and an allocation outside the
+// pool's netmask rules InvalidParameterValue (AWS's codes for these cases
+// are not documented).
 package ec2
 
 import (
