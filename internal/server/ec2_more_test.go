@@ -459,3 +459,24 @@ func TestEC2Ipam(t *testing.T) {
 	_, err = nobody.AllocateIpamPoolCidr(ctx, &ec2.AllocateIpamPoolCidrInput{IpamPoolId: aws.String(poolID), NetmaskLength: aws.Int32(24)})
 	apiError(t, err, "UnauthorizedOperation")
 }
+
+// A subnet's flow logs go with the subnet.
+func TestEC2FlowLogDeletedWithResource(t *testing.T) {
+	ts := start(t)
+	ctx := context.Background()
+	c := ec2c(ts)
+	v := aws.ToString(ec2ok(c.CreateVpc(ctx, &ec2.CreateVpcInput{CidrBlock: aws.String("10.3.0.0/16")})).Vpc.VpcId)
+	s := aws.ToString(ec2ok(c.CreateSubnet(ctx, &ec2.CreateSubnetInput{VpcId: aws.String(v), CidrBlock: aws.String("10.3.1.0/24")})).Subnet.SubnetId)
+	for _, id := range []string{v, s} {
+		typ := ec2types.FlowLogsResourceTypeVpc
+		if strings.HasPrefix(id, "subnet-") {
+			typ = ec2types.FlowLogsResourceTypeSubnet
+		}
+		ec2ok(c.CreateFlowLogs(ctx, &ec2.CreateFlowLogsInput{ResourceIds: []string{id}, ResourceType: typ, TrafficType: ec2types.TrafficTypeAll,
+			LogDestinationType: ec2types.LogDestinationTypeS3, LogDestination: aws.String("arn:aws:s3:::b")}))
+	}
+	ec2ok(c.DeleteSubnet(ctx, &ec2.DeleteSubnetInput{SubnetId: aws.String(s)}))
+	if fls := ec2ok(c.DescribeFlowLogs(ctx, &ec2.DescribeFlowLogsInput{})).FlowLogs; len(fls) != 1 || aws.ToString(fls[0].ResourceId) != v {
+		t.Errorf("after DeleteSubnet: %+v", fls)
+	}
+}

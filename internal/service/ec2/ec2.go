@@ -61,7 +61,7 @@
 //     cloud-watch-logs with a log group and a role; LogFormat checked field
 //     by field by vpc.ParseFlowLogFormat, default version 2; unknown
 //     resources and duplicates are Unsuccessful items), DescribeFlowLogs,
-//     DeleteFlowLogs;
+//     DeleteFlowLogs; a resource's flow logs go when it is deleted;
 //   - IPAM (IPv4): CreateIpam (with its public and private default scopes),
 //     DescribeIpams, DeleteIpam (Cascade), DescribeIpamScopes,
 //     CreateIpamPool (allocation netmask rules, locale, source pool),
@@ -131,8 +131,7 @@
 // 52.94.0.0/22, from us-east-1's lists, in every region) under IDs derived
 // from region and service, not AWS's; endpoint policies are kept and shown
 // but requests to moat's own S3 are not routed "through" an endpoint, so
-// aws:SourceVpce is not filled in; deleting a VPC, subnet or interface
-// leaves its flow logs (AWS deletes them); IPAM states are final at once
+// aws:SourceVpce is not filled in; IPAM states are final at once
 // (provisioned CIDRs answer "pending-provision" once, then "provisioned"),
 // a full pool answers InsufficientCidrBlocks and an allocation outside the
 // pool's netmask rules InvalidParameterValue (AWS's codes for these cases

@@ -287,3 +287,15 @@ func flowLogOps() []*service.Operation {
 		}),
 	}
 }
+
+// dropOrphanFlowLogs deletes the flow logs of deleted VPCs, subnets and
+// interfaces, as AWS does (run after every write).
+func (st *state) dropOrphanFlowLogs() {
+	for id, f := range st.FlowLogs {
+		exists := st.Net.VPCs[f.ResourceID] != nil || st.Net.Subnets[f.ResourceID] != nil || st.Net.Interfaces[f.ResourceID] != nil
+		if !exists {
+			delete(st.FlowLogs, id)
+			st.forget(id)
+		}
+	}
+}

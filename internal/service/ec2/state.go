@@ -262,6 +262,7 @@ func update(ctx context.Context, c *service.Call, fn func(st *state) error) erro
 		if err := fn(st); err != nil {
 			return ec2Err(err)
 		}
+		st.dropOrphanFlowLogs()
 		b, err := st.encode()
 		if err != nil {
 			return err
