@@ -922,3 +922,53 @@ func TestS3CrossAccount(t *testing.T) {
 		t.Errorf("management ListBuckets: %+v %v", lb, err)
 	}
 }
+
+// A public bucket ACL grants what AWS's ACLs grant (READ: list the bucket,
+// WRITE: put objects) once object ownership allows ACLs and Block Public
+// Access is off; IgnorePublicAcls takes the grants away again.
+func TestS3PublicBucketACL(t *testing.T) {
+	t.Parallel()
+	ts := start(t)
+	ctx := context.Background()
+	c := s3Client(ts, ts.Root)
+	if _, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("legacy"), ObjectOwnership: s3types.ObjectOwnershipObjectWriter}); err != nil {
+		t.Fatal(err)
+	}
+	anon := func(method, path string) int {
+		req, _ := http.NewRequest(method, ts.URL+path, strings.NewReader("anonymous bytes"))
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	if code := anon("GET", "/legacy?list-type=2"); code != 403 {
+		t.Fatalf("anonymous listing of a private bucket: %d", code)
+	}
+	_, err := c.PutBucketAcl(ctx, &s3.PutBucketAclInput{Bucket: aws.String("legacy"), ACL: s3types.BucketCannedACLPublicReadWrite})
+	apiError(t, err, "AccessDenied") // BlockPublicAcls, on for new buckets
+	if _, err := c.DeletePublicAccessBlock(ctx, &s3.DeletePublicAccessBlockInput{Bucket: aws.String("legacy")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.PutBucketAcl(ctx, &s3.PutBucketAclInput{Bucket: aws.String("legacy"), ACL: s3types.BucketCannedACLPublicReadWrite}); err != nil {
+		t.Fatal(err)
+	}
+	if code := anon("GET", "/legacy?list-type=2"); code != 200 {
+		t.Errorf("anonymous listing with a public-read-write ACL: %d", code)
+	}
+	if code := anon("PUT", "/legacy/dropped.txt"); code != 200 {
+		t.Errorf("anonymous write with a public-read-write ACL: %d", code)
+	}
+	if code := anon("GET", "/legacy/dropped.txt"); code != 403 {
+		t.Errorf("a bucket ACL does not grant reading objects: %d", code)
+	}
+	tr := true
+	if _, err := c.PutPublicAccessBlock(ctx, &s3.PutPublicAccessBlockInput{Bucket: aws.String("legacy"),
+		PublicAccessBlockConfiguration: &s3types.PublicAccessBlockConfiguration{IgnorePublicAcls: &tr}}); err != nil {
+		t.Fatal(err)
+	}
+	if code := anon("GET", "/legacy?list-type=2"); code != 403 {
+		t.Errorf("IgnorePublicAcls: anonymous listing answered %d", code)
+	}
+}

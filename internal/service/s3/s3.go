@@ -273,13 +273,59 @@ func resourcePolicy(ctx context.Context, c *service.Call, name string) (string, 
 	if err != nil {
 		return "", "", err
 	}
-	if b.Policy == "" {
+	doc := withACLGrants(b)
+	if doc == "" {
 		return "", b.Account, nil
 	}
 	if b.PAB != nil && b.PAB.RestrictPublicBuckets != nil && *b.PAB.RestrictPublicBuckets && c.Principal.Account != b.Account && isPublicPolicy(b.Policy) {
 		return "", "", awserr.AccessDenied.New("Access Denied")
 	}
-	return b.Policy, b.Account, nil
+	return doc, b.Account, nil
+}
+
+// withACLGrants is the bucket policy with the bucket ACL's grants to
+// everyone added as statements, when the ACL applies: object ownership
+// allows ACLs and Block Public Access does not ignore public ones. READ on
+// a bucket lets anyone list it, WRITE lets anyone write and delete its
+// objects (Amazon S3 User Guide, "Access control list (ACL) overview").
+// AuthenticatedUsers grants are not modelled.
+func withACLGrants(b *bucket) string {
+	grants := cannedGrants(b.ACL)[allUsersURI]
+	ignore := b.PAB != nil && b.PAB.IgnorePublicAcls != nil && *b.PAB.IgnorePublicAcls
+	if len(grants) == 0 || b.Ownership == "BucketOwnerEnforced" || ignore {
+		return b.Policy
+	}
+	var stmts []map[string]any
+	for _, g := range grants {
+		switch g {
+		case "READ":
+			stmts = append(stmts, map[string]any{"Sid": "BucketACL-AllUsers-READ", "Effect": "Allow", "Principal": "*",
+				"Action": []string{"s3:ListBucket", "s3:ListBucketMultipartUploads"}, "Resource": bucketARN(b.Name)})
+		case "WRITE":
+			stmts = append(stmts, map[string]any{"Sid": "BucketACL-AllUsers-WRITE", "Effect": "Allow", "Principal": "*",
+				"Action": []string{"s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"}, "Resource": bucketARN(b.Name) + "/*"})
+		}
+	}
+	var pol struct {
+		Version   string
+		Statement json.RawMessage
+	}
+	if b.Policy != "" && json.Unmarshal([]byte(b.Policy), &pol) == nil && len(pol.Statement) > 0 {
+		var existing []any
+		if json.Unmarshal(pol.Statement, &existing) != nil {
+			var one any
+			if json.Unmarshal(pol.Statement, &one) == nil {
+				existing = []any{one}
+			}
+		}
+		for _, st := range stmts {
+			existing = append(existing, st)
+		}
+		out, _ := json.Marshal(map[string]any{"Version": "2012-10-17", "Statement": existing})
+		return string(out)
+	}
+	out, _ := json.Marshal(map[string]any{"Version": "2012-10-17", "Statement": stmts})
+	return string(out)
 }
 
 // Owner is S3's owner element.
