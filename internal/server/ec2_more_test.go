@@ -480,3 +480,38 @@ func TestEC2FlowLogDeletedWithResource(t *testing.T) {
 		t.Errorf("after DeleteSubnet: %+v", fls)
 	}
 }
+
+// The real AWS CLI: a gateway endpoint with its route, a bad endpoint
+// policy, a flow log with a bad custom format, and deletes with unknown IDs.
+func TestEC2EndpointFlowLogAWSCLI(t *testing.T) {
+	v2 := cliV2(t)
+	t.Parallel()
+	ts := start(t)
+	f := newFlow(t, ts, v2)
+	const root = "moat-root"
+	vpcID := str(f.ok(root, "ec2", "create-vpc", "--cidr-block", "10.0.0.0/16"), "Vpc", "VpcId")
+	rts := f.ok(root, "ec2", "describe-route-tables", "--filters", "Name=vpc-id,Values="+vpcID)
+	rtID := rts["RouteTables"].([]any)[0].(map[string]any)["RouteTableId"].(string)
+	ep := f.ok(root, "ec2", "create-vpc-endpoint", "--vpc-id", vpcID, "--service-name", "com.amazonaws.us-east-1.s3", "--route-table-ids", rtID)
+	vpce := str(ep, "VpcEndpoint", "VpcEndpointId")
+	if !strings.HasPrefix(vpce, "vpce-") || str(ep, "VpcEndpoint", "VpcEndpointType") != "Gateway" {
+		t.Fatalf("create-vpc-endpoint: %v", ep)
+	}
+	f.denied("InvalidPolicyDocument", "", root, "ec2", "create-vpc-endpoint", "--vpc-id", vpcID, "--service-name", "com.amazonaws.us-east-1.dynamodb",
+		"--policy-document", `{"Statement": [}`)
+	f.denied("InvalidParameter", "${nope}", root, "ec2", "create-flow-logs", "--resource-type", "VPC", "--resource-ids", vpcID, "--traffic-type", "ALL",
+		"--log-destination-type", "s3", "--log-destination", "arn:aws:s3:::flows", "--log-format", "${srcaddr} ${nope}")
+	fl := f.ok(root, "ec2", "create-flow-logs", "--resource-type", "VPC", "--resource-ids", vpcID, "--traffic-type", "REJECT",
+		"--log-destination-type", "s3", "--log-destination", "arn:aws:s3:::flows/vpc")
+	if ids, _ := fl["FlowLogIds"].([]any); len(ids) != 1 {
+		t.Fatalf("create-flow-logs: %v", fl)
+	}
+	del := f.ok(root, "ec2", "delete-flow-logs", "--flow-log-ids", "fl-0123456789abcdef0")
+	if u, _ := del["Unsuccessful"].([]any); len(u) != 1 {
+		t.Errorf("delete-flow-logs: %v", del)
+	}
+	del = f.ok(root, "ec2", "delete-vpc-endpoints", "--vpc-endpoint-ids", vpce, "vpce-0123456789abcdef0")
+	if u, _ := del["Unsuccessful"].([]any); len(u) != 1 {
+		t.Errorf("delete-vpc-endpoints: %v", del)
+	}
+}
