@@ -333,3 +333,33 @@ func TestFindingEventsNoRule(t *testing.T) {
 		t.Errorf("the later rule received %v", evs)
 	}
 }
+
+// Control findings are published when they are first imported; when a
+// change of state re-evaluates the controls and none changes, no event is
+// sent again (moat re-imports every control finding on each change).
+func TestFindingEventsControlsOnce(t *testing.T) {
+	t.Parallel()
+	ts := start(t, fastPoll())
+	feRule(t, ts, "all", `{"source":["aws.securityhub"],"detail-type":["Security Hub Findings - Imported"]}`, "/moat/controls")
+	feCall(t, ts, "securityhub", "POST", "/accounts", "", `{"EnableDefaultStandards":true}`)
+	n := 0
+	waitFor(t, func() bool {
+		m := len(feEvents(t, ts, "/moat/controls"))
+		stable := m > 0 && m == n
+		n = m
+		time.Sleep(300 * time.Millisecond)
+		return stable
+	})
+	for _, ev := range feEvents(t, ts, "/moat/controls") {
+		f := ev["detail"].(map[string]any)["findings"].([]any)[0].(map[string]any)
+		if str(f, "Compliance", "Status") == "" {
+			t.Fatalf("not a control finding: %v", f)
+		}
+	}
+	// A write the controls do not read: the log grows, controls run again.
+	feCall(t, ts, "logs", "POST", "/", "Logs_20140328.CreateLogGroup", `{"logGroupName":"/moat/unrelated"}`)
+	time.Sleep(time.Second)
+	if m := len(feEvents(t, ts, "/moat/controls")); m != n {
+		t.Errorf("%d control finding events after an unrelated change, %d before", m, n)
+	}
+}

@@ -319,13 +319,16 @@ func emitImported(tx store.Tx, account, region string, f *asff.Finding, at time.
 }
 
 // sameButTimes says whether a re-import changed nothing but the finding's
-// timestamps: moat re-imports every control finding each time the state
-// the controls read changes, and an unchanged finding sends no event.
+// timestamps (CreatedAt, FirstObservedAt, LastObservedAt, UpdatedAt,
+// ProcessedAt): moat re-imports every control finding each time the log
+// grows, and a finding that did not change sends no event.
 func sameButTimes(a, b *asff.Finding) bool {
 	x, y := *a, *b
 	x.UpdatedAt, y.UpdatedAt = "", ""
 	x.ProcessedAt, y.ProcessedAt = "", ""
 	x.LastObservedAt, y.LastObservedAt = "", ""
+	x.FirstObservedAt, y.FirstObservedAt = "", ""
+	x.CreatedAt, y.CreatedAt = "", ""
 	bx, err1 := json.Marshal(&x)
 	by, err2 := json.Marshal(&y)
 	return err1 == nil && err2 == nil && bytes.Equal(bx, by)
