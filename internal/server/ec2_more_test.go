@@ -4,8 +4,11 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
+	cttypes "github.com/aws/aws-sdk-go-v2/service/cloudtrail/types"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 )
@@ -363,6 +366,20 @@ func TestEC2EndpointFlowLogAuthorization(t *testing.T) {
 	ec2ok(one.CreateVpcEndpoint(ctx, &ec2.CreateVpcEndpointInput{VpcId: aws.String(v1), ServiceName: aws.String("com.amazonaws.us-east-1.s3")}))
 	_, err = one.CreateVpcEndpoint(ctx, &ec2.CreateVpcEndpointInput{VpcId: aws.String(v2), ServiceName: aws.String("com.amazonaws.us-east-1.s3")})
 	apiError(t, err, "UnauthorizedOperation")
+
+	// The calls, allowed and denied, are in CloudTrail.
+	ct := cloudtrail.NewFromConfig(ts.config(ts.Root))
+	var events []cttypes.Event
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		events = ec2ok(ct.LookupEvents(ctx, &cloudtrail.LookupEventsInput{LookupAttributes: []cttypes.LookupAttribute{{
+			AttributeKey: cttypes.LookupAttributeKeyEventName, AttributeValue: aws.String("CreateVpcEndpoint")}}})).Events
+		if len(events) >= 3 {
+			break
+		}
+	}
+	if len(events) != 3 || aws.ToString(events[0].EventSource) != "ec2.amazonaws.com" {
+		t.Errorf("CloudTrail CreateVpcEndpoint events: %d", len(events))
+	}
 }
 
 // IPAM: an IPAM comes with a public and a private default scope; a pool in
