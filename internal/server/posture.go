@@ -6,6 +6,7 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 
 	"time"
@@ -293,6 +294,18 @@ func (s *Server) evaluateControls(ctx context.Context, last *int64) {
 		}
 		rep := posture.Evaluate(acct)
 		findings := rep.Findings()
+		enabled, err := securityhub.EnabledControls(ctx, s.db, h.Account, h.Region)
+		if err != nil {
+			s.log.Warn("security hub: reading control status", "account", h.Account, "err", err)
+			continue
+		}
+		for i := range findings {
+			// A control disabled in every enabled standard has its findings
+			// archived, as Security Hub does.
+			if id, ok := strings.CutPrefix(findings[i].GeneratorId, "security-control/"); ok && !enabled[id] {
+				findings[i].RecordState = "ARCHIVED"
+			}
+		}
 		err = s.db.Update(ctx, func(tx store.Tx) error {
 			_, err := securityhub.Import(tx, h.Account, h.Region, &asff.ImportResult{Findings: findings})
 			return err

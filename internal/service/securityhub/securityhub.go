@@ -74,6 +74,8 @@ func New() *service.Service {
 		{Method: "POST", Path: "/standards/get", Op: "GetEnabledStandards"},
 		{Method: "POST", Path: "/standards/register", Op: "BatchEnableStandards"},
 		{Method: "POST", Path: "/standards/deregister", Op: "BatchDisableStandards"},
+		{Method: "GET", Path: "/standards/controls/{StandardsSubscriptionArn+}", Op: "DescribeStandardsControls"},
+		{Method: "PATCH", Path: "/standards/control/{StandardsControlArn+}", Op: "UpdateStandardsControl"},
 		{Method: "POST", Path: "/insights", Op: "CreateInsight"},
 		{Method: "POST", Path: "/insights/get", Op: "GetInsights"},
 		{Method: "PATCH", Path: "/insights/{InsightArn+}", Op: "UpdateInsight"},

@@ -32,12 +32,12 @@ func standardOf(arn string) (string, bool) {
 }
 
 func standardsOps() []*service.Operation {
-	return []*service.Operation{
+	return append([]*service.Operation{
 		service.Op("DescribeStandards", "securityhub:DescribeStandards", describeStandards, service.ReadOnly[struct{}]()),
 		service.Op("GetEnabledStandards", "securityhub:GetEnabledStandards", getEnabledStandards, service.ReadOnly[GetEnabledStandardsInput]()),
 		service.Op("BatchEnableStandards", "securityhub:BatchEnableStandards", batchEnableStandards),
 		service.Op("BatchDisableStandards", "securityhub:BatchDisableStandards", batchDisableStandards),
-	}
+	}, controlOps()...)
 }
 
 // Standard is Security Hub's Standard shape.
