@@ -361,7 +361,7 @@ func deleteVpcEndpoints(ctx context.Context, c *service.Call, in *DeleteVpcEndpo
 		for _, id := range in.VpcEndpointIDs {
 			e := st.Net.Endpoints[id]
 			if e == nil {
-				out.Unsuccessful = append(out.Unsuccessful, unsuccessful(id, "InvalidVpcEndpoint.NotFound", "The VPC endpoint ID '%s' does not exist", id))
+				out.Unsuccessful = append(out.Unsuccessful, unsuccessful(id, "InvalidVpcEndpoint.NotFound", "The Vpc Endpoint Id '%s' does not exist", id))
 				continue
 			}
 			enis := slices.Clone(e.NetworkInterfaceIds)
