@@ -836,9 +836,20 @@ func TestS3GuardDutyListsFromS3(t *testing.T) {
 		Location: aws.String("https://s3.amazonaws.com/intel/threats.txt"), Activate: aws.Bool(true)})
 	apiError(t, err, "AccessDeniedException")
 
-	if _, err := gd.CreateThreatIntelSet(ctx, &guardduty.CreateThreatIntelSetInput{DetectorId: det.DetectorId, Name: aws.String("lab"), Format: gdtypes.ThreatIntelSetFormatTxt,
-		Location: aws.String("s3://intel/threats.txt"), Activate: aws.Bool(true)}); err != nil {
+	set, err := gd.CreateThreatIntelSet(ctx, &guardduty.CreateThreatIntelSetInput{DetectorId: det.DetectorId, Name: aws.String("lab"), Format: gdtypes.ThreatIntelSetFormatTxt,
+		Location: aws.String("s3://intel/threats.txt"), Activate: aws.Bool(true)})
+	if err != nil {
 		t.Fatal(err)
+	}
+	// UpdateThreatIntelSet reads a new location before anything changes.
+	_, err = gd.UpdateThreatIntelSet(ctx, &guardduty.UpdateThreatIntelSetInput{DetectorId: det.DetectorId, ThreatIntelSetId: set.ThreatIntelSetId, Location: aws.String("s3://intel/gone.txt")})
+	apiError(t, err, "BadRequestException")
+	if _, err := gd.UpdateThreatIntelSet(ctx, &guardduty.UpdateThreatIntelSetInput{DetectorId: det.DetectorId, ThreatIntelSetId: set.ThreatIntelSetId, Name: aws.String("lab-2")}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := gd.GetThreatIntelSet(ctx, &guardduty.GetThreatIntelSetInput{DetectorId: det.DetectorId, ThreatIntelSetId: set.ThreatIntelSetId})
+	if err != nil || aws.ToString(got.Name) != "lab-2" || aws.ToString(got.Location) != "s3://intel/threats.txt" || got.Status != gdtypes.ThreatIntelSetStatusActive {
+		t.Fatalf("after UpdateThreatIntelSet: %+v %v", got, err)
 	}
 	if _, err := im.ListUsers(ctx, &iam.ListUsersInput{}); err != nil {
 		t.Fatal(err)

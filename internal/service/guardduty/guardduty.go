@@ -88,10 +88,12 @@ func New(dataDir string) *service.Service {
 		{Method: "POST", Path: "/detector/{detectorId}/ipset", Op: "CreateIPSet"},
 		{Method: "GET", Path: "/detector/{detectorId}/ipset", Op: "ListIPSets"},
 		{Method: "GET", Path: "/detector/{detectorId}/ipset/{ipSetId}", Op: "GetIPSet"},
+		{Method: "POST", Path: "/detector/{detectorId}/ipset/{ipSetId}", Op: "UpdateIPSet"},
 		{Method: "DELETE", Path: "/detector/{detectorId}/ipset/{ipSetId}", Op: "DeleteIPSet"},
 		{Method: "POST", Path: "/detector/{detectorId}/threatintelset", Op: "CreateThreatIntelSet"},
 		{Method: "GET", Path: "/detector/{detectorId}/threatintelset", Op: "ListThreatIntelSets"},
 		{Method: "GET", Path: "/detector/{detectorId}/threatintelset/{threatIntelSetId}", Op: "GetThreatIntelSet"},
+		{Method: "POST", Path: "/detector/{detectorId}/threatintelset/{threatIntelSetId}", Op: "UpdateThreatIntelSet"},
 		{Method: "DELETE", Path: "/detector/{detectorId}/threatintelset/{threatIntelSetId}", Op: "DeleteThreatIntelSet"},
 	}
 	detRes := func(c *service.Call, id string) string {

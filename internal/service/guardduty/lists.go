@@ -48,6 +48,9 @@ func listOps(dataDir string) []*service.Operation {
 			service.Op("List"+k.op+"s", "guardduty:List"+k.op+"s", func(ctx context.Context, c *service.Call, in *DetectorInput) (*ListListsOutput, error) {
 				return listLists(ctx, c, k.kind, in)
 			}, service.ReadOnly[DetectorInput]()),
+			service.Op("Update"+k.op, "guardduty:Update"+k.op, func(ctx context.Context, c *service.Call, in *UpdateListInput) (*struct{}, error) {
+				return updateList(ctx, c, dataDir, k.kind, in)
+			}),
 			service.Op("Delete"+k.op, "guardduty:Delete"+k.op, func(ctx context.Context, c *service.Call, in *ListIDInput) (*struct{}, error) {
 				return deleteList(ctx, c, k.kind, in)
 			}),
@@ -108,20 +111,7 @@ func createList(ctx context.Context, c *service.Call, dataDir, kind string, in *
 		return nil, badRequest.New("The request is rejected because the format %s is not supported (moat reads TXT and STIX).", in.Format)
 	}
 	l := &list{ID: newDetectorID(), Kind: kind, Name: in.Name, Format: strings.ToUpper(in.Format), Location: in.Location, Active: *in.Activate}
-	if bucket, key, ok := s3.ParseLocation(l.Location); ok {
-		// GuardDuty reads the object with the caller's permissions.
-		b, err := s3.Bucket(ctx, c.Deps.Store, bucket)
-		if err != nil {
-			return nil, badRequest.New("The request is rejected because the location %s cannot be read: %v", l.Location, err)
-		}
-		if err := c.Authorize(ctx, "s3:GetObject", "arn:aws:s3:::"+bucket+"/"+key, b.Policy, b.Account); err != nil {
-			return nil, err
-		}
-	}
-	if err := c.Deps.Store.View(ctx, func(tx store.Tx) error {
-		_, err := readList(tx, dataDir, l)
-		return err
-	}); err != nil {
+	if err := checkList(ctx, c, dataDir, l); err != nil {
 		return nil, err
 	}
 	err := c.Deps.Store.Update(ctx, func(tx store.Tx) error {
@@ -147,6 +137,77 @@ func createList(ctx context.Context, c *service.Call, dataDir, kind string, in *
 		return &CreateListOutput{IPSetID: l.ID}, nil
 	}
 	return &CreateListOutput{ThreatIntelSetID: l.ID}, nil
+}
+
+// checkList reads and parses a list as the caller: GuardDuty reads an S3
+// object with the caller's permissions.
+func checkList(ctx context.Context, c *service.Call, dataDir string, l *list) error {
+	if bucket, key, ok := s3.ParseLocation(l.Location); ok {
+		b, err := s3.Bucket(ctx, c.Deps.Store, bucket)
+		if err != nil {
+			return badRequest.New("The request is rejected because the location %s cannot be read: %v", l.Location, err)
+		}
+		if err := c.Authorize(ctx, "s3:GetObject", "arn:aws:s3:::"+bucket+"/"+key, b.Policy, b.Account); err != nil {
+			return err
+		}
+	}
+	return c.Deps.Store.View(ctx, func(tx store.Tx) error {
+		_, err := readList(tx, dataDir, l)
+		return err
+	})
+}
+
+// UpdateListInput is UpdateIPSet's and UpdateThreatIntelSet's request.
+type UpdateListInput struct {
+	ListIDInput
+	Name     *string `aws:"name"`
+	Location *string `aws:"location"`
+	Activate *bool   `aws:"activate"`
+}
+
+// updateList renames, moves or (de)activates a list; a new location is
+// read and parsed before anything changes.
+func updateList(ctx context.Context, c *service.Call, dataDir, kind string, in *UpdateListInput) (*struct{}, error) {
+	var l list
+	err := c.Deps.Store.View(ctx, func(tx store.Tx) error {
+		if _, err := loadDetector(tx, c, in.DetectorID); err != nil {
+			return err
+		}
+		b, err := tx.Get(TableLists, listKey(c.Account(), c.Region, kind, in.id()))
+		if errors.Is(err, store.ErrNotFound) {
+			return badRequest.New("The request is rejected because the input %s is not owned by the current account.", in.id())
+		}
+		if err != nil {
+			return err
+		}
+		return json.Unmarshal(b, &l)
+	})
+	if err != nil {
+		return nil, err
+	}
+	if in.Name != nil {
+		if *in.Name == "" {
+			return nil, badRequest.New("The request is rejected because an invalid or out-of-range value is specified as an input parameter.")
+		}
+		l.Name = *in.Name
+	}
+	if in.Location != nil && *in.Location != l.Location {
+		l.Location = *in.Location
+		if err := checkList(ctx, c, dataDir, &l); err != nil {
+			return nil, err
+		}
+	}
+	if in.Activate != nil {
+		l.Active = *in.Activate
+	}
+	return nil, c.Deps.Store.Update(ctx, func(tx store.Tx) error {
+		k := listKey(c.Account(), c.Region, kind, l.ID)
+		if _, err := tx.Get(TableLists, k); err != nil {
+			return err
+		}
+		b, _ := json.Marshal(&l)
+		return tx.Put(TableLists, k, b)
+	})
 }
 
 // ListIDInput names a list of a detector.
