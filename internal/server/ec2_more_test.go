@@ -456,6 +456,27 @@ func TestEC2Ipam(t *testing.T) {
 		t.Errorf("the deleted VPC's block was not returned to the pool: %s", aws.ToString(got.CidrBlock))
 	}
 
+	// GetIpamResourceCidrs: the pool's VPC is managed and compliant; a VPC
+	// made by hand over the same range is unmanaged, and both overlap.
+	pooled := ec2ok(c.DescribeVpcs(ctx, &ec2.DescribeVpcsInput{Filters: []ec2types.Filter{{Name: aws.String("cidr"), Values: []string{"10.0.32.0/20"}}}})).Vpcs[0]
+	manual := ec2ok(c.CreateVpc(ctx, &ec2.CreateVpcInput{CidrBlock: aws.String("10.0.40.0/21")})).Vpc
+	rc := ec2ok(c.GetIpamResourceCidrs(ctx, &ec2.GetIpamResourceCidrsInput{IpamScopeId: ip.PrivateDefaultScopeId, ResourceType: ec2types.IpamResourceTypeVpc})).IpamResourceCidrs
+	byID := map[string]ec2types.IpamResourceCidr{}
+	for _, r := range rc {
+		byID[aws.ToString(r.ResourceId)] = r
+	}
+	if r := byID[aws.ToString(pooled.VpcId)]; r.ManagementState != ec2types.IpamManagementStateManaged || r.ComplianceStatus != ec2types.IpamComplianceStatusCompliant ||
+		r.OverlapStatus != ec2types.IpamOverlapStatusOverlapping || aws.ToString(r.IpamPoolId) != poolID {
+		t.Errorf("pooled VPC: %+v", r)
+	}
+	if r := byID[aws.ToString(manual.VpcId)]; r.ManagementState != ec2types.IpamManagementStateUnmanaged || r.OverlapStatus != ec2types.IpamOverlapStatusOverlapping {
+		t.Errorf("hand-made VPC: %+v", r)
+	}
+	if r := byID[aws.ToString(v2.VpcId)]; r.OverlapStatus != ec2types.IpamOverlapStatusNonoverlapping {
+		t.Errorf("/18 VPC: %+v", r)
+	}
+	ec2ok(c.DeleteVpc(ctx, &ec2.DeleteVpcInput{VpcId: manual.VpcId}))
+
 	// A child pool's CIDR is allocated from its source.
 	child := ec2ok(c.CreateIpamPool(ctx, &ec2.CreateIpamPoolInput{IpamScopeId: ip.PrivateDefaultScopeId, AddressFamily: ec2types.AddressFamilyIpv4, SourceIpamPoolId: aws.String(poolID)})).IpamPool
 	pc := ec2ok(c.ProvisionIpamPoolCidr(ctx, &ec2.ProvisionIpamPoolCidrInput{IpamPoolId: child.IpamPoolId, NetmaskLength: aws.Int32(20)})).IpamPoolCidr

@@ -71,6 +71,8 @@
 //     free aligned block of a netmask length, DisallowedCidrs,
 //     PreviewNextCidr), GetIpamPoolAllocations, ReleaseIpamPoolAllocation,
 //     and CreateVpc with Ipv4IpamPoolId (DeleteVpc gives the block back);
+//     GetIpamResourceCidrs (private scopes: every VPC and subnet CIDR with
+//     its overlap status from vpc.Overlaps and whether a pool manages it);
 //   - tags (CreateTags, DeleteTags, DescribeTags, TagSpecifications on the
 //     Create* calls) and the common Describe* filters, with * and ? wildcards;
 //   - DryRun on every call (DryRunOperation once authorized); the
@@ -311,5 +313,6 @@ func operations() []*service.Operation {
 	ops = append(ops, endpointOps()...)
 	ops = append(ops, flowLogOps()...)
 	ops = append(ops, ipamOps()...)
+	ops = append(ops, ipamResourceOps()...)
 	return ops
 }
