@@ -983,3 +983,64 @@ func TestS3PublicBucketACL(t *testing.T) {
 		t.Errorf("IgnorePublicAcls: anonymous listing answered %d", code)
 	}
 }
+
+// S3 Protection (the S3_DATA_EVENTS feature) decides whether GuardDuty
+// analyses S3 data events: with it off, an object read from a listed
+// address raises nothing of type S3; turned on, the next read raises
+// UnauthorizedAccess:S3/MaliciousIPCaller.Custom.
+func TestS3GuardDutyProtectionPlan(t *testing.T) {
+	t.Parallel()
+	ts := start(t)
+	ctx := context.Background()
+	dir := t.TempDir()
+	threats := filepath.Join(dir, "threats.txt")
+	if err := os.WriteFile(threats, []byte("127.0.0.1\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	gd := guardduty.NewFromConfig(ts.config(ts.Root))
+	det, err := gd.CreateDetector(ctx, &guardduty.CreateDetectorInput{Enable: aws.Bool(true),
+		Features: []gdtypes.DetectorFeatureConfiguration{{Name: gdtypes.DetectorFeatureS3DataEvents, Status: gdtypes.FeatureStatusDisabled}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := gd.GetDetector(ctx, &guardduty.GetDetectorInput{DetectorId: det.DetectorId})
+	if err != nil || !strings.Contains(toJSON(got.Features), `"S3_DATA_EVENTS"`) || !strings.Contains(toJSON(got.Features), `"DISABLED"`) {
+		t.Fatalf("GetDetector features: %+v %v", got, err)
+	}
+	_, err = gd.UpdateDetector(ctx, &guardduty.UpdateDetectorInput{DetectorId: det.DetectorId,
+		Features: []gdtypes.DetectorFeatureConfiguration{{Name: "NO_SUCH_PLAN", Status: gdtypes.FeatureStatusEnabled}}})
+	apiError(t, err, "BadRequestException")
+	if _, err := gd.CreateThreatIntelSet(ctx, &guardduty.CreateThreatIntelSetInput{DetectorId: det.DetectorId, Name: aws.String("lab"), Format: gdtypes.ThreatIntelSetFormatTxt,
+		Location: aws.String(threats), Activate: aws.Bool(true)}); err != nil {
+		t.Fatal(err)
+	}
+	c := s3Client(ts, ts.Root)
+	if _, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("watched")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("watched"), Key: aws.String("k"), Body: strings.NewReader("x")}); err != nil {
+		t.Fatal(err)
+	}
+	count := func(typ string) int {
+		ids, err := gd.ListFindings(ctx, &guardduty.ListFindingsInput{DetectorId: det.DetectorId, FindingCriteria: &gdtypes.FindingCriteria{
+			Criterion: map[string]gdtypes.Condition{"type": {Equals: []string{typ}}}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(ids.FindingIds)
+	}
+	// The management calls from the listed address are seen; the data
+	// event is not.
+	waitFor(t, func() bool { return count("UnauthorizedAccess:IAMUser/MaliciousIPCaller.Custom")+count("Recon:IAMUser/MaliciousIPCaller.Custom") > 0 })
+	if n := count("UnauthorizedAccess:S3/MaliciousIPCaller.Custom"); n != 0 {
+		t.Fatalf("S3 Protection off, yet %d S3 data-event findings", n)
+	}
+	if _, err := gd.UpdateDetector(ctx, &guardduty.UpdateDetectorInput{DetectorId: det.DetectorId,
+		Features: []gdtypes.DetectorFeatureConfiguration{{Name: gdtypes.DetectorFeatureS3DataEvents, Status: gdtypes.FeatureStatusEnabled}}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("watched"), Key: aws.String("k")}); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, func() bool { return count("UnauthorizedAccess:S3/MaliciousIPCaller.Custom") > 0 })
+}

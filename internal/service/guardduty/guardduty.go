@@ -149,15 +149,57 @@ type detectorRecord struct {
 	FindingPublishingFrequency string    `json:"findingPublishingFrequency"`
 	Created                    time.Time `json:"created"`
 	Updated                    time.Time `json:"updated"`
+	// S3DataEventsOff is S3 Protection turned off (feature S3_DATA_EVENTS,
+	// or dataSources.s3Logs): S3 data events are not analysed.
+	S3DataEventsOff bool `json:"s3DataEventsOff,omitempty"`
+}
+
+// Features and data sources: GuardDuty's protection plans. moat analyses
+// CloudTrail management events always and S3 data events when
+// S3_DATA_EVENTS (S3 Protection) is on, the default; the other plans are
+// kept as set but have no source in moat.
+
+// DetectorFeature is one protection plan of CreateDetector/UpdateDetector.
+type DetectorFeature struct {
+	Name   string `aws:"name"`
+	Status string `aws:"status"`
+}
+
+// DataSources is the legacy dataSources member (s3Logs only is read).
+type DataSources struct {
+	S3Logs *struct {
+		Enable *bool `aws:"enable"`
+	} `aws:"s3Logs"`
+}
+
+var knownFeatures = map[string]bool{"S3_DATA_EVENTS": true, "EKS_AUDIT_LOGS": true, "EBS_MALWARE_PROTECTION": true, "RDS_LOGIN_EVENTS": true,
+	"EKS_RUNTIME_MONITORING": true, "LAMBDA_NETWORK_LOGS": true, "RUNTIME_MONITORING": true}
+
+// applyProtection sets S3 Protection from features or data sources.
+func applyProtection(d *detectorRecord, features []DetectorFeature, ds *DataSources) error {
+	for _, f := range features {
+		if !knownFeatures[f.Name] || (f.Status != "ENABLED" && f.Status != "DISABLED") {
+			return badRequest.New("The request is rejected because an invalid or out-of-range value is specified as an input parameter.")
+		}
+		if f.Name == "S3_DATA_EVENTS" {
+			d.S3DataEventsOff = f.Status == "DISABLED"
+		}
+	}
+	if ds != nil && ds.S3Logs != nil && ds.S3Logs.Enable != nil {
+		d.S3DataEventsOff = !*ds.S3Logs.Enable
+	}
+	return nil
 }
 
 func detectorKey(account, region string) string { return account + "/" + region }
 
 // CreateDetectorInput is GuardDuty's CreateDetector request.
 type CreateDetectorInput struct {
-	Enable                     *bool   `aws:"enable"`
-	FindingPublishingFrequency *string `aws:"findingPublishingFrequency"`
-	ClientToken                *string `aws:"clientToken"`
+	Enable                     *bool             `aws:"enable"`
+	FindingPublishingFrequency *string           `aws:"findingPublishingFrequency"`
+	ClientToken                *string           `aws:"clientToken"`
+	Features                   []DetectorFeature `aws:"features"`
+	DataSources                *DataSources      `aws:"dataSources"`
 }
 
 // CreateDetectorOutput is GuardDuty's CreateDetector response.
@@ -191,6 +233,9 @@ func createDetector(ctx context.Context, c *service.Call, in *CreateDetectorInpu
 		return nil, err
 	}
 	d := detectorRecord{ID: newDetectorID(), Account: c.Account(), Region: c.Region, Enabled: *in.Enable, FindingPublishingFrequency: freq, Created: c.Now.UTC(), Updated: c.Now.UTC()}
+	if err := applyProtection(&d, in.Features, in.DataSources); err != nil {
+		return nil, err
+	}
 	b, _ := json.Marshal(&d)
 	err = c.Deps.Store.Update(ctx, func(tx store.Tx) error {
 		err := tx.Insert(TableDetectors, detectorKey(d.Account, d.Region), b)
@@ -261,11 +306,12 @@ func loadDetector(tx store.Tx, c *service.Call, id string) (*detectorRecord, err
 
 // GetDetectorOutput is GuardDuty's GetDetector response.
 type GetDetectorOutput struct {
-	CreatedAt                  string `aws:"createdAt"`
-	UpdatedAt                  string `aws:"updatedAt"`
-	FindingPublishingFrequency string `aws:"findingPublishingFrequency"`
-	ServiceRole                string `aws:"serviceRole"`
-	Status                     string `aws:"status"`
+	CreatedAt                  string            `aws:"createdAt"`
+	UpdatedAt                  string            `aws:"updatedAt"`
+	FindingPublishingFrequency string            `aws:"findingPublishingFrequency"`
+	ServiceRole                string            `aws:"serviceRole"`
+	Status                     string            `aws:"status"`
+	Features                   []DetectorFeature `aws:"features"`
 }
 
 func getDetector(ctx context.Context, c *service.Call, in *DetectorInput) (*GetDetectorOutput, error) {
@@ -279,8 +325,13 @@ func getDetector(ctx context.Context, c *service.Call, in *DetectorInput) (*GetD
 		if d.Enabled {
 			status = "ENABLED"
 		}
+		s3 := "ENABLED"
+		if d.S3DataEventsOff {
+			s3 = "DISABLED"
+		}
 		out = &GetDetectorOutput{CreatedAt: d.Created.Format(time.RFC3339Nano), UpdatedAt: d.Updated.Format(time.RFC3339Nano), FindingPublishingFrequency: d.FindingPublishingFrequency,
-			ServiceRole: "arn:aws:iam::" + d.Account + ":role/aws-service-role/guardduty.amazonaws.com/AWSServiceRoleForAmazonGuardDuty", Status: status}
+			ServiceRole: "arn:aws:iam::" + d.Account + ":role/aws-service-role/guardduty.amazonaws.com/AWSServiceRoleForAmazonGuardDuty", Status: status,
+			Features: []DetectorFeature{{Name: "CLOUD_TRAIL", Status: "ENABLED"}, {Name: "S3_DATA_EVENTS", Status: s3}}}
 		return nil
 	})
 	return out, err
@@ -288,9 +339,11 @@ func getDetector(ctx context.Context, c *service.Call, in *DetectorInput) (*GetD
 
 // UpdateDetectorInput is GuardDuty's UpdateDetector request.
 type UpdateDetectorInput struct {
-	DetectorID                 string  `aws:"detectorId,location=uri"`
-	Enable                     *bool   `aws:"enable"`
-	FindingPublishingFrequency *string `aws:"findingPublishingFrequency"`
+	DetectorID                 string            `aws:"detectorId,location=uri"`
+	Enable                     *bool             `aws:"enable"`
+	FindingPublishingFrequency *string           `aws:"findingPublishingFrequency"`
+	Features                   []DetectorFeature `aws:"features"`
+	DataSources                *DataSources      `aws:"dataSources"`
 }
 
 func updateDetector(ctx context.Context, c *service.Call, in *UpdateDetectorInput) (*struct{}, error) {
@@ -306,6 +359,9 @@ func updateDetector(ctx context.Context, c *service.Call, in *UpdateDetectorInpu
 			if d.FindingPublishingFrequency, err = frequency(in.FindingPublishingFrequency); err != nil {
 				return err
 			}
+		}
+		if err := applyProtection(d, in.Features, in.DataSources); err != nil {
+			return err
 		}
 		d.Updated = c.Now.UTC()
 		b, _ := json.Marshal(d)

@@ -174,6 +174,9 @@ func observe(ctx context.Context, st store.Store, dataDir string, engines map[st
 	if !ok {
 		return nil
 	}
+	if d.S3DataEventsOff && ev.Attrs[trail.AttrEventCategory] == trail.EventCategoryData {
+		return nil // S3 Protection is off
+	}
 	ls := lists[key]
 	if ls == nil { // once per batch: list files are read and parsed here
 		ls = &listSet{}
