@@ -1031,7 +1031,9 @@ func TestS3GuardDutyProtectionPlan(t *testing.T) {
 	}
 	// The management calls from the listed address are seen; the data
 	// event is not.
-	waitFor(t, func() bool { return count("UnauthorizedAccess:IAMUser/MaliciousIPCaller.Custom")+count("Recon:IAMUser/MaliciousIPCaller.Custom") > 0 })
+	waitFor(t, func() bool {
+		return count("UnauthorizedAccess:IAMUser/MaliciousIPCaller.Custom")+count("Recon:IAMUser/MaliciousIPCaller.Custom") > 0
+	})
 	if n := count("UnauthorizedAccess:S3/MaliciousIPCaller.Custom"); n != 0 {
 		t.Fatalf("S3 Protection off, yet %d S3 data-event findings", n)
 	}
