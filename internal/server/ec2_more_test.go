@@ -476,6 +476,11 @@ func TestEC2Ipam(t *testing.T) {
 		t.Errorf("/18 VPC: %+v", r)
 	}
 	ec2ok(c.DeleteVpc(ctx, &ec2.DeleteVpcInput{VpcId: manual.VpcId}))
+	// A secondary block from the pool.
+	assoc := ec2ok(c.AssociateVpcCidrBlock(ctx, &ec2.AssociateVpcCidrBlockInput{VpcId: v2.VpcId, Ipv4IpamPoolId: aws.String(poolID), Ipv4NetmaskLength: aws.Int32(24)}))
+	if aws.ToString(assoc.CidrBlockAssociation.CidrBlock) != "10.0.16.0/24" { // the block disallowed earlier is free now
+		t.Errorf("secondary block from the pool: %s", aws.ToString(assoc.CidrBlockAssociation.CidrBlock))
+	}
 
 	// A child pool's CIDR is allocated from its source.
 	child := ec2ok(c.CreateIpamPool(ctx, &ec2.CreateIpamPoolInput{IpamScopeId: ip.PrivateDefaultScopeId, AddressFamily: ec2types.AddressFamilyIpv4, SourceIpamPoolId: aws.String(poolID)})).IpamPool

@@ -70,7 +70,8 @@
 //     GetIpamPoolCidrs, AllocateIpamPoolCidr (explicit CIDR or the lowest
 //     free aligned block of a netmask length, DisallowedCidrs,
 //     PreviewNextCidr), GetIpamPoolAllocations, ReleaseIpamPoolAllocation,
-//     and CreateVpc with Ipv4IpamPoolId (DeleteVpc gives the block back);
+//     and CreateVpc / AssociateVpcCidrBlock with Ipv4IpamPoolId (DeleteVpc
+//     gives the blocks back);
 //     GetIpamResourceCidrs (private scopes: every VPC and subnet CIDR with
 //     its overlap status from vpc.Overlaps and whether a pool manages it);
 //   - tags (CreateTags, DeleteTags, DescribeTags, TagSpecifications on the

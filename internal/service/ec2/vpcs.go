@@ -396,8 +396,10 @@ func deleteVpc(ctx context.Context, c *service.Call, in *VpcIDInput) (*ReturnOut
 // AssociateVpcCidrBlockInput is AssociateVpcCidrBlock's input.
 type AssociateVpcCidrBlockInput struct {
 	common
-	VpcID     string `aws:"VpcId,required"`
-	CidrBlock *string
+	VpcID             string `aws:"VpcId,required"`
+	CidrBlock         *string
+	Ipv4IpamPoolID    *string `aws:"Ipv4IpamPoolId"`
+	Ipv4NetmaskLength *int
 }
 
 // AssociateVpcCidrBlockOutput is AssociateVpcCidrBlock's output.
@@ -407,12 +409,22 @@ type AssociateVpcCidrBlockOutput struct {
 }
 
 func associateVpcCidrBlock(ctx context.Context, c *service.Call, in *AssociateVpcCidrBlockInput) (*AssociateVpcCidrBlockOutput, error) {
-	if in.CidrBlock == nil {
+	if in.CidrBlock == nil && in.Ipv4IpamPoolID == nil {
 		return nil, missingParameter.New("The request must contain the parameter CidrBlock")
 	}
 	out := &AssociateVpcCidrBlockOutput{VpcID: in.VpcID}
 	return out, update(ctx, c, func(st *state) error {
-		if err := st.Net.AssociateVpcCidrBlock(in.VpcID, *in.CidrBlock); err != nil {
+		if st.Net.VPCs[in.VpcID] == nil {
+			return vpcNotFound(in.VpcID)
+		}
+		cidr, alloc, err := st.vpcCidr(c, &CreateVpcInput{CidrBlock: in.CidrBlock, Ipv4IpamPoolID: in.Ipv4IpamPoolID, Ipv4NetmaskLength: in.Ipv4NetmaskLength})
+		if err != nil {
+			return err
+		}
+		if alloc != nil {
+			alloc.ResourceID = in.VpcID
+		}
+		if err := st.Net.AssociateVpcCidrBlock(in.VpcID, cidr); err != nil {
 			return err
 		}
 		v := st.Net.VPCs[in.VpcID]
