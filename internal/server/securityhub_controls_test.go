@@ -36,14 +36,17 @@ func TestSecurityHubStandardsControls(t *testing.T) {
 	f.denied("ResourceNotFoundException", "not found", root, "securityhub", "update-standards-control", "--standards-control-arn", strings.Replace(iam4, "IAM.4", "IAM.999", 1),
 		"--control-status", "DISABLED", "--disabled-reason", "x")
 
+	var createdAt string
 	state := func() string {
 		out := f.ok(root, "securityhub", "get-findings", "--filters", `{"GeneratorId":[{"Value":"security-control/IAM.4","Comparison":"EQUALS"}]}`)
 		for _, x := range out["Findings"].([]any) {
+			createdAt = x.(map[string]any)["CreatedAt"].(string)
 			return x.(map[string]any)["RecordState"].(string)
 		}
 		return ""
 	}
 	waitFor(t, func() bool { return state() == "ACTIVE" })
+	first := createdAt
 	f.ok(root, "securityhub", "update-standards-control", "--standards-control-arn", iam4, "--control-status", "DISABLED", "--disabled-reason", "root keys are managed elsewhere")
 	out = f.ok(root, "securityhub", "describe-standards-controls", "--standards-subscription-arn", fsbp, "--max-results", "100")
 	if !strings.Contains(toJSON(out), `"DisabledReason":"root keys are managed elsewhere"`) {
@@ -61,6 +64,9 @@ func TestSecurityHubStandardsControls(t *testing.T) {
 	f.ok(root, "securityhub", "update-standards-control", "--standards-control-arn", iam4, "--control-status", "ENABLED")
 	f.ok(root, "iam", "create-user", "--user-name", "nudge3")
 	waitFor(t, func() bool { return state() == "ACTIVE" })
+	if createdAt != first {
+		t.Errorf("re-evaluations moved the control finding's CreatedAt from %s to %s", first, createdAt)
+	}
 	if out := f.ok(root, "securityhub", "describe-standards-controls", "--standards-subscription-arn", cis); !strings.Contains(toJSON(out), `"ControlId":"1.4"`) {
 		t.Errorf("CIS v3.0.0's controls do not list 1.4")
 	}

@@ -272,6 +272,11 @@ func Import(tx store.Tx, account, region string, res *asff.ImportResult) (*Impor
 			}
 			s.Changed = prev.Changed
 			s.Finding, _ = asff.MergeImport(&prev.Finding, &f, prev.Changed)
+			if strings.HasPrefix(f.GeneratorId, "security-control/") {
+				// Security Hub's own control findings keep when they were
+				// first seen across re-evaluations.
+				s.Finding.CreatedAt, s.Finding.FirstObservedAt = prev.Finding.CreatedAt, prev.Finding.FirstObservedAt
+			}
 			publish = !sameButTimes(&prev.Finding, &s.Finding)
 		} else if errors.Is(err, store.ErrNotFound) {
 			asff.Normalize(&s.Finding)
