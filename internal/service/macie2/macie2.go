@@ -123,6 +123,8 @@ func New(dataDir string) *service.Service {
 		{Method: "GET", Path: "/macie", Op: "GetMacieSession"},
 		{Method: "PATCH", Path: "/macie", Op: "UpdateMacieSession"},
 		{Method: "DELETE", Path: "/macie", Op: "DisableMacie"},
+		{Method: "GET", Path: "/findings-publication-configuration", Op: "GetFindingsPublicationConfiguration"},
+		{Method: "PUT", Path: "/findings-publication-configuration", Op: "PutFindingsPublicationConfiguration"},
 		{Method: "POST", Path: "/custom-data-identifiers", Op: "CreateCustomDataIdentifier"},
 		{Method: "POST", Path: "/custom-data-identifiers/get", Op: "BatchGetCustomDataIdentifiers"},
 		{Method: "POST", Path: "/custom-data-identifiers/list", Op: "ListCustomDataIdentifiers"},
@@ -159,6 +161,8 @@ func New(dataDir string) *service.Service {
 		service.Op("GetMacieSession", "macie2:GetMacieSession", getMacieSession, service.ReadOnly[struct{}]()),
 		service.Op("UpdateMacieSession", "macie2:UpdateMacieSession", updateMacieSession),
 		service.Op("DisableMacie", "macie2:DisableMacie", disableMacie),
+		service.Op("GetFindingsPublicationConfiguration", "macie2:GetFindingsPublicationConfiguration", getPublication, service.ReadOnly[struct{}]()),
+		service.Op("PutFindingsPublicationConfiguration", "macie2:PutFindingsPublicationConfiguration", putPublication),
 	}
 	ops = append(ops, cdiOps()...)
 	ops = append(ops, m.jobOps()...)

@@ -28,6 +28,9 @@ func publish(tx store.Tx, c *service.Call, f *finding) error {
 	if err != nil {
 		t = c.Now
 	}
-	return events.Emit(tx, events.Finding{Source: events.SourceMacie, DetailType: events.DetailMacieFinding,
-		Account: c.Account(), Region: c.Region, Time: t, Detail: b})
+	if err := events.Emit(tx, events.Finding{Source: events.SourceMacie, DetailType: events.DetailMacieFinding,
+		Account: c.Account(), Region: c.Region, Time: t, Detail: b}); err != nil {
+		return err
+	}
+	return toSecurityHub(tx, c, f)
 }
