@@ -3,40 +3,17 @@ package policy
 import (
 	"net/netip"
 	"strings"
+
+	"github.com/moatdev/moat/policy/internal/glob"
 )
 
 // WildcardMatch matches s against a pattern where * is any run of
 // characters and ? any one character, case-sensitively (the matching of
-// Action and Resource elements, without variables).
+// Action elements, without variables), in time linear in s: no
+// backtracking, whatever the pattern.
 func WildcardMatch(pattern, s string) bool {
-	for len(pattern) > 0 {
-		switch pattern[0] {
-		case '*':
-			for len(pattern) > 0 && pattern[0] == '*' {
-				pattern = pattern[1:]
-			}
-			if pattern == "" {
-				return true
-			}
-			for i := 0; i <= len(s); i++ {
-				if WildcardMatch(pattern, s[i:]) {
-					return true
-				}
-			}
-			return false
-		case '?':
-			if s == "" {
-				return false
-			}
-			pattern, s = pattern[1:], s[1:]
-		default:
-			if s == "" || s[0] != pattern[0] {
-				return false
-			}
-			pattern, s = pattern[1:], s[1:]
-		}
-	}
-	return s == ""
+	p := glob.Compile(pattern, false)
+	return p.Match(s)
 }
 
 // fixingKeys are the condition keys that, with a fixed value, keep a

@@ -2,6 +2,7 @@ package policy
 
 import (
 	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -50,5 +51,13 @@ func TestWildcardMatch(t *testing.T) {
 		if got := WildcardMatch(c.p, c.s); got != c.ok {
 			t.Errorf("WildcardMatch(%q, %q) = %v", c.p, c.s, got)
 		}
+	}
+}
+
+// A hostile pattern cannot make matching slow: no backtracking.
+func TestWildcardMatchHostile(t *testing.T) {
+	s := strings.Repeat("a", 10000)
+	if WildcardMatch(strings.Repeat("*a", 30)+"b", s) {
+		t.Fatal("matched")
 	}
 }
