@@ -240,6 +240,18 @@ type macieFinding = m2types.Finding
 
 // putObjects creates a bucket and puts objects into it (tags as a query
 // string "k=v").
+// macieOn starts a server whose root user has enabled Macie, and returns
+// it with Macie and S3 clients of that user.
+func macieOn(t *testing.T) (*testServer, *macie2.Client, *s3.Client) {
+	t.Helper()
+	ts := start(t)
+	mc := macie2.NewFromConfig(ts.config(ts.Root))
+	if _, err := mc.EnableMacie(context.Background(), &macie2.EnableMacieInput{}); err != nil {
+		t.Fatal(err)
+	}
+	return ts, mc, s3Client(ts, ts.Root)
+}
+
 func putObjects(t *testing.T, s3c *s3.Client, bucket string, objects map[string]string, tags map[string]string) {
 	t.Helper()
 	ctx := context.Background()
@@ -297,13 +309,8 @@ const macieSecret = "Zx9Kq2Lm8Np4Rs6Tu1Vw3Yb5Cd7Ef0GhIjKlMnOp"
 // decoys (a Luhn failure, an issuer test number, the AWS documentation key)
 // raise nothing; scoping by tag and size; the job's statistics.
 func TestMacieClassificationJob(t *testing.T) {
-	ts := start(t)
+	ts, mc, s3c := macieOn(t)
 	ctx := context.Background()
-	mc := macie2.NewFromConfig(ts.config(ts.Root))
-	s3c := s3.NewFromConfig(ts.config(ts.Root), func(o *s3.Options) { o.UsePathStyle = true })
-	if _, err := mc.EnableMacie(ctx, &macie2.EnableMacieInput{}); err != nil {
-		t.Fatal(err)
-	}
 	cards := "hello\ncard: 4532015112830366 ok\ncard: 4532015112830367 luhn fails\ncard: 4111111111111111 test number\n"
 	putObjects(t, s3c, "records", map[string]string{
 		"notes/cards.txt":      cards,
@@ -489,13 +496,8 @@ func TestMacieClassificationJob(t *testing.T) {
 // Custom identifiers and moat's Korean identifiers in a job: a Multiple
 // finding naming the custom identifier's ARN, and a cell in a CSV.
 func TestMacieCustomAndKoreanInJob(t *testing.T) {
-	ts := start(t)
+	_, mc, s3c := macieOn(t)
 	ctx := context.Background()
-	mc := macie2.NewFromConfig(ts.config(ts.Root))
-	s3c := s3.NewFromConfig(ts.config(ts.Root), func(o *s3.Options) { o.UsePathStyle = true })
-	if _, err := mc.EnableMacie(ctx, &macie2.EnableMacieInput{}); err != nil {
-		t.Fatal(err)
-	}
 	cdi, err := mc.CreateCustomDataIdentifier(ctx, &macie2.CreateCustomDataIdentifierInput{Name: aws.String("employee-id"), Regex: aws.String(`EMP-\d{6}`),
 		Keywords: []string{"employee"}, IgnoreWords: []string{"EMP-000000"}})
 	if err != nil {
@@ -680,13 +682,8 @@ func TestMaciePolicyFindingsAndBuckets(t *testing.T) {
 
 // Permissions: a user allowed DescribeClassificationJob on one job only.
 func TestMacieJobPermissions(t *testing.T) {
-	ts := start(t)
+	ts, mc, s3c := macieOn(t)
 	ctx := context.Background()
-	mc := macie2.NewFromConfig(ts.config(ts.Root))
-	s3c := s3.NewFromConfig(ts.config(ts.Root), func(o *s3.Options) { o.UsePathStyle = true })
-	if _, err := mc.EnableMacie(ctx, &macie2.EnableMacieInput{}); err != nil {
-		t.Fatal(err)
-	}
 	putObjects(t, s3c, "jobs-bucket", map[string]string{"x.txt": "x"}, nil)
 	def := &m2types.S3JobDefinition{BucketDefinitions: []m2types.S3BucketDefinitionForJob{{AccountId: aws.String(ts.Account), Buckets: []string{"jobs-bucket"}}}}
 	var ids []string
@@ -767,13 +764,8 @@ func TestMacieCLI(t *testing.T) {
 // creation (initialRun defaults to true) and is then IDLE; bucket criteria
 // by effective permission select the public bucket only.
 func TestMacieSamplingScheduleAndCriteria(t *testing.T) {
-	ts := start(t)
+	ts, mc, s3c := macieOn(t)
 	ctx := context.Background()
-	mc := macie2.NewFromConfig(ts.config(ts.Root))
-	s3c := s3.NewFromConfig(ts.config(ts.Root), func(o *s3.Options) { o.UsePathStyle = true })
-	if _, err := mc.EnableMacie(ctx, &macie2.EnableMacieInput{}); err != nil {
-		t.Fatal(err)
-	}
 	objs := map[string]string{}
 	for i := 0; i < 40; i++ {
 		objs[fmt.Sprintf("o/%02d.txt", i)] = "card: 4532015112830366\n"
@@ -833,13 +825,8 @@ func TestMacieSamplingScheduleAndCriteria(t *testing.T) {
 // job's findings; a missing words object is status S3_OBJECT_NOT_FOUND;
 // tags on jobs and identifiers through TagResource/ListTagsForResource.
 func TestMacieAllowListsAndTags(t *testing.T) {
-	ts := start(t)
+	ts, mc, s3c := macieOn(t)
 	ctx := context.Background()
-	mc := macie2.NewFromConfig(ts.config(ts.Root))
-	s3c := s3.NewFromConfig(ts.config(ts.Root), func(o *s3.Options) { o.UsePathStyle = true })
-	if _, err := mc.EnableMacie(ctx, &macie2.EnableMacieInput{}); err != nil {
-		t.Fatal(err)
-	}
 	putObjects(t, s3c, "lists", map[string]string{"words.txt": "5375 9612 3456 7898\n"}, nil)
 	putObjects(t, s3c, "data", map[string]string{
 		"a.txt": "card: 4532015112830366\n",
@@ -918,13 +905,8 @@ func TestMacieAllowListsAndTags(t *testing.T) {
 // (suppression) archives the matching findings that exist and those raised
 // later, and the archived criterion sees it.
 func TestMacieFindingsFilters(t *testing.T) {
-	ts := start(t)
+	ts, mc, s3c := macieOn(t)
 	ctx := context.Background()
-	mc := macie2.NewFromConfig(ts.config(ts.Root))
-	s3c := s3.NewFromConfig(ts.config(ts.Root), func(o *s3.Options) { o.UsePathStyle = true })
-	if _, err := mc.EnableMacie(ctx, &macie2.EnableMacieInput{}); err != nil {
-		t.Fatal(err)
-	}
 	putObjects(t, s3c, "logs", map[string]string{"a.txt": "card: 4532015112830366\n"}, nil)
 	putObjects(t, s3c, "scratch", map[string]string{"b.txt": "card: 4532015112830366\n"}, nil)
 	run := func(name string) {
@@ -992,13 +974,8 @@ func TestMacieFindingsFilters(t *testing.T) {
 // Sample findings of every type (sample: true, the sensitive ones with real
 // locations) and the bucket inventory's totals.
 func TestMacieSampleFindingsAndBucketStatistics(t *testing.T) {
-	ts := start(t)
+	_, mc, s3c := macieOn(t)
 	ctx := context.Background()
-	mc := macie2.NewFromConfig(ts.config(ts.Root))
-	s3c := s3.NewFromConfig(ts.config(ts.Root), func(o *s3.Options) { o.UsePathStyle = true })
-	if _, err := mc.EnableMacie(ctx, &macie2.EnableMacieInput{}); err != nil {
-		t.Fatal(err)
-	}
 	_, err := mc.CreateSampleFindings(ctx, &macie2.CreateSampleFindingsInput{FindingTypes: []m2types.FindingType{"Policy:IAMUser/Nope"}})
 	apiError(t, err, "ValidationException")
 	if _, err := mc.CreateSampleFindings(ctx, &macie2.CreateSampleFindingsInput{}); err != nil {
@@ -1073,13 +1050,8 @@ func macieSigned(t *testing.T, ts *testServer, method, path, body string, at tim
 // A daily job runs again once a day has passed on the server's clock, over
 // the objects changed since its last run only.
 func TestMacieScheduledRuns(t *testing.T) {
-	ts := start(t)
+	ts, mc, s3c := macieOn(t)
 	ctx := context.Background()
-	mc := macie2.NewFromConfig(ts.config(ts.Root))
-	s3c := s3.NewFromConfig(ts.config(ts.Root), func(o *s3.Options) { o.UsePathStyle = true })
-	if _, err := mc.EnableMacie(ctx, &macie2.EnableMacieInput{}); err != nil {
-		t.Fatal(err)
-	}
 	putObjects(t, s3c, "daily", map[string]string{"old.txt": "card: 4532015112830366\n"}, nil)
 	time.Sleep(1100 * time.Millisecond) // LastModified has whole seconds
 	j, err := mc.CreateClassificationJob(ctx, &macie2.CreateClassificationJobInput{Name: aws.String("daily"), JobType: m2types.JobTypeScheduled, ClientToken: aws.String("d"),
@@ -1132,13 +1104,8 @@ func TestMacieLargeObjectSkipped(t *testing.T) {
 	if testing.Short() {
 		t.Skip("uploads 65 MiB")
 	}
-	ts := start(t)
+	ts, mc, s3c := macieOn(t)
 	ctx := context.Background()
-	mc := macie2.NewFromConfig(ts.config(ts.Root))
-	s3c := s3.NewFromConfig(ts.config(ts.Root), func(o *s3.Options) { o.UsePathStyle = true })
-	if _, err := mc.EnableMacie(ctx, &macie2.EnableMacieInput{}); err != nil {
-		t.Fatal(err)
-	}
 	big := "card: 4532015112830366\n" + strings.Repeat("x", 65<<20)
 	putObjects(t, s3c, "big", map[string]string{"huge.txt": big, "small.txt": "card: 4532015112830366\n"}, nil)
 	j, err := mc.CreateClassificationJob(ctx, &macie2.CreateClassificationJobInput{Name: aws.String("big"), JobType: m2types.JobTypeOneTime, ClientToken: aws.String("b"),
