@@ -5,6 +5,8 @@ import (
 	"compress/gzip"
 	"context"
 	"crypto/md5"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/base64"
 	"encoding/json"
 	"io"
@@ -1045,4 +1047,72 @@ func TestS3GuardDutyProtectionPlan(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitFor(t, func() bool { return count("UnauthorizedAccess:S3/MaliciousIPCaller.Custom") > 0 })
+}
+
+// Malformed request bodies get S3's MalformedXML (or InvalidTag) and leave
+// what was stored as it was; a wrong body checksum loses nothing either.
+func TestS3MalformedBodies(t *testing.T) {
+	t.Parallel()
+	ts := start(t)
+	ctx := context.Background()
+	c := s3Client(ts, ts.Root)
+	if _, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("tidy")}); err != nil {
+		t.Fatal(err)
+	}
+	tags := &s3types.Tagging{TagSet: []s3types.Tag{{Key: aws.String("team"), Value: aws.String("sec")}}}
+	if _, err := c.PutBucketTagging(ctx, &s3.PutBucketTaggingInput{Bucket: aws.String("tidy"), Tagging: tags}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("tidy"), Key: aws.String("k"), Body: strings.NewReader("kept")}); err != nil {
+		t.Fatal(err)
+	}
+	for name, body := range map[string]string{"?tagging": "<Tagging><TagSet><Tag><Key>a", "?versioning": "<VersioningConfiguration><Status>Maybe</Status></VersioningConfiguration>",
+		"?publicAccessBlock": "not xml at all", "?delete": "<Delete></Delete>"} {
+		method := "PUT"
+		if name == "?delete" {
+			method = "POST"
+		}
+		code, out := ts.signedS3(t, method, "/tidy"+name, body)
+		if code != 400 || !strings.Contains(out, "<Code>MalformedXML</Code>") {
+			t.Errorf("%s %s: %d %s", method, name, code, out)
+		}
+	}
+	_, err := c.PutBucketTagging(ctx, &s3.PutBucketTaggingInput{Bucket: aws.String("tidy"), Tagging: &s3types.Tagging{TagSet: []s3types.Tag{
+		{Key: aws.String("dup"), Value: aws.String("1")}, {Key: aws.String("dup"), Value: aws.String("2")}}}})
+	apiError(t, err, "InvalidTag")
+	got, err := c.GetBucketTagging(ctx, &s3.GetBucketTaggingInput{Bucket: aws.String("tidy")})
+	if err != nil || len(got.TagSet) != 1 || aws.ToString(got.TagSet[0].Key) != "team" {
+		t.Errorf("tags after refused writes: %+v %v", got, err)
+	}
+	pab, err := c.GetPublicAccessBlock(ctx, &s3.GetPublicAccessBlockInput{Bucket: aws.String("tidy")})
+	if err != nil || !aws.ToBool(pab.PublicAccessBlockConfiguration.BlockPublicPolicy) {
+		t.Errorf("Block Public Access after a malformed write: %+v %v", pab, err)
+	}
+	obj, err := c.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("tidy"), Key: aws.String("k")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := io.ReadAll(obj.Body); string(b) != "kept" {
+		t.Errorf("object after refused writes: %q", b)
+	}
+}
+
+// signedS3 sends a SigV4-signed S3 request with a raw body, as a client
+// that writes its own XML would.
+func (ts *testServer) signedS3(t *testing.T, method, path, body string) (int, string) {
+	t.Helper()
+	req, _ := http.NewRequest(method, ts.URL+path, strings.NewReader(body))
+	sum := sha256.Sum256([]byte(body))
+	h := hex.EncodeToString(sum[:])
+	req.Header.Set("X-Amz-Content-Sha256", h)
+	if err := v4.NewSigner().SignHTTP(context.Background(), ts.Root, req, h, "s3", "us-east-1", time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
 }
